@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import type { MethodSpec } from './define.js';
+import { systemApi, systemEvents } from './system.js';
+
+/**
+ * THE contract between renderer and host, declared once. Each capability adds
+ * its own module (system, session, queue, robot, cases, sync) and is merged
+ * here; the host validates every inbound call against it and the renderer's
+ * client is typed by it. No Node or DOM code lives in this folder.
+ */
+export const api = {
+  ...systemApi,
+} satisfies Record<string, MethodSpec>;
+
+export const events = {
+  ...systemEvents,
+} satisfies Record<string, z.ZodType>;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export type ParamsOf<M extends MethodName> = z.input<Api[M]['params']>;
+export type ResultOf<M extends MethodName> = z.output<Api[M]['result']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export * from './errors.js';
+export * from './envelope.js';
+export * from './system.js';

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/**
+ * Schemas of a hall content package (hall.json, services.json, intents.json).
+ * Field meanings: content/hall/README.md. Cross-file invariants are checked in
+ * invariants.ts; this file only describes shapes.
+ */
+const id = z.string().min(1).max(100);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+const windowNo = z.string().regex(/^\d{1,3}$/, 'window numbers are 1–3 digit strings');
+const session = z.object({ start: hhmm, end: hhmm });
+
+export const Hall = z.object({
+  version: z.string(),
+  id,
+  name: z.string().min(1),
+  fullName: z.string().min(1),
+  fictional: z.boolean().optional(),
+  disclaimer: z.string().optional(),
+  province: z.string(),
+  city: z.string(),
+  address: z.string(),
+  phone: z.string(),
+  hotline: z.string(),
+  robot: z.object({ name: z.string().min(1), pinyin: z.string() }),
+  openingHours: z.object({
+    summary: z.string(),
+    weekday: z.object({ days: z.array(z.string()), morning: session, afternoon: session, ticketCutoff: z.object({ morning: hhmm, afternoon: hhmm }) }),
+    saturday: z.object({
+      days: z.array(z.string()),
+      morning: session,
+      afternoon: session.nullable(),
+      ticketCutoff: z.object({ morning: hhmm, afternoon: hhmm.optional() }),
+      departmentIds: z.array(id),
+      note: z.string().optional(),
+    }),
+    closed: z.string(),
+    selfServiceArea: z.string(),
+    note: z.string().optional(),
+  }),
+  floors: z.array(
+    z.object({
+      floor: z.number().int().min(1).max(50),
+      name: z.string(),
+      areas: z.array(z.object({ name: z.string(), departmentIds: z.array(id), facilityIds: z.array(id), description: z.string() })),
+    }),
+  ),
+  departments: z.array(
+    z.object({
+      id,
+      name: z.string().min(1),
+      fullName: z.string().min(1),
+      floor: z.number().int(),
+      windows: z.array(windowNo),
+      queuePrefix: z.string().regex(/^[A-Z]$/),
+      queueCategoryId: id,
+      description: z.string(),
+      windowNotes: z.record(windowNo, z.string()).optional(),
+    }),
+  ),
+  queueCategories: z.array(
+    z.object({
+      id,
+      name: z.string().min(1),
+      prefix: z.string().regex(/^[A-Z]$/, 'a prefix is one capital letter'),
+      departmentIds: z.array(id).min(1),
+      windows: z.array(windowNo),
+      avgServiceMinutes: z.number().positive(),
+    }),
+  ),
+  facilities: z.array(
+    z.object({
+      id,
+      type: z.string(),
+      name: z.string(),
+      floor: z.number().int().nullable(),
+      location: z.string(),
+      available: z.boolean(),
+      windows: z.array(windowNo).optional(),
+      hours: z.string().optional(),
+      note: z.string().optional(),
+    }),
+  ),
+});
+export type Hall = z.infer<typeof Hall>;
+export type Department = Hall['departments'][number];
+export type QueueCategory = Hall['queueCategories'][number];
+export type Facility = Hall['facilities'][number];
+
+export const Material = z.object({
+  name: z.string().min(1),
+  copies: z.number().int().nonnegative(),
+  original: z.boolean(),
+  required: z.boolean(),
+  note: z.string().optional(),
+});
+
+export const Service = z.object({
+  id,
+  name: z.string().min(1),
+  departmentId: id,
+  queueCategoryId: id,
+  audience: z.string(),
+  lifeEvents: z.array(z.string()),
+  online: z.string(),
+  selfService: z.boolean(),
+  keywords: z.array(z.string()),
+  relatedServiceIds: z.array(id),
+  guide: z.object({
+    basis: z.string(),
+    conditions: z.array(z.string()),
+    materials: z.array(Material).min(1),
+    steps: z.array(z.object({ stage: z.string(), description: z.string() })).min(2),
+    agency: z.string(),
+    fee: z.string(),
+    timeLimit: z.object({ statutoryDays: z.number().int().nonnegative().nullable(), promisedDays: z.number().int().nonnegative(), note: z.string().optional() }),
+    windows: z.array(windowNo).min(1),
+    onlineUrlHint: z.string().nullable(),
+  }),
+});
+export type Service = z.infer<typeof Service>;
+
+export const Services = z.object({
+  version: z.string(),
+  lifeEvents: z.array(z.string()).min(1),
+  audiences: z.array(z.string()).min(1),
+  onlineModes: z.array(z.string()).min(1),
+  stages: z.array(z.string()).min(2),
+  services: z.array(Service),
+});
+export type Services = z.infer<typeof Services>;
+
+export const Intent = z.object({
+  id: z.string().regex(/^(svc|fac|gen):[\w-]+$/, 'intent ids are svc:…, fac:… or gen:…'),
+  type: z.enum(['service', 'facility', 'general']),
+  serviceId: id.optional(),
+  facilityIds: z.array(id).optional(),
+  examples: z.array(z.string().min(1)),
+  answer: z.string().min(1),
+});
+export type Intent = z.infer<typeof Intent>;
+
+export const Intents = z.object({
+  version: z.string(),
+  robotName: z.string(),
+  language: z.string(),
+  placeholders: z.record(z.string(), z.record(z.string(), z.string())),
+  intents: z.array(Intent),
+  outOfScope: z.array(z.string()),
+  outOfScopeAnswer: z.string(),
+});
+export type Intents = z.infer<typeof Intents>;
+
+/** A validated content package, as the host uses it. */
+export interface ContentPackage {
+  hall: Hall;
+  services: Services;
+  intents: Intents;
+  /** sha256 over the three files, in order: identifies the package. */
+  hash: string;
+  dir: string;
+}
