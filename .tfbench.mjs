@@ -1,0 +1,10 @@
+import * as tf from '@tensorflow/tfjs';
+await tf.setBackend('cpu'); await tf.ready();
+console.log(tf.getBackend(), tf.version.tfjs);
+const a = tf.randomUniform([3000, 4000]); const b = tf.randomUniform([4000, 64]);
+let t=Date.now(); const c = tf.matMul(a,b); await c.data(); console.log('matmul 3000x4000x64 ms', Date.now()-t);
+const W = tf.variable(tf.randomUniform([4000,64]));
+const ids = tf.tensor2d(Array.from({length:3000*60},(_,i)=>i%4000),[3000,60],'int32');
+t=Date.now();
+const g = tf.variableGrads(()=> tf.gather(W, ids).sum(1).square().mean());
+await g.grads[W.name].data(); console.log('gather grad ms', Date.now()-t);

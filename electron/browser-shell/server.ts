@@ -1,0 +1,150 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_MESSAGE_BYTES } from '../contract/index.js';
+import type { Logger } from '../host/logging/logger.js';
+import type { Connection } from '../host/rpc/server.js';
+import { CONTENT_SECURITY_POLICY } from '../common/csp.js';
+
+/**
+ * The browser shell's transport: serves the built renderer on 127.0.0.1 and
+ * carries the contract over a WebSocket at /rpc. A socket is accepted only
+ * from this server's own loopback origin and only with the per-start secret
+ * token, which reaches the page in the URL fragment (never sent to a server
+ * and never in a log).
+ */
+export interface BrowserShellServer {
+  readonly port: number;
+  readonly origin: string;
+  /** The URL Chromium opens: origin + `/#token=…`. */
+  readonly launchUrl: string;
+  close(): Promise<void>;
+}
+
+export interface BrowserShellOptions {
+  rendererDir: string;
+  bridgeScript: string;
+  port: number;
+  logger: Logger;
+  onConnection(connection: Connection): void;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json; charset=utf-8',
+  '.ico': 'image/x-icon',
+};
+
+export const BRIDGE_PATH = '/__liuliu/bridge.js';
+
+function tokensEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export async function startBrowserShellServer(options: BrowserShellOptions): Promise<BrowserShellServer> {
+  const { rendererDir, logger } = options;
+  const token = randomBytes(24).toString('base64url');
+  const indexFile = join(rendererDir, 'index.html');
+  if (!existsSync(indexFile)) throw new Error(`renderer not built: ${indexFile} is missing (run npm run build)`);
+  // The bridge script is injected ahead of the renderer's own module script.
+  const indexHtml = readFileSync(indexFile, 'utf8').replace('<head>', `<head>\n    <script src="${BRIDGE_PATH}"></script>`);
+  let origin = '';
+
+  const securityHeaders = (res: ServerResponse): void => {
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cache-Control', 'no-store');
+  };
+
+  const serveFile = (req: IncomingMessage, res: ServerResponse): void => {
+    securityHeaders(res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === BRIDGE_PATH) {
+      res.writeHead(200, { 'Content-Type': MIME['.js'] as string }).end(options.bridgeScript);
+      return;
+    }
+    if (path === '/' || path === '/index.html') {
+      res.writeHead(200, { 'Content-Type': MIME['.html'] as string }).end(indexHtml);
+      return;
+    }
+    const file = normalize(join(rendererDir, path));
+    if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  };
+
+  const server: Server = createServer(serveFile);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const remote = req.socket.remoteAddress ?? '';
+    const refuse = (status: number, why: string): void => {
+      logger.warn({ remote, origin: req.headers.origin, why }, 'refused a WebSocket client');
+      socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\n\r\n`);
+    };
+    if (url.pathname !== '/rpc') return refuse(404, 'unknown path');
+    if (req.headers.origin !== origin) return refuse(403, 'foreign origin');
+    if (!['127.0.0.1', '::ffff:127.0.0.1', '::1'].includes(remote)) return refuse(403, 'not loopback');
+    if (!tokensEqual(url.searchParams.get('token') ?? '', token)) return refuse(403, 'missing or wrong token');
+    wss.handleUpgrade(req, socket, head, (ws) => options.onConnection(wsConnection(ws, `ws:${remote}:${req.socket.remotePort ?? 0}`, logger)));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+  logger.info({ origin }, 'browser shell serving the renderer');
+  return {
+    port,
+    origin,
+    launchUrl: `${origin}/#token=${token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function wsConnection(ws: WebSocket, label: string, logger: Logger): Connection {
+  return {
+    label,
+    send: (text) => {
+      if (ws.readyState === ws.OPEN) ws.send(text);
+    },
+    onMessage: (listener) =>
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) {
+          logger.warn({ connection: label }, 'dropped a binary WebSocket frame');
+          return;
+        }
+        listener(data.toString());
+      }),
+    onClose: (listener) => ws.on('close', listener),
+  };
+}

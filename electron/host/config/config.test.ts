@@ -1,0 +1,33 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from './load.js';
+
+describe('config', () => {
+  it('needs nothing: the embedded default uses simulators and the demo hall', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liuliu-cfg-'));
+    const config = loadConfig(undefined, { LIULIU_DATA_DIR: dir });
+    expect(config.source).toBe('embedded default');
+    expect(config.dataDir).toBe(dir);
+    expect(config.devices.idcard.kind).toBe('simulator');
+    expect(config.session.idleTimeoutSeconds).toBe(90);
+    expect(config.contentDir).toMatch(/content[/\\]hall$/);
+  });
+
+  it('names the field that is wrong', () => {
+    expect(() => parseConfig({ session: { idleTimeoutSeconds: 'soon' } }, 'x.json', {})).toThrow(/field "session.idleTimeoutSeconds"/);
+    expect(() => parseConfig({ devices: { idcard: { kind: 'serial', path: '/dev/ttyS0', baudRate: 1234 } } }, 'x.json', {})).toThrow(
+      /field "devices.idcard.baudRate"/,
+    );
+    expect(() => parseConfig({ colour: 'red' }, 'x.json', {})).toThrow(ConfigError);
+  });
+
+  it('refuses an unreadable or malformed file rather than falling back', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liuliu-cfg-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, '{ "terminalId": ');
+    expect(() => loadConfig(file, {})).toThrow(/is not valid JSON/);
+    expect(() => loadConfig(join(dir, 'missing.json'), {})).toThrow(/cannot be read \(ENOENT\)/);
+  });
+});

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * The kiosk's configuration: one JSON file, this schema, these defaults. The
+ * embedded default needs nothing: simulated devices, the demo hall content, a
+ * local data directory. Every device section is a tagged union so that a
+ * hall switches from simulator to hardware by changing `kind`.
+ */
+const port = z.number().int().min(0).max(65535);
+
+export const IdCardReaderConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('simulator') }).strict(),
+  z.object({ kind: z.literal('serial'), path: z.string().min(1), baudRate: z.union([z.literal(115200), z.literal(57600), z.literal(38400), z.literal(19200), z.literal(9600)]).default(115200) }).strict(),
+  z.object({ kind: z.literal('hid'), vendorId: z.number().int().min(0).max(0xffff), productId: z.number().int().min(0).max(0xffff) }).strict(),
+  z.object({ kind: z.literal('none') }).strict(),
+]);
+
+export const PrinterConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('simulator'), outDir: z.string().optional() }).strict(),
+  z.object({ kind: z.literal('tcp'), url: z.string().regex(/^tcp:\/\/[^/]+$/, 'expected tcp://host[:port]') }).strict(),
+  z.object({ kind: z.literal('device'), path: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('serial'), path: z.string().min(1), baudRate: z.number().int().positive().default(19200) }).strict(),
+  z.object({ kind: z.literal('none') }).strict(),
+]);
+
+export const ScannerConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('simulator') }).strict(),
+  z.object({ kind: z.literal('sane'), device: z.string().min(1), saneConfigDir: z.string().optional() }).strict(),
+  z.object({ kind: z.literal('none') }).strict(),
+]);
+
+export const KioskConfig = z
+  .object({
+    terminalId: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dot, dash or underscore (1–64)').default('kiosk-01'),
+    /** Where storage, logs, keys and saved PDFs live. Default: LIULIU_DATA_DIR, else the user's data dir. */
+    dataDir: z.string().min(1).optional(),
+    /** A content package directory (hall.json, services.json, intents.json). Default: the shipped demo hall. */
+    contentDir: z.string().min(1).optional(),
+    defaultLocale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+    /** Shows the simulator panel (place/remove a card…). Never on in a hall. */
+    developerMode: z.boolean().default(true),
+    browserShell: z
+      .object({
+        host: z.literal('127.0.0.1').default('127.0.0.1'),
+        port: port.default(0),
+        chromiumPath: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
+    session: z
+      .object({
+        idleTimeoutSeconds: z.number().int().min(20).max(3600).default(90),
+        countdownSeconds: z.number().int().min(5).max(60).default(15),
+        onCardRemoved: z.enum(['keep', 'end']).default('keep'),
+      })
+      .strict()
+      .prefault({}),
+    devices: z
+      .object({
+        idcard: IdCardReaderConfig.default({ kind: 'simulator' }),
+        printer: PrinterConfig.default({ kind: 'simulator' }),
+        scanner: ScannerConfig.default({ kind: 'simulator' }),
+      })
+      .strict()
+      .prefault({}),
+    logging: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
+  })
+  .strict();
+
+export type KioskConfig = z.infer<typeof KioskConfig>;
+export type KioskConfigInput = z.input<typeof KioskConfig>;

@@ -1,0 +1,73 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ContentError, loadContent } from './loader.js';
+import { contentRoot } from '../paths.js';
+
+const shipped = join(contentRoot(), 'hall');
+
+function copyPackage(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'liuliu-content-'));
+  cpSync(shipped, dir, { recursive: true });
+  return dir;
+}
+
+function edit(dir: string, file: string, change: (json: Record<string, unknown>) => void): void {
+  const json = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+  change(json);
+  writeFileSync(join(dir, file), JSON.stringify(json));
+}
+
+describe('content loader', () => {
+  it('accepts the shipped demo hall', () => {
+    const content = loadContent(shipped);
+    expect(content.hall.name).toBe('示范市民之家');
+    expect(content.services.services).toHaveLength(106);
+    expect(content.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('reports every problem at once: schema and invariants', () => {
+    const dir = copyPackage();
+    edit(dir, 'hall.json', (hall) => {
+      const departments = hall['departments'] as Array<Record<string, unknown>>;
+      departments[1]!['windows'] = ['3']; // window 3 already belongs to the first department
+    });
+    edit(dir, 'services.json', (services) => {
+      const list = services['services'] as Array<Record<string, unknown>>;
+      list[0]!['departmentId'] = 'no-such-department';
+      list[1]!['name'] = 42;
+    });
+    let error: unknown;
+    try {
+      loadContent(dir);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ContentError);
+    const problems = (error as ContentError).problems.join('\n');
+    expect(problems).toContain('services.json: services.1.name');
+    // Invariants are only checked once every file parses; a second pass shows them.
+    edit(dir, 'services.json', (services) => {
+      const list = services['services'] as Array<Record<string, unknown>>;
+      list[1]!['name'] = 'fixed';
+    });
+    const second = (() => {
+      try {
+        loadContent(dir);
+        return [];
+      } catch (err) {
+        return (err as ContentError).problems;
+      }
+    })();
+    expect(second.some((p) => p.includes('unknown department "no-such-department"'))).toBe(true);
+    expect(second.some((p) => p.includes('window 3 already belongs to'))).toBe(true);
+    expect(second.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('names unreadable and malformed files', () => {
+    const dir = copyPackage();
+    writeFileSync(join(dir, 'intents.json'), '{ not json');
+    expect(() => loadContent(dir)).toThrow(/intents.json: is not valid JSON/);
+  });
+});

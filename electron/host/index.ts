@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadContent } from './content/loader.js';
+import type { ContentPackage } from './content/schema.js';
+import type { ResolvedConfig } from './config/load.js';
+import { DeviceRegistry } from './devices.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import { Redactor } from './logging/redact.js';
+import type { HostContext, HostModule } from './module.js';
+import { appRoot } from './paths.js';
+import { EventBus, RpcServer, type Connection } from './rpc/server.js';
+import { DataKey } from './storage/crypto.js';
+import { Database } from './storage/database.js';
+import { Outbox, outboxMigrations } from './storage/outbox.js';
+import { systemModule } from './system/module.js';
+
+/**
+ * The kiosk host: a plain Node module (no Electron import) that owns all
+ * state and I/O. Both shells start it the same way and attach their
+ * transport's connections to it.
+ */
+export interface KioskHost {
+  readonly config: ResolvedConfig;
+  readonly logger: Logger;
+  readonly bootMs: number;
+  readonly context: HostContext;
+  attach(connection: Connection): void;
+  /** Handles one message without a transport (tests, tools). */
+  handle(text: string): Promise<string | undefined>;
+  stop(): Promise<void>;
+}
+
+export interface StartHostOptions {
+  logger?: Logger;
+  now?: () => Date;
+  /** Log to stderr as well as the rotating file. */
+  logToStderr?: boolean;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(appRoot(), 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+export async function startHost(config: ResolvedConfig, options: StartHostOptions = {}): Promise<KioskHost> {
+  const started = performance.now();
+  const redactor = new Redactor();
+  const logger =
+    options.logger ?? createLogger({ level: config.logging.level, dir: join(config.dataDir, 'logs'), stderr: options.logToStderr ?? false, redactor }).logger;
+  logger.info({ config: config.source, dataDir: config.dataDir, terminalId: config.terminalId }, 'host starting');
+
+  // Content first: a bad package stops the start before anything is opened.
+  const content: ContentPackage = loadContent(config.contentDir);
+  const key = DataKey.loadOrCreate(join(config.dataDir, 'keys', 'data.key'));
+  const db = await Database.open(join(config.dataDir, 'liuliu.db'));
+  await db.migrate('outbox', outboxMigrations);
+  const outbox = new Outbox(key);
+  const bus = new EventBus(logger);
+  const devices = new DeviceRegistry(bus, logger, options.now);
+  const rpc = new RpcServer(logger, bus);
+
+  const context: HostContext = {
+    config,
+    content: () => content,
+    db,
+    outbox,
+    key,
+    logger,
+    redactor,
+    bus,
+    devices,
+    now: options.now ?? (() => new Date()),
+  };
+  let bootMs = 0;
+  const modules: HostModule[] = [systemModule(context, { version: packageVersion(), bootMs: () => bootMs })];
+  const startedModules: HostModule[] = [];
+  try {
+    for (const module of modules) {
+      rpc.register(module.handlers);
+      await module.start?.();
+      startedModules.push(module);
+    }
+    const missing = rpc.unhandled();
+    if (missing.length > 0) throw new Error(`contract methods without a handler: ${missing.join(', ')}`);
+  } catch (err) {
+    for (const module of startedModules.reverse()) await module.stop?.().catch(() => undefined);
+    await db.close();
+    throw err;
+  }
+  bootMs = Math.round(performance.now() - started);
+  logger.info({ bootMs, contentHash: content.hash.slice(0, 12) }, 'host ready');
+
+  let stopped = false;
+  return {
+    config,
+    logger,
+    bootMs,
+    context,
+    attach: (connection) => rpc.attach(connection),
+    handle: (text) => rpc.handle(text, 'direct'),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const module of [...modules].reverse()) {
+        await module.stop?.().catch((err: unknown) => logger.error({ err, module: module.name }, 'module failed to stop'));
+      }
+      await db.close();
+      logger.info('host stopped');
+      logger.flush();
+    },
+  };
+}

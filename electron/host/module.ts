@@ -1,0 +1,34 @@
+import type { ContentPackage } from './content/schema.js';
+import type { ResolvedConfig } from './config/load.js';
+import type { DeviceRegistry } from './devices.js';
+import type { Logger } from './logging/logger.js';
+import type { Redactor } from './logging/redact.js';
+import type { EventBus, Handlers } from './rpc/server.js';
+import type { DataKey } from './storage/crypto.js';
+import type { Database } from './storage/database.js';
+import type { Outbox } from './storage/outbox.js';
+
+/**
+ * What the host gives each capability module (session, queue, robot, cases,
+ * sync…): shared services, nothing global. Modules are listed in index.ts,
+ * the only place that wires them together.
+ */
+export interface HostContext {
+  config: ResolvedConfig;
+  content: () => ContentPackage;
+  db: Database;
+  outbox: Outbox;
+  key: DataKey;
+  logger: Logger;
+  redactor: Redactor;
+  bus: EventBus;
+  devices: DeviceRegistry;
+  now: () => Date;
+}
+
+export interface HostModule {
+  readonly name: string;
+  readonly handlers: Partial<Handlers>;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}

@@ -1,0 +1,35 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+
+/**
+ * Screen navigation without URLs: a kiosk has no address bar, and a state
+ * machine makes "back to the start" one call from anywhere.
+ */
+export type ScreenId = 'attract' | 'home' | 'ticket' | 'robot' | 'guide' | 'apply' | 'progress';
+
+export interface Navigation {
+  screen: ScreenId;
+  /** Optional argument for the screen (e.g. a service id the robot pointed to). */
+  arg: string | undefined;
+  navigate(screen: ScreenId, arg?: string): void;
+  /** Back to the attract screen: ends the visit. */
+  restart(): void;
+}
+
+const NavigationContext = createContext<Navigation | undefined>(undefined);
+
+export function NavigationProvider({ children, onRestart }: { children: ReactNode; onRestart?: () => void }) {
+  const [state, setState] = useState<{ screen: ScreenId; arg: string | undefined }>({ screen: 'attract', arg: undefined });
+  const navigate = useCallback((screen: ScreenId, arg?: string) => setState({ screen, arg }), []);
+  const restart = useCallback(() => {
+    setState({ screen: 'attract', arg: undefined });
+    onRestart?.();
+  }, [onRestart]);
+  const value = useMemo(() => ({ ...state, navigate, restart }), [state, navigate, restart]);
+  return <NavigationContext.Provider value={value}>{children}</NavigationContext.Provider>;
+}
+
+export function useNavigation(): Navigation {
+  const value = useContext(NavigationContext);
+  if (!value) throw new Error('useNavigation outside NavigationProvider');
+  return value;
+}

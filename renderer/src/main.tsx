@@ -1,0 +1,24 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createApiClient, type Bridge } from './api/client.js';
+import { App } from './app/App.js';
+import './styles/app.css';
+
+declare global {
+  interface Window {
+    /** Supplied by the shell before this script runs: Electron's preload or the browser shell's bridge. */
+    liuliuBridge?: Bridge;
+  }
+}
+
+const root = createRoot(document.getElementById('root') as HTMLElement);
+const bridge = window.liuliuBridge;
+if (!bridge) {
+  root.render(<p className="fatal">系统暂时无法使用，请联系工作人员 · Terminal unavailable</p>);
+} else {
+  root.render(
+    <StrictMode>
+      <App client={createApiClient(bridge)} />
+    </StrictMode>,
+  );
+}
