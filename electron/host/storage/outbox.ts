@@ -28,6 +28,13 @@ export const outboxMigrations: readonly Migration[] = [
     );
     CREATE INDEX outbox_pending ON outbox (state, kind, seq);`,
   },
+  {
+    version: 2,
+    name: 'sync bookkeeping: dead-letter time, indexes for draining and purging',
+    up: `ALTER TABLE outbox ADD COLUMN dead_at TEXT;
+    CREATE INDEX outbox_state_seq ON outbox (state, seq);
+    CREATE INDEX outbox_state_synced_at ON outbox (state, synced_at);`,
+  },
 ];
 
 export interface OutboxEntry {
@@ -49,6 +56,32 @@ export interface OutboxRow {
   state: 'pending' | 'synced' | 'dead';
   attempts: number;
   lastError: string | null;
+  nextAttemptAt: string | null;
+}
+
+/** A pending row as the sync worker sees it: `unreadable` says why the payload could not be opened (then payload is null). */
+export interface QueuedRow extends OutboxRow {
+  unreadable: string | null;
+}
+
+/** A record the platform refused for good (or that cannot be sent): shown to staff, never retried. No payload: it may be personal. */
+export interface DeadLetter {
+  id: string;
+  kind: string;
+  schemaVersion: number;
+  createdAt: string;
+  attempts: number;
+  reason: string;
+  deadAt: string | null;
+}
+
+/** SQLite's default limit on bound parameters is far above this; chunks keep statements small. */
+const ID_CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 interface RawOutboxRow {
@@ -61,6 +94,7 @@ interface RawOutboxRow {
   state: 'pending' | 'synced' | 'dead';
   attempts: number;
   last_error: string | null;
+  next_attempt_at: string | null;
 }
 
 export class Outbox {
@@ -94,17 +128,79 @@ export class Outbox {
     return counts;
   }
 
-  private decode(row: RawOutboxRow): OutboxRow {
+  /**
+   * Pending rows in queue order, due or not (the sync planner decides what a
+   * not-yet-due row holds back). A payload that cannot be opened is reported,
+   * not thrown, so one bad row cannot stop the queue.
+   */
+  async queued(db: Queryable, limit: number): Promise<QueuedRow[]> {
+    const rows = await db.all<RawOutboxRow>("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?", [limit]);
+    return rows.map((row) => {
+      try {
+        return { ...this.decode(row), unreadable: null };
+      } catch (err) {
+        return { ...this.decode(row, false), unreadable: `payload cannot be opened: ${(err as Error).message}` };
+      }
+    });
+  }
+
+  /** Marks rows acknowledged by the platform; only pending rows change. */
+  async markSynced(tx: Queryable, ids: readonly string[], now: Date): Promise<void> {
+    for (const part of chunks(ids, ID_CHUNK)) {
+      await tx.run(
+        `UPDATE outbox SET state = 'synced', synced_at = ?, next_attempt_at = NULL, last_error = NULL WHERE state = 'pending' AND id IN (${part.map(() => '?').join(',')})`,
+        [now.toISOString(), ...part],
+      );
+    }
+  }
+
+  /** Moves rows to the dead-letter list with the reason staff will see. */
+  async markDead(tx: Queryable, rows: readonly { id: string; reason: string }[], now: Date): Promise<void> {
+    for (const row of rows) {
+      await tx.run("UPDATE outbox SET state = 'dead', last_error = ?, dead_at = ?, next_attempt_at = NULL WHERE state = 'pending' AND id = ?", [row.reason, now.toISOString(), row.id]);
+    }
+  }
+
+  /** Counts a failed attempt and holds each row until its next attempt time. */
+  async recordAttempt(tx: Queryable, rows: readonly { id: string; nextAttemptAt: Date }[], error: string): Promise<void> {
+    for (const row of rows) {
+      await tx.run("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE state = 'pending' AND id = ?", [error, row.nextAttemptAt.toISOString(), row.id]);
+    }
+  }
+
+  async deadLetters(db: Queryable): Promise<DeadLetter[]> {
+    const rows = await db.all<{ id: string; kind: string; schema_version: number; created_at: string; attempts: number; last_error: string | null; dead_at: string | null }>(
+      "SELECT id, kind, schema_version, created_at, attempts, last_error, dead_at FROM outbox WHERE state = 'dead' ORDER BY seq",
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      schemaVersion: row.schema_version,
+      createdAt: row.created_at,
+      attempts: row.attempts,
+      reason: row.last_error ?? 'unknown',
+      deadAt: row.dead_at,
+    }));
+  }
+
+  /** Deletes synced rows (and so their sealed personal payloads) synced before `before`; returns how many. */
+  async purgeSynced(db: Queryable, before: Date): Promise<number> {
+    const result = await db.run("DELETE FROM outbox WHERE state = 'synced' AND synced_at < ?", [before.toISOString()]);
+    return result.changes;
+  }
+
+  private decode(row: RawOutboxRow, open = true): OutboxRow {
     return {
       seq: row.seq,
       id: row.id,
       kind: row.kind,
       schemaVersion: row.schema_version,
-      payload: this.key.openJson(row.payload),
+      payload: open ? this.key.openJson(row.payload) : null,
       createdAt: row.created_at,
       state: row.state,
       attempts: row.attempts,
       lastError: row.last_error,
+      nextAttemptAt: row.next_attempt_at,
     };
   }
 }

@@ -1,0 +1,63 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { silentLogger } from '../host/logging/logger.js';
+import type { Connection } from '../host/rpc/server.js';
+import { startBrowserShellServer, type BrowserShellServer } from './server.js';
+
+let server: BrowserShellServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(connections: Connection[]): Promise<BrowserShellServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'liuliu-shell-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<html><head></head><body>kiosk</body></html>');
+  writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
+  server = await startBrowserShellServer({ rendererDir: dir, bridgeScript: '/*bridge*/', port: 0, logger: silentLogger(), onConnection: (c) => connections.push(c) });
+  return server;
+}
+
+function tryConnect(url: string, origin: string | undefined): Promise<'open' | number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, origin === undefined ? {} : { origin });
+    ws.on('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('error', () => resolve(-1));
+  });
+}
+
+describe('browser shell server', () => {
+  it('serves the renderer with the bridge injected and a strict CSP, and nothing outside it', async () => {
+    const shell = await start([]);
+    const index = await fetch(`${shell.origin}/`);
+    expect(await index.text()).toContain('<script src="/__liuliu/bridge.js"></script>');
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(`${shell.origin}/assets/app.js`)).status).toBe(200);
+    expect((await fetch(`${shell.origin}/../../etc/passwd`)).status).toBe(404);
+    expect((await fetch(`${shell.origin}/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
+    expect(shell.launchUrl).toMatch(/#token=[\w-]{20,}$/);
+  });
+
+  it('accepts a WebSocket only with the token and from its own loopback origin', async () => {
+    const connections: Connection[] = [];
+    const shell = await start(connections);
+    const token = new URL(shell.launchUrl).hash.slice('#token='.length);
+    const rpc = `ws://127.0.0.1:${shell.port}/rpc`;
+    expect(await tryConnect(`${rpc}?token=${token}`, 'http://evil.example')).toBe(403);
+    expect(await tryConnect(`${rpc}?token=${token}`, undefined)).toBe(403);
+    expect(await tryConnect(`${rpc}?token=wrong`, shell.origin)).toBe(403);
+    expect(await tryConnect(rpc, shell.origin)).toBe(403);
+    expect(await tryConnect(`ws://127.0.0.1:${shell.port}/other?token=${token}`, shell.origin)).toBe(404);
+    expect(connections).toHaveLength(0);
+    expect(await tryConnect(`${rpc}?token=${token}`, shell.origin)).toBe('open');
+    expect(connections).toHaveLength(1);
+  });
+});

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One-time setup on a fresh machine: system packages (Debian), npm
+# dependencies, Electron's binary where it can be downloaded, and a build.
+# `npm run setup` runs this; it needs no node_modules.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# What the kiosk and its tests use from the system:
+#   chromium          the browser shell's window and the E2E/smoke browser
+#   socat             pseudo-terminal pairs for the ID-card reader simulator
+#   sane-utils        scanimage and SANE's test backend (scanner + simulator)
+#   fonts-noto-cjk    Chinese glyphs for the UI and printer-simulator renders
+#   poppler-utils     pdftotext, to check generated PDFs in tests
+#   cups-client       lp, the browser shell's print path for A4 documents
+#   libudev1 libusb-1.0-0  runtime libraries of node-hid / serialport
+DEBIAN_PACKAGES=(chromium socat sane-utils fonts-noto-cjk poppler-utils cups-client libudev1 libusb-1.0-0)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm dependencies. Electron's binary comes from its own download host, not
+# the npm registry: install without it, then try to fetch it; where that host
+# is unreachable the kiosk runs in the browser shell.
+echo "setup: installing npm dependencies"
+ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+if [ "${LIULIU_SKIP_ELECTRON:-0}" != "1" ]; then
+  if timeout 120 node node_modules/electron/install.js >/dev/null 2>&1; then
+    echo "setup: Electron's binary installed: npm start opens the Electron shell"
+  else
+    echo "setup: Electron's binary could not be downloaded here: npm start uses the browser shell (Chromium)"
+  fi
+fi
+
+npm run build --silent
+echo "setup: done. Start the kiosk with: npm start"

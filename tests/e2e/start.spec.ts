@@ -1,0 +1,35 @@
+import { expect, test } from './kiosk.js';
+
+test('attract screen → switch language → start → home screen with the main entries', async ({ kiosk }) => {
+  const { page } = kiosk;
+  const attract = page.getByTestId('attract-screen');
+  await expect(attract).toBeVisible();
+  await expect(attract).toContainText('示范市民之家');
+  await expect(attract).toContainText('请刷身份证或点击开始');
+
+  await page.getByTestId('language-toggle').click();
+  await expect(attract).toContainText('Swipe your ID card or tap Start');
+  await page.getByTestId('start').click();
+
+  const home = page.getByTestId('home-screen');
+  await expect(home).toBeVisible();
+  await expect(home).toContainText('What would you like to do?');
+  await expect(home.getByRole('button')).toHaveCount(5);
+
+  await page.getByTestId('language-toggle').click();
+  for (const label of ['取号', '问浏浏', '办事指南', '自助申请', '办件查询']) await expect(home).toContainText(label);
+
+  // Every screen has a way back to the start.
+  await page.getByTestId('back-to-start').click();
+  await expect(page.getByTestId('attract-screen')).toBeVisible();
+});
+
+test('elderly mode enlarges the type', async ({ kiosk }) => {
+  const { page } = kiosk;
+  await expect(page.getByTestId('attract-screen')).toBeVisible();
+  const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  await page.getByTestId('elderly-toggle').click();
+  const after = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  expect(after).toBeGreaterThanOrEqual(before * 1.4);
+  await expect(page.locator('html')).toHaveClass(/elderly/);
+});
