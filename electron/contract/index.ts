@@ -1,5 +1,10 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './define.js';
+import { casesApi, casesEvents } from './cases.js';
+import { queueApi, queueEvents } from './queue.js';
+import { robotApi, robotEvents } from './robot.js';
+import { sessionApi, sessionEvents } from './session.js';
+import { syncApi, syncEvents } from './sync.js';
 import { systemApi, systemEvents } from './system.js';
 
 /**
@@ -10,10 +15,20 @@ import { systemApi, systemEvents } from './system.js';
  */
 export const api = {
   ...systemApi,
+  ...sessionApi,
+  ...queueApi,
+  ...robotApi,
+  ...casesApi,
+  ...syncApi,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
   ...systemEvents,
+  ...sessionEvents,
+  ...queueEvents,
+  ...robotEvents,
+  ...casesEvents,
+  ...syncEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Api = typeof api;
@@ -27,4 +42,9 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 export * from './errors.js';
 export * from './envelope.js';
+export * from './cases.js';
+export * from './queue.js';
+export * from './robot.js';
+export * from './session.js';
+export * from './sync.js';
 export * from './system.js';

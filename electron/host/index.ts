@@ -13,7 +13,11 @@ import { EventBus, RpcServer, type Connection } from './rpc/server.js';
 import { DataKey } from './storage/crypto.js';
 import { Database } from './storage/database.js';
 import { Outbox, outboxMigrations } from './storage/outbox.js';
+import { SessionManager } from './session/manager.js';
+import { sessionModule } from './session/module.js';
 import { systemModule } from './system/module.js';
+import { createIdCardReader, DEMO_CARDS, type IdCardReaderHandle, type SimCard } from '../../devices/idcard/index.js';
+import { maskName } from '../common/pii.js';
 
 /**
  * The kiosk host: a plain Node module (no Electron import) that owns all
@@ -25,6 +29,7 @@ export interface KioskHost {
   readonly logger: Logger;
   readonly bootMs: number;
   readonly context: HostContext;
+  readonly sessions: SessionManager;
   attach(connection: Connection): void;
   /** Handles one message without a transport (tests, tools). */
   handle(text: string): Promise<string | undefined>;
@@ -36,6 +41,13 @@ export interface StartHostOptions {
   now?: () => Date;
   /** Log to stderr as well as the rotating file. */
   logToStderr?: boolean;
+}
+
+/** Demo cards for the developer panel, labelled with masked names so the panel itself shows no full name. */
+function demoCardsForPanel(): Record<string, { label: string; card: SimCard }> {
+  return Object.fromEntries(
+    Object.entries(DEMO_CARDS).map(([id, card]) => [id, { label: `${maskName(card.fields.name)} · ${card.fields.birthDate.slice(0, 4)} · ${id}`, card }]),
+  );
 }
 
 function packageVersion(): string {
@@ -73,7 +85,13 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     now: options.now ?? (() => new Date()),
   };
   let bootMs = 0;
-  const modules: HostModule[] = [systemModule(context, { version: packageVersion(), bootMs: () => bootMs })];
+  const sessions = new SessionManager(context);
+  const idcardConfig = config.devices.idcard;
+  const reader: IdCardReaderHandle | undefined = idcardConfig.kind === 'none' ? undefined : await createIdCardReader(idcardConfig, logger);
+  const modules: HostModule[] = [
+    systemModule(context, { version: packageVersion(), bootMs: () => bootMs }),
+    sessionModule(context, sessions, reader, demoCardsForPanel()),
+  ];
   const startedModules: HostModule[] = [];
   try {
     for (const module of modules) {
@@ -97,6 +115,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     logger,
     bootMs,
     context,
+    sessions,
     attach: (connection) => rpc.attach(connection),
     handle: (text) => rpc.handle(text, 'direct'),
     async stop() {

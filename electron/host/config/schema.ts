@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idCardReaderConfigSchema } from '../../../devices/idcard/index.js';
 
 /**
  * The kiosk's configuration: one JSON file, this schema, these defaults. The
@@ -8,12 +9,8 @@ import { z } from 'zod';
  */
 const port = z.number().int().min(0).max(65535);
 
-export const IdCardReaderConfig = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('simulator') }).strict(),
-  z.object({ kind: z.literal('serial'), path: z.string().min(1), baudRate: z.union([z.literal(115200), z.literal(57600), z.literal(38400), z.literal(19200), z.literal(9600)]).default(115200) }).strict(),
-  z.object({ kind: z.literal('hid'), vendorId: z.number().int().min(0).max(0xffff), productId: z.number().int().min(0).max(0xffff) }).strict(),
-  z.object({ kind: z.literal('none') }).strict(),
-]);
+/** The reader's own schema (devices/idcard) plus `none` for a terminal without a reader. */
+export const IdCardReaderConfig = z.discriminatedUnion('kind', [...idCardReaderConfigSchema.options, z.object({ kind: z.literal('none') }).strict()]);
 
 export const PrinterConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('simulator'), outDir: z.string().optional() }).strict(),
@@ -49,11 +46,12 @@ export const KioskConfig = z
       .prefault({}),
     session: z
       .object({
-        idleTimeoutSeconds: z.number().int().min(20).max(3600).default(90),
-        countdownSeconds: z.number().int().min(5).max(60).default(15),
+        idleTimeoutSeconds: z.number().int().min(10).max(3600).default(90),
+        countdownSeconds: z.number().int().min(3).max(60).default(15),
         onCardRemoved: z.enum(['keep', 'end']).default('keep'),
       })
       .strict()
+      .refine((s) => s.countdownSeconds < s.idleTimeoutSeconds, { message: 'countdownSeconds must be shorter than idleTimeoutSeconds', path: ['countdownSeconds'] })
       .prefault({}),
     devices: z
       .object({

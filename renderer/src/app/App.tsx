@@ -1,15 +1,33 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../../electron/contract/index.js';
 import type { ApiClient } from '../api/client.js';
 import { createI18n, type UiLocale } from '../i18n/index.js';
 import { AttractScreen } from '../screens/attract/AttractScreen.js';
 import { HomeScreen } from '../screens/home/HomeScreen.js';
-import { PlaceholderScreen } from '../screens/placeholder/PlaceholderScreen.js';
+import { ApplyScreen } from '../screens/apply/ApplyScreen.js';
+import { GuideScreen } from '../screens/guide/GuideScreen.js';
+import { ProgressScreen } from '../screens/progress/ProgressScreen.js';
+import { RobotScreen } from '../screens/robot/RobotScreen.js';
+import { TicketScreen } from '../screens/ticket/TicketScreen.js';
 import { ApiProvider, InfoProvider } from './api.js';
 import { Chrome } from './Chrome.js';
 import { NavigationProvider, useNavigation } from './navigation.js';
-import { PreferencesProvider } from './preferences.js';
+import { PreferencesProvider, usePreferences } from './preferences.js';
+import { SessionProvider } from './session.js';
+
+/** Each visit starts fresh: back on the attract screen, language and text size return to the hall's defaults. */
+function ResetOnAttract({ defaultLocale }: { defaultLocale: UiLocale }) {
+  const { screen } = useNavigation();
+  const { i18n } = useTranslation();
+  const { setElderly } = usePreferences();
+  useEffect(() => {
+    if (screen !== 'attract') return;
+    void i18n.changeLanguage(defaultLocale);
+    setElderly(false);
+  }, [screen, i18n, defaultLocale, setElderly]);
+  return null;
+}
 
 function CurrentScreen() {
   const { screen } = useNavigation();
@@ -18,8 +36,16 @@ function CurrentScreen() {
       return <AttractScreen />;
     case 'home':
       return <HomeScreen />;
-    default:
-      return <PlaceholderScreen />;
+    case 'ticket':
+      return <TicketScreen />;
+    case 'robot':
+      return <RobotScreen />;
+    case 'guide':
+      return <GuideScreen />;
+    case 'apply':
+      return <ApplyScreen />;
+    case 'progress':
+      return <ProgressScreen />;
   }
 }
 
@@ -47,20 +73,19 @@ export function App({ client }: { client: ApiClient }) {
     });
   }, [client, i18n]);
 
-  const resetLanguage = useCallback(() => {
-    if (info) void i18n.changeLanguage(info.defaultLocale satisfies UiLocale);
-  }, [i18n, info]);
-
   return (
     <I18nextProvider i18n={i18n}>
       <ApiProvider client={client}>
         {info ? (
           <InfoProvider value={info}>
             <PreferencesProvider>
-              <NavigationProvider onRestart={resetLanguage}>
-                <Chrome>
-                  <CurrentScreen />
-                </Chrome>
+              <NavigationProvider>
+                <ResetOnAttract defaultLocale={info.defaultLocale} />
+                <SessionProvider>
+                  <Chrome>
+                    <CurrentScreen />
+                  </Chrome>
+                </SessionProvider>
               </NavigationProvider>
             </PreferencesProvider>
           </InfoProvider>

@@ -1,7 +1,12 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CardNotice } from '../screens/session/CardNotice.js';
+import { CountdownOverlay } from '../screens/session/CountdownOverlay.js';
+import { DevPanel } from '../screens/session/DevPanel.js';
+import { SessionBadge } from '../screens/session/SessionBadge.js';
 import { useNavigation } from './navigation.js';
 import { usePreferences } from './preferences.js';
+import { useSession } from './session.js';
 
 /**
  * The frame around every screen: language switch and elderly mode always
@@ -10,17 +15,24 @@ import { usePreferences } from './preferences.js';
  */
 export function Chrome({ children }: { children: ReactNode }) {
   const { t, i18n } = useTranslation();
-  const { screen, restart } = useNavigation();
+  const { screen, navigate } = useNavigation();
+  const { session, logout } = useSession();
+  // Back to the start ends the visit: the host wipes the session, then sends us to the attract screen.
+  const backToStart = (): void => {
+    if (session) void logout();
+    else navigate('attract');
+  };
   const { elderly, setElderly } = usePreferences();
   const nextLanguage = i18n.language === 'en' ? 'zh-CN' : 'en';
   return (
     <div className="chrome" data-screen={screen} lang={i18n.language}>
       <header className="chrome-bar">
         {screen !== 'attract' && (
-          <button type="button" className="touch chrome-home" onClick={restart} data-testid="back-to-start">
+          <button type="button" className="touch chrome-home" onClick={backToStart} data-testid="back-to-start">
             ⌂ {t('chrome.backToStart')}
           </button>
         )}
+        <SessionBadge />
         <span className="chrome-spacer" />
         <button type="button" className="touch chrome-toggle" onClick={() => setElderly(!elderly)} aria-pressed={elderly} data-testid="elderly-toggle">
           {elderly ? t('chrome.elderlyOff') : t('chrome.elderly')}
@@ -30,6 +42,9 @@ export function Chrome({ children }: { children: ReactNode }) {
         </button>
       </header>
       <div className="chrome-body">{children}</div>
+      <CountdownOverlay />
+      <CardNotice />
+      <DevPanel />
     </div>
   );
 }

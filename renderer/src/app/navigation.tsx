@@ -11,20 +11,14 @@ export interface Navigation {
   /** Optional argument for the screen (e.g. a service id the robot pointed to). */
   arg: string | undefined;
   navigate(screen: ScreenId, arg?: string): void;
-  /** Back to the attract screen: ends the visit. */
-  restart(): void;
 }
 
 const NavigationContext = createContext<Navigation | undefined>(undefined);
 
-export function NavigationProvider({ children, onRestart }: { children: ReactNode; onRestart?: () => void }) {
+export function NavigationProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<{ screen: ScreenId; arg: string | undefined }>({ screen: 'attract', arg: undefined });
   const navigate = useCallback((screen: ScreenId, arg?: string) => setState({ screen, arg }), []);
-  const restart = useCallback(() => {
-    setState({ screen: 'attract', arg: undefined });
-    onRestart?.();
-  }, [onRestart]);
-  const value = useMemo(() => ({ ...state, navigate, restart }), [state, navigate, restart]);
+  const value = useMemo(() => ({ ...state, navigate }), [state, navigate]);
   return <NavigationContext.Provider value={value}>{children}</NavigationContext.Provider>;
 }
 

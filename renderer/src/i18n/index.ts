@@ -1,7 +1,17 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import enCases from './en/cases.json';
 import enCommon from './en/common.json';
+import enDev from './en/dev.json';
+import enRobot from './en/robot.json';
+import enSession from './en/session.json';
+import enTicket from './en/ticket.json';
+import zhCases from './zh-CN/cases.json';
 import zhCommon from './zh-CN/common.json';
+import zhDev from './zh-CN/dev.json';
+import zhRobot from './zh-CN/robot.json';
+import zhSession from './zh-CN/session.json';
+import zhTicket from './zh-CN/ticket.json';
 
 /**
  * zh-CN first, English available. Each capability keeps its strings in its
@@ -9,8 +19,8 @@ import zhCommon from './zh-CN/common.json';
  * without touching each other's files.
  */
 export const resources = {
-  'zh-CN': { common: zhCommon },
-  en: { common: enCommon },
+  'zh-CN': { common: zhCommon, session: zhSession, dev: zhDev, ticket: zhTicket, robot: zhRobot, cases: zhCases },
+  en: { common: enCommon, session: enSession, dev: enDev, ticket: enTicket, robot: enRobot, cases: enCases },
 } as const;
 
 export type UiLocale = keyof typeof resources;

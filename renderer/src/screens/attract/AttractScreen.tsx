@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useApi, useHostInfo } from '../../app/api.js';
 import { Icon } from '../../app/icons.js';
 import { useNavigation } from '../../app/navigation.js';
+import { useSession } from '../../app/session.js';
 
 function useClock(): Date {
   const [now, setNow] = useState(() => new Date());
@@ -16,6 +17,8 @@ function useClock(): Date {
 /** The idle screen: who we are, what time it is, how to begin. */
 export function AttractScreen() {
   const { t, i18n } = useTranslation();
+  const { t: ts } = useTranslation('session');
+  const { begin } = useSession();
   const info = useHostInfo();
   const api = useApi();
   const { navigate } = useNavigation();
@@ -50,8 +53,12 @@ export function AttractScreen() {
         </div>
       </div>
       <p className="attract-prompt">{t('attract.prompt')}</p>
-      <button type="button" className="touch primary attract-start" onClick={() => navigate('home')} data-testid="start">
+      <p className="attract-card-hint">{ts('placeCard')}</p>
+      <button type="button" className="touch primary attract-start" onClick={() => void begin().then(() => navigate('home'))} data-testid="start">
         {t('attract.start')}
+      </button>
+      <button type="button" className="touch attract-nocard" onClick={() => void begin().then(() => navigate('ticket'))} data-testid="no-card-ticket">
+        {ts('noCard')}
       </button>
       <p className="attract-robot">{t('attract.robotHello', { robot: info.robotName })}</p>
       <footer className="attract-footer">{info.openingHours}</footer>

@@ -1,0 +1,3 @@
+/** Queue tickets: issue, print, status (filled in by the queue capability). */
+export const queueApi = {};
+export const queueEvents = {};

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import {
+  CallNextResult,
+  CounterLoginRequest,
+  CounterSession,
+  IssueRequest,
+  IssueResult,
+  Priority,
+  QueueError,
+  QueueSnapshot,
+  Ticket,
+  TicketInfo,
+  TicketQuery,
+} from './types.js';
+
+/**
+ * The hall service's network protocol (standalone mode): the messages on the
+ * WebSocket, the RPC method table shared by WS and HTTP, and the offline
+ * lease/upload messages between kiosks and the service. README "API".
+ */
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const LeaseRequest = z.object({
+  kioskId: z.string().min(1).max(100),
+  /** Hall days to lease for: today and the next service day. */
+  days: z.array(day).min(1).max(3),
+  /** Keep at least this many unused numbers per category and day. */
+  minFree: z.number().int().min(1).max(100),
+});
+export type LeaseRequest = z.infer<typeof LeaseRequest>;
+
+export const LeaseGrant = z.object({ day, prefix: z.string(), blocks: z.array(z.object({ start: z.number().int(), end: z.number().int() })) });
+export type LeaseGrant = z.infer<typeof LeaseGrant>;
+
+export const OfflineTicket = z.object({
+  requestId: z.string().min(8).max(100),
+  displayNo: z.string().min(4).max(6),
+  categoryId: z.string().min(1).max(100),
+  serviceId: z.string().min(1).max(100).optional(),
+  priority: Priority.nullable(),
+  maskedName: z.string().max(20).regex(/\*/).optional(),
+  issuedAt: z.iso.datetime({ offset: true }),
+});
+export type OfflineTicket = z.infer<typeof OfflineTicket>;
+
+export const OfflineUpload = z.object({ kioskId: z.string().min(1).max(100), tickets: z.array(OfflineTicket).max(1000) });
+export type OfflineUpload = z.infer<typeof OfflineUpload>;
+
+/** A Result schema: `{ok: true, value}` or `{ok: false, error}`. */
+function resultOf<T extends z.ZodType>(value: T) {
+  return z.union([z.object({ ok: z.literal(true), value }), z.object({ ok: z.literal(false), error: QueueError })]);
+}
+
+export const UploadOutcome = z.object({ requestId: z.string(), result: resultOf(Ticket) });
+export type UploadOutcome = z.infer<typeof UploadOutcome>;
+
+const token = z.string().min(10).max(100);
+const counter = z.object({ token });
+
+/**
+ * RPC methods. Counter methods carry the session token from `counterLogin`
+ * instead of window and staff: the server resolves it to the logged-in window.
+ */
+export const Methods = {
+  issue: IssueRequest,
+  ticket: TicketQuery,
+  snapshot: z.object({}).strict(),
+  counterLogin: CounterLoginRequest,
+  counterLogout: counter,
+  callNext: counter,
+  recall: counter,
+  skip: counter,
+  finish: counter,
+  requeue: counter.extend({ displayNo: z.string().min(4).max(6) }),
+  transfer: counter.extend({ toCategoryId: z.string().min(1).max(100) }),
+  lease: LeaseRequest,
+  uploadOffline: OfflineUpload,
+} as const;
+export type MethodName = keyof typeof Methods;
+
+/** What each method answers: the client checks every reply against these. */
+export const Responses = {
+  issue: resultOf(IssueResult),
+  ticket: resultOf(TicketInfo),
+  snapshot: resultOf(QueueSnapshot),
+  counterLogin: resultOf(CounterSession),
+  counterLogout: resultOf(z.object({ windowNo: z.string() })),
+  callNext: resultOf(CallNextResult),
+  recall: resultOf(Ticket),
+  skip: resultOf(Ticket),
+  finish: resultOf(Ticket),
+  requeue: resultOf(Ticket),
+  transfer: resultOf(Ticket),
+  lease: resultOf(z.array(LeaseGrant)),
+  uploadOffline: resultOf(z.array(UploadOutcome)),
+} satisfies Record<MethodName, z.ZodType>;
+export const MethodName = z.enum(Object.keys(Methods) as [MethodName, ...MethodName[]]);
+export const COUNTER_METHODS: ReadonlySet<MethodName> = new Set(['counterLogout', 'callNext', 'recall', 'skip', 'finish', 'requeue', 'transfer']);
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    secret: z.string().max(200),
+    role: z.enum(['kiosk', 'counter', 'display']),
+    kioskId: z.string().min(1).max(100).optional(),
+    /** Receive ticket events on this socket (default true). */
+    events: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal('call'), id: z.number().int().nonnegative(), method: MethodName, params: z.unknown() }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+/** Server → client. `result.result` is a Result ({ok, value} | {ok:false, error}); `event.event` a TicketEvent. */
+export const ServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('welcome'), day, at: z.string() }),
+  z.object({ type: z.literal('result'), id: z.number().int(), result: z.unknown() }),
+  z.object({ type: z.literal('event'), event: z.unknown() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/** WebSocket close codes. */
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_PROTOCOL = 4400;

@@ -1,0 +1,441 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import type { Hall } from '../content/schema.js';
+import type { Logger } from '../logging/logger.js';
+import type { Database } from '../storage/database.js';
+import { serviceDay } from './hallTime.js';
+import { findCategory, isIssuingOpen, nextServiceDay, type HallCalendar } from './hours.js';
+import { Responses, ServerMessage, type MethodName, type OfflineTicket } from './protocol.js';
+import { decidePriority, formatTicketNumber } from './rules.js';
+import * as store from './store.js';
+import {
+  IssueRequest,
+  Ticket,
+  TicketEvent,
+  fail,
+  ok,
+  parseInput,
+  type CallNextResult,
+  type CounterLoginRequest,
+  type CounterRequest,
+  type CounterSession,
+  type HallQueue,
+  type IssueResult,
+  type QueueSnapshot,
+  type RequeueRequest,
+  type Result,
+  type TicketInfo,
+  type TicketQuery,
+  type TransferRequest,
+} from './types.js';
+
+/**
+ * The kiosk's (or a counter tool's) view of a standalone hall service, with
+ * the same `HallQueue` interface as the embedded service. When the service
+ * cannot be reached, `issue` falls back to the kiosk's leased offline numbers
+ * (kept in the kiosk's own SQLite), and on reconnect the offline tickets are
+ * uploaded, idempotently, and the leases topped up. README "Offline fallback".
+ */
+export interface RemoteHallQueueOptions {
+  /** `ws://host:port/ws` of the hall service. */
+  url: string;
+  secret: string;
+  kioskId: string;
+  /** The same hall content the service uses (opening hours and windows for offline tickets). */
+  hall: Hall;
+  /** The kiosk's own database: leases and offline tickets survive a restart. */
+  db: Database;
+  logger: Logger;
+  now?: () => Date;
+  calendar?: HallCalendar;
+  role?: 'kiosk' | 'counter' | 'display';
+  /** Receive ticket events (default true). */
+  events?: boolean;
+  /** A call unanswered after this long counts as "service unreachable" (ms). */
+  callTimeoutMs?: number;
+  /** Reconnect backoff bounds (ms). */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** Keep at least this many unused offline numbers per category and day. */
+  leaseMinFree?: number;
+  /** While connected: upload pending offline tickets and top up leases this often (ms). */
+  syncIntervalMs?: number;
+}
+
+interface PendingCall {
+  method: MethodName;
+  resolve: (result: Result<unknown>) => void;
+  timer: NodeJS.Timeout;
+}
+
+const UNREACHABLE = '无法连接叫号服务';
+
+export class RemoteHallQueue implements HallQueue {
+  private socket: WebSocket | null = null;
+  private isConnected = false;
+  private closed = false;
+  private nextId = 1;
+  private attempts = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private syncTimer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> | null = null;
+  private readonly pending = new Map<number, PendingCall>();
+  private readonly listeners = new Set<(event: TicketEvent) => void>();
+  private readonly connectionWaiters = new Set<() => void>();
+  /** Session tokens of the counters logged in through this client, by window. */
+  private readonly tokens = new Map<string, string>();
+  private readonly now: () => Date;
+  private readonly options: Required<Omit<RemoteHallQueueOptions, 'now' | 'calendar'>> & { calendar: HallCalendar };
+
+  private constructor(options: RemoteHallQueueOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.options = {
+      role: 'kiosk',
+      events: true,
+      callTimeoutMs: 3000,
+      reconnectMinMs: 250,
+      reconnectMaxMs: 10_000,
+      leaseMinFree: 10,
+      syncIntervalMs: 60_000,
+      calendar: {},
+      ...options,
+    };
+  }
+
+  /** Prepares the kiosk's tables and starts connecting (it does not wait for the service). */
+  static async open(options: RemoteHallQueueOptions): Promise<RemoteHallQueue> {
+    await options.db.migrate('queue', store.queueMigrations);
+    const client = new RemoteHallQueue(options);
+    client.connect();
+    return client;
+  }
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  /** Resolves true once connected (or false after `timeoutMs`). */
+  whenConnected(timeoutMs: number): Promise<boolean> {
+    if (this.isConnected) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.connectionWaiters.delete(done);
+        resolve(this.isConnected);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.connectionWaiters.add(done);
+    });
+  }
+
+  /** Uploads pending offline tickets and tops up leases now (also runs on every reconnect). */
+  sync(): Promise<void> {
+    if (this.syncing === null) {
+      this.syncing = this.runSync().finally(() => {
+        this.syncing = null;
+      });
+    }
+    return this.syncing;
+  }
+
+  /** Offline tickets not yet accepted by the service. */
+  async pendingUploads(): Promise<number> {
+    return (await store.pendingKioskOffline(this.options.db, 1_000_000)).length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    if (this.syncTimer !== null) clearInterval(this.syncTimer);
+    await this.syncing?.catch(() => undefined);
+    const socket = this.socket;
+    this.socket = null;
+    socket?.terminate();
+    this.failPending();
+  }
+
+  subscribe(listener: (event: TicketEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ------------------------------------------------------------- the API
+
+  async issue(input: IssueRequest): Promise<Result<IssueResult>> {
+    const parsed = parseInput(IssueRequest, input);
+    if (!parsed.ok) return parsed;
+    const offline = await store.kioskOfflineByRequest(this.options.db, parsed.value.requestId);
+    if (offline !== undefined) return this.offlineResult(Ticket.parse(JSON.parse(offline.ticket)));
+    const online = await this.call('issue', parsed.value);
+    if (online.ok || online.error.code !== 'unavailable') return online as Result<IssueResult>;
+    return this.issueOffline(parsed.value);
+  }
+
+  ticket(query: TicketQuery): Promise<Result<TicketInfo>> {
+    return this.call('ticket', query) as Promise<Result<TicketInfo>>;
+  }
+
+  snapshot(): Promise<Result<QueueSnapshot>> {
+    return this.call('snapshot', {}) as Promise<Result<QueueSnapshot>>;
+  }
+
+  async counterLogin(request: CounterLoginRequest): Promise<Result<CounterSession>> {
+    const result = (await this.call('counterLogin', request)) as Result<CounterSession>;
+    if (result.ok) this.tokens.set(result.value.windowNo, result.value.token);
+    return result;
+  }
+
+  async counterLogout(request: CounterRequest): Promise<Result<{ windowNo: string }>> {
+    const result = (await this.counterCall('counterLogout', request, {})) as Result<{ windowNo: string }>;
+    if (result.ok) this.tokens.delete(request.windowNo);
+    return result;
+  }
+
+  callNext(request: CounterRequest): Promise<Result<CallNextResult>> {
+    return this.counterCall('callNext', request, {}) as Promise<Result<CallNextResult>>;
+  }
+
+  recall(request: CounterRequest): Promise<Result<Ticket>> {
+    return this.counterCall('recall', request, {}) as Promise<Result<Ticket>>;
+  }
+
+  skip(request: CounterRequest): Promise<Result<Ticket>> {
+    return this.counterCall('skip', request, {}) as Promise<Result<Ticket>>;
+  }
+
+  finish(request: CounterRequest): Promise<Result<Ticket>> {
+    return this.counterCall('finish', request, {}) as Promise<Result<Ticket>>;
+  }
+
+  requeue(request: RequeueRequest): Promise<Result<Ticket>> {
+    return this.counterCall('requeue', request, { displayNo: request.displayNo }) as Promise<Result<Ticket>>;
+  }
+
+  transfer(request: TransferRequest): Promise<Result<Ticket>> {
+    return this.counterCall('transfer', request, { toCategoryId: request.toCategoryId }) as Promise<Result<Ticket>>;
+  }
+
+  // ----------------------------------------------------------- offline
+
+  private async issueOffline(request: IssueRequest): Promise<Result<IssueResult>> {
+    const { hall, db, logger, calendar, kioskId } = this.options;
+    const category = findCategory(hall, request.categoryId);
+    if (category === undefined) return fail('unknown-category', `没有这个排队类别：${request.categoryId}`);
+    const now = this.now();
+    const day = serviceDay(now);
+    const hours = isIssuingOpen(hall, category.id, now, calendar);
+    if (!hours.open) return fail('closed', hours.message, { reason: hours.reason, nextOpening: hours.nextOpening?.toISOString() ?? null });
+    const priority = decidePriority(request, day);
+    if (!priority.ok) return fail(priority.code, priority.message);
+    const ticket = await db.transaction(async (tx): Promise<Ticket | null> => {
+      const existing = await store.kioskOfflineByRequest(tx, request.requestId);
+      if (existing !== undefined) return Ticket.parse(JSON.parse(existing.ticket));
+      const number = await store.firstFreeLeasedNumber(tx, day, category.prefix);
+      if (number === null) return null;
+      const issued: Ticket = {
+        id: randomUUID(),
+        displayNo: formatTicketNumber(category.prefix, number),
+        day,
+        categoryId: category.id,
+        originCategoryId: category.id,
+        serviceId: request.serviceId ?? null,
+        priority: priority.priority,
+        maskedName: request.maskedName ?? null,
+        kioskId,
+        source: 'offline',
+        status: 'waiting',
+        issuedAt: now.toISOString(),
+        calledAt: null,
+        windowNo: null,
+        recalls: 0,
+        skippedAt: null,
+        finishedAt: null,
+      };
+      await store.insertKioskOffline(tx, { request_id: request.requestId, day, prefix: category.prefix, number, ticket: JSON.stringify(issued) });
+      return issued;
+    });
+    if (ticket === null) {
+      logger.error({ categoryId: category.id, day }, 'queue: offline and no leased numbers left');
+      return fail('unavailable', `${UNREACHABLE}，且本机离线号段已用完，请到咨询台取号`);
+    }
+    logger.warn({ displayNo: ticket.displayNo, categoryId: category.id }, 'queue: issued offline');
+    // The service may only be slow, not gone: upload as soon as it answers again.
+    if (this.isConnected) void this.sync();
+    return this.offlineResult(ticket);
+  }
+
+  private offlineResult(ticket: Ticket): Result<IssueResult> {
+    const category = findCategory(this.options.hall, ticket.categoryId)!;
+    const floor = this.options.hall.departments.find((d) => category.departmentIds.includes(d.id))?.floor ?? 1;
+    return ok({ ticket, categoryName: category.name, peopleAhead: null, etaMinutes: null, windows: [...category.windows], floor, offline: true });
+  }
+
+  private async runSync(): Promise<void> {
+    const { db, logger, kioskId, hall, calendar, leaseMinFree } = this.options;
+    for (;;) {
+      const rows = await store.pendingKioskOffline(db, 200);
+      if (rows.length === 0) break;
+      const tickets: OfflineTicket[] = rows.map((row) => {
+        const t = Ticket.parse(JSON.parse(row.ticket));
+        return {
+          requestId: row.request_id,
+          displayNo: t.displayNo,
+          categoryId: t.categoryId,
+          ...(t.serviceId === null ? {} : { serviceId: t.serviceId }),
+          priority: t.priority,
+          ...(t.maskedName === null ? {} : { maskedName: t.maskedName }),
+          issuedAt: t.issuedAt,
+        };
+      });
+      const result = await this.call('uploadOffline', { kioskId, tickets });
+      if (!result.ok) {
+        logger.warn({ code: result.error.code }, 'queue: offline upload failed; will retry');
+        return;
+      }
+      const at = this.now().toISOString();
+      let accepted = 0;
+      for (const outcome of result.value as Array<{ requestId: string; result: Result<Ticket> }>) {
+        if (outcome.result.ok) {
+          await store.markKioskOfflineUploaded(db, outcome.requestId, at);
+          accepted++;
+        } else {
+          logger.error({ requestId: outcome.requestId, error: outcome.result.error }, 'queue: offline ticket refused by the hall service');
+        }
+      }
+      logger.info({ uploaded: accepted, refused: rows.length - accepted }, 'queue: offline tickets uploaded');
+      if (accepted < rows.length) break;
+    }
+    const now = this.now();
+    const today = serviceDay(now);
+    const days = [...new Set([today, nextServiceDay(hall, now, calendar)])];
+    const grants = await this.call('lease', { kioskId, days, minFree: leaseMinFree });
+    if (!grants.ok) {
+      logger.warn({ code: grants.error.code }, 'queue: lease refresh failed; will retry');
+      return;
+    }
+    await db.transaction(async (tx) => {
+      await store.forgetKioskLeasesBefore(tx, today);
+      for (const grant of grants.value as Array<{ day: string; prefix: string; blocks: Array<{ start: number; end: number }> }>) {
+        await store.saveKioskLeases(tx, grant.day, grant.prefix, grant.blocks);
+      }
+    });
+  }
+
+  // --------------------------------------------------------- transport
+
+  private counterCall(method: MethodName, request: CounterRequest, extra: Record<string, unknown>): Promise<Result<unknown>> {
+    const token = this.tokens.get(request.windowNo);
+    if (token === undefined) return Promise.resolve(fail('not-logged-in', `${request.windowNo}号窗口未登录，请先登录`));
+    return this.call(method, { token, ...extra });
+  }
+
+  /** One RPC. Transport trouble (not connected, timeout, connection lost) comes back as `unavailable`. */
+  private call(method: MethodName, params: unknown): Promise<Result<unknown>> {
+    const socket = this.socket;
+    if (!this.isConnected || socket === null) return Promise.resolve(fail('unavailable', UNREACHABLE));
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve(fail('unavailable', `${UNREACHABLE}（超时）`));
+      }, this.options.callTimeoutMs);
+      this.pending.set(id, { method, resolve, timer });
+      socket.send(JSON.stringify({ type: 'call', id, method, params }), (err) => {
+        if (err === undefined || err === null) return;
+        clearTimeout(timer);
+        this.pending.delete(id);
+        resolve(fail('unavailable', UNREACHABLE));
+      });
+    });
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const { url, secret, role, kioskId, events, logger } = this.options;
+    const socket = new WebSocket(url, { handshakeTimeout: this.options.callTimeoutMs });
+    this.socket = socket;
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', secret, role, kioskId, events })));
+    socket.on('message', (data) => this.onMessage(String(data)));
+    socket.on('error', (err) => logger.debug({ err: err.message }, 'queue: hall service connection error'));
+    socket.on('close', (code) => {
+      if (this.socket !== socket) return;
+      const wasConnected = this.isConnected;
+      this.isConnected = false;
+      this.socket = null;
+      this.failPending();
+      if (this.syncTimer !== null) clearInterval(this.syncTimer);
+      this.syncTimer = null;
+      if (wasConnected) logger.warn({ code }, 'queue: lost the hall service; issuing from offline leases');
+      if (code === 4401) logger.error('queue: the hall service refused our secret');
+      this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed) return;
+    const { reconnectMinMs, reconnectMaxMs } = this.options;
+    const delay = Math.min(reconnectMaxMs, reconnectMinMs * 2 ** Math.min(this.attempts, 10));
+    this.attempts++;
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    this.reconnectTimer.unref();
+  }
+
+  private onMessage(text: string): void {
+    let message: ServerMessage;
+    try {
+      const parsed = ServerMessage.safeParse(JSON.parse(text));
+      if (!parsed.success) throw new Error(parsed.error.message);
+      message = parsed.data;
+    } catch (err) {
+      this.options.logger.warn({ err }, 'queue: bad message from the hall service');
+      return;
+    }
+    switch (message.type) {
+      case 'welcome':
+        this.isConnected = true;
+        this.attempts = 0;
+        this.options.logger.info('queue: connected to the hall service');
+        for (const waiter of [...this.connectionWaiters]) waiter();
+        this.syncTimer = setInterval(() => void this.sync(), this.options.syncIntervalMs);
+        this.syncTimer.unref();
+        void this.sync();
+        return;
+      case 'result': {
+        const call = this.pending.get(message.id);
+        if (call === undefined) return;
+        clearTimeout(call.timer);
+        this.pending.delete(message.id);
+        const checked = Responses[call.method].safeParse(message.result);
+        if (checked.success) call.resolve(checked.data as Result<unknown>);
+        else {
+          this.options.logger.warn({ method: call.method }, 'queue: malformed reply from the hall service');
+          call.resolve(fail('internal', 'malformed reply from the hall service'));
+        }
+        return;
+      }
+      case 'event': {
+        const event = TicketEvent.safeParse(message.event);
+        if (!event.success) return;
+        for (const listener of this.listeners) {
+          try {
+            listener(event.data);
+          } catch (err) {
+            this.options.logger.error({ err }, 'queue: event listener failed');
+          }
+        }
+        return;
+      }
+      case 'error':
+        this.options.logger.warn({ code: message.code, message: message.message }, 'queue: hall service error');
+        return;
+    }
+  }
+
+  private failPending(): void {
+    for (const [id, call] of this.pending) {
+      clearTimeout(call.timer);
+      call.resolve(fail('unavailable', UNREACHABLE));
+      this.pending.delete(id);
+    }
+  }
+}

@@ -1,0 +1,589 @@
+import { randomUUID } from 'node:crypto';
+import type { Hall, QueueCategory } from '../content/schema.js';
+import type { Logger } from '../logging/logger.js';
+import type { Database, Queryable } from '../storage/database.js';
+import type { Outbox } from '../storage/outbox.js';
+import { addDays, serviceDay } from './hallTime.js';
+import { findCategory, isIssuingOpen, type HallCalendar } from './hours.js';
+import { hashToken, newSessionToken, verifyPin } from './pin.js';
+import {
+  chooseNext,
+  decidePriority,
+  etaMinutes,
+  formatTicketNumber,
+  nextLeaseBlock,
+  nextOnlineNumber,
+  offlineLineKey,
+  parseTicketNumber,
+  peopleAhead,
+  requeueLineKey,
+  serviceMinutes,
+  withinGrace,
+  type NumberRange,
+} from './rules.js';
+import * as store from './store.js';
+import type { StoredTicket } from './store.js';
+import {
+  CounterLoginRequest,
+  CounterRequest,
+  IssueRequest,
+  RequeueRequest,
+  TicketQuery,
+  TransferRequest,
+  fail,
+  ok,
+  parseInput,
+  type CallNextResult,
+  type CounterSession,
+  type HallQueue,
+  type IssueResult,
+  type QueueSnapshot,
+  type Result,
+  type Ticket,
+  type TicketEvent,
+  type TicketInfo,
+} from './types.js';
+import { LeaseRequest, OfflineUpload, type LeaseGrant, type OfflineTicket, type UploadOutcome } from './protocol.js';
+
+/** A counter account from config: PIN stored as a scrypt hash (see pin.ts). */
+export interface CounterAccount {
+  staffId: string;
+  pinHash: string;
+  /** Windows this staff member may log in at; omitted = any window. */
+  windows?: string[];
+}
+
+export interface QueueRules {
+  /** Anti-starvation: at most this many priority calls in a row while regular tickets wait. */
+  maxPriorityStreak: number;
+  /** Minutes a skipped ticket may re-queue; after that it is dropped. */
+  graceMinutes: number;
+  /** A re-queued ticket goes behind this many waiting tickets of its class (过号顺延). */
+  requeueBehind: number;
+  /** Finished services averaged for the estimate. */
+  serviceTimeSamples: number;
+  /** Below this many samples, the category's avgServiceMinutes is used. */
+  minServiceTimeSamples: number;
+  /** Numbers per offline lease block. */
+  leaseBlockSize: number;
+}
+
+export const DEFAULT_RULES: QueueRules = {
+  maxPriorityStreak: 3,
+  graceMinutes: 30,
+  requeueBehind: 3,
+  serviceTimeSamples: 10,
+  minServiceTimeSamples: 3,
+  leaseBlockSize: 10,
+};
+
+export interface HallQueueServiceOptions {
+  hall: Hall;
+  db: Database;
+  outbox: Outbox;
+  logger: Logger;
+  now?: () => Date;
+  /** The kiosk this service runs in (embedded mode) or the hall server's own id. */
+  kioskId: string;
+  counters?: readonly CounterAccount[];
+  calendar?: HallCalendar;
+  rules?: Partial<QueueRules>;
+}
+
+/**
+ * The hall's queue: issues numbers, keeps the lines, serves the counters.
+ * Every state change runs in one IMMEDIATE transaction together with its
+ * ticket events and their outbox rows; listeners hear the events after commit.
+ */
+export class HallQueueService implements HallQueue {
+  readonly rules: QueueRules;
+  private readonly hall: Hall;
+  private readonly db: Database;
+  private readonly outbox: Outbox;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private readonly kioskId: string;
+  private readonly counters: readonly CounterAccount[];
+  private readonly calendar: HallCalendar;
+  private readonly listeners = new Set<(event: TicketEvent) => void>();
+  private readonly windowCategory = new Map<string, QueueCategory>();
+
+  private constructor(options: HallQueueServiceOptions) {
+    this.hall = options.hall;
+    this.db = options.db;
+    this.outbox = options.outbox;
+    this.logger = options.logger;
+    this.now = options.now ?? (() => new Date());
+    this.kioskId = options.kioskId;
+    this.counters = options.counters ?? [];
+    this.calendar = options.calendar ?? {};
+    this.rules = { ...DEFAULT_RULES, ...options.rules };
+    for (const category of this.hall.queueCategories) for (const windowNo of category.windows) this.windowCategory.set(windowNo, category);
+  }
+
+  /** Applies the queue migrations (the outbox's must already be applied) and returns the service. */
+  static async open(options: HallQueueServiceOptions): Promise<HallQueueService> {
+    await options.db.migrate('queue', store.queueMigrations);
+    return new HallQueueService(options);
+  }
+
+  subscribe(listener: (event: TicketEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ------------------------------------------------------------------ issue
+
+  async issue(input: IssueRequest): Promise<Result<IssueResult>> {
+    const parsed = parseInput(IssueRequest, input);
+    if (!parsed.ok) return parsed;
+    const request = parsed.value;
+    const category = findCategory(this.hall, request.categoryId);
+    if (category === undefined) return fail('unknown-category', `没有这个排队类别：${request.categoryId}`);
+    const now = this.now();
+    const day = serviceDay(now);
+
+    const outcome = await this.run<StoredTicket>(async (tx, events) => {
+      const existing = await store.ticketByRequest(tx, request.requestId);
+      if (existing !== undefined) return ok(existing);
+      const hours = isIssuingOpen(this.hall, category.id, now, this.calendar);
+      if (!hours.open) return fail('closed', hours.message, { reason: hours.reason, nextOpening: hours.nextOpening?.toISOString() ?? null });
+      const priority = decidePriority(request, day);
+      if (!priority.ok) return fail(priority.code, priority.message);
+      const numbers = await store.dayNumbers(tx, day, category.prefix);
+      const number = nextOnlineNumber(numbers.last_online);
+      if (number === null) return fail('numbers-exhausted', `${category.name}今日号码已发完，请到咨询台`);
+      await store.saveDayNumbers(tx, day, category.prefix, { ...numbers, last_online: number });
+      const ticket: StoredTicket = {
+        id: randomUUID(),
+        requestId: request.requestId,
+        displayNo: formatTicketNumber(category.prefix, number),
+        prefix: category.prefix,
+        number,
+        day,
+        categoryId: category.id,
+        originCategoryId: category.id,
+        serviceId: request.serviceId ?? null,
+        priority: priority.priority,
+        maskedName: request.maskedName ?? null,
+        kioskId: request.kioskId,
+        source: 'online',
+        status: 'waiting',
+        lineKey: now.getTime(),
+        issuedAt: now.toISOString(),
+        calledAt: null,
+        windowNo: null,
+        staffId: null,
+        recalls: 0,
+        skippedAt: null,
+        finishedAt: null,
+      };
+      await store.insertTicket(tx, ticket);
+      const detail: Record<string, unknown> = {};
+      if (request.staffId !== undefined) detail.staffId = request.staffId;
+      if (request.appointmentId !== undefined) detail.appointmentId = request.appointmentId;
+      events.push(await store.appendEvent(tx, this.outbox, { kind: 'issued', at: ticket.issuedAt, ticket, detail }));
+      return ok(ticket);
+    });
+    if (!outcome.ok) return outcome;
+    const estimate = await this.estimate(outcome.value);
+    return ok({
+      ticket: store.publicTicket(outcome.value),
+      categoryName: category.name,
+      ...estimate,
+      windows: [...category.windows],
+      floor: this.floorOf(category),
+      offline: false,
+    });
+  }
+
+  async ticket(input: TicketQuery): Promise<Result<TicketInfo>> {
+    const parsed = parseInput(TicketQuery, input);
+    if (!parsed.ok) return parsed;
+    const ticket = await store.ticketByDisplayNo(this.db, serviceDay(this.now()), parsed.value.displayNo.trim().toUpperCase());
+    if (ticket === undefined) return fail('not-found', `今日没有号码 ${parsed.value.displayNo}`);
+    const estimate = ticket.status === 'waiting' ? await this.estimate(ticket) : { peopleAhead: null, etaMinutes: null };
+    return ok({ ticket: store.publicTicket(ticket), ...estimate });
+  }
+
+  // ---------------------------------------------------------------- counter
+
+  async counterLogin(input: CounterLoginRequest): Promise<Result<CounterSession>> {
+    const parsed = parseInput(CounterLoginRequest, input);
+    if (!parsed.ok) return parsed;
+    const { windowNo, staffId, pin } = parsed.value;
+    const category = this.windowCategory.get(windowNo);
+    if (category === undefined) return fail('unknown-window', `${windowNo}号窗口不是排队叫号窗口`);
+    const account = this.counters.find((a) => a.staffId === staffId);
+    const allowed = account !== undefined && (account.windows === undefined || account.windows.includes(windowNo));
+    // Verify even when the account is unknown or not allowed, so timing does not reveal which staff ids exist.
+    const pinOk = verifyPin(pin, account?.pinHash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+    if (!allowed || !pinOk) {
+      this.logger.warn({ windowNo }, 'queue: counter login refused');
+      return fail('bad-credentials', '工号或密码不正确，或无权登录该窗口');
+    }
+    const token = newSessionToken();
+    const now = this.now();
+    await this.db.transaction((tx) => store.saveSession(tx, windowNo, staffId, hashToken(token), serviceDay(now), now.toISOString()));
+    this.logger.info({ windowNo, staffId }, 'queue: counter logged in');
+    return ok({ windowNo, staffId, categoryId: category.id, token });
+  }
+
+  async counterLogout(input: CounterRequest): Promise<Result<{ windowNo: string }>> {
+    const session = await this.requireSession(input);
+    if (!session.ok) return session;
+    await store.deleteSession(this.db, session.value.windowNo);
+    return ok({ windowNo: session.value.windowNo });
+  }
+
+  /** The window and staff a session token belongs to, if it is still valid today (used by the network server). */
+  async sessionByToken(token: string): Promise<{ windowNo: string; staffId: string } | null> {
+    const row = await store.sessionByTokenHash(this.db, hashToken(token));
+    if (row === undefined || row.day !== serviceDay(this.now())) return null;
+    return { windowNo: row.window_no, staffId: row.staff_id };
+  }
+
+  async callNext(input: CounterRequest): Promise<Result<CallNextResult>> {
+    const session = await this.requireSession(input);
+    if (!session.ok) return session;
+    const { windowNo, staffId, category } = session.value;
+    const now = this.now();
+    const day = serviceDay(now);
+    return this.run<CallNextResult>(async (tx, events) => {
+      await this.dropExpired(tx, now, events);
+      const finished = await this.finishCurrent(tx, day, windowNo, staffId, now, events);
+      const streak = await store.priorityStreak(tx, day, category.id, this.rules.maxPriorityStreak);
+      const heads = [await store.headOfLine(tx, day, category.id, true), await store.headOfLine(tx, day, category.id, false)].filter((t) => t !== undefined);
+      const next = chooseHead(heads, streak, this.rules.maxPriorityStreak);
+      if (next === null) return ok({ called: null, finished: finished === null ? null : store.publicTicket(finished), waiting: 0 });
+      const called: StoredTicket = { ...next, status: 'called', calledAt: now.toISOString(), windowNo, staffId, recalls: 0 };
+      // Inside an IMMEDIATE transaction no one else can have moved it; the guard makes "called exactly once" explicit.
+      if (!(await store.updateTicket(tx, called, 'waiting'))) throw new Error(`ticket ${next.displayNo} left the line during callNext`);
+      events.push(await store.appendEvent(tx, this.outbox, { kind: 'called', at: now.toISOString(), ticket: called, windowNo, staffId }));
+      const counts = (await store.lineCounts(tx, day)).get(category.id);
+      return ok({
+        called: store.publicTicket(called),
+        finished: finished === null ? null : store.publicTicket(finished),
+        waiting: (counts?.priorityWaiting ?? 0) + (counts?.regularWaiting ?? 0),
+      });
+    });
+  }
+
+  recall(input: CounterRequest): Promise<Result<Ticket>> {
+    return this.changeCurrent(input, 'recalled', (t) => ({ ...t, recalls: t.recalls + 1 }));
+  }
+
+  skip(input: CounterRequest): Promise<Result<Ticket>> {
+    return this.changeCurrent(input, 'skipped', (t, now) => ({ ...t, status: 'skipped', skippedAt: now.toISOString() }));
+  }
+
+  finish(input: CounterRequest): Promise<Result<Ticket>> {
+    return this.changeCurrent(input, 'finished', (t, now) => ({ ...t, status: 'finished', finishedAt: now.toISOString() }));
+  }
+
+  async transfer(input: TransferRequest): Promise<Result<Ticket>> {
+    const parsed = parseInput(TransferRequest, input);
+    if (!parsed.ok) return parsed;
+    const target = findCategory(this.hall, parsed.value.toCategoryId);
+    if (target === undefined) return fail('unknown-category', `没有这个排队类别：${parsed.value.toCategoryId}`);
+    return this.changeCurrent(
+      parsed.value,
+      'transferred',
+      // Keeps its number and its original place in time: it joins the new line ahead of everyone who arrived later.
+      (t) => ({ ...t, status: 'waiting', categoryId: target.id, lineKey: Date.parse(t.issuedAt), windowNo: null, staffId: null }),
+      (t) => ({ fromCategoryId: t.categoryId, toCategoryId: target.id }),
+      (t) => (t.categoryId === target.id ? `${t.displayNo}已在${target.name}队列中` : null),
+    );
+  }
+
+  async requeue(input: RequeueRequest): Promise<Result<Ticket>> {
+    const parsed = parseInput(RequeueRequest, input);
+    if (!parsed.ok) return parsed;
+    const session = await this.requireSession(parsed.value);
+    if (!session.ok) return session;
+    const now = this.now();
+    const day = serviceDay(now);
+    const displayNo = parsed.value.displayNo.trim().toUpperCase();
+    return this.run(async (tx, events) => {
+      await this.dropExpired(tx, now, events);
+      const ticket = await store.ticketByDisplayNo(tx, day, displayNo);
+      if (ticket === undefined) return fail('not-found', `今日没有号码 ${displayNo}`);
+      if (ticket.status === 'dropped') return fail('grace-expired', `${displayNo}过号已超过${this.rules.graceMinutes}分钟，请重新取号`);
+      if (ticket.status !== 'skipped') return fail('not-skipped', `${displayNo}不是过号状态，无需重新排队`);
+      const keys = await store.waitingLineKeys(tx, day, ticket.categoryId, ticket.priority !== null);
+      const requeued: StoredTicket = { ...ticket, status: 'waiting', lineKey: requeueLineKey(keys, this.rules.requeueBehind, now.getTime()), windowNo: null, staffId: null };
+      await store.updateTicket(tx, requeued, 'skipped');
+      events.push(await store.appendEvent(tx, this.outbox, { kind: 'requeued', at: now.toISOString(), ticket: requeued, windowNo: session.value.windowNo, staffId: session.value.staffId }));
+      return ok(store.publicTicket(requeued));
+    });
+  }
+
+  // --------------------------------------------------------------- snapshot
+
+  async snapshot(): Promise<Result<QueueSnapshot>> {
+    const now = this.now();
+    const day = serviceDay(now);
+    await this.run(async (tx, events) => {
+      await this.dropExpired(tx, now, events);
+      return ok(null);
+    });
+    const counts = await store.lineCounts(this.db, day);
+    const sessions = await store.sessionsOfDay(this.db, day);
+    const categories = [];
+    for (const category of this.hall.queueCategories) {
+      const c = counts.get(category.id) ?? { priorityWaiting: 0, regularWaiting: 0 };
+      const openWindows = sessions.filter((s) => category.windows.includes(s.window_no)).map((s) => s.window_no);
+      const streak = await store.priorityStreak(this.db, day, category.id, this.rules.maxPriorityStreak);
+      const minutes = await this.minutesPerService(day, category);
+      const ahead = peopleAhead({ priority: false, sameClassAhead: c.regularWaiting, otherClassWaiting: c.priorityWaiting }, streak, this.rules.maxPriorityStreak);
+      categories.push({
+        id: category.id,
+        name: category.name,
+        prefix: category.prefix,
+        waiting: c.priorityWaiting + c.regularWaiting,
+        priorityWaiting: c.priorityWaiting,
+        openWindows,
+        etaMinutes: etaMinutes(ahead, minutes, openWindows.length, category.windows.length),
+      });
+    }
+    const calls = await store.recentCalls(this.db, day, 10);
+    const windows = [];
+    for (const s of sessions) {
+      const current = await store.currentAtWindow(this.db, day, s.window_no);
+      windows.push({ windowNo: s.window_no, staffId: s.staff_id, categoryId: this.windowCategory.get(s.window_no)?.id ?? '', current: current?.displayNo ?? null });
+    }
+    return ok({
+      day,
+      at: now.toISOString(),
+      categories,
+      recentCalls: calls.map((t) => ({ displayNo: t.displayNo, windowNo: t.windowNo ?? '', categoryId: t.categoryId, calledAt: t.calledAt ?? '', recalls: t.recalls })),
+      windows,
+    });
+  }
+
+  // ------------------------------------------------- offline kiosks (server)
+
+  /**
+   * Tops up a kiosk's offline number leases: for each day and category, new
+   * blocks are granted until the kiosk holds at least `minFree` unused numbers.
+   * Returns all of the kiosk's blocks for those days, so a lost reply heals on
+   * the next call.
+   */
+  async lease(input: LeaseRequest): Promise<Result<LeaseGrant[]>> {
+    const parsed = parseInput(LeaseRequest, input);
+    if (!parsed.ok) return parsed;
+    const { kioskId, days, minFree } = parsed.value;
+    const now = this.now();
+    const today = serviceDay(now);
+    const tooFar = days.find((d) => d < today || d > addDays(today, 7));
+    if (tooFar !== undefined) return fail('bad-request', `leases are for today up to 7 days ahead, not ${tooFar}`);
+    return this.run(async (tx) => {
+      const grants: LeaseGrant[] = [];
+      for (const day of days) {
+        const held = await store.kioskLeases(tx, day, kioskId);
+        const used = await store.usedLeasedNumbers(tx, day, kioskId);
+        for (const category of this.hall.queueCategories) {
+          const blocks: NumberRange[] = held.filter((b) => b.prefix === category.prefix).map(({ start, end }) => ({ start, end }));
+          const usedHere = used.filter((u) => u.prefix === category.prefix).length;
+          let free = blocks.reduce((n, b) => n + b.end - b.start + 1, 0) - usedHere;
+          let numbers = await store.dayNumbers(tx, day, category.prefix);
+          while (free < minFree) {
+            const block = nextLeaseBlock(numbers.last_leased, this.rules.leaseBlockSize);
+            if (block === null) break;
+            await store.insertLease(tx, day, category.prefix, kioskId, block, now.toISOString());
+            numbers = { ...numbers, last_leased: block.end };
+            blocks.push(block);
+            free += block.end - block.start + 1;
+          }
+          await store.saveDayNumbers(tx, day, category.prefix, numbers);
+          grants.push({ day, prefix: category.prefix, blocks });
+        }
+      }
+      return ok(grants);
+    });
+  }
+
+  /**
+   * Merges tickets a kiosk issued offline into the lines, idempotently. Each
+   * joins its category's line at its issue time. If the kiosk's online attempt
+   * for the same request had in fact reached the service, that never-delivered
+   * online ticket is voided: the citizen holds the offline one.
+   */
+  async mergeOffline(input: OfflineUpload): Promise<Result<UploadOutcome[]>> {
+    const parsed = parseInput(OfflineUpload, input);
+    if (!parsed.ok) return parsed;
+    const outcomes: UploadOutcome[] = [];
+    for (const offline of parsed.value.tickets) {
+      outcomes.push({ requestId: offline.requestId, result: await this.mergeOne(parsed.value.kioskId, offline) });
+    }
+    return ok(outcomes);
+  }
+
+  private async mergeOne(kioskId: string, offline: OfflineTicket): Promise<Result<Ticket>> {
+    const category = findCategory(this.hall, offline.categoryId);
+    if (category === undefined) return fail('unknown-category', `没有这个排队类别：${offline.categoryId}`);
+    const parsedNo = parseTicketNumber(offline.displayNo);
+    if (parsedNo === null || parsedNo.prefix !== category.prefix) return fail('bad-request', `${offline.displayNo} is not a number of ${category.id}`);
+    const now = this.now();
+    const day = serviceDay(new Date(offline.issuedAt));
+    return this.run(async (tx, events) => {
+      const leases = await store.kioskLeases(tx, day, kioskId);
+      if (!leases.some((b) => b.prefix === parsedNo.prefix && b.start <= parsedNo.number && parsedNo.number <= b.end)) {
+        return fail('number-not-leased', `${offline.displayNo} on ${day} is not leased to kiosk ${kioskId}`);
+      }
+      const existing = await store.ticketByRequest(tx, offline.requestId);
+      if (existing !== undefined && existing.displayNo === offline.displayNo && existing.day === day) return ok(store.publicTicket(existing));
+      const holder = await store.ticketByDisplayNo(tx, day, offline.displayNo);
+      if (holder !== undefined) return fail('number-not-leased', `${offline.displayNo} on ${day} is already held by another request`);
+      if (existing !== undefined) {
+        const voided: StoredTicket = { ...existing, requestId: `${existing.requestId}#superseded`, status: ['waiting', 'skipped'].includes(existing.status) ? 'void' : existing.status };
+        await store.updateTicket(tx, voided, existing.status);
+        if (voided.status === 'void') {
+          events.push(await store.appendEvent(tx, this.outbox, { kind: 'voided', at: now.toISOString(), ticket: voided, detail: { reason: 'superseded-by-offline', by: offline.displayNo } }));
+        }
+      }
+      const issuedAtMs = Date.parse(offline.issuedAt);
+      const ticket: StoredTicket = {
+        id: randomUUID(),
+        requestId: offline.requestId,
+        displayNo: offline.displayNo,
+        prefix: parsedNo.prefix,
+        number: parsedNo.number,
+        day,
+        categoryId: category.id,
+        originCategoryId: category.id,
+        serviceId: offline.serviceId ?? null,
+        priority: offline.priority,
+        maskedName: offline.maskedName ?? null,
+        kioskId,
+        source: 'offline',
+        status: 'waiting',
+        lineKey: offlineLineKey(issuedAtMs, now.getTime()),
+        issuedAt: new Date(issuedAtMs).toISOString(),
+        calledAt: null,
+        windowNo: null,
+        staffId: null,
+        recalls: 0,
+        skippedAt: null,
+        finishedAt: null,
+      };
+      await store.insertTicket(tx, ticket);
+      events.push(await store.appendEvent(tx, this.outbox, { kind: 'issued', at: ticket.issuedAt, ticket, detail: { offline: true, uploadedAt: now.toISOString() } }));
+      return ok(store.publicTicket(ticket));
+    });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /**
+   * Runs a state change in one transaction and emits its events after commit.
+   * A body checks before it writes, so a refused operation commits nothing of
+   * its own (expired skips it dropped on the way stay dropped).
+   */
+  private async run<T>(body: (tx: Queryable, events: TicketEvent[]) => Promise<Result<T>>): Promise<Result<T>> {
+    const events: TicketEvent[] = [];
+    let result: Result<T>;
+    try {
+      result = await this.db.transaction((tx) => body(tx, events));
+    } catch (err) {
+      this.logger.error({ err }, 'queue: operation failed');
+      return fail('internal', '排队系统内部错误，请稍后再试');
+    }
+    for (const event of events) {
+      this.logger.info({ kind: event.kind, displayNo: event.ticket.displayNo, categoryId: event.ticket.categoryId, windowNo: event.windowNo }, 'queue: ticket event');
+      for (const listener of this.listeners) {
+        try {
+          listener(event);
+        } catch (err) {
+          this.logger.error({ err }, 'queue: event listener failed');
+        }
+      }
+    }
+    return result;
+  }
+
+  private async requireSession(input: CounterRequest): Promise<Result<{ windowNo: string; staffId: string; category: QueueCategory }>> {
+    const parsed = parseInput(CounterRequest, input);
+    if (!parsed.ok) return parsed;
+    const { windowNo, staffId } = parsed.value;
+    const category = this.windowCategory.get(windowNo);
+    if (category === undefined) return fail('unknown-window', `${windowNo}号窗口不是排队叫号窗口`);
+    const session = await store.sessionAt(this.db, windowNo);
+    if (session === undefined || session.staff_id !== staffId || session.day !== serviceDay(this.now())) {
+      return fail('not-logged-in', `${windowNo}号窗口未登录，请先登录`);
+    }
+    return ok({ windowNo, staffId, category });
+  }
+
+  /** Applies `change` to the ticket currently called at the window. */
+  private async changeCurrent(
+    input: CounterRequest,
+    kind: 'recalled' | 'skipped' | 'finished' | 'transferred',
+    change: (t: StoredTicket, now: Date) => StoredTicket,
+    detail: (t: StoredTicket) => Record<string, unknown> = () => ({}),
+    refuse: (t: StoredTicket) => string | null = () => null,
+  ): Promise<Result<Ticket>> {
+    const session = await this.requireSession(input);
+    if (!session.ok) return session;
+    const { windowNo, staffId } = session.value;
+    const now = this.now();
+    return this.run(async (tx, events) => {
+      const current = await store.currentAtWindow(tx, serviceDay(now), windowNo);
+      if (current === undefined) return fail('no-current-ticket', `${windowNo}号窗口当前没有正在办理的号码`);
+      const refusal = refuse(current);
+      if (refusal !== null) return fail('bad-request', refusal);
+      const changed = change(current, now);
+      await store.updateTicket(tx, changed, 'called');
+      events.push(await store.appendEvent(tx, this.outbox, { kind, at: now.toISOString(), ticket: changed, windowNo, staffId, detail: detail(current) }));
+      return ok(store.publicTicket(changed));
+    });
+  }
+
+  private async finishCurrent(tx: Queryable, day: string, windowNo: string, staffId: string, now: Date, events: TicketEvent[]): Promise<StoredTicket | null> {
+    const current = await store.currentAtWindow(tx, day, windowNo);
+    if (current === undefined) return null;
+    const finished: StoredTicket = { ...current, status: 'finished', finishedAt: now.toISOString() };
+    await store.updateTicket(tx, finished, 'called');
+    events.push(await store.appendEvent(tx, this.outbox, { kind: 'finished', at: now.toISOString(), ticket: finished, windowNo, staffId }));
+    return finished;
+  }
+
+  /** Skipped tickets past their grace are dropped (with an event each). */
+  private async dropExpired(tx: Queryable, now: Date, events: TicketEvent[]): Promise<void> {
+    const cutoff = new Date(now.getTime() - this.rules.graceMinutes * 60_000);
+    for (const ticket of await store.skippedBefore(tx, serviceDay(now), cutoff.toISOString())) {
+      if (ticket.skippedAt !== null && withinGrace(new Date(ticket.skippedAt), now, this.rules.graceMinutes)) continue;
+      const dropped: StoredTicket = { ...ticket, status: 'dropped' };
+      await store.updateTicket(tx, dropped, 'skipped');
+      events.push(await store.appendEvent(tx, this.outbox, { kind: 'dropped', at: now.toISOString(), ticket: dropped, detail: { graceMinutes: this.rules.graceMinutes } }));
+    }
+  }
+
+  private async minutesPerService(day: string, category: QueueCategory): Promise<number> {
+    const durations = await store.recentServiceDurations(this.db, day, category.id, this.rules.serviceTimeSamples);
+    return serviceMinutes(durations, category.avgServiceMinutes, { minSamples: this.rules.minServiceTimeSamples });
+  }
+
+  private async estimate(ticket: StoredTicket): Promise<{ peopleAhead: number | null; etaMinutes: number | null }> {
+    if (ticket.status !== 'waiting') return { peopleAhead: null, etaMinutes: null };
+    const category = findCategory(this.hall, ticket.categoryId)!;
+    const position = await store.positionCounts(this.db, ticket);
+    const streak = await store.priorityStreak(this.db, ticket.day, category.id, this.rules.maxPriorityStreak);
+    const ahead = peopleAhead({ priority: ticket.priority !== null, ...position }, streak, this.rules.maxPriorityStreak);
+    const openWindows = (await store.sessionsOfDay(this.db, ticket.day)).filter((s) => category.windows.includes(s.window_no)).length;
+    const minutes = await this.minutesPerService(ticket.day, category);
+    return { peopleAhead: ahead, etaMinutes: etaMinutes(ahead, minutes, openWindows, category.windows.length) };
+  }
+
+  private floorOf(category: QueueCategory): number {
+    return this.hall.departments.find((d) => category.departmentIds.includes(d.id))?.floor ?? 1;
+  }
+}
+
+function chooseHead(heads: StoredTicket[], streak: number, maxPriorityStreak: number): StoredTicket | null {
+  return chooseNext(
+    heads.map((t) => ({ ...t, priority: t.priority !== null, ticket: t })),
+    streak,
+    maxPriorityStreak,
+  )?.ticket ?? null;
+}

@@ -1,0 +1,420 @@
+import { randomUUID } from 'node:crypto';
+import type { Migration, Queryable } from '../storage/database.js';
+import type { Outbox } from '../storage/outbox.js';
+import type { NumberRange } from './rules.js';
+import type { Priority, Ticket, TicketEvent, TicketEventKind, TicketStatus } from './types.js';
+
+/**
+ * SQLite tables of the queue (module `queue`) and the statements over them.
+ * Every function takes the Queryable it runs on, so the service decides the
+ * transaction boundaries. Hall-side tables: tickets, events, daily number
+ * counters, leases, counter sessions. Kiosk-side tables (remote mode): the
+ * kiosk's leases and its offline-issued tickets.
+ */
+export const queueMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'queue tickets, events, numbers, leases, sessions',
+    up: `
+    CREATE TABLE queue_tickets (
+      id TEXT PRIMARY KEY,
+      request_id TEXT NOT NULL UNIQUE,
+      day TEXT NOT NULL,
+      prefix TEXT NOT NULL,
+      number INTEGER NOT NULL,
+      display_no TEXT NOT NULL,
+      category_id TEXT NOT NULL,
+      origin_category_id TEXT NOT NULL,
+      service_id TEXT,
+      priority TEXT CHECK (priority IN ('elderly', 'disabled', 'appointment')),
+      masked_name TEXT,
+      kiosk_id TEXT NOT NULL,
+      source TEXT NOT NULL CHECK (source IN ('online', 'offline')),
+      status TEXT NOT NULL CHECK (status IN ('waiting', 'called', 'skipped', 'finished', 'dropped', 'void')),
+      line_key REAL NOT NULL,
+      issued_at TEXT NOT NULL,
+      called_at TEXT,
+      window_no TEXT,
+      staff_id TEXT,
+      recalls INTEGER NOT NULL DEFAULT 0,
+      skipped_at TEXT,
+      finished_at TEXT,
+      UNIQUE (day, display_no)
+    );
+    CREATE INDEX queue_tickets_line ON queue_tickets (day, category_id, status, line_key);
+    CREATE INDEX queue_tickets_window ON queue_tickets (day, window_no, status);
+    CREATE TABLE queue_ticket_events (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      id TEXT NOT NULL UNIQUE,
+      ticket_id TEXT NOT NULL REFERENCES queue_tickets (id),
+      day TEXT NOT NULL,
+      category_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      priority INTEGER NOT NULL,
+      at TEXT NOT NULL,
+      window_no TEXT,
+      staff_id TEXT,
+      detail TEXT NOT NULL
+    );
+    CREATE INDEX queue_ticket_events_kind ON queue_ticket_events (day, category_id, kind, seq);
+    CREATE TABLE queue_numbers (
+      day TEXT NOT NULL,
+      prefix TEXT NOT NULL,
+      last_online INTEGER,
+      last_leased INTEGER,
+      PRIMARY KEY (day, prefix)
+    );
+    CREATE TABLE queue_leases (
+      day TEXT NOT NULL,
+      prefix TEXT NOT NULL,
+      kiosk_id TEXT NOT NULL,
+      start INTEGER NOT NULL,
+      end INTEGER NOT NULL,
+      granted_at TEXT NOT NULL,
+      PRIMARY KEY (day, prefix, start)
+    );
+    CREATE TABLE queue_counter_sessions (
+      window_no TEXT PRIMARY KEY,
+      staff_id TEXT NOT NULL,
+      token_hash TEXT NOT NULL UNIQUE,
+      day TEXT NOT NULL,
+      started_at TEXT NOT NULL
+    );
+    CREATE TABLE queue_kiosk_leases (
+      day TEXT NOT NULL,
+      prefix TEXT NOT NULL,
+      start INTEGER NOT NULL,
+      end INTEGER NOT NULL,
+      PRIMARY KEY (day, prefix, start)
+    );
+    CREATE TABLE queue_kiosk_offline (
+      request_id TEXT PRIMARY KEY,
+      day TEXT NOT NULL,
+      prefix TEXT NOT NULL,
+      number INTEGER NOT NULL,
+      ticket TEXT NOT NULL,
+      uploaded_at TEXT,
+      UNIQUE (day, prefix, number)
+    );`,
+  },
+];
+
+// ------------------------------------------------------------------ tickets
+
+interface TicketRow {
+  id: string;
+  request_id: string;
+  day: string;
+  prefix: string;
+  number: number;
+  display_no: string;
+  category_id: string;
+  origin_category_id: string;
+  service_id: string | null;
+  priority: Priority | null;
+  masked_name: string | null;
+  kiosk_id: string;
+  source: 'online' | 'offline';
+  status: TicketStatus;
+  line_key: number;
+  issued_at: string;
+  called_at: string | null;
+  window_no: string | null;
+  staff_id: string | null;
+  recalls: number;
+  skipped_at: string | null;
+  finished_at: string | null;
+}
+
+export interface StoredTicket extends Ticket {
+  requestId: string;
+  prefix: string;
+  number: number;
+  lineKey: number;
+  staffId: string | null;
+}
+
+function fromRow(row: TicketRow): StoredTicket {
+  return {
+    id: row.id,
+    requestId: row.request_id,
+    displayNo: row.display_no,
+    prefix: row.prefix,
+    number: row.number,
+    day: row.day,
+    categoryId: row.category_id,
+    originCategoryId: row.origin_category_id,
+    serviceId: row.service_id,
+    priority: row.priority,
+    maskedName: row.masked_name,
+    kioskId: row.kiosk_id,
+    source: row.source,
+    status: row.status,
+    lineKey: row.line_key,
+    issuedAt: row.issued_at,
+    calledAt: row.called_at,
+    windowNo: row.window_no,
+    staffId: row.staff_id,
+    recalls: row.recalls,
+    skippedAt: row.skipped_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** The public view of a stored ticket (no request id, line key or staff). */
+export function publicTicket(ticket: StoredTicket): Ticket {
+  const { requestId: _requestId, prefix: _prefix, number: _number, lineKey: _lineKey, staffId: _staffId, ...rest } = ticket;
+  return rest;
+}
+
+export async function insertTicket(db: Queryable, t: StoredTicket): Promise<void> {
+  await db.run(
+    `INSERT INTO queue_tickets (id, request_id, day, prefix, number, display_no, category_id, origin_category_id, service_id, priority, masked_name,
+       kiosk_id, source, status, line_key, issued_at, called_at, window_no, staff_id, recalls, skipped_at, finished_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      t.id, t.requestId, t.day, t.prefix, t.number, t.displayNo, t.categoryId, t.originCategoryId, t.serviceId, t.priority, t.maskedName,
+      t.kioskId, t.source, t.status, t.lineKey, t.issuedAt, t.calledAt, t.windowNo, t.staffId, t.recalls, t.skippedAt, t.finishedAt,
+    ],
+  );
+}
+
+/** Writes the mutable fields of a ticket. `expectStatus` guards a state change (0 rows = someone else moved it). */
+export async function updateTicket(db: Queryable, t: StoredTicket, expectStatus: TicketStatus): Promise<boolean> {
+  const result = await db.run(
+    `UPDATE queue_tickets SET request_id = ?, category_id = ?, status = ?, line_key = ?, called_at = ?, window_no = ?, staff_id = ?, recalls = ?,
+       skipped_at = ?, finished_at = ? WHERE id = ? AND status = ?`,
+    [t.requestId, t.categoryId, t.status, t.lineKey, t.calledAt, t.windowNo, t.staffId, t.recalls, t.skippedAt, t.finishedAt, t.id, expectStatus],
+  );
+  return result.changes === 1;
+}
+
+export async function ticketByRequest(db: Queryable, requestId: string): Promise<StoredTicket | undefined> {
+  const row = await db.get<TicketRow>('SELECT * FROM queue_tickets WHERE request_id = ?', [requestId]);
+  return row === undefined ? undefined : fromRow(row);
+}
+
+export async function ticketByDisplayNo(db: Queryable, day: string, displayNo: string): Promise<StoredTicket | undefined> {
+  const row = await db.get<TicketRow>('SELECT * FROM queue_tickets WHERE day = ? AND display_no = ?', [day, displayNo]);
+  return row === undefined ? undefined : fromRow(row);
+}
+
+/** The ticket being served at a window (status `called`). */
+export async function currentAtWindow(db: Queryable, day: string, windowNo: string): Promise<StoredTicket | undefined> {
+  const row = await db.get<TicketRow>("SELECT * FROM queue_tickets WHERE day = ? AND window_no = ? AND status = 'called' ORDER BY called_at DESC LIMIT 1", [day, windowNo]);
+  return row === undefined ? undefined : fromRow(row);
+}
+
+/** The first waiting ticket of a class (priority or regular) in a category's line. */
+export async function headOfLine(db: Queryable, day: string, categoryId: string, priority: boolean): Promise<StoredTicket | undefined> {
+  const row = await db.get<TicketRow>(
+    `SELECT * FROM queue_tickets WHERE day = ? AND category_id = ? AND status = 'waiting' AND priority IS ${priority ? 'NOT ' : ''}NULL
+     ORDER BY line_key, rowid LIMIT 1`,
+    [day, categoryId],
+  );
+  return row === undefined ? undefined : fromRow(row);
+}
+
+export async function waitingLineKeys(db: Queryable, day: string, categoryId: string, priority: boolean): Promise<number[]> {
+  const rows = await db.all<{ line_key: number }>(
+    `SELECT line_key FROM queue_tickets WHERE day = ? AND category_id = ? AND status = 'waiting' AND priority IS ${priority ? 'NOT ' : ''}NULL ORDER BY line_key`,
+    [day, categoryId],
+  );
+  return rows.map((r) => r.line_key);
+}
+
+export interface LineCounts {
+  priorityWaiting: number;
+  regularWaiting: number;
+}
+
+export async function lineCounts(db: Queryable, day: string): Promise<Map<string, LineCounts>> {
+  const rows = await db.all<{ category_id: string; p: number; r: number }>(
+    `SELECT category_id, SUM(priority IS NOT NULL) AS p, SUM(priority IS NULL) AS r FROM queue_tickets
+     WHERE day = ? AND status = 'waiting' GROUP BY category_id`,
+    [day],
+  );
+  return new Map(rows.map((row) => [row.category_id, { priorityWaiting: row.p, regularWaiting: row.r }]));
+}
+
+/** Counts for a ticket's place in line: its class ahead of it, and the whole other class. */
+export async function positionCounts(db: Queryable, t: StoredTicket): Promise<{ sameClassAhead: number; otherClassWaiting: number }> {
+  const row = await db.get<{ same: number | null; other: number | null }>(
+    `SELECT SUM((priority IS NOT NULL) = ? AND (line_key < ? OR (line_key = ? AND rowid < (SELECT rowid FROM queue_tickets WHERE id = ?)))) AS same,
+            SUM((priority IS NOT NULL) <> ?) AS other
+     FROM queue_tickets WHERE day = ? AND category_id = ? AND status = 'waiting' AND id <> ?`,
+    [t.priority !== null ? 1 : 0, t.lineKey, t.lineKey, t.id, t.priority !== null ? 1 : 0, t.day, t.categoryId, t.id],
+  );
+  return { sameClassAhead: row?.same ?? 0, otherClassWaiting: row?.other ?? 0 };
+}
+
+/** How many of the category's latest calls today were priority tickets in a row (looks back at most `limit`). */
+export async function priorityStreak(db: Queryable, day: string, categoryId: string, limit: number): Promise<number> {
+  const rows = await db.all<{ priority: number }>(
+    "SELECT priority FROM queue_ticket_events WHERE day = ? AND category_id = ? AND kind = 'called' ORDER BY seq DESC LIMIT ?",
+    [day, categoryId, limit],
+  );
+  const firstRegular = rows.findIndex((r) => r.priority === 0);
+  return firstRegular === -1 ? rows.length : firstRegular;
+}
+
+/** Durations (ms) of the category's latest finished services today, newest first. */
+export async function recentServiceDurations(db: Queryable, day: string, categoryId: string, limit: number): Promise<number[]> {
+  const rows = await db.all<{ called_at: string; finished_at: string }>(
+    `SELECT called_at, finished_at FROM queue_tickets WHERE day = ? AND category_id = ? AND status = 'finished' AND called_at IS NOT NULL
+     ORDER BY finished_at DESC LIMIT ?`,
+    [day, categoryId, limit],
+  );
+  return rows.map((r) => Date.parse(r.finished_at) - Date.parse(r.called_at));
+}
+
+export async function skippedBefore(db: Queryable, day: string, cutoffIso: string): Promise<StoredTicket[]> {
+  const rows = await db.all<TicketRow>("SELECT * FROM queue_tickets WHERE day <= ? AND status = 'skipped' AND skipped_at < ?", [day, cutoffIso]);
+  return rows.map(fromRow);
+}
+
+export async function recentCalls(db: Queryable, day: string, limit: number): Promise<StoredTicket[]> {
+  const rows = await db.all<TicketRow>(
+    "SELECT * FROM queue_tickets WHERE day = ? AND called_at IS NOT NULL AND window_no IS NOT NULL ORDER BY called_at DESC LIMIT ?",
+    [day, limit],
+  );
+  return rows.map(fromRow);
+}
+
+// ------------------------------------------------------------------- events
+
+export interface NewEvent {
+  kind: TicketEventKind;
+  at: string;
+  ticket: StoredTicket;
+  windowNo?: string | null;
+  staffId?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** Stores a ticket event and its outbox row; call inside the transaction that changed the ticket. */
+export async function appendEvent(tx: Queryable, outbox: Outbox, e: NewEvent): Promise<TicketEvent> {
+  const event: TicketEvent = {
+    id: randomUUID(),
+    kind: e.kind,
+    at: e.at,
+    ticket: publicTicket(e.ticket),
+    windowNo: e.windowNo ?? null,
+    staffId: e.staffId ?? null,
+    detail: e.detail ?? {},
+  };
+  await tx.run(
+    'INSERT INTO queue_ticket_events (id, ticket_id, day, category_id, kind, priority, at, window_no, staff_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [event.id, e.ticket.id, e.ticket.day, e.ticket.categoryId, e.kind, e.ticket.priority !== null ? 1 : 0, e.at, event.windowNo, event.staffId, JSON.stringify(event.detail)],
+  );
+  await outbox.append(tx, { id: event.id, kind: 'queue.ticket-event', schemaVersion: 1, payload: event }, new Date(e.at));
+  return event;
+}
+
+// ------------------------------------------------------------------ numbers
+
+interface NumbersRow {
+  last_online: number | null;
+  last_leased: number | null;
+}
+
+export async function dayNumbers(db: Queryable, day: string, prefix: string): Promise<NumbersRow> {
+  return (await db.get<NumbersRow>('SELECT last_online, last_leased FROM queue_numbers WHERE day = ? AND prefix = ?', [day, prefix])) ?? { last_online: null, last_leased: null };
+}
+
+export async function saveDayNumbers(db: Queryable, day: string, prefix: string, numbers: NumbersRow): Promise<void> {
+  await db.run(
+    `INSERT INTO queue_numbers (day, prefix, last_online, last_leased) VALUES (?, ?, ?, ?)
+     ON CONFLICT (day, prefix) DO UPDATE SET last_online = excluded.last_online, last_leased = excluded.last_leased`,
+    [day, prefix, numbers.last_online, numbers.last_leased],
+  );
+}
+
+// ------------------------------------------------------------------- leases
+
+export async function kioskLeases(db: Queryable, day: string, kioskId: string): Promise<Array<NumberRange & { prefix: string }>> {
+  return db.all<NumberRange & { prefix: string }>('SELECT prefix, start, end FROM queue_leases WHERE day = ? AND kiosk_id = ? ORDER BY prefix, start', [day, kioskId]);
+}
+
+export async function insertLease(db: Queryable, day: string, prefix: string, kioskId: string, block: NumberRange, at: string): Promise<void> {
+  await db.run('INSERT INTO queue_leases (day, prefix, kiosk_id, start, end, granted_at) VALUES (?, ?, ?, ?, ?, ?)', [day, prefix, kioskId, block.start, block.end, at]);
+}
+
+/** Numbers of a kiosk's leases that its uploaded offline tickets already used. */
+export async function usedLeasedNumbers(db: Queryable, day: string, kioskId: string): Promise<Array<{ prefix: string; number: number }>> {
+  return db.all<{ prefix: string; number: number }>("SELECT prefix, number FROM queue_tickets WHERE day = ? AND kiosk_id = ? AND source = 'offline'", [day, kioskId]);
+}
+
+// ----------------------------------------------------------------- sessions
+
+export interface SessionRow {
+  window_no: string;
+  staff_id: string;
+  day: string;
+}
+
+export async function saveSession(db: Queryable, windowNo: string, staffId: string, tokenHash: string, day: string, at: string): Promise<void> {
+  await db.run('DELETE FROM queue_counter_sessions WHERE window_no = ? OR staff_id = ?', [windowNo, staffId]);
+  await db.run('INSERT INTO queue_counter_sessions (window_no, staff_id, token_hash, day, started_at) VALUES (?, ?, ?, ?, ?)', [windowNo, staffId, tokenHash, day, at]);
+}
+
+export async function deleteSession(db: Queryable, windowNo: string): Promise<void> {
+  await db.run('DELETE FROM queue_counter_sessions WHERE window_no = ?', [windowNo]);
+}
+
+export async function sessionAt(db: Queryable, windowNo: string): Promise<SessionRow | undefined> {
+  return db.get<SessionRow>('SELECT window_no, staff_id, day FROM queue_counter_sessions WHERE window_no = ?', [windowNo]);
+}
+
+export async function sessionByTokenHash(db: Queryable, tokenHash: string): Promise<SessionRow | undefined> {
+  return db.get<SessionRow>('SELECT window_no, staff_id, day FROM queue_counter_sessions WHERE token_hash = ?', [tokenHash]);
+}
+
+export async function sessionsOfDay(db: Queryable, day: string): Promise<SessionRow[]> {
+  return db.all<SessionRow>('SELECT window_no, staff_id, day FROM queue_counter_sessions WHERE day = ? ORDER BY CAST(window_no AS INTEGER)', [day]);
+}
+
+// ------------------------------------------------------- kiosk (remote mode)
+
+export interface KioskOfflineRow {
+  request_id: string;
+  day: string;
+  prefix: string;
+  number: number;
+  ticket: string;
+  uploaded_at: string | null;
+}
+
+export async function saveKioskLeases(db: Queryable, day: string, prefix: string, blocks: readonly NumberRange[]): Promise<void> {
+  for (const block of blocks) {
+    await db.run('INSERT OR IGNORE INTO queue_kiosk_leases (day, prefix, start, end) VALUES (?, ?, ?, ?)', [day, prefix, block.start, block.end]);
+  }
+}
+
+export async function forgetKioskLeasesBefore(db: Queryable, day: string): Promise<void> {
+  await db.run('DELETE FROM queue_kiosk_leases WHERE day < ?', [day]);
+}
+
+/** The first leased number of (day, prefix) that no offline ticket of this kiosk has used, or null. */
+export async function firstFreeLeasedNumber(db: Queryable, day: string, prefix: string): Promise<number | null> {
+  const blocks = await db.all<NumberRange>('SELECT start, end FROM queue_kiosk_leases WHERE day = ? AND prefix = ? ORDER BY start', [day, prefix]);
+  const used = new Set((await db.all<{ number: number }>('SELECT number FROM queue_kiosk_offline WHERE day = ? AND prefix = ?', [day, prefix])).map((r) => r.number));
+  for (const block of blocks) for (let n = block.start; n <= block.end; n++) if (!used.has(n)) return n;
+  return null;
+}
+
+export async function kioskOfflineByRequest(db: Queryable, requestId: string): Promise<KioskOfflineRow | undefined> {
+  return db.get<KioskOfflineRow>('SELECT * FROM queue_kiosk_offline WHERE request_id = ?', [requestId]);
+}
+
+export async function insertKioskOffline(db: Queryable, row: Omit<KioskOfflineRow, 'uploaded_at'>): Promise<void> {
+  await db.run('INSERT INTO queue_kiosk_offline (request_id, day, prefix, number, ticket) VALUES (?, ?, ?, ?, ?)', [row.request_id, row.day, row.prefix, row.number, row.ticket]);
+}
+
+export async function pendingKioskOffline(db: Queryable, limit: number): Promise<KioskOfflineRow[]> {
+  return db.all<KioskOfflineRow>('SELECT * FROM queue_kiosk_offline WHERE uploaded_at IS NULL ORDER BY rowid LIMIT ?', [limit]);
+}
+
+export async function markKioskOfflineUploaded(db: Queryable, requestId: string, at: string): Promise<void> {
+  await db.run('UPDATE queue_kiosk_offline SET uploaded_at = ? WHERE request_id = ?', [at, requestId]);
+}

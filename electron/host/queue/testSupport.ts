@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hall } from '../content/schema.js';
+import { silentLogger } from '../logging/logger.js';
+import { DataKey } from '../storage/crypto.js';
+import { Database } from '../storage/database.js';
+import { Outbox, outboxMigrations } from '../storage/outbox.js';
+import { hashPin } from './pin.js';
+import { HallQueueService, type CounterAccount, type HallQueueServiceOptions } from './service.js';
+
+/** Shared fixtures of the queue tests (not used by production code). */
+export const hall: Hall = Hall.parse(JSON.parse(readFileSync(new URL('../../../content/hall/hall.json', import.meta.url), 'utf8')));
+
+/** A clock the test moves by hand. Starts at `iso` (give it with +08:00 for readability). */
+export class TestClock {
+  private current: number;
+  constructor(iso: string) {
+    this.current = Date.parse(iso);
+  }
+  now = (): Date => new Date(this.current);
+  set(iso: string): void {
+    this.current = Date.parse(iso);
+  }
+  advanceMinutes(minutes: number): void {
+    this.current += minutes * 60_000;
+  }
+}
+
+export const PIN = '2468';
+const pinHash = hashPin(PIN);
+export const counters: CounterAccount[] = Array.from({ length: 12 }, (_, i) => ({ staffId: `s${i + 1}`, pinHash }));
+
+export interface Fixture {
+  dir: string;
+  db: Database;
+  outbox: Outbox;
+  service: HallQueueService;
+  clock: TestClock;
+  cleanup(): Promise<void>;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function openDatabase(file: string): Promise<Database> {
+  const db = await Database.open(file);
+  await db.migrate('outbox', outboxMigrations);
+  return db;
+}
+
+export async function serviceFixture(start = '2026-11-25T09:00:00+08:00', extra: Partial<HallQueueServiceOptions> = {}): Promise<Fixture> {
+  const dir = tempDir('liuliu-queue-');
+  const db = await openDatabase(join(dir, 'hall.db'));
+  const outbox = new Outbox(DataKey.loadOrCreate(join(dir, 'keys', 'data.key')));
+  const clock = new TestClock(start);
+  const service = await HallQueueService.open({ hall, db, outbox, logger: silentLogger(), now: clock.now, kioskId: 'kiosk-1', counters, ...extra });
+  return {
+    dir,
+    db,
+    outbox,
+    service,
+    clock,
+    cleanup: async () => {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let requestSeq = 0;
+export function requestId(): string {
+  requestSeq++;
+  return `req-${String(requestSeq).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`;
+}

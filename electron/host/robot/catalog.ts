@@ -1,0 +1,131 @@
+import type { ContentPackage, Intent, Service } from '../content/schema.js';
+import { fnv1a } from './text.js';
+
+/** The parts of a content package the robot reads. */
+export type RobotContent = Pick<ContentPackage, 'hall' | 'services' | 'intents'>;
+
+export const OOS = 'oos';
+
+/**
+ * One robot intent. intents.json gives examples and an answer template for
+ * some; every service in services.json is an intent `svc:<serviceId>` whether
+ * or not intents.json lists it.
+ */
+export interface IntentEntry {
+  id: string;
+  type: Intent['type'];
+  serviceId?: string;
+  facilityIds?: string[];
+  /** Hand-written examples from intents.json (empty for generated service intents). */
+  examples: string[];
+  /** The answer template from intents.json; absent → the generic service template. */
+  answer?: string;
+}
+
+export function serviceIntentId(serviceId: string): string {
+  return `svc:${serviceId}`;
+}
+
+/** intents.json intents in file order, then a `svc:` intent for every service without one, in services.json order. */
+export function intentCatalog(content: RobotContent): IntentEntry[] {
+  const entries: IntentEntry[] = content.intents.intents.map((intent) => ({
+    id: intent.id,
+    type: intent.type,
+    ...(intent.serviceId !== undefined ? { serviceId: intent.serviceId } : {}),
+    ...(intent.facilityIds !== undefined ? { facilityIds: intent.facilityIds } : {}),
+    examples: intent.examples,
+    answer: intent.answer,
+  }));
+  const covered = new Set(entries.map((entry) => entry.serviceId).filter((id) => id !== undefined));
+  for (const service of content.services.services) {
+    if (!covered.has(service.id)) entries.push({ id: serviceIntentId(service.id), type: 'service', serviceId: service.id, examples: [] });
+  }
+  return entries;
+}
+
+/** "普通护照签发（首次申请、换发、补发）" → "普通护照签发": the name as people say it. */
+export function shortServiceName(name: string): string {
+  return name.replace(/[（(][^）)]*[）)]/g, '').replace(/["“”]/g, '').trim();
+}
+
+/**
+ * Question templates for services. The two sets are worded differently on
+ * purpose: `train` phrasings teach the model, `heldout` phrasings measure
+ * whether it generalises to wordings it never saw.
+ */
+export const PHRASING_TEMPLATES = {
+  train: [
+    '{kw}怎么办',
+    '我想办{kw}',
+    '{kw}去哪里办',
+    '{kw}要带什么材料',
+    '办{kw}多少钱',
+    '{kw}在几楼办',
+    '{kw}要多久',
+    '请问{kw}在哪个窗口',
+    '{kw}咋个办咯',
+    '我要{kw}',
+    '{kw}',
+    '{kw}需要什么手续',
+    '{kw}收不收费',
+    '想问下{kw}的事',
+    '{kw}要几天能好',
+    '{kw}在哪里弄',
+    '帮我看下{kw}怎么搞',
+    '{kw}要准备哪些东西',
+  ],
+  heldout: ['{kw}的流程是什么', '{kw}找哪个部门', '哪里可以办理{kw}', '{kw}能在这里办吗', '{kw}带哪些证件', '{kw}去哪里搞咯', '办理{kw}排哪个号'],
+} as const;
+
+export type PhrasingSet = keyof typeof PHRASING_TEMPLATES;
+
+/** The terms a citizen might use for a service: its keywords and its (short) name, de-duplicated. */
+export function serviceTerms(service: Service): string[] {
+  return [...new Set([...service.keywords, shortServiceName(service.name)])];
+}
+
+/**
+ * Generated questions for a service: every term in `perTerm` templates of the
+ * set, chosen by a stable hash so the same content always gives the same list.
+ */
+export function servicePhrasings(service: Service, set: PhrasingSet, perTerm: number): string[] {
+  const templates = PHRASING_TEMPLATES[set];
+  const out = new Set<string>();
+  for (const term of serviceTerms(service)) {
+    const start = fnv1a(`${service.id}|${term}|${set}`) % templates.length;
+    for (let k = 0; k < Math.min(perTerm, templates.length); k++) {
+      const template = templates[(start + k * 7) % templates.length] ?? '{kw}';
+      out.add(template.replace('{kw}', term));
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Generic chit-chat the hall does not handle: topics × question frames. Used as
+ * extra negatives for the `oos` class beside intents.json `outOfScope`.
+ */
+const CHITCHAT_TOPICS = [
+  '天气', '下雨', '气温', '笑话', '故事', '股票', '基金', '黄金价格', '彩票', '比特币', '电影', '电视剧', '综艺节目', '歌', '音乐', '游戏',
+  '足球比赛', '篮球', 'NBA', '奥运会', '美食', '火锅', '奶茶', '外卖', '饭馆', '酒店', '旅游景点', '机票', '火车票', '高铁', '出租车', '网约车',
+  '减肥', '健身', '感冒药', '养生', '星座', '算命', '风水', '八卦新闻', '明星', '手机', '电脑', '数学题', '英语单词', '诗', '作文', '宠物狗',
+  '猫', '花草', '衣服', '化妆品', '房价走势', '理财产品', '汽车品牌', '油价', '快递', '超市', '菜市场', '谜语',
+];
+const CHITCHAT_FRAMES = [
+  '{t}怎么样', '推荐个{t}', '你喜欢{t}吗', '聊聊{t}', '最近{t}有什么新闻', '附近哪里有{t}', '给我说说{t}', '你懂{t}吗', '{t}哪个好',
+  '今天{t}如何', '我想了解{t}', '有没有好的{t}',
+];
+const CHITCHAT_FIXED = [
+  '你叫什么名字呀小朋友', '你吃饭了吗', '你会不会累', '你是机器人吗能陪我玩吗', '你爸爸妈妈是谁', '你会唱歌吗', '现在几点了', '今天星期几',
+  '一加一等于几', '地球为什么是圆的', '你喜欢我吗', '我好无聊', '陪我聊聊天', '你会说英语吗', '讲个睡前故事', '我今天心情不好',
+  '帮我订个酒店', '帮我买张电影票', '哪里可以钓鱼', '附近有没有网吧可以打游戏', '明天去哪里玩', '猜猜我几岁', '你能跑多快', '给我跳个舞',
+];
+
+export function chitchatNegatives(): string[] {
+  const out = new Set<string>(CHITCHAT_FIXED);
+  for (const topic of CHITCHAT_TOPICS) {
+    const start = fnv1a(topic) % CHITCHAT_FRAMES.length;
+    for (let k = 0; k < 4; k++) out.add((CHITCHAT_FRAMES[(start + k * 5) % CHITCHAT_FRAMES.length] ?? '{t}').replace('{t}', topic));
+  }
+  return [...out];
+}

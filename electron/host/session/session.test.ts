@@ -1,0 +1,99 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApiClient, type ApiClient } from '../../../renderer/src/api/client.js';
+import type { EventName, EventPayload } from '../../contract/index.js';
+import { parseConfig } from '../config/load.js';
+import { startHost, type KioskHost } from '../index.js';
+import { memoryPipe } from '../rpc/memory-transport.js';
+
+let host: KioskHost | undefined;
+afterEach(async () => {
+  await host?.stop();
+  host = undefined;
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+function nextEvent<E extends EventName>(client: ApiClient, event: E, predicate: (payload: EventPayload<E>) => boolean = () => true, timeoutMs = 15_000): Promise<EventPayload<E>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    const off = client.on(event, (payload) => {
+      if (!predicate(payload)) return;
+      clearTimeout(timer);
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+async function boot(session: Record<string, unknown> = {}): Promise<{ client: ApiClient; dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-session-'));
+  host = await startHost(parseConfig({ session, logging: { level: 'debug' } }, 'test', { LIULIU_DATA_DIR: dataDir }));
+  const pipe = memoryPipe();
+  host.attach(pipe.host);
+  return { client: createApiClient(pipe.renderer), dataDir };
+}
+
+describe('citizen session from the simulated reader over a pty', () => {
+  it('starts on a card with masked identity only, refuses a second card, and leaves no name behind', async () => {
+    const { client, dataDir } = await boot();
+    const started = nextEvent(client, 'session.changed', (e) => e.session?.kind === 'citizen');
+    expect((await client.call('dev.idcard.place', { cardId: 'zhang' })).ok).toBe(true);
+    const { session } = await started;
+    expect(session).toMatchObject({ kind: 'citizen', maskedName: '张*丰', maskedIdNumber: '430181********1239', gender: 'male', senior: false });
+    expect(session?.age).toBeGreaterThanOrEqual(46);
+    expect(JSON.stringify(session)).not.toContain('张三丰');
+
+    // Another person's card while logged in: a notice, never a silent switch.
+    // (The citizen takes her card away — the session stays, by the default policy — and someone else places theirs.)
+    const busy = nextEvent(client, 'card.notice', (n) => n.state === 'busy');
+    await client.call('dev.idcard.remove', {});
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await client.call('dev.idcard.place', { cardId: 'exampleB' });
+    expect((await busy).messageZh).toContain('退出登录');
+    const current = await client.call('session.current', {});
+    expect(current.ok && current.value?.maskedName).toBe('张*丰');
+
+    const ended = nextEvent(client, 'session.changed', (e) => e.session === null);
+    await client.call('session.end', { reason: 'logout' });
+    expect((await ended).reason).toBe('logout');
+
+    await host?.stop();
+    host = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the log transport flushes in a worker
+    const stored = filesUnder(dataDir).map((file) => readFileSync(file).toString('utf8')).join('\n');
+    expect(stored).toContain('430181********1239'); // the log did record the session, masked
+    expect(stored).not.toContain('张三丰');
+    expect(stored).not.toContain('430181198001011239');
+  });
+
+  it('refuses a card whose ID number fails its check digit', async () => {
+    const { client } = await boot();
+    const refused = nextEvent(client, 'card.notice', (n) => n.state === 'refused');
+    await client.call('dev.idcard.place', { cardId: 'badCheckDigit' });
+    expect((await refused).messageZh).toMatch(/校验|身份号码/);
+    expect((await client.call('session.current', {})).ok).toBe(true);
+    const current = await client.call('session.current', {});
+    expect(current.ok && current.value).toBeNull();
+  });
+
+  it('counts down before the idle timeout; a touch cancels it; then the timeout ends the session', async () => {
+    const { client } = await boot({ idleTimeoutSeconds: 10, countdownSeconds: 4 });
+    const begun = await client.call('session.begin', {});
+    expect(begun.ok && begun.value.kind).toBe('anonymous');
+    const counting = await nextEvent(client, 'session.countdown', (e) => e.secondsLeft !== null);
+    expect(counting.secondsLeft).toBeLessThanOrEqual(4);
+    const cancelled = nextEvent(client, 'session.countdown', (e) => e.secondsLeft === null);
+    await client.call('session.touch', {});
+    await cancelled;
+    const timedOut = await nextEvent(client, 'session.changed', (e) => e.session === null, 20_000);
+    expect(timedOut.reason).toBe('timeout');
+  }, 40_000);
+});
