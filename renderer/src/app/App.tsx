@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../../electron/contract/index.js';
 import type { ApiClient } from '../api/client.js';
@@ -21,8 +21,11 @@ function ResetOnAttract({ defaultLocale }: { defaultLocale: UiLocale }) {
   const { screen } = useNavigation();
   const { i18n } = useTranslation();
   const { setElderly } = usePreferences();
+  const previous = useRef(screen);
   useEffect(() => {
-    if (screen !== 'attract') return;
+    const returned = screen === 'attract' && previous.current !== 'attract';
+    previous.current = screen;
+    if (!returned) return;
     void i18n.changeLanguage(defaultLocale);
     setElderly(false);
   }, [screen, i18n, defaultLocale, setElderly]);
