@@ -15,7 +15,8 @@ import { Database } from './storage/database.js';
 import { Outbox, outboxMigrations } from './storage/outbox.js';
 import { SessionManager } from './session/manager.js';
 import { sessionModule } from './session/module.js';
-import { systemModule } from './system/module.js';
+import { deviceModule, systemModule } from './system/module.js';
+import { createReceiptPrinter } from '../../devices/printer/index.js';
 import { createIdCardReader, DEMO_CARDS, type IdCardReaderHandle, type SimCard } from '../../devices/idcard/index.js';
 import { maskName } from '../common/pii.js';
 
@@ -71,6 +72,14 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   const bus = new EventBus(logger);
   const devices = new DeviceRegistry(bus, logger, options.now);
   const rpc = new RpcServer(logger, bus);
+  const printerConfig = config.devices.printer;
+  const printer =
+    printerConfig.kind === 'none'
+      ? undefined
+      : await createReceiptPrinter(
+          printerConfig.kind === 'simulator' ? { ...printerConfig, outDir: printerConfig.outDir ?? join(config.dataDir, 'printer-jobs') } : printerConfig,
+          logger.child({ device: 'printer' }),
+        );
 
   const context: HostContext = {
     config,
@@ -83,6 +92,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     bus,
     devices,
     now: options.now ?? (() => new Date()),
+    printer,
   };
   let bootMs = 0;
   const sessions = new SessionManager(context);
@@ -91,6 +101,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   const modules: HostModule[] = [
     systemModule(context, { version: packageVersion(), bootMs: () => bootMs }),
     sessionModule(context, sessions, reader, demoCardsForPanel()),
+    deviceModule(context, 'printer', printer?.printer, () => printer?.dispose()),
   ];
   const startedModules: HostModule[] = [];
   try {

@@ -1,3 +1,4 @@
+import type { CreatedReceiptPrinter } from '../../devices/printer/index.js';
 import type { ContentPackage } from './content/schema.js';
 import type { ResolvedConfig } from './config/load.js';
 import type { DeviceRegistry } from './devices.js';
@@ -24,6 +25,8 @@ export interface HostContext {
   bus: EventBus;
   devices: DeviceRegistry;
   now: () => Date;
+  /** The receipt printer (tickets, receipts), shared by every module that prints; undefined when configured `none`. */
+  printer: CreatedReceiptPrinter | undefined;
 }
 
 export interface HostModule {

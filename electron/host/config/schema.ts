@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idCardReaderConfigSchema } from '../../../devices/idcard/index.js';
+import { receiptPrinterConfigSchema } from '../../../devices/printer/index.js';
 
 /**
  * The kiosk's configuration: one JSON file, this schema, these defaults. The
@@ -12,13 +13,8 @@ const port = z.number().int().min(0).max(65535);
 /** The reader's own schema (devices/idcard) plus `none` for a terminal without a reader. */
 export const IdCardReaderConfig = z.discriminatedUnion('kind', [...idCardReaderConfigSchema.options, z.object({ kind: z.literal('none') }).strict()]);
 
-export const PrinterConfig = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('simulator'), outDir: z.string().optional() }).strict(),
-  z.object({ kind: z.literal('tcp'), url: z.string().regex(/^tcp:\/\/[^/]+$/, 'expected tcp://host[:port]') }).strict(),
-  z.object({ kind: z.literal('device'), path: z.string().min(1) }).strict(),
-  z.object({ kind: z.literal('serial'), path: z.string().min(1), baudRate: z.number().int().positive().default(19200) }).strict(),
-  z.object({ kind: z.literal('none') }).strict(),
-]);
+/** The printer's own schema (devices/printer) plus `none`. A simulator without outDir writes jobs to `<dataDir>/printer-jobs`. */
+export const PrinterConfig = z.discriminatedUnion('kind', [...receiptPrinterConfigSchema.options, z.object({ kind: z.literal('none') }).strict()]);
 
 export const ScannerConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('simulator') }).strict(),

@@ -1,3 +1,5 @@
+import type { Device } from '../../../devices/device.js';
+import type { DeviceKind } from '../../contract/index.js';
 import type { HostContext, HostModule } from '../module.js';
 
 /** Terminal-wide facts: hall identity, versions, device health, UI readiness. */
@@ -29,6 +31,32 @@ export function systemModule(ctx: HostContext, info: { version: string; bootMs: 
         ctx.logger.info({ screen, msSinceNavigation }, 'renderer drew its first screen');
         return { ok: true as const };
       },
+    },
+  };
+}
+
+/**
+ * Runs a shared device (printer, scanner) for the host: starts it, forwards
+ * its health to the device registry, and stops it at shutdown. Modules that
+ * use the device get it from the HostContext.
+ */
+export function deviceModule(ctx: HostContext, kind: DeviceKind, device: Device | undefined, dispose: () => Promise<void> | undefined): HostModule {
+  let unsubscribe: (() => void) | undefined;
+  return {
+    name: `device:${kind}`,
+    handlers: {},
+    async start() {
+      if (!device) {
+        ctx.devices.report(kind, { state: 'disconnected', reason: 'not configured (kind: none)' });
+        return;
+      }
+      unsubscribe = device.events.on('health', (health) => ctx.devices.report(kind, health));
+      await device.start();
+      ctx.devices.report(kind, device.health());
+    },
+    async stop() {
+      unsubscribe?.();
+      await dispose();
     },
   };
 }

@@ -1,0 +1,20 @@
+/** Public surface of the receipt/ticket printer device layer. */
+export { PAPER_WIDTH_CHARS, InvalidPrintDocError, displayWidth, layoutDoc, sanitizeText, wrapLine } from './doc.js';
+export type { Align, LaidOutItem, PaperWidth, PrintDoc, PrintItem, QrErrorCorrection, TextSize } from './doc.js';
+export { encodeEscPos } from './escpos.js';
+export type { EncodeOptions } from './escpos.js';
+export { formatBeijingTime, queueTicketDoc, receiptDoc } from './layouts.js';
+export type { QueueTicket, ReceiptLine, ReceiptOptions, ReceiptQr } from './layouts.js';
+export { FAILURE_MESSAGES, PAPER_NEAR_END_MESSAGE } from './status.js';
+export type { PrintFailureReason, PrintResult } from './status.js';
+export { ReceiptPrinter } from './driver.js';
+export type { ReceiptPrinterEvents, ReceiptPrinterOptions, StatusCheck } from './driver.js';
+export { createReceiptPrinter, parsePrinterEndpoint, receiptPrinterConfigSchema } from './factory.js';
+export type { CreatedReceiptPrinter, ReceiptPrinterConfig } from './factory.js';
+export type { PrinterLogger } from './logger.js';
+export { deviceFileTransport, serialTransport, tcpTransport } from './transport.js';
+export type { PrinterLink, PrinterTransport } from './transport.js';
+export { PrinterSimulator } from './sim/simulator.js';
+export type { PrintedJob, PrinterSimulatorOptions, SimulatedPrinterState, SimulatorFault } from './sim/simulator.js';
+export { decodeEscPos } from './sim/decoder.js';
+export { renderJobPng, renderJobText } from './sim/render.js';

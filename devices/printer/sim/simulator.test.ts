@@ -1,0 +1,93 @@
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { encodeEscPos } from '../escpos.js';
+import { PrinterSimulator, asbBlock, paperSensorReply, realtimeStatusReply } from './simulator.js';
+import type { SimulatedPrinterState } from './simulator.js';
+
+const HEALTHY: SimulatedPrinterState = { paperOut: false, paperNearEnd: false, coverOpen: false, offline: false, cutterError: false, unresponsive: false };
+
+describe('status replies from state (spec §6)', () => {
+  it('answers like the spec examples', () => {
+    const paperOut = { ...HEALTHY, paperOut: true };
+    expect([1, 2, 3, 4].map((n) => realtimeStatusReply(HEALTHY, n))).toEqual([0x12, 0x12, 0x12, 0x12]);
+    expect([1, 2, 4].map((n) => realtimeStatusReply(paperOut, n))).toEqual([0x1a, 0x32, 0x7e]);
+    expect(realtimeStatusReply({ ...HEALTHY, paperNearEnd: true }, 4)).toBe(0x1e);
+    expect(paperSensorReply(HEALTHY)).toBe(0x00);
+    expect(paperSensorReply(paperOut)).toBe(0x0f);
+    expect([...asbBlock({ ...HEALTHY, coverOpen: true })]).toEqual([0x38, 0x00, 0x00, 0x00]);
+  });
+});
+
+describe('PrinterSimulator over TCP', () => {
+  const sim = new PrinterSimulator();
+  let socket: Socket | undefined;
+
+  beforeAll(() => sim.start());
+  afterEach(() => {
+    socket?.destroy();
+    sim.reset();
+  });
+  afterAll(() => sim.close());
+
+  async function open(): Promise<{ socket: Socket; received: () => Buffer }> {
+    const chunks: Buffer[] = [];
+    const s = connect({ host: '127.0.0.1', port: sim.port });
+    socket = s;
+    s.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+    return { socket: s, received: () => Buffer.concat(chunks) };
+  }
+
+  async function until(check: () => boolean): Promise<void> {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+
+  it('answers DLE EOT and GS r byte by byte, and sends ASB when enabled and on change', async () => {
+    const link = await open();
+    sim.setState({ paperOut: true });
+    link.socket.write(Buffer.from('1004011004021004041d7201', 'hex'));
+    await until(() => link.received().length >= 4);
+    expect([...link.received()]).toEqual([0x1a, 0x32, 0x7e, 0x0f]);
+    link.socket.write(Buffer.from('1d6102', 'hex'));
+    await until(() => link.received().length >= 8);
+    sim.setState({ paperOut: false });
+    await until(() => link.received().length >= 12);
+    expect([...link.received().subarray(4)]).toEqual([0x18, 0x00, 0x0f, 0x00, 0x10, 0x00, 0x00, 0x00]);
+  });
+
+  it('splits jobs at cuts, stamps cutAt, and records a cut-less job when the link closes', async () => {
+    const link = await open();
+    const ticket = encodeEscPos([{ kind: 'text', text: '一号' }, { kind: 'cut' }], { paperWidthChars: 32 });
+    // Byte by byte: commands split across TCP segments must still decode.
+    for (const byte of ticket) link.socket.write(Buffer.from([byte]));
+    link.socket.write(encodeEscPos([{ kind: 'text', text: '二号' }], { paperWidthChars: 32 }));
+    const first = await sim.waitForJob();
+    expect(first.text).toBe('[L] 一号\n--- cut ---\n');
+    expect(first.cutAt).toBeGreaterThan(0);
+    link.socket.end();
+    const second = await sim.waitForJob((job) => job.text.includes('二号'));
+    expect(second).toMatchObject({ complete: false, endedBy: 'close' });
+    expect(second.cutAt).toBeUndefined();
+  });
+
+  it('reports unknown bytes in the job instead of failing', async () => {
+    const link = await open();
+    link.socket.write(Buffer.concat([Buffer.from('1b40', 'hex'), Buffer.from('1b7a01', 'hex'), Buffer.from('ok\n'), Buffer.from('1d5600', 'hex')]));
+    const job = await sim.waitForJob();
+    // ESC z is unknown, so its parameter byte 01 is a stray control byte too.
+    expect(job.issues).toEqual(['unknown bytes 1B 7A', 'unknown bytes 01']);
+    expect(job.text).toBe('[L] ok\n--- cut ---\n');
+  });
+
+  it('stays silent when unresponsive and times out a waiter with a clear error', async () => {
+    const link = await open();
+    sim.setState({ unresponsive: true });
+    link.socket.write(Buffer.from('100401', 'hex'));
+    await until(() => sim.statusQueries().length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(link.received().length).toBe(0);
+    expect(sim.statusQueries()[0]).toMatchObject({ command: 'DLE EOT', n: 1, answered: false });
+    await expect(sim.waitForJob(() => true, 200)).rejects.toThrow(/no matching print job within 200 ms/);
+  });
+});

@@ -1,0 +1,349 @@
+/**
+ * A network receipt printer on TCP (the port-9100 "raw" convention): decodes
+ * the ESC/POS it receives into jobs, answers DLE EOT / GS r / ASB from a
+ * settable state, and drops connections on demand. Jobs can be written to a
+ * folder as job-0001.txt / .png / .bin for people to look at.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import { join } from 'node:path';
+import type { LaidOutItem } from '../doc.js';
+import { noopLogger } from '../logger.js';
+import type { PrinterLogger } from '../logger.js';
+import { EscPosTokenizer, initialPrinterModel, mergeCutFeeds, stepPrinter } from './decoder.js';
+import type { EscPosToken, PrinterModel } from './decoder.js';
+import { renderJobPng, renderJobText } from './render.js';
+
+export interface SimulatedPrinterState {
+  paperOut: boolean;
+  paperNearEnd: boolean;
+  coverOpen: boolean;
+  /** Offline with no specific cause (e.g. the operator pressed the offline key). */
+  offline: boolean;
+  cutterError: boolean;
+  /** Accepts bytes but never answers a status query (a hung printer). */
+  unresponsive: boolean;
+}
+
+export type SimulatorFault = 'drop-mid-job';
+
+export interface PrintedJob {
+  /** 1-based, counted over the simulator's lifetime (file names use it). */
+  id: number;
+  /** true when the job ended with a cut. */
+  complete: boolean;
+  endedBy: 'cut' | 'close' | 'dropped';
+  bytes: Buffer;
+  tokens: EscPosToken[];
+  items: LaidOutItem[];
+  /** renderJobText(items): `[C 2x2 B] A023`, `[C] [QR: …]`, `--- cut ---`. */
+  text: string;
+  /** Unknown bytes and oddities, reported rather than fatal. */
+  issues: string[];
+  /** performance.now() at the job's first byte. */
+  startedAt: number;
+  /** performance.now() when the cut command (the last byte of a ticket) was decoded. */
+  cutAt?: number;
+  endedAt: number;
+  files?: { txt: string; png: string; bin: string };
+}
+
+export interface StatusQueryRecord {
+  command: 'DLE EOT' | 'GS r';
+  n: number;
+  at: number;
+  answered: boolean;
+}
+
+export interface PrinterSimulatorOptions {
+  /** 0 (default) = any free port. */
+  port?: number;
+  host?: string;
+  /** Write job-NNNN.txt/.png/.bin here. */
+  outDir?: string;
+  /** Paper width for PNG rendering: 32 (58 mm) or 48 (80 mm, default). */
+  paperWidthChars?: number;
+  logger?: PrinterLogger;
+}
+
+const HEALTHY: SimulatedPrinterState = { paperOut: false, paperNearEnd: false, coverOpen: false, offline: false, cutterError: false, unresponsive: false };
+
+/** DLE EOT n replies for a state (spec §6.1); fixed bits 0x12. */
+export function realtimeStatusReply(state: SimulatedPrinterState, n: number): number {
+  const offline = state.offline || state.paperOut || state.coverOpen || state.cutterError;
+  switch (n) {
+    case 1: return 0x12 | (offline ? 0x08 : 0);
+    case 2: return 0x12 | (state.coverOpen ? 0x04 : 0) | (state.paperOut ? 0x20 : 0) | (state.cutterError ? 0x40 : 0);
+    case 3: return 0x12 | (state.cutterError ? 0x08 : 0);
+    case 4: return 0x12 | (state.paperNearEnd || state.paperOut ? 0x0c : 0) | (state.paperOut ? 0x60 : 0);
+    default: return 0x12;
+  }
+}
+
+/** GS r 1 reply (spec §6.2): bits 0–1 near end, bits 2–3 paper end. */
+export function paperSensorReply(state: SimulatedPrinterState): number {
+  return (state.paperNearEnd || state.paperOut ? 0x03 : 0) | (state.paperOut ? 0x0c : 0);
+}
+
+/** Automatic Status Back block (spec §6.3). */
+export function asbBlock(state: SimulatedPrinterState): Buffer {
+  const offline = state.offline || state.paperOut || state.coverOpen || state.cutterError;
+  return Buffer.from([
+    0x10 | (offline ? 0x08 : 0) | (state.coverOpen ? 0x20 : 0),
+    state.cutterError ? 0x08 : 0,
+    (state.paperNearEnd || state.paperOut ? 0x03 : 0) | (state.paperOut ? 0x0c : 0),
+    0,
+  ]);
+}
+
+interface OpenJob {
+  startedAt: number;
+  tokens: EscPosToken[];
+  bytes: Buffer[];
+  model: PrinterModel;
+  items: LaidOutItem[];
+  issues: string[];
+}
+
+interface Connection {
+  socket: Socket;
+  tokenizer: EscPosTokenizer;
+  job: OpenJob | undefined;
+  asbEnabled: boolean;
+  /** drop-mid-job armed for this connection's current job. */
+  dropAfterFirstLine: boolean;
+  dropped: boolean;
+}
+
+const NON_JOB_TOKENS = new Set<EscPosToken['type']>(['realtime-status-query', 'paper-status-query', 'asb-enable']);
+
+export class PrinterSimulator {
+  private server: Server | undefined;
+  private readonly connections = new Set<Connection>();
+  private state: SimulatedPrinterState = { ...HEALTHY };
+  private readonly recorded: PrintedJob[] = [];
+  private readonly queries: StatusQueryRecord[] = [];
+  private readonly jobListeners = new Set<(job: PrintedJob) => void>();
+  private readonly waiters = new Set<{ predicate: (job: PrintedJob) => boolean; resolve: (job: PrintedJob) => void }>();
+  private pendingFault: SimulatorFault | undefined;
+  private nextJobId = 1;
+  /** Jobs are recorded in order, after their files are written. */
+  private recording: Promise<void> = Promise.resolve();
+  private readonly logger: PrinterLogger;
+  private readonly paperWidthChars: number;
+
+  constructor(private readonly options: PrinterSimulatorOptions = {}) {
+    this.logger = options.logger ?? noopLogger;
+    this.paperWidthChars = options.paperWidthChars ?? 48;
+  }
+
+  async start(): Promise<void> {
+    if (this.options.outDir !== undefined) await mkdir(this.options.outDir, { recursive: true });
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.logger.info({ url: this.url }, 'printer simulator listening');
+  }
+
+  get port(): number {
+    const address = this.server?.address();
+    if (address === null || address === undefined || typeof address === 'string') throw new Error('printer simulator is not listening');
+    return (address as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `tcp://${this.options.host ?? '127.0.0.1'}:${this.port}`;
+  }
+
+  jobs(): PrintedJob[] {
+    return [...this.recorded];
+  }
+
+  statusQueries(): StatusQueryRecord[] {
+    return [...this.queries];
+  }
+
+  currentState(): SimulatedPrinterState {
+    return { ...this.state };
+  }
+
+  setState(change: Partial<SimulatedPrinterState>): void {
+    this.state = { ...this.state, ...change };
+    for (const connection of this.connections) {
+      if (connection.asbEnabled && !this.state.unresponsive) this.reply(connection, asbBlock(this.state));
+    }
+  }
+
+  /** Arms a fault for the next job that starts (one job only). */
+  failNextJob(fault: SimulatorFault): void {
+    this.pendingFault = fault;
+  }
+
+  /** Called for every job as it is recorded (after its files are written). */
+  onJob(listener: (job: PrintedJob) => void): () => void {
+    this.jobListeners.add(listener);
+    return () => this.jobListeners.delete(listener);
+  }
+
+  /** First recorded job matching the predicate, waiting for one if none has arrived yet. */
+  waitForJob(predicate: (job: PrintedJob) => boolean = () => true, timeoutMs = 10_000): Promise<PrintedJob> {
+    const existing = this.recorded.find(predicate);
+    if (existing !== undefined) return Promise.resolve(existing);
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        predicate,
+        resolve: (job: PrintedJob) => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve(job);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`no matching print job within ${timeoutMs} ms (${this.recorded.length} recorded)`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Healthy state, no armed fault, no recorded jobs or queries. Open connections stay. */
+  reset(): void {
+    this.state = { ...HEALTHY };
+    this.pendingFault = undefined;
+    this.recorded.length = 0;
+    this.queries.length = 0;
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.connections) connection.socket.destroy();
+    const server = this.server;
+    this.server = undefined;
+    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.recording;
+  }
+
+  renderPng(job: PrintedJob): Promise<Buffer> {
+    return renderJobPng(job.items, this.paperWidthChars);
+  }
+
+  private accept(socket: Socket): void {
+    const connection: Connection = { socket, tokenizer: new EscPosTokenizer(), job: undefined, asbEnabled: false, dropAfterFirstLine: false, dropped: false };
+    this.connections.add(connection);
+    socket.on('data', (chunk: Buffer) => this.receive(connection, chunk));
+    socket.on('error', (error) => this.logger.debug({ err: error.message }, 'printer simulator socket error'));
+    socket.on('close', () => {
+      this.connections.delete(connection);
+      if (connection.dropped) return;
+      for (const token of connection.tokenizer.end()) this.handle(connection, token, Buffer.alloc(0));
+      if (connection.job !== undefined) this.finishJob(connection, 'close');
+    });
+  }
+
+  private receive(connection: Connection, chunk: Buffer): void {
+    for (const { token, bytes } of connection.tokenizer.pushWithBytes(chunk)) {
+      if (connection.dropped) return;
+      this.handle(connection, token, bytes);
+    }
+  }
+
+  private handle(connection: Connection, token: EscPosToken, bytes: Buffer): void {
+    const now = performance.now();
+    if (NON_JOB_TOKENS.has(token.type)) {
+      this.answer(connection, token, now);
+      return;
+    }
+    if (connection.job === undefined) {
+      connection.job = { startedAt: now, tokens: [], bytes: [], model: initialPrinterModel(), items: [], issues: [] };
+      if (this.pendingFault === 'drop-mid-job') {
+        this.pendingFault = undefined;
+        connection.dropAfterFirstLine = true;
+      }
+    }
+    const job = connection.job;
+    job.tokens.push(token);
+    job.bytes.push(Buffer.from(bytes));
+    const step = stepPrinter(job.model, token);
+    job.model = step.model;
+    job.items.push(...step.items);
+    if (step.issue !== undefined) job.issues.push(step.issue);
+    if (token.type === 'cut') {
+      this.finishJob(connection, 'cut', now);
+    } else if (connection.dropAfterFirstLine && job.items.length > 0) {
+      // The first line got printed, then the link dies: a half-printed ticket.
+      connection.dropped = true;
+      connection.socket.destroy();
+      this.finishJob(connection, 'dropped');
+    }
+  }
+
+  private answer(connection: Connection, token: EscPosToken, at: number): void {
+    const answered = !this.state.unresponsive;
+    if (token.type === 'realtime-status-query') {
+      this.queries.push({ command: 'DLE EOT', n: token.n, at, answered });
+      if (answered) this.reply(connection, Buffer.from([realtimeStatusReply(this.state, token.n)]));
+    } else if (token.type === 'paper-status-query') {
+      this.queries.push({ command: 'GS r', n: token.n, at, answered });
+      if (answered) this.reply(connection, Buffer.from([token.n === 1 || token.n === 0x31 ? paperSensorReply(this.state) : 0x00]));
+    } else if (token.type === 'asb-enable') {
+      connection.asbEnabled = token.n !== 0;
+      if (connection.asbEnabled && answered) this.reply(connection, asbBlock(this.state));
+    }
+  }
+
+  private reply(connection: Connection, bytes: Buffer): void {
+    if (!connection.dropped && !connection.socket.destroyed) connection.socket.write(bytes);
+  }
+
+  private finishJob(connection: Connection, endedBy: PrintedJob['endedBy'], cutAt?: number): void {
+    const open = connection.job;
+    connection.job = undefined;
+    if (open === undefined) return;
+    if (open.model.line !== undefined) open.items.push({ kind: 'text', ...open.model.line });
+    const items = mergeCutFeeds(open.items);
+    // A trailing ESC @ after a cut (node-thermal-printer does that) is not a job.
+    if (endedBy === 'close' && !items.some((item) => item.kind !== 'feed')) return;
+    const job: PrintedJob = {
+      id: this.nextJobId++,
+      complete: endedBy === 'cut',
+      endedBy,
+      bytes: Buffer.concat(open.bytes),
+      tokens: open.tokens,
+      items,
+      text: renderJobText(items),
+      issues: open.issues,
+      startedAt: open.startedAt,
+      endedAt: performance.now(),
+      ...(cutAt === undefined ? {} : { cutAt }),
+    };
+    this.recording = this.recording.then(() => this.record(job));
+  }
+
+  private async record(job: PrintedJob): Promise<void> {
+    const outDir = this.options.outDir;
+    if (outDir !== undefined) {
+      const base = join(outDir, `job-${String(job.id).padStart(4, '0')}`);
+      const files = { txt: `${base}.txt`, png: `${base}.png`, bin: `${base}.bin` };
+      try {
+        await writeFile(files.txt, job.issues.length === 0 ? job.text : `${job.text}\n# issues\n${job.issues.join('\n')}\n`);
+        await writeFile(files.bin, job.bytes);
+        await writeFile(files.png, await this.renderPng(job));
+        job.files = files;
+      } catch (error) {
+        this.logger.error({ err: (error as Error).message, job: job.id }, 'printer simulator could not write job files');
+      }
+    }
+    this.recorded.push(job);
+    this.logger.info({ job: job.id, endedBy: job.endedBy, items: job.items.length }, 'printer simulator recorded a job');
+    for (const listener of this.jobListeners) listener(job);
+    for (const waiter of [...this.waiters]) {
+      if (waiter.predicate(job)) waiter.resolve(job);
+    }
+  }
+}
