@@ -160,7 +160,8 @@ export class PlatformClient {
   }
 
   private send(method: string, pathAndQuery: string, body: Buffer, extraHeaders: Record<string, string>, maxBytes: number): Promise<CallResult<RawResponse>> {
-    const url = new URL(pathAndQuery, this.base);
+    // Appended, not resolved: a platform behind a path prefix (https://gw/liuliu/) keeps its prefix, and the signature covers it.
+    const url = new URL(this.base.href.replace(/\/+$/, '') + pathAndQuery);
     const target = url.pathname + url.search;
     const timestamp = Math.floor((this.options.now().getTime() + this.clockOffsetMs) / 1000);
     const headers: Record<string, string> = {

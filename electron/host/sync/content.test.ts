@@ -6,13 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseStatusChange, ContentBundle } from '../../../platform/contract.js';
 import { startLoopbackPlatform, type LoopbackPlatform } from '../../../platform/testing.js';
 import { silentLogger } from '../logging/logger.js';
-import { contentRoot } from '../paths.js';
 import { ContentRefused, ContentStore, validateContentDir, verifyBundle, type StagedContent } from './content.js';
 import { openTerminalStorage, type TerminalStorage } from './testing.js';
 import { SyncWorker, type SyncWorkerOptions } from './worker.js';
 
 const terminal = { id: 'kiosk-01', secret: 'kiosk-01-secret-0123456789' };
-const hallFiles = ['hall.json', 'services.json', 'intents.json'].map((path) => ({ path, bytes: readFileSync(join(contentRoot(), 'hall', path)) }));
+const hallFiles = ['hall.json', 'services.json', 'intents.json'].map((path) => ({ path, bytes: readFileSync(new URL(`../../../content/hall/${path}`, import.meta.url)) }));
 let platform: LoopbackPlatform;
 let storage: TerminalStorage;
 let dir: string;
@@ -20,7 +19,7 @@ const workers: SyncWorker[] = [];
 
 beforeEach(async () => {
   platform = await startLoopbackPlatform({ terminals: [terminal] });
-  dir = mkdtempSync(join(tmpdir(), 'liuliu-content-'));
+  dir = mkdtempSync(join(tmpdir(), 'liuliu-sync-content-'));
   storage = await openTerminalStorage(dir);
 });
 afterEach(async () => {
@@ -57,7 +56,7 @@ describe('content package pull', () => {
     const expected = createHash('sha256');
     for (const file of hallFiles) expected.update(file.bytes);
     expect(published.sha256).toBe(expected.digest('hex'));
-    for (const file of [...hallFiles, model]) expect(readFileSync(join(dir, 'content', '2026.03.1', file.path))).toEqual(file.bytes);
+    for (const file of [...hallFiles, model]) expect(readFileSync(join(dir, 'content', '2026.03.1', file.path)).equals(file.bytes), file.path).toBe(true);
     expect(store.current()).toBeNull();
 
     store.activate('2026.03.1');
@@ -65,6 +64,7 @@ describe('content package pull', () => {
     expect(JSON.parse(readFileSync(join(dir, 'content', 'current'), 'utf8'))).toEqual({ version: '2026.03.1', sha256: published.sha256 });
     await sync.syncNow();
     expect(ready).toHaveLength(1);
+    expect(platform.server.requests()).toMatchObject({ 'GET /v1/content/current 304': 1, 'GET /v1/content/packages/{version} 200': 1 });
     expect(readdirSync(join(dir, 'content')).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import type { DeviceHealth } from '../../../devices/device.js';
 import type { RecordAck, SyncRecord } from '../../../platform/contract.js';
 import type { QueuedRow } from '../storage/outbox.js';
 
@@ -135,6 +136,7 @@ export interface SyncStatus {
   /** Records still waiting to be synced. */
   backlog: number;
   deadLetters: number;
+  /** End of the last cycle in which everything due was acknowledged and the platform answered. */
   lastSyncAt: string | null;
   lastError: string | null;
 }
@@ -144,7 +146,7 @@ export function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
 }
 
 /** The status as the device health the host puts on its event stream as device `platform`. */
-export function platformHealth(status: SyncStatus): { state: 'ok' | 'disconnected' | 'degraded'; reason?: string } {
+export function platformHealth(status: SyncStatus): DeviceHealth {
   if (!status.online) return { state: 'disconnected', reason: status.lastError ?? '未连接平台' };
   if (status.deadLetters > 0) return { state: 'degraded', reason: `${status.deadLetters} 条记录被平台拒收` };
   return { state: 'ok' };

@@ -132,6 +132,17 @@ describe('SyncWorker drains the outbox', () => {
     expect(await storage.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM outbox')).toEqual({ n: 0 });
   });
 
+  it('reports online from the heartbeat when there is nothing to push, and runs a fresh cycle for a caller arriving mid-cycle', async () => {
+    const sync = worker();
+    expect((await sync.syncNow()).online).toBe(true);
+    const first = sync.syncNow();
+    const ids = await queueRatings(storage, 'late', 5);
+    const second = sync.syncNow();
+    await Promise.all([first, second]);
+    expect((await second).backlog).toBe(0);
+    await expectExactlyOnce(ids);
+  });
+
   it('sends a heartbeat with the backlog and device states', async () => {
     await queueRatings(storage, 'h', 3);
     await worker({}, { heartbeat: () => ({ appVersion: '0.1.0', devices: { printer: { state: 'ok' }, idcard: { state: 'disconnected', reason: '读卡器未连接' } } }) }).syncNow();
@@ -191,7 +202,8 @@ describe('SyncWorker under injected faults', () => {
   it('marks only the acknowledged part of a partial answer', async () => {
     const ids = await queueRatings(storage, 'q', 40);
     await platform.admin.setFaults({ partialAckPercent: 100 });
-    const sync = worker({ batchSize: 40 });
+    // A backoff long enough that the unacknowledged rows are not retried within the same cycle.
+    const sync = worker({ batchSize: 40, backoff: { baseMs: 600, maxMs: 600 } });
     const partial = await sync.syncNow();
     expect(partial.lastError).toMatch(/not acknowledged/);
     const counts = await storage.outbox.counts(storage.db);

@@ -1,4 +1,4 @@
-import { contentEtag, type CaseStatusChange, type Heartbeat } from '../../../platform/contract.js';
+import { MAX_BATCH_RECORDS, contentEtag, type CaseStatusChange, type Heartbeat } from '../../../platform/contract.js';
 import type { Logger } from '../logging/logger.js';
 import type { Database, Migration } from '../storage/database.js';
 import { outboxMigrations, type DeadLetter, type Outbox } from '../storage/outbox.js';
@@ -48,7 +48,10 @@ export interface SyncWorkerOptions {
   content?: ContentHooks;
   /** Applies pulled case status changes; the cursor advances only after it resolves. */
   applyCaseStatus?: (changes: CaseStatusChange[]) => void | Promise<void>;
-  /** What the heartbeat reports besides the sync figures; omitted = no heartbeat. */
+  /**
+   * What the heartbeat reports besides the sync figures. A heartbeat goes out
+   * every cycle, so `online` stays true even when there is nothing to push.
+   */
   heartbeat?: () => Pick<Heartbeat, 'appVersion' | 'devices'>;
   random?: () => number;
 }
@@ -66,11 +69,12 @@ export class SyncWorker {
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private readonly backoff: BackoffPolicy;
   private readonly random: () => number;
-  private status_: SyncStatus = { online: false, backlog: 0, deadLetters: 0, lastSyncAt: null, lastError: null };
+  private latest: SyncStatus = { online: false, backlog: 0, deadLetters: 0, lastSyncAt: null, lastError: null };
   /** What listeners last heard, so they hear only changes. */
-  private published: SyncStatus = this.status_;
+  private published: SyncStatus = this.latest;
   private prepared: Promise<void> | null = null;
   private running: Promise<void> | null = null;
+  private followUp: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private started = false;
   private nextDueAt: Date | null = null;
@@ -106,21 +110,30 @@ export class SyncWorker {
     this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.followUp;
     await this.running;
     this.client.close();
   }
 
-  /** Runs one full cycle now (or joins the one in progress) and resolves with the status after it. */
+  /**
+   * Runs one full cycle and resolves with the status after it. If a cycle is
+   * already running, a fresh one follows it (callers that arrive meanwhile
+   * share that one), so records queued before the call are always included.
+   */
   async syncNow(): Promise<SyncStatus> {
-    this.running ??= this.cycle().finally(() => {
-      this.running = null;
-    });
-    await this.running;
-    return this.status_;
+    if (this.followUp) await this.followUp;
+    else if (this.running) {
+      this.followUp = this.running.then(() => {
+        this.followUp = null;
+        return this.runCycle();
+      });
+      await this.followUp;
+    } else await this.runCycle();
+    return this.latest;
   }
 
   status(): SyncStatus {
-    return this.status_;
+    return this.latest;
   }
 
   /** Called on every status change; the host forwards it as device status `platform` (see platformHealth). */
@@ -140,6 +153,13 @@ export class SyncWorker {
     return this.client.offsetMs;
   }
 
+  private runCycle(): Promise<void> {
+    this.running = this.cycle().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
   private prepare(): Promise<void> {
     this.prepared ??= (async () => {
       await this.options.db.migrate('outbox', outboxMigrations);
@@ -153,7 +173,9 @@ export class SyncWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.syncNow().then(() => this.schedule(this.nextDelay()));
+      this.syncNow()
+        .catch((err: unknown) => this.options.logger.error({ err }, 'sync cycle failed'))
+        .finally(() => this.schedule(this.nextDelay()));
     }, delayMs);
     this.timer.unref();
   }
@@ -178,17 +200,23 @@ export class SyncWorker {
       }
     };
     await step('push', () => this.push());
+    const pushed = errors.length === 0;
     await step('purge', () => this.purge());
-    if (this.options.heartbeat) await step('heartbeat', () => this.sendHeartbeat());
-    if (this.options.content) await step('content', () => this.pullContent());
-    if (this.options.applyCaseStatus) await step('case status', () => this.pullCaseStatus());
-    await this.publish({ lastError: errors[0] ?? null });
+    // When the push could not reach the platform, the other calls would only wait for the same timeout.
+    if (pushed || this.latest.online) {
+      await step('heartbeat', () => this.sendHeartbeat());
+      if (this.options.content) await step('content', () => this.pullContent());
+      if (this.options.applyCaseStatus) await step('case status', () => this.pullCaseStatus());
+    }
+    // "In sync" = everything due was acknowledged and the platform answered this cycle.
+    const inSync = pushed && this.latest.online;
+    await this.publish({ lastError: errors[0] ?? null, ...(inSync ? { lastSyncAt: this.options.now().toISOString() } : {}) });
   }
 
   /** Sends batches until nothing is due; returns the error that stopped it, if any. */
   private async push(): Promise<string | null> {
     const { db, outbox, config, logger, now } = this.options;
-    const limits = { maxRecords: Math.min(config.batchSize, 500), maxBytes: config.maxBatchBytes ?? 900 * 1024 };
+    const limits = { maxRecords: Math.min(config.batchSize, MAX_BATCH_RECORDS), maxBytes: config.maxBatchBytes ?? 900 * 1024 };
     let problem: string | null = null;
     for (;;) {
       const rows = await outbox.queued(db, limits.maxRecords * 4);
@@ -230,7 +258,7 @@ export class SyncWorker {
         await outbox.markDead(tx, outcome.rejected, now());
         await outbox.recordAttempt(tx, retry, 'not acknowledged by the platform');
       });
-      this.status_ = { ...this.status_, online: true, lastSyncAt: now().toISOString() };
+      this.latest = { ...this.latest, online: true };
       for (const dead of outcome.rejected) logger.warn({ id: dead.id, reason: dead.reason }, 'platform rejected a record; dead-lettered');
       if (outcome.strays.length > 0) logger.warn({ strays: outcome.strays.length }, 'platform acknowledged records that were not sent; ignored');
       if (outcome.unacked.length > 0) problem = `${outcome.unacked.length} records not acknowledged; retrying`;
@@ -246,8 +274,7 @@ export class SyncWorker {
 
   private async sendHeartbeat(): Promise<string | null> {
     const { db, outbox, now, content } = this.options;
-    const info = this.options.heartbeat?.();
-    if (!info) return null;
+    const info = this.options.heartbeat?.() ?? { appVersion: 'unknown', devices: {} };
     const counts = await outbox.counts(db);
     const result = await this.client.heartbeat({
       ...info,
@@ -320,7 +347,7 @@ export class SyncWorker {
   /** Notes reachability from a call's result; returns its error text, or null. */
   private outcome(result: { ok: true } | { ok: false; error: CallError }): string | null {
     if (result.ok) {
-      this.status_ = { ...this.status_, online: true };
+      this.latest = { ...this.latest, online: true };
       return null;
     }
     this.markOffline(result.error);
@@ -329,13 +356,13 @@ export class SyncWorker {
 
   private markOffline(error: CallError): void {
     // A 4xx other than auth means the platform answered and understood us; it is a refusal, not an outage.
-    if (error.kind !== 'refused') this.status_ = { ...this.status_, online: false };
+    if (error.kind !== 'refused') this.latest = { ...this.latest, online: false };
   }
 
   private async publish(change: Partial<SyncStatus>): Promise<void> {
     const counts = await this.options.outbox.counts(this.options.db);
-    const next: SyncStatus = { ...this.status_, ...change, backlog: counts.pending, deadLetters: counts.dead };
-    this.status_ = next;
+    const next: SyncStatus = { ...this.latest, ...change, backlog: counts.pending, deadLetters: counts.dead };
+    this.latest = next;
     if (sameStatus(next, this.published)) return;
     this.published = next;
     for (const listener of this.listeners) {

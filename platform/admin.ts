@@ -1,0 +1,65 @@
+import type { ContentCurrent, CaseStatusChange } from './contract.js';
+import type { FaultConfig } from './faults.js';
+import type { PlatformStats } from './store.js';
+
+/**
+ * A small client for the reference platform's /admin endpoints (bearer
+ * token): what tests, the bench and an operator's shell scripts use to read
+ * counts, switch faults, publish content and post case status changes.
+ */
+export interface PublishFile {
+  path: string;
+  bytes: Buffer;
+  /** Overrides the computed file hash (tests of a corrupted package). */
+  sha256?: string;
+}
+
+export class PlatformAdmin {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  stats(): Promise<PlatformStats & { requests: Record<string, number> }> {
+    return this.call('GET', '/admin/stats');
+  }
+
+  async recordIds(): Promise<string[]> {
+    return (await this.call<{ ids: string[] }>('GET', '/admin/records/ids')).ids;
+  }
+
+  setFaults(change: Partial<FaultConfig>): Promise<FaultConfig> {
+    return this.call('PUT', '/admin/faults', change);
+  }
+
+  publishContent(version: string, files: readonly PublishFile[], sha256?: string): Promise<ContentCurrent> {
+    return this.call('POST', '/admin/content', {
+      version,
+      files: files.map((file) => ({ path: file.path, base64: file.bytes.toString('base64'), ...(file.sha256 === undefined ? {} : { sha256: file.sha256 }) })),
+      ...(sha256 === undefined ? {} : { sha256 }),
+    });
+  }
+
+  postCaseStatus(change: { caseId: string; status: string; note?: string }): Promise<CaseStatusChange> {
+    return this.call('POST', '/admin/cases/status', change);
+  }
+
+  putTerminal(id: string, secret: string): Promise<{ id: string }> {
+    return this.call('POST', '/admin/terminals', { id, secret });
+  }
+
+  revokeTerminal(id: string): Promise<{ id: string; revoked: boolean }> {
+    return this.call('POST', `/admin/terminals/${encodeURIComponent(id)}/revoke`);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`admin ${method} ${path} failed: HTTP ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The terminal ↔ platform contract in code: one set of zod schemas used by the
+ * reference server (platform/server.ts) and the terminal's sync client
+ * (electron/host/sync). platform/openapi.yaml is the published form of the
+ * same contract; contract.test.ts keeps the two in step.
+ */
+
+export const PATHS = {
+  recordsBatch: '/v1/records:batch',
+  contentCurrent: '/v1/content/current',
+  contentPackage: '/v1/content/packages/{version}',
+  caseStatusChanges: '/v1/cases/status-changes',
+  heartbeat: '/v1/heartbeat',
+} as const;
+
+export function contentPackagePath(version: string): string {
+  return PATHS.contentPackage.replace('{version}', encodeURIComponent(version));
+}
+
+/** Request headers of the HMAC scheme (platform/auth.ts). Node lower-cases header names. */
+export const AUTH_HEADERS = {
+  terminal: 'x-liuliu-terminal',
+  timestamp: 'x-liuliu-timestamp',
+  nonce: 'x-liuliu-nonce',
+  signature: 'x-liuliu-signature',
+} as const;
+
+export const MAX_BATCH_RECORDS = 500;
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex sha256');
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/** Client-generated, so safe to resend: the platform's idempotency key. */
+export const RecordId = z.string().regex(/^[\w.:-]{1,128}$/, 'record ids are 1–128 characters of [A-Za-z0-9_.:-]');
+
+export const SyncRecord = z.object({
+  id: RecordId,
+  kind: z.string().regex(/^[a-z][a-z0-9.-]{0,63}$/, 'record kinds are lower-case dotted names'),
+  schemaVersion: z.number().int().min(1),
+  payload: z.record(z.string(), z.unknown()),
+  createdAt: isoDateTime,
+});
+export type SyncRecord = z.infer<typeof SyncRecord>;
+
+export const BatchRequest = z.object({ records: z.array(SyncRecord).min(1).max(MAX_BATCH_RECORDS) });
+export type BatchRequest = z.infer<typeof BatchRequest>;
+
+export const AckStatus = z.enum(['accepted', 'duplicate', 'rejected']);
+export type AckStatus = z.infer<typeof AckStatus>;
+
+/** `rejected` is permanent: the terminal dead-letters the record and never resends it. */
+export const RecordAck = z.object({ id: z.string(), status: AckStatus, reason: z.string().optional() });
+export type RecordAck = z.infer<typeof RecordAck>;
+
+/** A response may acknowledge only part of the batch; unacknowledged records are simply resent. */
+export const BatchResponse = z.object({ acks: z.array(RecordAck), serverTime: isoDateTime });
+export type BatchResponse = z.infer<typeof BatchResponse>;
+
+/** Content versions name directories on the terminal, so they are plain file-name-safe words. */
+export const ContentVersion = z
+  .string()
+  .regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'content versions are 1–64 characters of [A-Za-z0-9_.-], not starting with a dot')
+  .refine((version) => version !== 'current', '"current" names the terminal\'s pointer file, not a version');
+
+/** The ETag of /v1/content/current: version and hash, since one package may be republished under a new version. */
+export function contentEtag(version: string, sha256: string): string {
+  return `"${version}:${sha256}"`;
+}
+
+export const ContentCurrent = z.object({ version: ContentVersion, sha256: sha256Hex, size: z.number().int().nonnegative(), publishedAt: isoDateTime });
+export type ContentCurrent = z.infer<typeof ContentCurrent>;
+
+const relativePath = z
+  .string()
+  .max(200)
+  .refine((path) => path.split('/').every((segment) => /^[\w-][\w.-]*$/.test(segment)), 'file paths are relative, with no "." or ".." segments');
+
+export const ContentFile = z.object({ path: relativePath, sha256: sha256Hex, base64: z.string() });
+export type ContentFile = z.infer<typeof ContentFile>;
+
+/** The three content files every package holds; the package hash covers them in this order. */
+export const CONTENT_FILES = ['hall.json', 'services.json', 'intents.json'] as const;
+
+export const ContentBundle = z.object({
+  version: ContentVersion,
+  /** sha256 over hall.json ‖ services.json ‖ intents.json bytes: the same hash the host's content loader computes. */
+  sha256: sha256Hex,
+  publishedAt: isoDateTime,
+  /** The three content files, then any model files (e.g. `models/intent/weights.bin`). */
+  files: z.array(ContentFile).min(CONTENT_FILES.length),
+});
+export type ContentBundle = z.infer<typeof ContentBundle>;
+
+/** The package hash over the three content files in CONTENT_FILES order; undefined when one is missing. */
+export function contentPackageHash(files: ReadonlyMap<string, Buffer>): string | undefined {
+  const hash = createHash('sha256');
+  for (const name of CONTENT_FILES) {
+    const bytes = files.get(name);
+    if (bytes === undefined) return undefined;
+    hash.update(bytes);
+  }
+  return hash.digest('hex');
+}
+
+export const CaseStatusChange = z.object({
+  seq: z.number().int().positive(),
+  caseId: z.string().min(1).max(128),
+  status: z.string().min(1).max(64),
+  note: z.string().max(2000).optional(),
+  changedAt: isoDateTime,
+});
+export type CaseStatusChange = z.infer<typeof CaseStatusChange>;
+
+/** `cursor` is opaque to the terminal: send it back unchanged to continue. */
+export const CaseStatusPage = z.object({ changes: z.array(CaseStatusChange), cursor: z.string().max(200), more: z.boolean() });
+export type CaseStatusPage = z.infer<typeof CaseStatusPage>;
+
+export const DeviceStatus = z.object({
+  state: z.enum(['ok', 'disconnected', 'error', 'degraded', 'starting']),
+  reason: z.string().max(500).optional(),
+});
+
+export const Heartbeat = z.object({
+  at: isoDateTime,
+  appVersion: z.string().min(1).max(64),
+  contentVersion: z.string().max(64).nullable(),
+  backlog: z.number().int().nonnegative(),
+  deadLetters: z.number().int().nonnegative(),
+  devices: z.record(z.string(), DeviceStatus),
+});
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
+export const HeartbeatResponse = z.object({ serverTime: isoDateTime, contentVersion: z.string().nullable() });
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
+
+export const ErrorCode = z.enum([
+  'missing_auth',
+  'unknown_terminal',
+  'revoked_terminal',
+  'timestamp_out_of_window',
+  'bad_signature',
+  'replayed',
+  'bad_request',
+  'body_too_large',
+  'not_found',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorBody = z.object({ error: z.object({ code: ErrorCode, message: z.string() }) });
+export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -1,0 +1,322 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { Logger } from '../electron/host/logging/logger.js';
+import type { Database } from '../electron/host/storage/database.js';
+import { DEFAULT_WINDOW_SECONDS, ReplayCache, sha256Hex, verifyRequest, type TerminalCredentials } from './auth.js';
+import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, MAX_BATCH_RECORDS, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from './contract.js';
+import { FaultConfig, NO_FAULTS, partialSubset, planFaults, seededRandom, type FaultPlan } from './faults.js';
+import { PlatformStore } from './store.js';
+
+/**
+ * The reference platform: implements platform/openapi.yaml over node:http
+ * with its own SQLite store, plus /admin endpoints (bearer token) that tests
+ * and the bench use to publish content, post case status changes, manage
+ * terminals, read counts and switch fault injection.
+ */
+export interface PlatformServerOptions {
+  db: Database;
+  adminToken: string;
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  terminals?: readonly { id: string; secret: string }[];
+  maxBodyBytes?: number;
+  windowSeconds?: number;
+  faults?: Partial<FaultConfig>;
+  /** Seed for fault draws; omitted = Math.random. */
+  seed?: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface PlatformServer {
+  readonly url: string;
+  readonly port: number;
+  readonly store: PlatformStore;
+  faults(): FaultConfig;
+  setFaults(change: Partial<FaultConfig>): FaultConfig;
+  /** Answers given since start, keyed `METHOD /path/{template} STATUS`, e.g. `GET /v1/content/current 304`. */
+  requests(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const BatchEnvelope = z.object({ records: z.array(z.unknown()).min(1).max(MAX_BATCH_RECORDS) });
+const PublishContent = z.object({
+  version: ContentVersion,
+  files: z.array(z.object({ path: ContentFile.shape.path, base64: z.string(), sha256: z.string().optional() })).min(1),
+  /** Overrides the computed package hash: lets tests publish a package whose hash is wrong. */
+  sha256: z.string().optional(),
+});
+const PostCaseStatus = z.object({ caseId: z.string().min(1).max(128), status: z.string().min(1).max(64), note: z.string().max(2000).optional() });
+const PutTerminal = z.object({ id: z.string().regex(/^[\w.-]{1,64}$/), secret: z.string().min(16).max(256) });
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      reject(new HttpError(413, 'body_too_large', `the body is larger than ${limit} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new HttpError(413, 'body_too_large', `the body is larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJson<S extends z.ZodType>(body: Buffer, schema: S): z.infer<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'bad_request', 'the body is not JSON');
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new HttpError(400, 'bad_request', `the body does not match the contract: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
+  }
+  return result.data;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new HttpError(400, 'bad_request', 'the path is not valid percent-encoding');
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function startPlatformServer(options: PlatformServerOptions): Promise<PlatformServer> {
+  const { logger } = options;
+  const now = options.now ?? (() => new Date());
+  const windowSeconds = options.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const random = options.seed === undefined ? Math.random : seededRandom(options.seed);
+  const store = await PlatformStore.open(options.db);
+  for (const terminal of options.terminals ?? []) await store.putTerminal(terminal.id, terminal.secret, now());
+  // Terminals are looked up on every request, so they live in memory too.
+  const terminals = new Map<string, TerminalCredentials>();
+  const reloadTerminals = async (): Promise<void> => {
+    terminals.clear();
+    for (const row of await store.terminals()) terminals.set(row.id, { secret: row.secret, revoked: row.revoked });
+  };
+  await reloadTerminals();
+  const replay = new ReplayCache(2 * windowSeconds * 1000);
+  let faults: FaultConfig = FaultConfig.parse({ ...NO_FAULTS, ...options.faults });
+  const adminToken = Buffer.from(options.adminToken);
+
+  const sendJson = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void => {
+    const text = JSON.stringify(value);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+    res.end(text);
+  };
+  const sendError = (res: ServerResponse, status: number, code: ErrorCode, message: string): void => sendJson(res, status, { error: { code, message } });
+
+  /** Sends a /v1 answer, spoiled the way the fault plan says. */
+  const answer = async (res: ServerResponse, plan: FaultPlan, status: number, value: unknown, headers: Record<string, string> = {}): Promise<void> => {
+    if (plan.delayMs > 0) await sleep(plan.delayMs);
+    if (plan.response === 'drop') {
+      const text = Buffer.from(JSON.stringify(value));
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(text.length), ...headers });
+      res.write(text.subarray(0, Math.floor(text.length / 2)));
+      // Let the half body reach the wire, then cut the connection.
+      setTimeout(() => res.socket?.destroy(), 10);
+      return;
+    }
+    if (plan.response === 'malformed') {
+      const text = '{"acks": [{"id": "…", "status": acc';
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+      res.end(text);
+      return;
+    }
+    if (plan.response === 'oversized') {
+      const padding = Buffer.alloc(faults.oversizedBytes, 0x61);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(padding.length + 16) });
+      res.write('{"acks":[],"x":"');
+      res.end(padding);
+      return;
+    }
+    sendJson(res, status, value, headers);
+  };
+
+  const handleV1 = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> => {
+    const verdict = verifyRequest(
+      { method: req.method ?? 'GET', pathAndQuery: url.pathname + url.search, headers: req.headers, body },
+      { lookup: (id) => terminals.get(id), replay, nowMs: now().getTime(), windowSeconds },
+    );
+    if (!verdict.ok) {
+      logger.warn({ terminal: req.headers['x-liuliu-terminal'], code: verdict.code }, 'platform request refused');
+      sendError(res, verdict.status, verdict.code, verdict.message);
+      return;
+    }
+    const isBatch = req.method === 'POST' && url.pathname === PATHS.recordsBatch;
+    const plan = planFaults(faults, random, isBatch);
+    if (plan.fail) {
+      sendError(res, 500, 'internal', 'injected failure');
+      return;
+    }
+    const terminalId = verdict.terminalId;
+    if (isBatch) {
+      const envelope = parseJson(body, BatchEnvelope);
+      const acks = await store.storeBatch(terminalId, envelope.records, now());
+      const response: BatchResponse = { acks: plan.response === 'partial' ? partialSubset(acks, random) : acks, serverTime: now().toISOString() };
+      await answer(res, plan, 200, response);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === PATHS.contentCurrent) {
+      const current = await store.currentContent();
+      if (!current) throw new HttpError(404, 'not_found', 'no content package has been published');
+      const etag = contentEtag(current.version, current.sha256);
+      const ifNoneMatch = req.headers['if-none-match'];
+      if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+        if (plan.delayMs > 0) await sleep(plan.delayMs);
+        res.writeHead(304, { etag });
+        res.end();
+        return;
+      }
+      await answer(res, plan, 200, current, { etag });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname.startsWith(packagePrefix)) {
+      const version = safeDecode(url.pathname.slice(packagePrefix.length));
+      const bundle = await store.contentBundleText(version);
+      if (!bundle) throw new HttpError(404, 'not_found', `no content package ${version}`);
+      await answer(res, plan, 200, JSON.parse(bundle.text) as unknown, { etag: `"${bundle.sha256}"` });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === PATHS.caseStatusChanges) {
+      const cursor = url.searchParams.get('cursor') ?? '0';
+      const limit = Number(url.searchParams.get('limit') ?? '100');
+      if (!/^\d{1,15}$/.test(cursor)) throw new HttpError(400, 'bad_request', 'unknown cursor');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new HttpError(400, 'bad_request', 'limit must be 1–500');
+      const page = await store.caseStatusChanges(Number(cursor), limit);
+      const last = page.changes.at(-1);
+      await answer(res, plan, 200, { changes: page.changes, cursor: last ? String(last.seq) : cursor, more: page.more });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === PATHS.heartbeat) {
+      const heartbeat = parseJson(body, Heartbeat);
+      await store.recordHeartbeat(terminalId, heartbeat, now());
+      const current = await store.currentContent();
+      await answer(res, plan, 200, { serverTime: now().toISOString(), contentVersion: current?.version ?? null });
+      return;
+    }
+    throw new HttpError(404, 'not_found', `no route ${req.method ?? ''} ${url.pathname}`);
+  };
+
+  const handleAdmin = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> => {
+    const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+    if (given.length !== adminToken.length || !timingSafeEqual(given, adminToken)) throw new HttpError(401, 'missing_auth', 'admin token required');
+    const route = `${req.method ?? ''} ${url.pathname}`;
+    if (route === 'GET /admin/stats') return sendJson(res, 200, { ...(await store.stats()), requests });
+    if (route === 'GET /admin/records/ids') return sendJson(res, 200, { ids: await store.recordIds() });
+    if (route === 'GET /admin/faults') return sendJson(res, 200, faults);
+    if (route === 'PUT /admin/faults') return sendJson(res, 200, server.setFaults(parseJson(body, FaultConfig.partial())));
+    if (route === 'POST /admin/terminals') {
+      const terminal = parseJson(body, PutTerminal);
+      await store.putTerminal(terminal.id, terminal.secret, now());
+      await reloadTerminals();
+      return sendJson(res, 200, { id: terminal.id });
+    }
+    const revoke = /^POST \/admin\/terminals\/([^/]+)\/revoke$/.exec(route);
+    if (revoke?.[1] !== undefined) {
+      const id = safeDecode(revoke[1]);
+      if (!(await store.revokeTerminal(id))) throw new HttpError(404, 'not_found', `no terminal ${id}`);
+      await reloadTerminals();
+      return sendJson(res, 200, { id, revoked: true });
+    }
+    if (route === 'POST /admin/content') return sendJson(res, 200, await store.publishContent(buildBundle(parseJson(body, PublishContent), now())));
+    if (route === 'POST /admin/cases/status') return sendJson(res, 200, await store.addCaseStatus(parseJson(body, PostCaseStatus), now()));
+    throw new HttpError(404, 'not_found', `no route ${route}`);
+  };
+
+  const requests: Record<string, number> = {};
+  const packagePrefix = PATHS.contentPackage.replace('{version}', '');
+  const http: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://platform.invalid');
+    res.on('finish', () => {
+      const route = url.pathname.startsWith(packagePrefix) ? PATHS.contentPackage : url.pathname;
+      const key = `${req.method ?? ''} ${route} ${res.statusCode}`;
+      requests[key] = (requests[key] ?? 0) + 1;
+    });
+    readBody(req, maxBodyBytes)
+      .then((body) => (url.pathname.startsWith('/admin/') ? handleAdmin(req, res, url, body) : handleV1(req, res, url, body)))
+      .catch((err: unknown) => {
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        if (err instanceof HttpError) {
+          if (err.status === 413) res.setHeader('connection', 'close');
+          sendError(res, err.status, err.code, err.message);
+          return;
+        }
+        logger.error({ err, path: url.pathname }, 'platform request failed');
+        sendError(res, 500, 'internal', 'internal error');
+      });
+  });
+  http.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = http.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  const server: PlatformServer = {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    store,
+    faults: () => faults,
+    requests: () => ({ ...requests }),
+    setFaults(change) {
+      faults = FaultConfig.parse({ ...faults, ...change });
+      logger.info({ faults }, 'fault injection changed');
+      return faults;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+  return server;
+}
+
+/** Turns an admin publish request into a bundle: per-file hashes and the package hash, unless overridden. */
+export function buildBundle(request: z.infer<typeof PublishContent>, now: Date): ContentBundle {
+  const files = request.files.map((file) => ({ path: file.path, base64: file.base64, sha256: file.sha256 ?? sha256Hex(Buffer.from(file.base64, 'base64')) }));
+  const bytes = new Map(request.files.map((file) => [file.path, Buffer.from(file.base64, 'base64')]));
+  const sha256 = request.sha256 ?? contentPackageHash(bytes);
+  if (sha256 === undefined) throw new HttpError(400, 'bad_request', `a package needs ${CONTENT_FILES.join(', ')}`);
+  return { version: request.version, sha256, publishedAt: now.toISOString(), files };
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { Database } from '../electron/host/storage/database.js';
+import type { FaultConfig } from '../platform/faults.js';
+import { startPlatformServer } from '../platform/server.js';
+
+/**
+ * The reference platform server:
+ *   npx tsx scripts/platform.ts --port 8800 --data-dir D [--terminal id:secret …]
+ *     [--admin-token T] [--host 127.0.0.1] [--max-body-bytes N] [--window-seconds S] [--seed N]
+ *     [--fail-percent P] [--drop-percent P] [--delay-percent P --delay-ms MS]
+ *     [--partial-ack-percent P] [--malformed-percent P] [--oversized-percent P]
+ * Prints one JSON line `{"listening": url, "adminToken": …}` on stdout once it
+ * accepts connections; logs go to stderr.
+ */
+const usage = 'usage: npx tsx scripts/platform.ts --port 8800 --data-dir DIR [--terminal id:secret …] [--admin-token T] [--fail-percent P …]';
+
+function number(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new Error(`${flag} needs a number, got "${value}"`);
+  return parsed;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8800' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string' },
+      terminal: { type: 'string', multiple: true, default: [] },
+      'admin-token': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      'window-seconds': { type: 'string' },
+      seed: { type: 'string' },
+      'fail-percent': { type: 'string' },
+      'drop-percent': { type: 'string' },
+      'delay-percent': { type: 'string' },
+      'delay-ms': { type: 'string' },
+      'partial-ack-percent': { type: 'string' },
+      'malformed-percent': { type: 'string' },
+      'oversized-percent': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || values['data-dir'] === undefined) {
+    process.stderr.write(`${usage}\n`);
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  const terminals = values.terminal.map((spec) => {
+    const colon = spec.indexOf(':');
+    if (colon <= 0) throw new Error(`--terminal takes id:secret, got "${spec}"`);
+    return { id: spec.slice(0, colon), secret: spec.slice(colon + 1) };
+  });
+  const faults: Partial<FaultConfig> = {};
+  const faultFlags = {
+    failPercent: 'fail-percent',
+    dropPercent: 'drop-percent',
+    delayPercent: 'delay-percent',
+    delayMs: 'delay-ms',
+    partialAckPercent: 'partial-ack-percent',
+    malformedPercent: 'malformed-percent',
+    oversizedPercent: 'oversized-percent',
+  } as const;
+  for (const [field, flag] of Object.entries(faultFlags) as [keyof typeof faultFlags, (typeof faultFlags)[keyof typeof faultFlags]][]) {
+    const value = number(values[flag], `--${flag}`);
+    if (value !== undefined) faults[field] = value;
+  }
+  // A delay with no percentage means "delay every request".
+  if (faults.delayMs !== undefined && faults.delayPercent === undefined) faults.delayPercent = 100;
+
+  const dataDir = values['data-dir'];
+  mkdirSync(dataDir, { recursive: true });
+  const logger = pino({ level: 'info' }, pino.destination(2));
+  const db = await Database.open(join(dataDir, 'platform.db'));
+  const adminToken = values['admin-token'] ?? randomBytes(16).toString('hex');
+  const seed = number(values.seed, '--seed');
+  const maxBodyBytes = number(values['max-body-bytes'], '--max-body-bytes');
+  const windowSeconds = number(values['window-seconds'], '--window-seconds');
+  const server = await startPlatformServer({
+    db,
+    adminToken,
+    host: values.host,
+    port: number(values.port, '--port') ?? 8800,
+    terminals,
+    faults,
+    logger,
+    ...(seed === undefined ? {} : { seed }),
+    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    ...(windowSeconds === undefined ? {} : { windowSeconds }),
+  });
+  process.stdout.write(`${JSON.stringify({ listening: server.url, adminToken })}\n`);
+  logger.info({ url: server.url, terminals: terminals.map((t) => t.id), faults: server.faults() }, 'reference platform listening');
+  const shutdown = (): void => {
+    void server.close().then(() => db.close()).finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${usage}\n`);
+  process.exitCode = 1;
+});
