@@ -64,7 +64,8 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   logger.info({ config: config.source, dataDir: config.dataDir, terminalId: config.terminalId }, 'host starting');
 
   // Content first: a bad package stops the start before anything is opened.
-  const content: ContentPackage = loadContent(config.contentDir);
+  let content: ContentPackage = loadContent(config.contentDir);
+  const contentListeners = new Set<(next: ContentPackage) => void>();
   const key = DataKey.loadOrCreate(join(config.dataDir, 'keys', 'data.key'));
   const db = await Database.open(join(config.dataDir, 'liuliu.db'));
   await db.migrate('outbox', outboxMigrations);
@@ -84,6 +85,15 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   const context: HostContext = {
     config,
     content: () => content,
+    switchContent: (next) => {
+      content = next;
+      logger.info({ version: next.hall.version, hash: next.hash.slice(0, 12), dir: next.dir }, 'content package switched');
+      for (const listener of contentListeners) listener(next);
+    },
+    onContentChanged: (listener) => {
+      contentListeners.add(listener);
+      return () => contentListeners.delete(listener);
+    },
     db,
     outbox,
     key,

@@ -16,7 +16,12 @@ import type { Outbox } from './storage/outbox.js';
  */
 export interface HostContext {
   config: ResolvedConfig;
+  /** The content package in force. It changes only between citizen sessions (see switchContent). */
   content: () => ContentPackage;
+  /** Puts a validated package in force and tells every subscriber; callers make sure no session is running. */
+  switchContent: (next: ContentPackage) => void;
+  /** Modules that derive state from content (the robot's model, the queue's categories) refresh here. */
+  onContentChanged: (listener: (next: ContentPackage) => void) => () => void;
   db: Database;
   outbox: Outbox;
   key: DataKey;

@@ -57,6 +57,20 @@ export const KioskConfig = z
       })
       .strict()
       .prefault({}),
+    /** The central platform. Without a baseUrl the terminal works offline and keeps everything in its outbox. */
+    platform: z
+      .object({
+        baseUrl: z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port][/prefix]').optional(),
+        /** The terminal's shared secret: inline (tests), or better a file readable only by the kiosk user. */
+        secret: z.string().min(16).optional(),
+        secretFile: z.string().min(1).optional(),
+        batchSize: z.number().int().min(1).max(1000).default(200),
+        intervalSeconds: z.number().int().min(1).max(3600).default(30),
+        retentionDays: z.number().int().min(0).max(365).default(7),
+      })
+      .strict()
+      .refine((p) => p.baseUrl === undefined || p.secret !== undefined || p.secretFile !== undefined, { message: 'a platform baseUrl needs secret or secretFile', path: ['secret'] })
+      .prefault({}),
     logging: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
   })
   .strict();
