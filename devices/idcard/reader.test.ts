@@ -164,7 +164,8 @@ describe('IdCardReader over a pty', () => {
     const placed = next(r, 'cardPlaced');
     sim.placeCard(ZHANG_SANFENG);
     expect((await placed).record).toEqual(expectedRecord(ZHANG_SANFENG));
-    expect(seen.commands.filter((c) => c === retried).length).toBe(2);
+    // The first answer was spoiled (times: 1), so reading needed a second try; a slow host may add more.
+    expect(seen.commands.filter((c) => c === retried).length).toBeGreaterThanOrEqual(2);
     expect(seen.errors).toEqual([]);
   });
 
@@ -248,6 +249,19 @@ describe('IdCardReader over a pty', () => {
     const back = next(r, 'health', (h) => h.state === 'ok');
     sim.setFault(null);
     await back;
+  });
+
+  it('reports a silent reader as not responding, re-opens it, and recovers when it answers again', async () => {
+    const r = await startReader({ unresponsiveAfterTimeouts: 3 });
+    const silent = next(r, 'health', (h) => h.state === 'error');
+    sim.setFault({ kind: 'silent' });
+    expect((await silent).reason).toContain('无响应');
+    const back = next(r, 'health', (h) => h.state === 'ok');
+    sim.setFault(null);
+    await back;
+    const placed = next(r, 'cardPlaced');
+    sim.placeCard(ZHANG_SANFENG);
+    await placed;
   });
 
   it('goes disconnected when the reader is unplugged, and ok again with reads when it is back', async () => {

@@ -44,7 +44,8 @@ export interface CardRead {
   readAt: string;
 }
 
-export type ReadErrorCode = 'read-failed' | CardRefusal['code'];
+/** A malformed response is retried like a failed read, so it surfaces as `read-failed`. */
+export type ReadErrorCode = 'read-failed' | Exclude<CardRefusal['code'], 'malformed-response'>;
 
 export interface ReadErrorEvent {
   code: ReadErrorCode;
@@ -117,7 +118,8 @@ class OutOfService extends Error {
 /** The reader stopped answering; re-open the channel. */
 class Unresponsive extends Error {}
 
-type CardOutcome = { kind: 'read'; read: CardRead } | { kind: 'refused'; refusal: CardRefusal } | { kind: 'failed'; reason: string };
+type FinalRefusal = Exclude<CardRefusal, { code: 'malformed-response' }>;
+type CardOutcome = { kind: 'read'; read: CardRead } | { kind: 'refused'; refusal: FinalRefusal } | { kind: 'failed'; reason: string };
 
 export class IdCardReader implements Device<IdCardReaderEvents> {
   readonly events = new Emitter<IdCardReaderEvents>();
@@ -170,6 +172,10 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
         await this.sleep(this.backoff(failures++));
         continue;
       }
+      if (!this.running) {
+        await channel.close().catch(() => undefined);
+        break;
+      }
       this.options.logger.info({ endpoint: channel.endpoint }, 'idcard: channel open');
       const ended = await this.session(channel);
       await channel.close().catch(() => undefined);
@@ -203,19 +209,27 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
     }
   }
 
-  /** Optional SAM reset, then SAM status until it is usable; logs the SAM ID. */
+  /**
+   * Optional SAM reset, then SAM status until the module answers without a
+   * SAM fault (any other answer proves the line works; it is logged), then
+   * the SAM ID for the log.
+   */
   private async bringUp(link: CommandLink, endpoint: string): Promise<void> {
     if (this.options.resetSamOnOpen) await this.command(link, 'resetSam');
     while (this.running) {
       const status = await this.command(link, 'samStatus');
-      if (status?.sw3 === SW3.success) break;
-      const sw3 = status?.sw3;
-      if (sw3 !== undefined && statusInfo(sw3).handling === 'out-of-service') {
-        this.setHealth({ state: 'error', reason: `${REASON.outOfService}: ${statusInfo(sw3).meaningZh}`, endpoint });
-        await this.sleep(this.options.outOfServiceRecheckMs);
-      } else {
+      if (status === undefined) {
         await this.sleep(this.options.pollIntervalMs);
+        continue;
       }
+      const info = statusInfo(status.sw3);
+      if (info.handling === 'out-of-service') {
+        this.setHealth({ state: 'error', reason: `${REASON.outOfService}: ${info.meaningZh}`, endpoint });
+        await this.sleep(this.options.outOfServiceRecheckMs);
+        continue;
+      }
+      if (status.sw3 !== SW3.success) this.options.logger.warn({ sw3: status.sw3, meaning: info.meaning }, 'idcard: unexpected SAM status, continuing');
+      break;
     }
     const samId = await this.command(link, 'readSamId');
     if (samId?.sw3 === SW3.success) {
@@ -248,13 +262,15 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
       if (error instanceof OutOfService) return this.outOfService(link, error, presence);
       throw error;
     }
+    // Stopped mid-read: the attempt was cut short, not failed.
+    if (!this.running) return presence;
     if (outcome.kind === 'read') {
       this.options.logger.info({ idNumber: maskIdNumber(outcome.read.record.idNumber), expired: outcome.read.expired }, 'idcard: card read');
       this.events.emit('cardPlaced', outcome.read);
     } else if (outcome.kind === 'refused') {
       const { refusal } = outcome;
       this.options.logger.warn({ code: refusal.code, message: refusal.message }, 'idcard: card refused');
-      this.events.emit('readError', refusal.code === 'invalid-card' ? { code: refusal.code, message: refusal.message, messageZh: refusal.messageZh, problems: refusal.problems } : { code: refusal.code, message: refusal.message, messageZh: refusal.messageZh });
+      this.events.emit('readError', { code: refusal.code, message: refusal.message, messageZh: refusal.messageZh, ...(refusal.code === 'invalid-card' && { problems: refusal.problems }) });
     } else {
       this.options.logger.warn({ reason: outcome.reason }, 'idcard: card could not be read');
       this.events.emit('readError', { code: 'read-failed', message: `Card could not be read: ${outcome.reason}`, messageZh: '读卡失败，请取走身份证后重新放置' });
@@ -269,26 +285,28 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
       if (attempt > 1) {
         const find = await this.checked(link, 'findCard');
         if (find?.sw3 !== SW3.findSucceeded) {
-          reason = find ? statusInfo(find.sw3).meaning : 'find failed';
+          reason = find ? statusInfo(find.sw3).meaning : 'find: no valid answer';
           continue;
         }
       }
       const select = await this.checked(link, 'selectCard');
       if (select?.sw3 !== SW3.success) {
-        reason = select ? statusInfo(select.sw3).meaning : 'select failed';
+        reason = select ? statusInfo(select.sw3).meaning : 'select: no valid answer';
         continue;
       }
       const read = await this.checked(link, 'readBase');
       if (read?.sw3 !== SW3.success) {
-        reason = read ? statusInfo(read.sw3).meaning : 'read failed';
+        reason = read ? statusInfo(read.sw3).meaning : 'read: no valid answer';
         continue;
       }
       const today = localIsoDate(this.options.now());
       const decoded = decodeReadBase(read.data, today);
       if (!decoded.ok) {
-        if (decoded.refusal.code !== 'malformed-response') return { kind: 'refused', refusal: decoded.refusal };
-        reason = decoded.refusal.message;
-        continue;
+        if (decoded.refusal.code === 'malformed-response') {
+          reason = decoded.refusal.message;
+          continue;
+        }
+        return { kind: 'refused', refusal: decoded.refusal };
       }
       const appendedAddress = this.options.readNewestAddress ? await this.appendedAddress(link) : null;
       return {

@@ -17,6 +17,7 @@ export class SerialChannel implements ByteChannel {
   readonly baudRate: number;
   private readonly signals = new ChannelSignals();
   private port: SerialPort | undefined;
+  private closeRequested = false;
 
   constructor(private readonly options: SerialChannelOptions) {
     this.baudRate = options.baudRate ?? DEFAULT_BAUD_RATE;
@@ -29,6 +30,11 @@ export class SerialChannel implements ByteChannel {
       port.open((error) => {
         if (error) {
           reject(error);
+          return;
+        }
+        if (this.closeRequested) {
+          // close() came while the port was opening (driver stopped): do not leak it.
+          port.close(() => reject(new Error('closed while opening')));
           return;
         }
         this.port = port;
@@ -67,6 +73,7 @@ export class SerialChannel implements ByteChannel {
   }
 
   close(): Promise<void> {
+    this.closeRequested = true;
     const port = this.port;
     this.port = undefined;
     if (!port?.isOpen) {

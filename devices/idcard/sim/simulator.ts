@@ -26,7 +26,9 @@ export type DeliveryFault =
   /** Noise, then the answer, then a copy of the previous answer, in one write. */
   | { kind: 'glued' }
   /** Matching answers are held back `delayMs`. */
-  | { kind: 'slow'; delayMs: number; command?: CommandName };
+  | { kind: 'slow'; delayMs: number; command?: CommandName }
+  /** No answers at all: a hung module. */
+  | { kind: 'silent' };
 
 /** `times`: how many answers the fault affects before it clears itself; omitted = until setFault(null). */
 export type SimFault = (StatusFault | DeliveryFault) & { times?: number };
@@ -44,6 +46,7 @@ export const simFaultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('split'), chunkBytes: z.number().int().positive().optional(), gapMs: z.number().nonnegative().optional(), ...times }),
   z.object({ kind: z.literal('glued'), ...times }),
   z.object({ kind: z.literal('slow'), delayMs: z.number().nonnegative(), command: commandNameSchema.optional(), ...times }),
+  z.object({ kind: z.literal('silent'), ...times }),
 ]);
 
 export interface SimulatorOptions {
@@ -190,6 +193,7 @@ export class IdCardReaderSimulator {
     }
     const delivery = this.deliveryFault !== null && appliesTo(this.deliveryFault, command) ? this.deliveryFault : null;
     if (delivery) this.useFault();
+    if (delivery?.kind === 'silent') return;
 
     const waitMs = (this.options.wireBaudRate ? wireTimeMs(COMMAND_FRAME_BYTES + frame.length, this.options.wireBaudRate) : 0) + (delivery?.kind === 'slow' ? delivery.delayMs : 0);
     if (waitMs > 0) await delay(waitMs);

@@ -1,0 +1,67 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createIdCardReader, idCardReaderConfigSchema } from './factory.js';
+import type { CardRead } from './reader.js';
+import { EXAMPLE_B_2000 } from './sim/cards.js';
+
+describe('createIdCardReader', () => {
+  it('validates the host config', () => {
+    expect(idCardReaderConfigSchema.parse({ kind: 'serial', path: '/dev/ttyUSB0' })).toEqual({ kind: 'serial', path: '/dev/ttyUSB0', baudRate: 115200 });
+    expect(idCardReaderConfigSchema.safeParse({ kind: 'serial', path: '/dev/ttyUSB0', baudRate: 4800 }).success).toBe(false);
+    expect(idCardReaderConfigSchema.safeParse({ kind: 'hid', vendorId: 0x10000, productId: 1 }).success).toBe(false);
+    expect(idCardReaderConfigSchema.safeParse({ kind: 'simulator', card: 'nobody' }).success).toBe(false);
+  });
+
+  it('builds serial and HID readers without opening anything', async () => {
+    const serial = await createIdCardReader({ kind: 'serial', path: '/dev/ttyUSB9', baudRate: 9600 }, pino({ level: 'silent' }));
+    expect(serial.simulator).toBeNull();
+    expect(serial.reader.health().state).toBe('starting');
+    const hid = await createIdCardReader({ kind: 'hid', vendorId: 0x0400, productId: 0xc35a }, pino({ level: 'silent' }));
+    expect(hid.simulator).toBeNull();
+    await serial.dispose();
+    await hid.dispose();
+  });
+
+  it('reports a HID reader that is not plugged in as disconnected, without crashing', async () => {
+    const handle = await createIdCardReader({ kind: 'hid', vendorId: 0xfffe, productId: 0xfffd }, pino({ level: 'silent' }), { reconnectMinMs: 100 });
+    const disconnected = new Promise<string | undefined>((resolve) => {
+      handle.reader.events.on('health', (health) => {
+        if (health.state === 'disconnected') resolve(health.reason);
+      });
+    });
+    await handle.reader.start();
+    try {
+      expect(await disconnected).toContain('未连接');
+      expect(handle.reader.health().endpoint).toBe('hid:0xfffe:0xfffd');
+    } finally {
+      await handle.dispose();
+    }
+  });
+
+  it('starts the simulator with its demo card and returns its controls', async () => {
+    const handle = await createIdCardReader({ kind: 'simulator', card: 'zhang' }, pino({ level: 'silent' }), { pollIntervalMs: 100, timeoutScale: 3 });
+    try {
+      const reads: CardRead[] = [];
+      const second = new Promise<CardRead>((resolve) => {
+        handle.reader.events.on('cardPlaced', (read) => {
+          reads.push(read);
+          if (reads.length === 2) resolve(read);
+        });
+      });
+      handle.reader.events.on('cardRemoved', () => handle.simulator?.placeCard(EXAMPLE_B_2000));
+      await handle.reader.start();
+      await new Promise<void>((resolve) => {
+        const off = handle.reader.events.on('cardPlaced', () => {
+          off();
+          resolve();
+        });
+      });
+      expect(reads[0]?.record.name).toBe('张三丰');
+      handle.simulator?.removeCard();
+      expect((await second).record.name).toBe('马明远');
+    } finally {
+      await handle.dispose();
+    }
+    expect(handle.reader.health().reason).toBe('已停止 (stopped)');
+  });
+});
