@@ -106,7 +106,7 @@ function uniqueCodePoints(texts: readonly string[]): number[] {
   return [...seen];
 }
 
-/** Line breaks and spaces are layout, not glyphs. */
+/** Line breaks are layout, not glyphs. */
 function isLayoutOnly(codePoint: number): boolean {
-  return codePoint === 0x0a || codePoint === 0x20 || codePoint === 0x3000;
+  return codePoint === 0x0a;
 }

@@ -182,7 +182,7 @@ function addFooters(doc: PDFKit.PDFDocument, hallName: string): void {
     // Writing inside the bottom margin would make pdfkit open a new page.
     margins.bottom = 0;
     const y = height - bottomMargin + FOOTER_GAP / 2;
-    doc.fontSize(9).fillColor(MUTED).text(`${hallName}　第 ${index - range.start + 1} 页 / 共 ${range.count} 页`, margins.left, y, { width: width - margins.left - margins.right, align: 'center', lineBreak: false });
+    doc.fontSize(9).fillColor(MUTED).text(`${hallName}\u3000第 ${index - range.start + 1} 页 / 共 ${range.count} 页`, margins.left, y, { width: width - margins.left - margins.right, align: 'center', lineBreak: false });
     margins.bottom = bottomMargin;
   }
 }
