@@ -16,7 +16,9 @@ import { Outbox, outboxMigrations } from './storage/outbox.js';
 import { SessionManager } from './session/manager.js';
 import { sessionModule } from './session/module.js';
 import { deviceModule, systemModule } from './system/module.js';
+import { syncModule } from './sync/module.js';
 import { createReceiptPrinter } from '../../devices/printer/index.js';
+import { createScanner } from '../../devices/scanner/index.js';
 import { createIdCardReader, DEMO_CARDS, type IdCardReaderHandle, type SimCard } from '../../devices/idcard/index.js';
 import { maskName } from '../common/pii.js';
 
@@ -73,6 +75,8 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   const bus = new EventBus(logger);
   const devices = new DeviceRegistry(bus, logger, options.now);
   const rpc = new RpcServer(logger, bus);
+  const scannerConfig = config.devices.scanner;
+  const scanner = scannerConfig.kind === 'none' ? undefined : createScanner(scannerConfig, logger.child({ device: 'scanner' }));
   const printerConfig = config.devices.printer;
   const printer =
     printerConfig.kind === 'none'
@@ -103,6 +107,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     devices,
     now: options.now ?? (() => new Date()),
     printer,
+    scanner,
   };
   let bootMs = 0;
   const sessions = new SessionManager(context);
@@ -112,6 +117,8 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     systemModule(context, { version: packageVersion(), bootMs: () => bootMs }),
     sessionModule(context, sessions, reader, demoCardsForPanel()),
     deviceModule(context, 'printer', printer?.printer, () => printer?.dispose()),
+    deviceModule(context, 'scanner', scanner, () => scanner?.stop()),
+    syncModule(context, sessions, { appVersion: packageVersion() }),
   ];
   const startedModules: HostModule[] = [];
   try {

@@ -1,4 +1,5 @@
 import type { CreatedReceiptPrinter } from '../../devices/printer/index.js';
+import type { SaneScanner } from '../../devices/scanner/index.js';
 import type { ContentPackage } from './content/schema.js';
 import type { ResolvedConfig } from './config/load.js';
 import type { DeviceRegistry } from './devices.js';
@@ -32,6 +33,8 @@ export interface HostContext {
   now: () => Date;
   /** The receipt printer (tickets, receipts), shared by every module that prints; undefined when configured `none`. */
   printer: CreatedReceiptPrinter | undefined;
+  /** The document scanner; undefined when configured `none`. */
+  scanner: SaneScanner | undefined;
 }
 
 export interface HostModule {
