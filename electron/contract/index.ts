@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './define.js';
 import { casesApi, casesEvents } from './cases.js';
+import { guideApi, guideEvents } from './guide.js';
 import { queueApi, queueEvents } from './queue.js';
 import { robotApi, robotEvents } from './robot.js';
 import { sessionApi, sessionEvents } from './session.js';
@@ -19,6 +20,7 @@ export const api = {
   ...queueApi,
   ...robotApi,
   ...casesApi,
+  ...guideApi,
   ...syncApi,
 } satisfies Record<string, MethodSpec>;
 
@@ -28,6 +30,7 @@ export const events = {
   ...queueEvents,
   ...robotEvents,
   ...casesEvents,
+  ...guideEvents,
   ...syncEvents,
 } satisfies Record<string, z.ZodType>;
 
@@ -43,6 +46,7 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export * from './errors.js';
 export * from './envelope.js';
 export * from './cases.js';
+export * from './guide.js';
 export * from './queue.js';
 export * from './robot.js';
 export * from './session.js';

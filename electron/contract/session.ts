@@ -26,9 +26,14 @@ export type SessionView = z.infer<typeof SessionView>;
 export const SessionEndReason = z.enum(['logout', 'timeout', 'card-removed', 'replaced', 'shutdown']);
 export type SessionEndReason = z.infer<typeof SessionEndReason>;
 
-/** What the card reader is doing, in words for the citizen. */
+/**
+ * What the card reader is doing, in words for the citizen. `reading` is shown
+ * while a card is being read; it is replaced by the outcome: a session start
+ * (`session.changed`), a problem notice, or `read` (the card of the citizen
+ * already logged in was read again: nothing to say, the notice goes away).
+ */
 export const CardReaderNotice = z.object({
-  state: z.enum(['reading', 'refused', 'failed', 'busy', 'removed', 'unavailable']),
+  state: z.enum(['reading', 'read', 'refused', 'failed', 'busy', 'removed', 'unavailable']),
   messageZh: z.string(),
   messageEn: z.string(),
 });

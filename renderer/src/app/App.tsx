@@ -6,6 +6,7 @@ import { createI18n, type UiLocale } from '../i18n/index.js';
 import { AttractScreen } from '../screens/attract/AttractScreen.js';
 import { HomeScreen } from '../screens/home/HomeScreen.js';
 import { ApplyScreen } from '../screens/apply/ApplyScreen.js';
+import { FeedbackScreen } from '../screens/feedback/FeedbackScreen.js';
 import { GuideScreen } from '../screens/guide/GuideScreen.js';
 import { ProgressScreen } from '../screens/progress/ProgressScreen.js';
 import { RobotScreen } from '../screens/robot/RobotScreen.js';
@@ -49,6 +50,8 @@ function CurrentScreen() {
       return <ApplyScreen />;
     case 'progress':
       return <ProgressScreen />;
+    case 'feedback':
+      return <FeedbackScreen />;
   }
 }
 

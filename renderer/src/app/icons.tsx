@@ -9,6 +9,7 @@ const PATHS: Record<string, string> = {
   guide: 'M4 5a2 2 0 0 1 2-2h13v16H6a2 2 0 0 0-2 2z M4 21V5 M8 7h7 M8 11h7',
   apply: 'M6 3h9l4 4v14H6z M15 3v4h4 M9 12h7 M9 16h5',
   progress: 'M11 4a7 7 0 1 0 0 14a7 7 0 1 0 0-14 M16 16l5 5 M11 8v3.5l2.5 1.5',
+  feedback: 'M4 5h16v11H9l-5 4z M8 9h8 M8 12h5',
 };
 
 export type IconName = keyof typeof PATHS;

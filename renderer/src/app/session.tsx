@@ -55,7 +55,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     ),
   );
   useEvent('session.countdown', useCallback(({ secondsLeft }) => setCountdown(secondsLeft), []));
-  useEvent('card.notice', useCallback((next) => setNotice(next), []));
+  // `read` (the logged-in citizen's own card again) only ends a `reading` notice; it shows nothing itself.
+  useEvent(
+    'card.notice',
+    useCallback((next) => setNotice((current) => (next.state !== 'read' ? next : current?.state === 'reading' ? null : current)), []),
+  );
 
   useEffect(() => {
     if (!session) return;

@@ -3,12 +3,16 @@ import { initReactI18next } from 'react-i18next';
 import enCases from './en/cases.json';
 import enCommon from './en/common.json';
 import enDev from './en/dev.json';
+import enFeedback from './en/feedback.json';
+import enGuide from './en/guide.json';
 import enRobot from './en/robot.json';
 import enSession from './en/session.json';
 import enTicket from './en/ticket.json';
 import zhCases from './zh-CN/cases.json';
 import zhCommon from './zh-CN/common.json';
 import zhDev from './zh-CN/dev.json';
+import zhFeedback from './zh-CN/feedback.json';
+import zhGuide from './zh-CN/guide.json';
 import zhRobot from './zh-CN/robot.json';
 import zhSession from './zh-CN/session.json';
 import zhTicket from './zh-CN/ticket.json';
@@ -19,8 +23,8 @@ import zhTicket from './zh-CN/ticket.json';
  * without touching each other's files.
  */
 export const resources = {
-  'zh-CN': { common: zhCommon, session: zhSession, dev: zhDev, ticket: zhTicket, robot: zhRobot, cases: zhCases },
-  en: { common: enCommon, session: enSession, dev: enDev, ticket: enTicket, robot: enRobot, cases: enCases },
+  'zh-CN': { common: zhCommon, session: zhSession, dev: zhDev, ticket: zhTicket, robot: zhRobot, cases: zhCases, guide: zhGuide, feedback: zhFeedback },
+  en: { common: enCommon, session: enSession, dev: enDev, ticket: enTicket, robot: enRobot, cases: enCases, guide: enGuide, feedback: enFeedback },
 } as const;
 
 export type UiLocale = keyof typeof resources;

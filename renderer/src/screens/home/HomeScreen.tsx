@@ -9,6 +9,7 @@ const ENTRIES: ReadonlyArray<{ screen: ScreenId & IconName; key: string }> = [
   { screen: 'guide', key: 'guide' },
   { screen: 'apply', key: 'apply' },
   { screen: 'progress', key: 'progress' },
+  { screen: 'feedback', key: 'feedback' },
 ];
 
 /** The main menu: the five things citizens come to the terminal for. */
