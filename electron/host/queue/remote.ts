@@ -49,7 +49,10 @@ export interface RemoteHallQueueOptions {
   now?: () => Date;
   calendar?: HallCalendar;
   role?: 'kiosk' | 'counter' | 'display';
-  /** Receive ticket events (default true). */
+  /**
+   * Receive ticket events. Default: yes for counter and display clients, no for
+   * kiosks (a kiosk does not need every citizen's ticket, masked name included).
+   */
   events?: boolean;
   /** A call unanswered after this long counts as "service unreachable" (ms). */
   callTimeoutMs?: number;
@@ -91,7 +94,7 @@ export class RemoteHallQueue implements HallQueue {
     this.now = options.now ?? (() => new Date());
     this.options = {
       role: 'kiosk',
-      events: true,
+      events: options.role !== undefined && options.role !== 'kiosk',
       callTimeoutMs: 3000,
       reconnectMinMs: 250,
       reconnectMaxMs: 10_000,
@@ -140,7 +143,7 @@ export class RemoteHallQueue implements HallQueue {
 
   /** Offline tickets not yet accepted by the service. */
   async pendingUploads(): Promise<number> {
-    return (await store.pendingKioskOffline(this.options.db, 1_000_000)).length;
+    return store.countPendingKioskOffline(this.options.db);
   }
 
   async close(): Promise<void> {
@@ -338,6 +341,10 @@ export class RemoteHallQueue implements HallQueue {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         resolve(fail('unavailable', `${UNREACHABLE}（超时）`));
+        // A silent peer (cable pulled, service hung) may never close the socket: drop it, so the next
+        // requests go offline at once instead of each waiting out the timeout, and reconnect.
+        this.options.logger.warn({ method }, 'queue: hall service did not answer; reconnecting');
+        if (this.socket === socket) socket.terminate();
       }, this.options.callTimeoutMs);
       this.pending.set(id, { method, resolve, timer });
       socket.send(JSON.stringify({ type: 'call', id, method, params }), (err) => {

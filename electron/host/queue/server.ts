@@ -246,10 +246,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         client.authenticated = true;
         client.events = message.events ?? true;
         clearTimeout(helloTimer);
-        service.snapshot().then(
-          (snapshot) => send(client, { type: 'welcome', day: snapshot.ok ? snapshot.value.day : '', at: new Date().toISOString() }),
-          (err: unknown) => logger.error({ err }, 'queue server: welcome failed'),
-        );
+        send(client, { type: 'welcome', day: service.today(), at: new Date().toISOString() });
         return;
       }
       if (!client.authenticated) {

@@ -4,7 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Database, Queryable } from '../storage/database.js';
 import type { Outbox } from '../storage/outbox.js';
 import { addDays, serviceDay } from './hallTime.js';
-import { findCategory, isIssuingOpen, type HallCalendar } from './hours.js';
+import { findCategory, isIssuingOpen, type HallCalendar, type IssuingStatus } from './hours.js';
 import { hashToken, newSessionToken, verifyPin } from './pin.js';
 import {
   chooseNext,
@@ -37,6 +37,7 @@ import {
   type CounterSession,
   type HallQueue,
   type IssueResult,
+  type Priority,
   type QueueSnapshot,
   type Result,
   type Ticket,
@@ -44,6 +45,39 @@ import {
   type TicketInfo,
 } from './types.js';
 import { LeaseRequest, OfflineUpload, type LeaseGrant, type OfflineTicket, type UploadOutcome } from './protocol.js';
+
+type TransactionBody<T> = (tx: Queryable, events: TicketEvent[]) => Promise<Result<T>>;
+
+interface PendingIssue {
+  request: IssueRequest;
+  category: QueueCategory;
+  priority: Priority | null;
+  hours: IssuingStatus;
+  now: Date;
+  resolve: (result: Result<IssuedTicket>) => void;
+}
+
+interface IssuedTicket {
+  ticket: StoredTicket;
+  estimate: Estimate;
+}
+
+const LOGIN_ATTEMPTS = 5;
+const LOGIN_LOCK_MS = 5 * 60_000;
+
+/** Most issue requests committed in one transaction. */
+const MAX_ISSUE_BATCH = 64;
+
+interface Estimate {
+  peopleAhead: number | null;
+  etaMinutes: number | null;
+}
+
+interface LineFacts {
+  streak: number;
+  minutesPerService: number;
+  openWindows: string[];
+}
 
 /** A counter account from config: PIN stored as a scrypt hash (see pin.ts). */
 export interface CounterAccount {
@@ -83,7 +117,7 @@ export interface HallQueueServiceOptions {
   outbox: Outbox;
   logger: Logger;
   now?: () => Date;
-  /** The kiosk this service runs in (embedded mode) or the hall server's own id. */
+  /** The kiosk this service runs in (embedded mode) or the hall server's own id; tags the logs. */
   kioskId: string;
   counters?: readonly CounterAccount[];
   calendar?: HallCalendar;
@@ -102,19 +136,24 @@ export class HallQueueService implements HallQueue {
   private readonly outbox: Outbox;
   private readonly logger: Logger;
   private readonly now: () => Date;
-  private readonly kioskId: string;
   private readonly counters: readonly CounterAccount[];
   private readonly calendar: HallCalendar;
   private readonly listeners = new Set<(event: TicketEvent) => void>();
   private readonly windowCategory = new Map<string, QueueCategory>();
+  private readonly factsCache = new Map<string, LineFacts>();
+  /** Bumped whenever the cache is cleared, so a read that raced a change is not cached. */
+  private factsGeneration = 0;
+  private readonly issueQueue: PendingIssue[] = [];
+  private flushing = false;
+  /** Failed PIN attempts per window: after LOGIN_ATTEMPTS, the window is locked for LOGIN_LOCK_MS. */
+  private readonly loginFailures = new Map<string, { count: number; lockedUntil: number }>();
 
   private constructor(options: HallQueueServiceOptions) {
     this.hall = options.hall;
     this.db = options.db;
     this.outbox = options.outbox;
-    this.logger = options.logger;
+    this.logger = options.logger.child({ module: 'queue', kioskId: options.kioskId });
     this.now = options.now ?? (() => new Date());
-    this.kioskId = options.kioskId;
     this.counters = options.counters ?? [];
     this.calendar = options.calendar ?? {};
     this.rules = { ...DEFAULT_RULES, ...options.rules };
@@ -125,6 +164,11 @@ export class HallQueueService implements HallQueue {
   static async open(options: HallQueueServiceOptions): Promise<HallQueueService> {
     await options.db.migrate('queue', store.queueMigrations);
     return new HallQueueService(options);
+  }
+
+  /** The current hall service day, `YYYY-MM-DD`. */
+  today(): string {
+    return serviceDay(this.now());
   }
 
   subscribe(listener: (event: TicketEvent) => void): () => void {
@@ -141,19 +185,83 @@ export class HallQueueService implements HallQueue {
     const category = findCategory(this.hall, request.categoryId);
     if (category === undefined) return fail('unknown-category', `没有这个排队类别：${request.categoryId}`);
     const now = this.now();
-    const day = serviceDay(now);
+    const priority = decidePriority(request, serviceDay(now));
+    if (!priority.ok) return fail(priority.code, priority.message);
+    const hours = isIssuingOpen(this.hall, category.id, now, this.calendar);
+    const outcome = await new Promise<Result<IssuedTicket>>((resolve) => {
+      this.issueQueue.push({ request, category, priority: priority.priority, hours, now, resolve });
+      if (!this.flushing) void this.flushIssues();
+    });
+    if (!outcome.ok) return outcome;
+    const { ticket, estimate } = outcome.value;
+    // A repeated request may find its ticket transferred since: describe the line it is in now.
+    const line = findCategory(this.hall, ticket.categoryId) ?? category;
+    return ok({
+      ticket: store.publicTicket(ticket),
+      categoryName: line.name,
+      ...estimate,
+      windows: [...line.windows],
+      floor: this.floorOf(line),
+      offline: false,
+    });
+  }
 
-    const outcome = await this.run<StoredTicket>(async (tx, events) => {
-      const existing = await store.ticketByRequest(tx, request.requestId);
+  /**
+   * Group commit: issue requests that arrive while a transaction runs are
+   * issued together in the next one, with multi-row statements. If a batch
+   * fails, its requests are retried one by one so one bad request cannot fail
+   * the others.
+   */
+  private async flushIssues(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.issueQueue.length > 0) {
+        const batch = this.issueQueue.splice(0, MAX_ISSUE_BATCH);
+        const results = await this.issueInTransaction(batch);
+        if (results !== null) batch.forEach((item, i) => item.resolve(results[i]!));
+        else if (batch.length === 1) batch[0]!.resolve(fail('internal', '排队系统内部错误，请稍后再试'));
+        else for (const item of batch) item.resolve((await this.issueInTransaction([item]))?.[0] ?? fail('internal', '排队系统内部错误，请稍后再试'));
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async issueInTransaction(batch: PendingIssue[]): Promise<Array<Result<IssuedTicket>> | null> {
+    const events: TicketEvent[] = [];
+    try {
+      const results = await this.db.transaction((tx) => this.issueBatch(tx, batch, events));
+      this.afterCommit(events);
+      return results;
+    } catch (err) {
+      this.logger.error({ err, size: batch.length }, 'queue: issue failed');
+      return null;
+    }
+  }
+
+  /** Issues a batch of requests inside one transaction: about six statements per batch plus one outbox row per ticket. */
+  private async issueBatch(tx: Queryable, batch: readonly PendingIssue[], events: TicketEvent[]): Promise<Array<Result<IssuedTicket>>> {
+    const byRequest = await store.ticketsByRequest(tx, [...new Set(batch.map((item) => item.request.requestId))]);
+    const needNumbers = batch.filter((item) => item.hours.open && !byRequest.has(item.request.requestId));
+    const numbers = await store.dayNumbersMany(
+      tx,
+      [...new Map(needNumbers.map((item) => [store.numbersKey(serviceDay(item.now), item.category.prefix), { day: serviceDay(item.now), prefix: item.category.prefix }])).values()],
+    );
+    const touched = new Map<string, { day: string; prefix: string }>();
+    const issued: store.NewEvent[] = [];
+    const outcomes = batch.map((item): Result<StoredTicket> => {
+      const { request, category, hours, now } = item;
+      // Idempotent issue: a repeated request id (stored, or earlier in this batch) gets the first ticket, even after the cutoff.
+      const existing = byRequest.get(request.requestId);
       if (existing !== undefined) return ok(existing);
-      const hours = isIssuingOpen(this.hall, category.id, now, this.calendar);
       if (!hours.open) return fail('closed', hours.message, { reason: hours.reason, nextOpening: hours.nextOpening?.toISOString() ?? null });
-      const priority = decidePriority(request, day);
-      if (!priority.ok) return fail(priority.code, priority.message);
-      const numbers = await store.dayNumbers(tx, day, category.prefix);
-      const number = nextOnlineNumber(numbers.last_online);
+      const day = serviceDay(now);
+      const key = store.numbersKey(day, category.prefix);
+      const counters = numbers.get(key)!;
+      const number = nextOnlineNumber(counters.last_online);
       if (number === null) return fail('numbers-exhausted', `${category.name}今日号码已发完，请到咨询台`);
-      await store.saveDayNumbers(tx, day, category.prefix, { ...numbers, last_online: number });
+      numbers.set(key, { ...counters, last_online: number });
+      touched.set(key, { day, prefix: category.prefix });
       const ticket: StoredTicket = {
         id: randomUUID(),
         requestId: request.requestId,
@@ -164,7 +272,7 @@ export class HallQueueService implements HallQueue {
         categoryId: category.id,
         originCategoryId: category.id,
         serviceId: request.serviceId ?? null,
-        priority: priority.priority,
+        priority: item.priority,
         maskedName: request.maskedName ?? null,
         kioskId: request.kioskId,
         source: 'online',
@@ -178,23 +286,19 @@ export class HallQueueService implements HallQueue {
         skippedAt: null,
         finishedAt: null,
       };
-      await store.insertTicket(tx, ticket);
+      byRequest.set(request.requestId, ticket);
       const detail: Record<string, unknown> = {};
       if (request.staffId !== undefined) detail.staffId = request.staffId;
       if (request.appointmentId !== undefined) detail.appointmentId = request.appointmentId;
-      events.push(await store.appendEvent(tx, this.outbox, { kind: 'issued', at: ticket.issuedAt, ticket, detail }));
+      issued.push({ kind: 'issued', at: ticket.issuedAt, ticket, detail });
       return ok(ticket);
     });
-    if (!outcome.ok) return outcome;
-    const estimate = await this.estimate(outcome.value);
-    return ok({
-      ticket: store.publicTicket(outcome.value),
-      categoryName: category.name,
-      ...estimate,
-      windows: [...category.windows],
-      floor: this.floorOf(category),
-      offline: false,
-    });
+    await store.insertTickets(tx, issued.map((e) => e.ticket));
+    await store.saveDayNumbersMany(tx, [...touched].map(([key, pair]) => ({ ...pair, ...numbers.get(key)! })));
+    events.push(...(await store.appendEvents(tx, this.outbox, issued)));
+    // Estimated in the same transaction: the place in line at the moment of issue.
+    const estimates = await this.estimates(tx, outcomes.flatMap((o) => (o.ok ? [o.value] : [])));
+    return outcomes.map((o) => (o.ok ? ok({ ticket: o.value, estimate: estimates.get(o.value.id)! }) : o));
   }
 
   async ticket(input: TicketQuery): Promise<Result<TicketInfo>> {
@@ -202,7 +306,7 @@ export class HallQueueService implements HallQueue {
     if (!parsed.ok) return parsed;
     const ticket = await store.ticketByDisplayNo(this.db, serviceDay(this.now()), parsed.value.displayNo.trim().toUpperCase());
     if (ticket === undefined) return fail('not-found', `今日没有号码 ${parsed.value.displayNo}`);
-    const estimate = ticket.status === 'waiting' ? await this.estimate(ticket) : { peopleAhead: null, etaMinutes: null };
+    const estimate = (await this.estimates(this.db, [ticket])).get(ticket.id)!;
     return ok({ ticket: store.publicTicket(ticket), ...estimate });
   }
 
@@ -214,17 +318,26 @@ export class HallQueueService implements HallQueue {
     const { windowNo, staffId, pin } = parsed.value;
     const category = this.windowCategory.get(windowNo);
     if (category === undefined) return fail('unknown-window', `${windowNo}号窗口不是排队叫号窗口`);
+    const nowMs = this.now().getTime();
+    const failures = this.loginFailures.get(windowNo);
+    if (failures !== undefined && failures.count >= LOGIN_ATTEMPTS && nowMs < failures.lockedUntil) {
+      return fail('bad-credentials', `${windowNo}号窗口登录失败次数过多，请${Math.ceil((failures.lockedUntil - nowMs) / 60_000)}分钟后再试`);
+    }
     const account = this.counters.find((a) => a.staffId === staffId);
     const allowed = account !== undefined && (account.windows === undefined || account.windows.includes(windowNo));
     // Verify even when the account is unknown or not allowed, so timing does not reveal which staff ids exist.
     const pinOk = verifyPin(pin, account?.pinHash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
     if (!allowed || !pinOk) {
-      this.logger.warn({ windowNo }, 'queue: counter login refused');
+      const count = (failures !== undefined && nowMs < failures.lockedUntil ? failures.count : 0) + 1;
+      this.loginFailures.set(windowNo, { count, lockedUntil: nowMs + LOGIN_LOCK_MS });
+      this.logger.warn({ windowNo, failures: count }, 'queue: counter login refused');
       return fail('bad-credentials', '工号或密码不正确，或无权登录该窗口');
     }
+    this.loginFailures.delete(windowNo);
     const token = newSessionToken();
     const now = this.now();
     await this.db.transaction((tx) => store.saveSession(tx, windowNo, staffId, hashToken(token), serviceDay(now), now.toISOString()));
+    this.forgetFacts();
     this.logger.info({ windowNo, staffId }, 'queue: counter logged in');
     return ok({ windowNo, staffId, categoryId: category.id, token });
   }
@@ -233,6 +346,7 @@ export class HallQueueService implements HallQueue {
     const session = await this.requireSession(input);
     if (!session.ok) return session;
     await store.deleteSession(this.db, session.value.windowNo);
+    this.forgetFacts();
     return ok({ windowNo: session.value.windowNo });
   }
 
@@ -332,18 +446,16 @@ export class HallQueueService implements HallQueue {
     const categories = [];
     for (const category of this.hall.queueCategories) {
       const c = counts.get(category.id) ?? { priorityWaiting: 0, regularWaiting: 0 };
-      const openWindows = sessions.filter((s) => category.windows.includes(s.window_no)).map((s) => s.window_no);
-      const streak = await store.priorityStreak(this.db, day, category.id, this.rules.maxPriorityStreak);
-      const minutes = await this.minutesPerService(day, category);
-      const ahead = peopleAhead({ priority: false, sameClassAhead: c.regularWaiting, otherClassWaiting: c.priorityWaiting }, streak, this.rules.maxPriorityStreak);
+      const facts = await this.lineFacts(this.db, day, category);
+      const ahead = peopleAhead({ priority: false, sameClassAhead: c.regularWaiting, otherClassWaiting: c.priorityWaiting }, facts.streak, this.rules.maxPriorityStreak);
       categories.push({
         id: category.id,
         name: category.name,
         prefix: category.prefix,
         waiting: c.priorityWaiting + c.regularWaiting,
         priorityWaiting: c.priorityWaiting,
-        openWindows,
-        etaMinutes: etaMinutes(ahead, minutes, openWindows.length, category.windows.length),
+        openWindows: facts.openWindows,
+        etaMinutes: etaMinutes(ahead, facts.minutesPerService, facts.openWindows.length, category.windows.length),
       });
     }
     const calls = await store.recentCalls(this.db, day, 10);
@@ -467,7 +579,7 @@ export class HallQueueService implements HallQueue {
         skippedAt: null,
         finishedAt: null,
       };
-      await store.insertTicket(tx, ticket);
+      await store.insertTickets(tx, [ticket]);
       events.push(await store.appendEvent(tx, this.outbox, { kind: 'issued', at: ticket.issuedAt, ticket, detail: { offline: true, uploadedAt: now.toISOString() } }));
       return ok(store.publicTicket(ticket));
     });
@@ -480,7 +592,7 @@ export class HallQueueService implements HallQueue {
    * A body checks before it writes, so a refused operation commits nothing of
    * its own (expired skips it dropped on the way stay dropped).
    */
-  private async run<T>(body: (tx: Queryable, events: TicketEvent[]) => Promise<Result<T>>): Promise<Result<T>> {
+  private async run<T>(body: TransactionBody<T>): Promise<Result<T>> {
     const events: TicketEvent[] = [];
     let result: Result<T>;
     try {
@@ -489,6 +601,12 @@ export class HallQueueService implements HallQueue {
       this.logger.error({ err }, 'queue: operation failed');
       return fail('internal', '排队系统内部错误，请稍后再试');
     }
+    this.afterCommit(events);
+    return result;
+  }
+
+  private afterCommit(events: readonly TicketEvent[]): void {
+    if (events.some((event) => event.kind !== 'issued')) this.forgetFacts();
     for (const event of events) {
       this.logger.info({ kind: event.kind, displayNo: event.ticket.displayNo, categoryId: event.ticket.categoryId, windowNo: event.windowNo }, 'queue: ticket event');
       for (const listener of this.listeners) {
@@ -499,7 +617,6 @@ export class HallQueueService implements HallQueue {
         }
       }
     }
-    return result;
   }
 
   private async requireSession(input: CounterRequest): Promise<Result<{ windowNo: string; staffId: string; category: QueueCategory }>> {
@@ -550,8 +667,7 @@ export class HallQueueService implements HallQueue {
 
   /** Skipped tickets past their grace are dropped (with an event each). */
   private async dropExpired(tx: Queryable, now: Date, events: TicketEvent[]): Promise<void> {
-    const cutoff = new Date(now.getTime() - this.rules.graceMinutes * 60_000);
-    for (const ticket of await store.skippedBefore(tx, serviceDay(now), cutoff.toISOString())) {
+    for (const ticket of await store.skippedTickets(tx, serviceDay(now))) {
       if (ticket.skippedAt !== null && withinGrace(new Date(ticket.skippedAt), now, this.rules.graceMinutes)) continue;
       const dropped: StoredTicket = { ...ticket, status: 'dropped' };
       await store.updateTicket(tx, dropped, 'skipped');
@@ -559,20 +675,47 @@ export class HallQueueService implements HallQueue {
     }
   }
 
-  private async minutesPerService(day: string, category: QueueCategory): Promise<number> {
-    const durations = await store.recentServiceDurations(this.db, day, category.id, this.rules.serviceTimeSamples);
-    return serviceMinutes(durations, category.avgServiceMinutes, { minSamples: this.rules.minServiceTimeSamples });
+  /**
+   * What a waiting estimate needs besides the line itself: the priority streak,
+   * minutes per service and the open windows. They change only through this
+   * service's own counter operations, so they are cached per category and day
+   * and forgotten after any of those (see `run`, `counterLogin`, `counterLogout`).
+   */
+  private async lineFacts(db: Queryable, day: string, category: QueueCategory): Promise<LineFacts> {
+    const key = `${day}|${category.id}`;
+    const cached = this.factsCache.get(key);
+    if (cached !== undefined) return cached;
+    const generation = this.factsGeneration;
+    const streak = await store.priorityStreak(db, day, category.id, this.rules.maxPriorityStreak);
+    const durations = await store.recentServiceDurations(db, day, category.id, this.rules.serviceTimeSamples);
+    const sessions = await store.sessionsOfDay(db, day);
+    const facts: LineFacts = {
+      streak,
+      minutesPerService: serviceMinutes(durations, category.avgServiceMinutes, { minSamples: this.rules.minServiceTimeSamples }),
+      openWindows: sessions.filter((s) => category.windows.includes(s.window_no)).map((s) => s.window_no),
+    };
+    if (generation === this.factsGeneration) this.factsCache.set(key, facts);
+    return facts;
   }
 
-  private async estimate(ticket: StoredTicket): Promise<{ peopleAhead: number | null; etaMinutes: number | null }> {
-    if (ticket.status !== 'waiting') return { peopleAhead: null, etaMinutes: null };
-    const category = findCategory(this.hall, ticket.categoryId)!;
-    const position = await store.positionCounts(this.db, ticket);
-    const streak = await store.priorityStreak(this.db, ticket.day, category.id, this.rules.maxPriorityStreak);
-    const ahead = peopleAhead({ priority: ticket.priority !== null, ...position }, streak, this.rules.maxPriorityStreak);
-    const openWindows = (await store.sessionsOfDay(this.db, ticket.day)).filter((s) => category.windows.includes(s.window_no)).length;
-    const minutes = await this.minutesPerService(ticket.day, category);
-    return { peopleAhead: ahead, etaMinutes: etaMinutes(ahead, minutes, openWindows, category.windows.length) };
+  private forgetFacts(): void {
+    this.factsCache.clear();
+    this.factsGeneration++;
+  }
+
+  /** People ahead and ETA of tickets, by id; `db` is the open transaction when called inside one. */
+  private async estimates(db: Queryable, tickets: readonly StoredTicket[]): Promise<Map<string, Estimate>> {
+    const waiting = tickets.filter((t) => t.status === 'waiting');
+    const positions = await store.positionCounts(db, waiting.map((t) => t.id));
+    const result = new Map<string, Estimate>(tickets.map((t) => [t.id, { peopleAhead: null, etaMinutes: null }]));
+    for (const ticket of waiting) {
+      const category = findCategory(this.hall, ticket.categoryId)!;
+      const facts = await this.lineFacts(db, ticket.day, category);
+      const position = positions.get(ticket.id) ?? { sameClassAhead: 0, otherClassWaiting: 0 };
+      const ahead = peopleAhead({ priority: ticket.priority !== null, ...position }, facts.streak, this.rules.maxPriorityStreak);
+      result.set(ticket.id, { peopleAhead: ahead, etaMinutes: etaMinutes(ahead, facts.minutesPerService, facts.openWindows.length, category.windows.length) });
+    }
+    return result;
   }
 
   private floorOf(category: QueueCategory): number {

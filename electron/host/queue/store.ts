@@ -167,15 +167,20 @@ export function publicTicket(ticket: StoredTicket): Ticket {
   return rest;
 }
 
-export async function insertTicket(db: Queryable, t: StoredTicket): Promise<void> {
+const TICKET_COLUMNS = 22;
+
+/** Inserts tickets (one statement); the caller has checked their request ids are new. */
+export async function insertTickets(db: Queryable, tickets: readonly StoredTicket[]): Promise<void> {
+  if (tickets.length === 0) return;
+  const row = `(${Array.from({ length: TICKET_COLUMNS }, () => '?').join(', ')})`;
   await db.run(
     `INSERT INTO queue_tickets (id, request_id, day, prefix, number, display_no, category_id, origin_category_id, service_id, priority, masked_name,
        kiosk_id, source, status, line_key, issued_at, called_at, window_no, staff_id, recalls, skipped_at, finished_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
+     VALUES ${tickets.map(() => row).join(', ')}`,
+    tickets.flatMap((t) => [
       t.id, t.requestId, t.day, t.prefix, t.number, t.displayNo, t.categoryId, t.originCategoryId, t.serviceId, t.priority, t.maskedName,
       t.kioskId, t.source, t.status, t.lineKey, t.issuedAt, t.calledAt, t.windowNo, t.staffId, t.recalls, t.skippedAt, t.finishedAt,
-    ],
+    ]),
   );
 }
 
@@ -189,9 +194,14 @@ export async function updateTicket(db: Queryable, t: StoredTicket, expectStatus:
   return result.changes === 1;
 }
 
+export async function ticketsByRequest(db: Queryable, requestIds: readonly string[]): Promise<Map<string, StoredTicket>> {
+  if (requestIds.length === 0) return new Map();
+  const rows = await db.all<TicketRow>(`SELECT * FROM queue_tickets WHERE request_id IN (${requestIds.map(() => '?').join(', ')})`, requestIds);
+  return new Map(rows.map((row) => [row.request_id, fromRow(row)]));
+}
+
 export async function ticketByRequest(db: Queryable, requestId: string): Promise<StoredTicket | undefined> {
-  const row = await db.get<TicketRow>('SELECT * FROM queue_tickets WHERE request_id = ?', [requestId]);
-  return row === undefined ? undefined : fromRow(row);
+  return (await ticketsByRequest(db, [requestId])).get(requestId);
 }
 
 export async function ticketByDisplayNo(db: Queryable, day: string, displayNo: string): Promise<StoredTicket | undefined> {
@@ -237,15 +247,26 @@ export async function lineCounts(db: Queryable, day: string): Promise<Map<string
   return new Map(rows.map((row) => [row.category_id, { priorityWaiting: row.p, regularWaiting: row.r }]));
 }
 
-/** Counts for a ticket's place in line: its class ahead of it, and the whole other class. */
-export async function positionCounts(db: Queryable, t: StoredTicket): Promise<{ sameClassAhead: number; otherClassWaiting: number }> {
-  const row = await db.get<{ same: number | null; other: number | null }>(
-    `SELECT SUM((priority IS NOT NULL) = ? AND (line_key < ? OR (line_key = ? AND rowid < (SELECT rowid FROM queue_tickets WHERE id = ?)))) AS same,
-            SUM((priority IS NOT NULL) <> ?) AS other
-     FROM queue_tickets WHERE day = ? AND category_id = ? AND status = 'waiting' AND id <> ?`,
-    [t.priority !== null ? 1 : 0, t.lineKey, t.lineKey, t.id, t.priority !== null ? 1 : 0, t.day, t.categoryId, t.id],
+export interface PositionCounts {
+  /** Waiting tickets of the same class ahead of it. */
+  sameClassAhead: number;
+  /** All waiting tickets of the other class. */
+  otherClassWaiting: number;
+}
+
+/** Each ticket's place in its line (one statement for any number of tickets), by ticket id. */
+export async function positionCounts(db: Queryable, ticketIds: readonly string[]): Promise<Map<string, PositionCounts>> {
+  if (ticketIds.length === 0) return new Map();
+  const rows = await db.all<{ id: string; same: number; other: number }>(
+    `SELECT t.id AS id,
+       (SELECT COUNT(*) FROM queue_tickets w WHERE w.day = t.day AND w.category_id = t.category_id AND w.status = 'waiting' AND w.id <> t.id
+          AND (w.priority IS NULL) = (t.priority IS NULL) AND (w.line_key < t.line_key OR (w.line_key = t.line_key AND w.rowid < t.rowid))) AS same,
+       (SELECT COUNT(*) FROM queue_tickets w WHERE w.day = t.day AND w.category_id = t.category_id AND w.status = 'waiting'
+          AND (w.priority IS NULL) <> (t.priority IS NULL)) AS other
+     FROM queue_tickets t WHERE t.id IN (${ticketIds.map(() => '?').join(', ')})`,
+    ticketIds,
   );
-  return { sameClassAhead: row?.same ?? 0, otherClassWaiting: row?.other ?? 0 };
+  return new Map(rows.map((r) => [r.id, { sameClassAhead: r.same, otherClassWaiting: r.other }]));
 }
 
 /** How many of the category's latest calls today were priority tickets in a row (looks back at most `limit`). */
@@ -268,8 +289,9 @@ export async function recentServiceDurations(db: Queryable, day: string, categor
   return rows.map((r) => Date.parse(r.finished_at) - Date.parse(r.called_at));
 }
 
-export async function skippedBefore(db: Queryable, day: string, cutoffIso: string): Promise<StoredTicket[]> {
-  const rows = await db.all<TicketRow>("SELECT * FROM queue_tickets WHERE day <= ? AND status = 'skipped' AND skipped_at < ?", [day, cutoffIso]);
+/** Skipped tickets of `day` and earlier (a handful: each is dropped once its grace is over). */
+export async function skippedTickets(db: Queryable, day: string): Promise<StoredTicket[]> {
+  const rows = await db.all<TicketRow>("SELECT * FROM queue_tickets WHERE day <= ? AND status = 'skipped'", [day]);
   return rows.map(fromRow);
 }
 
@@ -292,9 +314,13 @@ export interface NewEvent {
   detail?: Record<string, unknown>;
 }
 
-/** Stores a ticket event and its outbox row; call inside the transaction that changed the ticket. */
-export async function appendEvent(tx: Queryable, outbox: Outbox, e: NewEvent): Promise<TicketEvent> {
-  const event: TicketEvent = {
+/**
+ * Stores ticket events (one statement) and an outbox row for each; call
+ * inside the transaction that changed the tickets.
+ */
+export async function appendEvents(tx: Queryable, outbox: Outbox, news: readonly NewEvent[]): Promise<TicketEvent[]> {
+  if (news.length === 0) return [];
+  const events: TicketEvent[] = news.map((e) => ({
     id: randomUUID(),
     kind: e.kind,
     at: e.at,
@@ -302,32 +328,60 @@ export async function appendEvent(tx: Queryable, outbox: Outbox, e: NewEvent): P
     windowNo: e.windowNo ?? null,
     staffId: e.staffId ?? null,
     detail: e.detail ?? {},
-  };
+  }));
   await tx.run(
-    'INSERT INTO queue_ticket_events (id, ticket_id, day, category_id, kind, priority, at, window_no, staff_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [event.id, e.ticket.id, e.ticket.day, e.ticket.categoryId, e.kind, e.ticket.priority !== null ? 1 : 0, e.at, event.windowNo, event.staffId, JSON.stringify(event.detail)],
+    `INSERT INTO queue_ticket_events (id, ticket_id, day, category_id, kind, priority, at, window_no, staff_id, detail)
+     VALUES ${news.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    news.flatMap((e, i) => {
+      const event = events[i]!;
+      return [event.id, e.ticket.id, e.ticket.day, e.ticket.categoryId, e.kind, e.ticket.priority !== null ? 1 : 0, e.at, event.windowNo, event.staffId, JSON.stringify(event.detail)];
+    }),
   );
-  await outbox.append(tx, { id: event.id, kind: 'queue.ticket-event', schemaVersion: 1, payload: event }, new Date(e.at));
-  return event;
+  for (const event of events) await outbox.append(tx, { id: event.id, kind: 'queue.ticket-event', schemaVersion: 1, payload: event }, new Date(event.at));
+  return events;
+}
+
+export async function appendEvent(tx: Queryable, outbox: Outbox, e: NewEvent): Promise<TicketEvent> {
+  return (await appendEvents(tx, outbox, [e]))[0]!;
 }
 
 // ------------------------------------------------------------------ numbers
 
-interface NumbersRow {
+export interface NumbersRow {
   last_online: number | null;
   last_leased: number | null;
 }
 
+/** Key of a (day, prefix) pair in the maps below. */
+export const numbersKey = (day: string, prefix: string): string => `${day}|${prefix}`;
+
+/** The number counters of several (day, prefix) pairs, keyed `day|prefix`; missing pairs start empty. */
+export async function dayNumbersMany(db: Queryable, pairs: ReadonlyArray<{ day: string; prefix: string }>): Promise<Map<string, NumbersRow>> {
+  const result = new Map<string, NumbersRow>(pairs.map((p) => [numbersKey(p.day, p.prefix), { last_online: null, last_leased: null }]));
+  if (pairs.length === 0) return result;
+  const rows = await db.all<NumbersRow & { day: string; prefix: string }>(
+    `SELECT day, prefix, last_online, last_leased FROM queue_numbers WHERE (day, prefix) IN (VALUES ${pairs.map(() => '(?, ?)').join(', ')})`,
+    pairs.flatMap((p) => [p.day, p.prefix]),
+  );
+  for (const row of rows) result.set(numbersKey(row.day, row.prefix), { last_online: row.last_online, last_leased: row.last_leased });
+  return result;
+}
+
 export async function dayNumbers(db: Queryable, day: string, prefix: string): Promise<NumbersRow> {
-  return (await db.get<NumbersRow>('SELECT last_online, last_leased FROM queue_numbers WHERE day = ? AND prefix = ?', [day, prefix])) ?? { last_online: null, last_leased: null };
+  return (await dayNumbersMany(db, [{ day, prefix }])).get(numbersKey(day, prefix))!;
+}
+
+export async function saveDayNumbersMany(db: Queryable, rows: ReadonlyArray<NumbersRow & { day: string; prefix: string }>): Promise<void> {
+  if (rows.length === 0) return;
+  await db.run(
+    `INSERT INTO queue_numbers (day, prefix, last_online, last_leased) VALUES ${rows.map(() => '(?, ?, ?, ?)').join(', ')}
+     ON CONFLICT (day, prefix) DO UPDATE SET last_online = excluded.last_online, last_leased = excluded.last_leased`,
+    rows.flatMap((r) => [r.day, r.prefix, r.last_online, r.last_leased]),
+  );
 }
 
 export async function saveDayNumbers(db: Queryable, day: string, prefix: string, numbers: NumbersRow): Promise<void> {
-  await db.run(
-    `INSERT INTO queue_numbers (day, prefix, last_online, last_leased) VALUES (?, ?, ?, ?)
-     ON CONFLICT (day, prefix) DO UPDATE SET last_online = excluded.last_online, last_leased = excluded.last_leased`,
-    [day, prefix, numbers.last_online, numbers.last_leased],
-  );
+  await saveDayNumbersMany(db, [{ day, prefix, ...numbers }]);
 }
 
 // ------------------------------------------------------------------- leases
@@ -413,6 +467,10 @@ export async function insertKioskOffline(db: Queryable, row: Omit<KioskOfflineRo
 
 export async function pendingKioskOffline(db: Queryable, limit: number): Promise<KioskOfflineRow[]> {
   return db.all<KioskOfflineRow>('SELECT * FROM queue_kiosk_offline WHERE uploaded_at IS NULL ORDER BY rowid LIMIT ?', [limit]);
+}
+
+export async function countPendingKioskOffline(db: Queryable): Promise<number> {
+  return (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM queue_kiosk_offline WHERE uploaded_at IS NULL'))?.n ?? 0;
 }
 
 export async function markKioskOfflineUploaded(db: Queryable, requestId: string, at: string): Promise<void> {

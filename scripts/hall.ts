@@ -1,0 +1,106 @@
+/**
+ * The standalone hall queue service: one per hall, serving several kiosks and
+ * the counter/display pages over HTTP + WebSocket. See electron/host/queue/README.md.
+ *
+ *   npx tsx scripts/hall.ts --port 8790 --secret S --data-dir D [--content content/hall] [--static DIR]
+ *                           [--counters counters.json] [--host 0.0.0.0] [--calendar calendar.json] [--clock-start ISO]
+ *   npx tsx scripts/hall.ts hash-pin 1234      # prints a PIN hash for counters.json
+ *
+ * counters.json: [{ "staffId": "s1", "pinHash": "scrypt$…", "windows": ["3", "4"] }]
+ * The secret may also come from the LIULIU_HALL_SECRET environment variable.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { Hall } from '../electron/host/content/schema.js';
+import { createLogger } from '../electron/host/logging/logger.js';
+import { DataKey } from '../electron/host/storage/crypto.js';
+import { Database } from '../electron/host/storage/database.js';
+import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
+import { hashPin } from '../electron/host/queue/pin.js';
+import { startHallServer } from '../electron/host/queue/server.js';
+import { HallQueueService } from '../electron/host/queue/service.js';
+
+const CounterAccounts = z.array(z.object({ staffId: z.string().min(1), pinHash: z.string().startsWith('scrypt$'), windows: z.array(z.string()).optional() }));
+const Calendar = z.object({ holidays: z.array(z.string()).optional(), workdays: z.array(z.string()).optional() });
+
+function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', default: '8790' },
+      host: { type: 'string', default: '0.0.0.0' },
+      secret: { type: 'string' },
+      'data-dir': { type: 'string' },
+      content: { type: 'string', default: 'content/hall' },
+      static: { type: 'string' },
+      counters: { type: 'string' },
+      calendar: { type: 'string' },
+      'clock-start': { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+  });
+  if (positionals[0] === 'hash-pin') {
+    const pin = positionals[1];
+    if (pin === undefined || !/^\d{4,12}$/.test(pin)) throw new Error('usage: hash-pin <4–12 digit PIN>');
+    process.stdout.write(`${hashPin(pin)}\n`);
+    return;
+  }
+  const secret = values.secret ?? process.env.LIULIU_HALL_SECRET;
+  if (secret === undefined || secret.length < 8) throw new Error('--secret (or LIULIU_HALL_SECRET) of at least 8 characters is required');
+  const dataDir = values['data-dir'];
+  if (dataDir === undefined) throw new Error('--data-dir is required');
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad --port ${values.port}`);
+
+  const hall = Hall.safeParse(readJson(join(values.content, 'hall.json')));
+  if (!hall.success) throw new Error(`hall.json is invalid: ${hall.error.message}`);
+  const counters = values.counters === undefined ? [] : CounterAccounts.parse(readJson(values.counters));
+  const calendar = values.calendar === undefined ? {} : Calendar.parse(readJson(values.calendar));
+  // --clock-start runs the service's clock from a given instant (demos and benches outside opening hours).
+  const offset = values['clock-start'] === undefined ? 0 : Date.parse(values['clock-start']) - Date.now();
+  if (Number.isNaN(offset)) throw new Error(`bad --clock-start ${values['clock-start']}`);
+  const now = (): Date => new Date(Date.now() + offset);
+
+  const { logger } = createLogger({ level: values['log-level'] as 'info', stderr: true });
+  mkdirSync(dataDir, { recursive: true });
+  const db = await Database.open(join(dataDir, 'hall-queue.db'));
+  await db.migrate('outbox', outboxMigrations);
+  const outbox = new Outbox(DataKey.loadOrCreate(join(dataDir, 'keys', 'data.key')));
+  const service = await HallQueueService.open({ hall: hall.data, db, outbox, logger, now, kioskId: 'hall-service', counters, calendar });
+  const server = await startHallServer({
+    service,
+    secret,
+    port,
+    host: values.host,
+    logger,
+    ...(values.static === undefined ? {} : { staticDir: resolve(values.static) }),
+  });
+  // One line on stdout for whoever started us (tests, scripts): where we listen.
+  process.stdout.write(`${JSON.stringify({ listening: server.port, wsUrl: server.wsUrl, httpUrl: server.httpUrl })}\n`);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    server
+      .close()
+      .then(() => db.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`hall: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
