@@ -11,6 +11,15 @@ import type { SyncRecord } from './contract.js';
  */
 const id = z.string().min(1).max(128);
 const at = z.iso.datetime({ offset: true });
+/** Consultations and complaints share a shape: a category, what the citizen wrote, and optionally a mobile number for the reply. */
+const feedbackText = z.looseObject({
+  id,
+  at,
+  category: z.string().min(1).max(32),
+  text: z.string().min(1).max(500),
+  phone: z.string().regex(/^1[3-9]\d{9}$/).optional(),
+  serviceId: id.optional(),
+});
 
 export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodType>>>> = {
   /** A queue ticket's life (electron/host/queue: issued, called, finished, transferred, voided…). */
@@ -19,11 +28,42 @@ export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodT
   },
   /** A case (办件) opened or changed at the kiosk; personal fields travel inside `applicant`. */
   case: {
-    1: z.looseObject({ caseId: id, serviceId: id, status: z.string().min(1).max(64) }),
+    1: z.looseObject({
+      caseId: id,
+      serviceId: id,
+      status: z.string().min(1).max(64),
+      /** Pre-acceptance number (electron/host/cases: YS + yyyymmdd + terminal code + sequence). */
+      number: z.string().regex(/^YS\d{16}$/),
+      submittedAt: at,
+      terminalId: id,
+      applicant: z.looseObject({ name: z.string().min(1).max(64), idNumber: z.string().min(15).max(18) }),
+      /** Per material of the service guide: the pages scanned (images stay on the terminal, identified by sha256). */
+      materials: z.array(z.looseObject({ index: z.number().int().nonnegative(), name: z.string(), pages: z.array(z.looseObject({ pageId: id, sha256: z.string().length(64) })) })).max(100),
+    }),
   },
-  /** A citizen's satisfaction rating (好差评). */
+  /**
+   * A citizen's satisfaction rating (好差评), from electron/host/guide, which
+   * always sends id, at and reasons (at least one for ≤ 2 stars). Only stars
+   * is pinned: the other fields are checked when present.
+   */
   rating: {
-    1: z.looseObject({ stars: z.number().int().min(1).max(5) }),
+    1: z.looseObject({
+      stars: z.number().int().min(1).max(5),
+      id: id.optional(),
+      at: at.optional(),
+      reasons: z.array(z.string().min(1).max(32)).max(10).optional(),
+      text: z.string().max(200).optional(),
+      serviceId: id.optional(),
+      departmentId: id.optional(),
+    }),
+  },
+  /** A consultation (咨询) left at the kiosk (electron/host/guide); `phone` is the citizen's own, for a reply. */
+  consultation: {
+    1: feedbackText,
+  },
+  /** A complaint (投诉) left at the kiosk (electron/host/guide). */
+  complaint: {
+    1: feedbackText,
   },
   /** One citizen session's summary for hall statistics (no personal data). */
   'session.summary': {

@@ -13,5 +13,13 @@ export default defineConfig({
     target: 'chrome120',
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
+    // The kiosk, plus the counter and display pages the hall queue service serves at /counter/ and /display/.
+    rollupOptions: {
+      input: {
+        main: `${import.meta.dirname}/index.html`,
+        counter: `${import.meta.dirname}/counter/index.html`,
+        display: `${import.meta.dirname}/display/index.html`,
+      },
+    },
   },
 });

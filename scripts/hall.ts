@@ -5,21 +5,26 @@
  *   npx tsx scripts/hall.ts --port 8790 --secret S --data-dir D [--content content/hall] [--static DIR]
  *                           [--counters counters.json] [--host 0.0.0.0] [--calendar calendar.json] [--clock-start ISO]
  *   npx tsx scripts/hall.ts hash-pin 1234      # prints a PIN hash for counters.json
+ *   npx tsx scripts/hall.ts page-urls --secret S [--url http://hall-server:8790]
+ *                                              # the counter and display page links, with their page keys
+ *   (page-urls also takes --secret-file FILE, e.g. an embedded kiosk's <dataDir>/keys/hall.secret)
  *
+ * Static files (the counter and display pages) default to dist/renderer when it is built.
  * counters.json: [{ "staffId": "s1", "pinHash": "scrypt$…", "windows": ["3", "4"] }]
  * The secret may also come from the LIULIU_HALL_SECRET environment variable.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { Hall } from '../electron/host/content/schema.js';
 import { createLogger } from '../electron/host/logging/logger.js';
+import { rendererDist } from '../electron/host/paths.js';
 import { DataKey } from '../electron/host/storage/crypto.js';
 import { Database } from '../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
 import { hashPin } from '../electron/host/queue/pin.js';
-import { startHallServer } from '../electron/host/queue/server.js';
+import { pageKey, startHallServer } from '../electron/host/queue/server.js';
 import { HallQueueService } from '../electron/host/queue/service.js';
 
 const CounterAccounts = z.array(z.object({ staffId: z.string().min(1), pinHash: z.string().startsWith('scrypt$'), windows: z.array(z.string()).optional() }));
@@ -43,6 +48,8 @@ async function main(): Promise<void> {
       calendar: { type: 'string' },
       'clock-start': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      url: { type: 'string', default: 'http://127.0.0.1:8790' },
+      'secret-file': { type: 'string' },
     },
   });
   if (positionals[0] === 'hash-pin') {
@@ -51,7 +58,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${hashPin(pin)}\n`);
     return;
   }
-  const secret = values.secret ?? process.env.LIULIU_HALL_SECRET;
+  const secret = values.secret ?? (values['secret-file'] === undefined ? process.env.LIULIU_HALL_SECRET : readFileSync(values['secret-file'], 'utf8').trim());
+  if (positionals[0] === 'page-urls') {
+    if (secret === undefined || secret.length < 8) throw new Error('page-urls needs --secret, --secret-file or LIULIU_HALL_SECRET');
+    const base = values.url.replace(/\/$/, '');
+    process.stdout.write(`counter: ${base}/counter/#key=${pageKey(secret, 'counter')}\ndisplay: ${base}/display/#key=${pageKey(secret, 'display')}\n`);
+    return;
+  }
   if (secret === undefined || secret.length < 8) throw new Error('--secret (or LIULIU_HALL_SECRET) of at least 8 characters is required');
   const dataDir = values['data-dir'];
   if (dataDir === undefined) throw new Error('--data-dir is required');
@@ -73,13 +86,15 @@ async function main(): Promise<void> {
   await db.migrate('outbox', outboxMigrations);
   const outbox = new Outbox(DataKey.loadOrCreate(join(dataDir, 'keys', 'data.key')));
   const service = await HallQueueService.open({ hall: hall.data, db, outbox, logger, now, kioskId: 'hall-service', counters, calendar });
+  const builtPages = rendererDist();
+  const staticDir = values.static !== undefined ? resolve(values.static) : existsSync(join(builtPages, 'counter', 'index.html')) ? builtPages : undefined;
   const server = await startHallServer({
     service,
     secret,
     port,
     host: values.host,
     logger,
-    ...(values.static === undefined ? {} : { staticDir: resolve(values.static) }),
+    ...(staticDir === undefined ? {} : { staticDir }),
   });
   // One line on stdout for whoever started us (tests, scripts): where we listen.
   process.stdout.write(`${JSON.stringify({ listening: server.port, wsUrl: server.wsUrl, httpUrl: server.httpUrl })}\n`);

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { Database } from '../electron/host/storage/database.js';
+import { PlatformAdmin } from '../platform/admin.js';
+import { CONTENT_FILES } from '../platform/contract.js';
 import type { FaultConfig } from '../platform/faults.js';
 import { startPlatformServer } from '../platform/server.js';
 
@@ -15,8 +17,55 @@ import { startPlatformServer } from '../platform/server.js';
  *     [--partial-ack-percent P] [--malformed-percent P] [--oversized-percent P]
  * Prints one JSON line `{"listening": url, "adminToken": …}` on stdout once it
  * accepts connections; logs go to stderr.
+ *
+ * Operator commands against a running reference server (admin token):
+ *   npx tsx scripts/platform.ts publish --url U --admin-token T --version V [--dir content/hall]
+ *     publishes hall.json, services.json, intents.json (and models/** if present) as content version V
+ *   npx tsx scripts/platform.ts case-status --url U --admin-token T --case-id ID --status S [--note N]
  */
-const usage = 'usage: npx tsx scripts/platform.ts --port 8800 --data-dir DIR [--terminal id:secret …] [--admin-token T] [--fail-percent P …]';
+const usage = [
+  'usage: npx tsx scripts/platform.ts --port 8800 --data-dir DIR [--terminal id:secret …] [--admin-token T] [--fail-percent P …]',
+  '       npx tsx scripts/platform.ts publish --url URL --admin-token T --version V [--dir content/hall]',
+  '       npx tsx scripts/platform.ts case-status --url URL --admin-token T --case-id ID --status S [--note N]',
+].join('\n');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** `publish` and `case-status`: one admin call each; prints the platform's answer as JSON. */
+async function adminCommand(command: 'publish' | 'case-status', args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      url: { type: 'string', default: 'http://127.0.0.1:8800' },
+      'admin-token': { type: 'string' },
+      version: { type: 'string' },
+      dir: { type: 'string', default: join('content', 'hall') },
+      'case-id': { type: 'string' },
+      status: { type: 'string' },
+      note: { type: 'string' },
+    },
+  });
+  const token = values['admin-token'];
+  if (token === undefined) throw new Error('--admin-token is required');
+  const admin = new PlatformAdmin(values.url, token);
+  if (command === 'publish') {
+    if (values.version === undefined) throw new Error('--version is required');
+    const dir = values.dir;
+    const models = join(dir, 'models');
+    const paths = [...CONTENT_FILES.map((name) => join(dir, name)), ...(existsSync(models) ? filesUnder(models) : [])];
+    const files = paths.map((path) => ({ path: relative(dir, path).split('\\').join('/'), bytes: readFileSync(path) }));
+    process.stdout.write(`${JSON.stringify(await admin.publishContent(values.version, files))}\n`);
+    return;
+  }
+  if (values['case-id'] === undefined || values.status === undefined) throw new Error('--case-id and --status are required');
+  const change = await admin.postCaseStatus({ caseId: values['case-id'], status: values.status, ...(values.note === undefined ? {} : { note: values.note }) });
+  process.stdout.write(`${JSON.stringify(change)}\n`);
+}
 
 function number(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -26,6 +75,8 @@ function number(value: string | undefined, flag: string): number | undefined {
 }
 
 async function main(): Promise<void> {
+  const command = process.argv[2];
+  if (command === 'publish' || command === 'case-status') return adminCommand(command, process.argv.slice(3));
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '8800' },

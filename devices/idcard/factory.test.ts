@@ -10,6 +10,37 @@ describe('createIdCardReader', () => {
     expect(idCardReaderConfigSchema.safeParse({ kind: 'serial', path: '/dev/ttyUSB0', baudRate: 4800 }).success).toBe(false);
     expect(idCardReaderConfigSchema.safeParse({ kind: 'hid', vendorId: 0x10000, productId: 1 }).success).toBe(false);
     expect(idCardReaderConfigSchema.safeParse({ kind: 'simulator', card: 'nobody' }).success).toBe(false);
+    expect(idCardReaderConfigSchema.parse({ kind: 'hid', vendorId: 1, productId: 2, pollIntervalMs: 50, readAttempts: 2 })).toMatchObject({ pollIntervalMs: 50, readAttempts: 2 });
+    expect(idCardReaderConfigSchema.safeParse({ kind: 'serial', path: '/dev/ttyUSB0', pollIntervalMs: 5 }).success).toBe(false);
+    expect(idCardReaderConfigSchema.safeParse({ kind: 'simulator', readAttempts: 0 }).success).toBe(false);
+  });
+
+  it('passes the configured poll interval and read attempts to the driver, over the caller\'s tuning', async () => {
+    const handle = await createIdCardReader({ kind: 'simulator', pollIntervalMs: 1000, readAttempts: 1 }, pino({ level: 'silent' }), { pollIntervalMs: 20, readAttempts: 3, timeoutScale: 3 });
+    const commands: string[] = [];
+    handle.simulator?.onCommand((command) => commands.push(command ?? 'unknown'));
+    try {
+      await handle.reader.start();
+      await new Promise<void>((resolve) => {
+        const off = handle.reader.events.on('health', (health) => {
+          if (health.state !== 'ok') return;
+          off();
+          resolve();
+        });
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      // One find a second (20 ms would make it dozens); sleeps only ever stretch, so this holds on a slow machine too.
+      expect(commands.filter((c) => c === 'findCard').length).toBeLessThanOrEqual(3);
+
+      handle.simulator?.setFault({ kind: 'read-fails' });
+      const failed = new Promise<string>((resolve) => handle.reader.events.on('readError', (error) => resolve(error.code)));
+      handle.simulator?.placeCard(EXAMPLE_B_2000);
+      expect(await failed).toBe('read-failed');
+      // A single attempt: one read, no retry.
+      expect(commands.filter((c) => c === 'readBase')).toHaveLength(1);
+    } finally {
+      await handle.dispose();
+    }
   });
 
   it('builds serial and HID readers without opening anything', async () => {

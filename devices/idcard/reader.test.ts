@@ -19,7 +19,14 @@ const WAIT_MS = 15_000;
 
 let sim: IdCardReaderSimulator;
 let reader: IdCardReader | undefined;
-const seen: { placed: CardRead[]; errors: ReadErrorEvent[]; removed: number; health: DeviceHealth[]; commands: (CommandName | undefined)[] } = { placed: [], errors: [], removed: 0, health: [], commands: [] };
+const seen: { placed: CardRead[]; errors: ReadErrorEvent[]; removed: number; health: DeviceHealth[]; commands: (CommandName | undefined)[]; cardEvents: string[] } = {
+  placed: [],
+  errors: [],
+  removed: 0,
+  health: [],
+  commands: [],
+  cardEvents: [],
+};
 
 beforeEach(async () => {
   sim = await IdCardReaderSimulator.start();
@@ -28,6 +35,7 @@ beforeEach(async () => {
   seen.removed = 0;
   seen.health = [];
   seen.commands = [];
+  seen.cardEvents = [];
   sim.onCommand((command) => seen.commands.push(command));
 });
 
@@ -51,6 +59,7 @@ async function startReader(options: Partial<IdCardReaderOptions> = {}): Promise<
   started.events.on('cardPlaced', (read) => seen.placed.push(read));
   started.events.on('readError', (error) => seen.errors.push(error));
   started.events.on('cardRemoved', () => seen.removed++);
+  for (const event of ['reading', 'cardPlaced', 'readError', 'cardRemoved'] as const) started.events.on(event, () => seen.cardEvents.push(event));
   started.events.on('health', (health) => seen.health.push(health));
   reader = started;
   await started.start();
@@ -209,6 +218,52 @@ describe('IdCardReader over a pty', () => {
     sim.placeCard(ZHANG_SANFENG);
     await placed;
     expect(seen.commands.filter((c) => c === 'readBase')).toHaveLength(1);
+  });
+
+  it('says `reading` when a new card is found, while its slow read is still in flight, and only once per card', async () => {
+    const r = await startReader();
+    sim.setFault({ kind: 'slow', delayMs: 1200, command: 'readBase' });
+    const reading = next(r, 'reading');
+    const placed = next(r, 'cardPlaced');
+    sim.placeCard(ZHANG_SANFENG);
+    await reading;
+    // The read answer is held back 1.2 s: nothing has been read yet when `reading` comes.
+    expect(seen.placed).toHaveLength(0);
+    expect(seen.commands).not.toContain('readBase');
+    await placed;
+    await settle();
+    // The card stays on the reader: it is neither read nor announced again.
+    expect(seen.cardEvents).toEqual(['reading', 'cardPlaced']);
+
+    sim.setFault(null);
+    const removed = next(r, 'cardRemoved');
+    sim.removeCard();
+    await removed;
+    const again = next(r, 'cardPlaced');
+    sim.placeCard(EXAMPLE_B_2000);
+    await again;
+    expect(seen.cardEvents).toEqual(['reading', 'cardPlaced', 'cardRemoved', 'reading', 'cardPlaced']);
+  });
+
+  it('follows `reading` with readError when the read fails', async () => {
+    const r = await startReader({ readAttempts: 2 });
+    sim.setFault({ kind: 'read-fails' });
+    const failed = next(r, 'readError');
+    sim.placeCard(ZHANG_SANFENG);
+    await failed;
+    expect(seen.cardEvents).toEqual(['reading', 'readError']);
+  });
+
+  it('answers `reading` with read-failed when the reader vanishes mid-read', async () => {
+    const r = await startReader();
+    sim.setFault({ kind: 'slow', delayMs: 3000, command: 'readBase' });
+    const reading = next(r, 'reading');
+    const failed = next(r, 'readError');
+    sim.placeCard(ZHANG_SANFENG);
+    await reading;
+    await sim.disconnect();
+    expect(await failed).toMatchObject({ code: 'read-failed', messageZh: '读卡失败，请取走身份证后重新放置' });
+    expect(seen.cardEvents).toEqual(['reading', 'readError']);
   });
 
   it('times out on an answer slower than the timeout, drops it when it comes late, and keeps working', async () => {

@@ -7,6 +7,10 @@
  * - `health`       DeviceHealth on every change: `starting`, `ok`,
  *                  `disconnected` (channel absent or lost), `error`
  *                  (reader silent, or SAM fault 60/66 = out of service).
+ * - `reading`      a newly placed card was found and its read begins (at
+ *                  9600 baud it takes over a second: "hold still"). Followed
+ *                  by exactly one `cardPlaced` or `readError`, unless the
+ *                  reader is stopped meanwhile.
  * - `cardPlaced`   CardRead after a card was read and validated.
  * - `readError`    ReadErrorEvent when a placed card could not be read after
  *                  all attempts, or was refused (invalid data, not a
@@ -59,6 +63,7 @@ export interface ReadErrorEvent {
 
 export type IdCardReaderEvents = {
   health: DeviceHealth;
+  reading: undefined;
   cardPlaced: CardRead;
   cardRemoved: undefined;
   readError: ReadErrorEvent;
@@ -255,15 +260,23 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
     }
     if (!step.readNow) return step.presence;
 
+    this.events.emit('reading', undefined);
     let outcome: CardOutcome;
     try {
       outcome = await this.readPlacedCard(link);
     } catch (error) {
+      // The SAM failed or the reader went away mid-read: `reading` still gets its answer.
+      if (this.running) this.reportOutcome({ kind: 'failed', reason: errorMessage(error) });
       if (error instanceof OutOfService) return this.outOfService(link, error, presence);
       throw error;
     }
     // Stopped mid-read: the attempt was cut short, not failed.
     if (!this.running) return presence;
+    this.reportOutcome(outcome);
+    return AWAITING_REMOVAL;
+  }
+
+  private reportOutcome(outcome: CardOutcome): void {
     if (outcome.kind === 'read') {
       this.options.logger.info({ idNumber: maskIdNumber(outcome.read.record.idNumber), expired: outcome.read.expired }, 'idcard: card read');
       this.events.emit('cardPlaced', outcome.read);
@@ -275,7 +288,6 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
       this.options.logger.warn({ reason: outcome.reason }, 'idcard: card could not be read');
       this.events.emit('readError', { code: 'read-failed', message: `Card could not be read: ${outcome.reason}`, messageZh: '读卡失败，请取走身份证后重新放置' });
     }
-    return AWAITING_REMOVAL;
   }
 
   /** Up to readAttempts × (find → select → read); a refusal is final, a failure retries. */
@@ -351,7 +363,7 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
     } catch (error) {
       if (!(error instanceof LinkError) || error.failure.kind === 'gone') throw error;
       this.options.logger.debug({ failure: error.failure }, 'idcard: command failed');
-      if (link.consecutiveTimeouts >= this.options.unresponsiveAfterTimeouts) throw new Unresponsive();
+      if (link.consecutiveTimeouts >= this.options.unresponsiveAfterTimeouts) throw new Unresponsive('reader stopped answering');
       return undefined;
     }
   }

@@ -1,3 +1,134 @@
-/** Service guide, pre-applications, scans, progress, consultations and ratings (filled in by the cases capability). */
-export const casesApi = {};
-export const casesEvents = {};
+import { z } from 'zod';
+import { method, noParams, ok } from './define.js';
+
+/**
+ * Self-service pre-applications (自助预申请): choose a service, check the
+ * identity prefilled from the ID card (masked here — the full values never
+ * leave the host), fill in contact fields, scan each material, submit, print
+ * the receipt; then progress queries and result printing. Params are bounded
+ * here; the host cleans free text (control characters) and checks the rest,
+ * answering `bad_request` with `details.field` naming what to fix.
+ */
+const serviceId = z.string().min(1).max(100);
+const pageId = z.string().min(1).max(64);
+const caseId = z.string().min(1).max(64);
+
+export const MaterialItem = z.object({
+  /** Position in the service guide's materials list: the key for scans. */
+  index: z.number().int().nonnegative(),
+  name: z.string(),
+  required: z.boolean(),
+  copies: z.number().int().nonnegative(),
+  original: z.boolean(),
+  note: z.string().nullable(),
+});
+export type MaterialItem = z.infer<typeof MaterialItem>;
+
+export const SelfServiceItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  department: z.string(),
+  promisedDays: z.number().int().nullable(),
+  fee: z.string(),
+  materials: z.array(MaterialItem),
+});
+export type SelfServiceItem = z.infer<typeof SelfServiceItem>;
+
+/** Scanned page as the UI shows it: a JPEG preview of at most 600 px as a data: URL. */
+export const PageView = z.object({
+  pageId: z.string(),
+  materialIndex: z.number().int().nonnegative(),
+  preview: z.string().startsWith('data:image/jpeg;base64,'),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+});
+export type PageView = z.infer<typeof PageView>;
+
+/** The contact fields the citizen fills in. Limits here stop absurd input; the host cleans and checks the rest. */
+export const CaseForm = z.object({
+  /** Mobile (11 digits) or landline for the result notice. */
+  phone: z.string().max(40),
+  /** 送达地址: where the result is mailed; empty = collect at the window. */
+  mailingAddress: z.string().max(200, '送达地址不能超过200个字符'),
+  remarks: z.string().max(500, '备注不能超过500个字符'),
+});
+export type CaseForm = z.infer<typeof CaseForm>;
+
+export const FORM_LIMITS = { phone: 20, mailingAddress: 200, remarks: 500 } as const;
+
+export const DraftView = z.object({
+  draftId: z.string(),
+  service: SelfServiceItem,
+  /** From the ID card, masked: 张*丰, 430181********1239, 湖南省长沙市**** */
+  applicant: z.object({ maskedName: z.string(), maskedIdNumber: z.string(), maskedAddress: z.string() }),
+  form: CaseForm,
+  pages: z.array(PageView),
+  /** Required materials that have no page yet. */
+  missing: z.array(z.number().int().nonnegative()),
+});
+export type DraftView = z.infer<typeof DraftView>;
+
+export const SubmittedCase = z.object({
+  /** YS + yyyymmdd + 4-digit terminal code + 4-digit daily sequence, e.g. YS2026112500010007. */
+  preAcceptanceNumber: z.string(),
+  caseId: z.string(),
+  stage: z.string(),
+});
+export type SubmittedCase = z.infer<typeof SubmittedCase>;
+
+/** Where a printout went: the receipt printer, a CUPS queue, or a saved PDF (staff print it later). */
+export const PrintOutcomeView = z.object({
+  kind: z.enum(['printed', 'saved', 'failed']),
+  /** A sentence for the citizen. */
+  message: z.string(),
+  /** Saved PDF path (staff only need it; shown small). */
+  path: z.string().optional(),
+});
+export type PrintOutcomeView = z.infer<typeof PrintOutcomeView>;
+
+export const CaseStageView = z.object({ stage: z.string(), at: z.string().nullable(), current: z.boolean() });
+
+export const CaseView = z.object({
+  caseId: z.string(),
+  preAcceptanceNumber: z.string(),
+  serviceName: z.string(),
+  department: z.string(),
+  stage: z.string(),
+  submittedAt: z.string(),
+  updatedAt: z.string(),
+  maskedName: z.string(),
+  /** Every stage of the process in order, with the date it was reached. */
+  stages: z.array(CaseStageView),
+  hasResult: z.boolean(),
+});
+export type CaseView = z.infer<typeof CaseView>;
+
+/** Pre-acceptance numbers are typed on a keypad: YS is optional, spaces and dashes ignored by the host. */
+export const PreAcceptanceNumberInput = z.string().min(1).max(40);
+
+export const casesApi = {
+  /** The services that can be pre-applied for at the terminal, with their materials checklists. */
+  'cases.services': method(noParams, z.array(SelfServiceItem)),
+  /** Starts (or restarts) the session's draft; refused without a citizen (ID card) session. */
+  'cases.startDraft': method(z.object({ serviceId }).strict(), DraftView),
+  /** The session's current draft, or null. */
+  'cases.draft': method(noParams, DraftView.nullable()),
+  'cases.updateForm': method(CaseForm.strict(), DraftView),
+  /** Scans one page for a material (progress on `cases.scanProgress`); `replacePageId` rescans that page in place. */
+  'cases.scanPage': method(z.object({ materialIndex: z.number().int().nonnegative().max(99), replacePageId: pageId.optional() }).strict(), PageView),
+  'cases.cancelScan': method(noParams, ok),
+  'cases.deletePage': method(z.object({ pageId }).strict(), DraftView),
+  /** Submits the draft: one transaction with its outbox row; the draft is gone afterwards. */
+  'cases.submit': method(noParams, SubmittedCase),
+  /** `slip` = receipt printer; `a4` = A4 PDF to the document printer (or saved when there is none). Only for cases submitted in this session. */
+  'cases.printReceipt': method(z.object({ caseId, format: z.enum(['slip', 'a4']) }).strict(), PrintOutcomeView),
+  'cases.query': method(z.object({ number: PreAcceptanceNumberInput }).strict(), CaseView),
+  /** The logged-in citizen's cases (matched by a keyed hash of the ID number). */
+  'cases.mine': method(noParams, z.array(CaseView)),
+  /** Prints the case's result document; only for the logged-in citizen's own case. */
+  'cases.printResult': method(z.object({ caseId }).strict(), PrintOutcomeView),
+};
+
+export const casesEvents = {
+  'cases.scanProgress': z.object({ materialIndex: z.number().int().nonnegative(), percent: z.number().min(0).max(100) }),
+};

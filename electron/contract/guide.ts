@@ -1,3 +1,137 @@
-/** Service guide browsing, search and printing; consultations, complaints and ratings (filled in by the guide capability). */
-export const guideApi = {};
+import { z } from 'zod';
+import { method, noParams } from './define.js';
+
+/**
+ * The service guide (办事指南: browse, search, the six core elements, print)
+ * and the citizen's voice (咨询, 投诉, 好差评). Feedback params are only
+ * bounded here; the host cleans and checks them and answers `bad_request`
+ * with `details.field` naming what to fix.
+ */
+const serviceId = z.string().min(1).max(100);
+
+export const Audience = z.enum(['个人', '企业', 'both']);
+
+/** One service in a list: enough to show a row and where to go. */
+export const ServiceSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  departmentId: z.string(),
+  departmentName: z.string(),
+  audience: z.string(),
+  lifeEvents: z.array(z.string()),
+  /** 全程网办 | 网上预审 | 窗口办理 */
+  online: z.string(),
+  selfService: z.boolean(),
+  floor: z.number().int(),
+  windows: z.array(z.string()),
+});
+export type ServiceSummary = z.infer<typeof ServiceSummary>;
+
+/** The browse facets with how many services each holds. */
+export const GuideCatalog = z.object({
+  departments: z.array(z.object({ id: z.string(), name: z.string(), floor: z.number().int(), serviceCount: z.number().int() })),
+  lifeEvents: z.array(z.object({ name: z.string(), serviceCount: z.number().int() })),
+  audiences: z.array(z.object({ audience: Audience, serviceCount: z.number().int() })),
+});
+export type GuideCatalog = z.infer<typeof GuideCatalog>;
+
+/** One browse filter at a time: a department, a life event, or an audience (个人/企业 include services for both). */
+export const GuideFilter = z.discriminatedUnion('by', [
+  z.object({ by: z.literal('department'), departmentId: z.string().min(1).max(100) }).strict(),
+  z.object({ by: z.literal('lifeEvent'), lifeEvent: z.string().min(1).max(50) }).strict(),
+  z.object({ by: z.literal('audience'), audience: Audience }).strict(),
+]);
+export type GuideFilter = z.infer<typeof GuideFilter>;
+
+export const GuideSearchHit = z.object({
+  service: ServiceSummary,
+  /** The text that matched: the service name, one of its keywords, or its department. */
+  matched: z.string(),
+  matchedBy: z.enum(['name', 'keyword', 'department']),
+});
+export type GuideSearchHit = z.infer<typeof GuideSearchHit>;
+
+export const GuideMaterial = z.object({ name: z.string(), copies: z.number().int(), original: z.boolean(), required: z.boolean(), note: z.string().optional() });
+
+/** A service's full guide: the six core elements (依据, 条件, 材料, 流程, 机构, 收费) and where, how long, online. */
+export const ServiceGuide = z.object({
+  service: ServiceSummary,
+  departmentFullName: z.string(),
+  basis: z.string(),
+  conditions: z.array(z.string()),
+  materials: z.array(GuideMaterial),
+  steps: z.array(z.object({ stage: z.string(), description: z.string() })),
+  agency: z.string(),
+  fee: z.string(),
+  timeLimit: z.object({
+    statutoryDays: z.number().int().nullable(),
+    promisedDays: z.number().int(),
+    /** 当场办结 / 15个工作日 */
+    promisedText: z.string(),
+    note: z.string().optional(),
+  }),
+  /** 2楼 公安局 53、54号窗口 */
+  location: z.string(),
+  windowNotes: z.array(z.object({ window: z.string(), note: z.string() })),
+  onlineUrlHint: z.string().nullable(),
+  related: z.array(ServiceSummary),
+});
+export type ServiceGuide = z.infer<typeof ServiceGuide>;
+
+export const GuidePrintForm = z.enum(['receipt', 'a4']);
+export type GuidePrintForm = z.infer<typeof GuidePrintForm>;
+
+/** Where a printed guide went. `saved` = an A4 PDF written to `path` because no A4 printer took it. */
+export const GuidePrintOutcome = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('printed'), form: GuidePrintForm, printer: z.string(), warning: z.string().optional() }),
+  z.object({ kind: z.literal('saved'), form: z.literal('a4'), path: z.string(), reason: z.string() }),
+  z.object({ kind: z.literal('failed'), form: GuidePrintForm, message: z.string() }),
+]);
+export type GuidePrintOutcome = z.infer<typeof GuidePrintOutcome>;
+
+/** Feedback vocabularies: stable ids on the wire, labels in the renderer's i18n. */
+export const CONSULTATION_CATEGORIES = ['service-guide', 'materials', 'progress', 'policy', 'other'] as const;
+export const COMPLAINT_CATEGORIES = ['attitude', 'efficiency', 'environment', 'charges', 'system', 'other'] as const;
+export const RATING_REASONS = ['long-wait', 'staff-attitude', 'unclear-materials', 'system-failure', 'repeat-visits', 'other'] as const;
+export const ConsultationCategory = z.enum(CONSULTATION_CATEGORIES);
+export const ComplaintCategory = z.enum(COMPLAINT_CATEGORIES);
+export const RatingReason = z.enum(RATING_REASONS);
+export type RatingReason = z.infer<typeof RatingReason>;
+
+/** Limits the host enforces after cleaning (characters, not bytes). */
+export const FEEDBACK_LIMITS = { textMin: 5, textMax: 500, ratingTextMax: 200, lowRatingMax: 2 } as const;
+
+/** Generous transport bounds; the exact rules are the host's (FEEDBACK_LIMITS). */
+const rawText = z.string().max(4000);
+const rawPhone = z.string().max(40);
+
+export const FeedbackSubmission = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('consultation'), category: ConsultationCategory, text: rawText, phone: rawPhone.optional(), serviceId: serviceId.optional() }).strict(),
+  z.object({ kind: z.literal('complaint'), category: ComplaintCategory, text: rawText, phone: rawPhone.optional(), serviceId: serviceId.optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('rating'),
+      stars: z.number().int().min(1).max(5),
+      reasons: z.array(RatingReason).max(RATING_REASONS.length),
+      text: rawText.optional(),
+      serviceId: serviceId.optional(),
+      departmentId: z.string().min(1).max(100).optional(),
+    })
+    .strict(),
+]);
+export type FeedbackSubmission = z.infer<typeof FeedbackSubmission>;
+
+export const FeedbackReceipt = z.object({ id: z.string(), kind: z.enum(['consultation', 'complaint', 'rating']), receivedAt: z.string() });
+export type FeedbackReceipt = z.infer<typeof FeedbackReceipt>;
+
+export const guideApi = {
+  'guide.catalog': method(noParams, GuideCatalog),
+  'guide.list': method(z.object({ filter: GuideFilter }).strict(), z.array(ServiceSummary)),
+  /** Name, keyword, Chinese substring, full pinyin or initials ("sfz"). */
+  'guide.search': method(z.object({ query: z.string().max(60), limit: z.number().int().min(1).max(50).optional() }).strict(), z.array(GuideSearchHit)),
+  'guide.detail': method(z.object({ serviceId }).strict(), ServiceGuide),
+  /** Receipt printer (short form) or A4 PDF (printed, or saved under <dataDir>/documents). Never throws for a printer problem: the outcome says. */
+  'guide.print': method(z.object({ serviceId, form: GuidePrintForm }).strict(), GuidePrintOutcome),
+  'feedback.submit': method(FeedbackSubmission, FeedbackReceipt),
+};
 export const guideEvents = {};

@@ -1,3 +1,104 @@
-/** Queue tickets: issue, print, status (filled in by the queue capability). */
-export const queueApi = {};
-export const queueEvents = {};
+import { z } from 'zod';
+import { method, noParams } from './define.js';
+
+/**
+ * Queue tickets (排队取号): what the kiosk offers to queue for, issuing a
+ * ticket (numbered by the hall queue, printed on the receipt printer), and the
+ * session's own tickets. A citizen's priority is decided in the host from the
+ * ID card's birth date; the renderer never sends identity.
+ */
+const id = z.string().min(1).max(100);
+
+export const QueueCategoryView = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The letter in front of its numbers (A012). */
+  prefix: z.string(),
+  floor: z.number().int(),
+  windows: z.array(z.string()),
+  departmentNames: z.array(z.string()),
+  /** null when the hall queue cannot be asked right now (remote service offline). */
+  waiting: z.number().int().nullable(),
+  etaMinutes: z.number().int().nullable(),
+});
+export type QueueCategoryView = z.infer<typeof QueueCategoryView>;
+
+export const QueueServiceChoice = z.object({ id: z.string(), name: z.string(), categoryId: z.string() });
+export type QueueServiceChoice = z.infer<typeof QueueServiceChoice>;
+
+/** The three ways to choose: a category, a department (its category), or "what do you want to do" (services by life event). */
+export const QueueCatalog = z.object({
+  categories: z.array(QueueCategoryView),
+  departments: z.array(z.object({ id: z.string(), name: z.string(), floor: z.number().int(), categoryId: z.string() })),
+  lifeEvents: z.array(z.object({ name: z.string(), services: z.array(QueueServiceChoice) })),
+});
+export type QueueCatalog = z.infer<typeof QueueCatalog>;
+
+export const QueuePrinted = z.union([
+  z.object({ ok: z.literal(true), warning: z.string().optional() }),
+  /** The ticket is valid; only the paper copy is missing. `message` is for the screen. */
+  z.object({ ok: z.literal(false), reason: z.string(), message: z.string() }),
+]);
+export type QueuePrinted = z.infer<typeof QueuePrinted>;
+
+export const QueueTicketView = z.object({
+  /** The hall queue's ticket id (also in the QR URL). */
+  id: z.string(),
+  /** A023 */
+  number: z.string(),
+  categoryId: z.string(),
+  categoryName: z.string(),
+  serviceName: z.string().optional(),
+  floor: z.number().int(),
+  windows: z.array(z.string()),
+  /** null when issued offline from a lease (the display board has the truth). */
+  peopleAhead: z.number().int().nullable(),
+  etaMinutes: z.number().int().nullable(),
+  offline: z.boolean(),
+  priority: z.enum(['elderly', 'disabled', 'appointment']).nullable(),
+  /** 张*丰, for a logged-in citizen. */
+  maskedName: z.string().optional(),
+  status: z.enum(['waiting', 'called', 'skipped', 'finished', 'dropped', 'void']),
+  /** The window that called it, once called. */
+  calledWindow: z.string().nullable(),
+  issuedAt: z.string(),
+  qrUrl: z.string(),
+  /** The QR code of `qrUrl` as a data:image/png URL, ready for an <img>. */
+  qrDataUrl: z.string(),
+  printed: QueuePrinted,
+});
+export type QueueTicketView = z.infer<typeof QueueTicketView>;
+
+export const QueueIssueParams = z
+  .object({
+    /** Client request id (UUID): repeating it returns the same ticket and does not print again. */
+    requestId: z.string().min(8).max(100),
+    categoryId: id.optional(),
+    serviceId: id.optional(),
+  })
+  .strict()
+  .refine((p) => (p.categoryId === undefined) !== (p.serviceId === undefined), { message: 'give exactly one of categoryId or serviceId' });
+export type QueueIssueParams = z.infer<typeof QueueIssueParams>;
+
+export const QueueServiceTarget = z.object({ serviceId: z.string(), serviceName: z.string(), category: QueueCategoryView });
+export type QueueServiceTarget = z.infer<typeof QueueServiceTarget>;
+
+export const queueApi = {
+  'queue.catalog': method(noParams, QueueCatalog),
+  /** The category a service (from the robot or the guide) queues in; `not_found` for an unknown service. */
+  'queue.forService': method(z.object({ serviceId: id }).strict(), QueueServiceTarget),
+  /**
+   * Issues (and prints) a ticket. Errors: `not_found` (unknown category or
+   * service), `refused` (closed: `details.nextOpening` ISO + message with the
+   * next opening; numbers exhausted), `unavailable` (hall service unreachable
+   * and no offline number).
+   */
+  'queue.issue': method(QueueIssueParams, QueueTicketView),
+  /** This session's tickets (newest first), with their current place in line. */
+  'queue.myTickets': method(noParams, z.array(QueueTicketView)),
+};
+
+export const queueEvents = {
+  /** Waiting counts per category, after every change in the hall queue (throttled). */
+  'queue.waiting': z.object({ categories: z.array(z.object({ id: z.string(), waiting: z.number().int(), etaMinutes: z.number().int() })) }),
+};

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadContent } from './content/loader.js';
 import type { ContentPackage } from './content/schema.js';
 import type { ResolvedConfig } from './config/load.js';
 import { DeviceRegistry } from './devices.js';
@@ -16,7 +15,10 @@ import { Outbox, outboxMigrations } from './storage/outbox.js';
 import { SessionManager } from './session/manager.js';
 import { sessionModule } from './session/module.js';
 import { deviceModule, systemModule } from './system/module.js';
-import { syncModule } from './sync/module.js';
+import { startupContent, syncModule } from './sync/module.js';
+import { casesModule } from './cases/index.js';
+import { guideModule } from './guide/module.js';
+import { queueModule } from './queue/module.js';
 import { createReceiptPrinter } from '../../devices/printer/index.js';
 import { createScanner } from '../../devices/scanner/index.js';
 import { createIdCardReader, DEMO_CARDS, type IdCardReaderHandle, type SimCard } from '../../devices/idcard/index.js';
@@ -66,7 +68,8 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   logger.info({ config: config.source, dataDir: config.dataDir, terminalId: config.terminalId }, 'host starting');
 
   // Content first: a bad package stops the start before anything is opened.
-  let content: ContentPackage = loadContent(config.contentDir);
+  // The package last downloaded from the platform when it is valid, else the shipped one.
+  let content: ContentPackage = startupContent(config, logger);
   const contentListeners = new Set<(next: ContentPackage) => void>();
   const key = DataKey.loadOrCreate(join(config.dataDir, 'keys', 'data.key'));
   const db = await Database.open(join(config.dataDir, 'liuliu.db'));
@@ -113,12 +116,17 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   const sessions = new SessionManager(context);
   const idcardConfig = config.devices.idcard;
   const reader: IdCardReaderHandle | undefined = idcardConfig.kind === 'none' ? undefined : await createIdCardReader(idcardConfig, logger);
+  const cases = casesModule(context, sessions);
   const modules: HostModule[] = [
     systemModule(context, { version: packageVersion(), bootMs: () => bootMs }),
     sessionModule(context, sessions, reader, demoCardsForPanel()),
     deviceModule(context, 'printer', printer?.printer, () => printer?.dispose()),
     deviceModule(context, 'scanner', scanner, () => scanner?.stop()),
-    syncModule(context, sessions, { appVersion: packageVersion() }),
+    guideModule(context, sessions),
+    queueModule(context, sessions),
+    cases,
+    // Last: its first cycle may hand case status changes to the cases module, whose tables must exist by then.
+    syncModule(context, sessions, { appVersion: packageVersion(), applyCaseStatus: (changes) => cases.applyCaseStatus(changes) }),
   ];
   const startedModules: HostModule[] = [];
   try {

@@ -25,6 +25,8 @@ export const ScannerConfig = z.discriminatedUnion('kind', [
 export const KioskConfig = z
   .object({
     terminalId: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dot, dash or underscore (1–64)').default('kiosk-01'),
+    /** Staff PIN (4–8 digits) for the staff screen; compared in constant time. Without it staff features are off. */
+    staffPin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits').optional(),
     /** Where storage, logs, keys and saved PDFs live. Default: LIULIU_DATA_DIR, else the user's data dir. */
     dataDir: z.string().min(1).optional(),
     /** A content package directory (hall.json, services.json, intents.json). Default: the shipped demo hall. */
@@ -70,6 +72,35 @@ export const KioskConfig = z
       })
       .strict()
       .refine((p) => p.baseUrl === undefined || p.secret !== undefined || p.secretFile !== undefined, { message: 'a platform baseUrl needs secret or secretFile', path: ['secret'] })
+      .prefault({}),
+    /**
+     * The hall queue (排队叫号). `embedded`: this kiosk is the hall's queue and serves
+     * the counter and display pages itself; `remote`: a standalone hall service
+     * (`npm run hall`) serves several kiosks. README "Queue tickets".
+     */
+    queue: z
+      .object({
+        mode: z.enum(['embedded', 'remote']).default('embedded'),
+        /** remote: the hall service's WebSocket, `ws://hall-server:8790/ws`. */
+        url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port/ws').optional(),
+        /** The hall's shared secret (≥ 8 characters). embedded: default = a random one kept in <dataDir>/keys/hall.secret. */
+        secret: z.string().min(8).optional(),
+        /** embedded: where the hall server listens for counters and displays (a hall sets host 0.0.0.0). */
+        listen: z
+          .object({ host: z.string().min(1).default('127.0.0.1'), port: port.default(8790) })
+          .strict()
+          .prefault({}),
+        /** embedded: counter staff, `{staffId, pinHash}` (hash: `npm run hall -- hash-pin 1234`), optionally limited to windows. */
+        counters: z
+          .array(z.object({ staffId: z.string().min(1).max(100), pinHash: z.string().startsWith('scrypt$'), windows: z.array(z.string().regex(/^\d{1,3}$/)).optional() }).strict())
+          .default([]),
+        /** Start of the URL in the ticket's QR code (the ticket id is appended as `/t/<id>`). Default: the hall server's own URL. */
+        publicBaseUrl: z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port][/prefix]').optional(),
+        /** Developer machines and E2E tests only (honoured only with developerMode): issue at any hour. A hall never sets it. */
+        ignoreOpeningHours: z.boolean().default(false),
+      })
+      .strict()
+      .refine((q) => q.mode === 'embedded' || (q.url !== undefined && q.secret !== undefined), { message: 'remote mode needs url and secret', path: ['url'] })
       .prefault({}),
     logging: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
   })

@@ -19,6 +19,11 @@ describe('isIssuingOpen', () => {
     expect(isIssuingOpen(hall, 'qc-tax', at('2026-11-25T16:59:00+08:00')).open).toBe(true);
   });
 
+  it('developer mode can ignore the hours (ignoreOpeningHours), but an unknown category stays unknown', () => {
+    expect(isIssuingOpen(hall, 'qc-tax', at('2026-11-29T03:00:00+08:00'), { ignoreOpeningHours: true }).open).toBe(true);
+    expect(isIssuingOpen(hall, 'qc-nope', at('2026-11-25T10:00:00+08:00'), { ignoreOpeningHours: true })).toMatchObject({ open: false, reason: 'unknown-category' });
+  });
+
   it('before opening, says so and gives today’s opening', () => {
     expect(closed('qc-integrated', '2026-11-25T08:29:00+08:00')).toMatchObject({ reason: 'before-opening', next: '2026-11-25T00:30:00.000Z' });
   });

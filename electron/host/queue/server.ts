@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -61,6 +61,26 @@ function digest(value: string): Buffer {
 function secretMatches(presented: string | undefined, secret: string): boolean {
   return presented !== undefined && timingSafeEqual(digest(presented), digest(secret));
 }
+
+/**
+ * Page keys: the counter and display pages are public files, so they are given
+ * a key for their role instead of the shared secret (in the page URL's
+ * fragment, which browsers never send to the server). A page key is
+ * HMAC(secret, role): it opens a WebSocket for that role only, and only that
+ * role's methods — a display key can read the board but not issue or call; a
+ * counter key still needs a staff PIN (`counterLogin`) for every counter
+ * operation. Kiosks and HTTP use the shared secret itself.
+ */
+export type PageRole = 'counter' | 'display';
+
+export function pageKey(secret: string, role: PageRole): string {
+  return createHmac('sha256', secret).update(`liuliu-hall-page:${role}`).digest('base64url');
+}
+
+export const PAGE_METHODS: Record<PageRole, ReadonlySet<MethodName>> = {
+  display: new Set<MethodName>(['snapshot', 'ticket']),
+  counter: new Set<MethodName>(['snapshot', 'ticket', 'counterLogin', ...COUNTER_METHODS]),
+};
 
 /** Validates a method's params and runs it; counter methods first resolve their session token. */
 export async function dispatch(service: HallQueueService, method: MethodName, rawParams: unknown): Promise<Result<unknown>> {
@@ -162,6 +182,8 @@ interface Client {
   socket: WebSocket;
   authenticated: boolean;
   events: boolean;
+  /** Methods a page-key client may call; null = the shared secret, every method. */
+  allowed: ReadonlySet<MethodName> | null;
 }
 
 export async function startHallServer(options: HallServerOptions): Promise<HallServer> {
@@ -211,7 +233,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   };
 
   wss.on('connection', (socket) => {
-    const client: Client = { socket, authenticated: false, events: true };
+    const client: Client = { socket, authenticated: false, events: true, allowed: null };
     clients.add(client);
     const helloTimer = setTimeout(() => {
       if (!client.authenticated) socket.close(CLOSE_UNAUTHORIZED, 'no hello');
@@ -237,7 +259,9 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         return;
       }
       if (message.type === 'hello') {
-        if (!secretMatches(message.secret, secret)) {
+        const role = message.role;
+        const byPageKey = role !== 'kiosk' && !secretMatches(message.secret, secret) && secretMatches(message.secret, pageKey(secret, role));
+        if (!byPageKey && !secretMatches(message.secret, secret)) {
           logger.warn({ role: message.role, kioskId: message.kioskId }, 'queue server: wrong secret');
           send(client, { type: 'error', code: 'unauthorized', message: 'wrong hall secret' });
           socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');
@@ -245,6 +269,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         }
         client.authenticated = true;
         client.events = message.events ?? true;
+        client.allowed = byPageKey ? PAGE_METHODS[role] : null;
         clearTimeout(helloTimer);
         send(client, { type: 'welcome', day: service.today(), at: new Date().toISOString() });
         return;
@@ -255,6 +280,10 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         return;
       }
       const { id, method, params } = message;
+      if (client.allowed !== null && !client.allowed.has(method)) {
+        send(client, { type: 'result', id, result: fail('unauthorized', `this page may not call ${method}`) });
+        return;
+      }
       dispatch(service, method, params).then(
         (result) => send(client, { type: 'result', id, result }),
         (err: unknown) => {

@@ -455,6 +455,7 @@ export class HallQueueService implements HallQueue {
         waiting: c.priorityWaiting + c.regularWaiting,
         priorityWaiting: c.priorityWaiting,
         openWindows: facts.openWindows,
+        windows: [...category.windows],
         etaMinutes: etaMinutes(ahead, facts.minutesPerService, facts.openWindows.length, category.windows.length),
       });
     }

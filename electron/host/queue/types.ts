@@ -110,6 +110,8 @@ export const CategorySnapshot = z.object({
   waiting: z.number().int(),
   priorityWaiting: z.number().int(),
   openWindows: z.array(z.string()),
+  /** Every window of the category (the counter page offers them at login). */
+  windows: z.array(z.string()),
   /** Estimated wait of a ticket taken now. */
   etaMinutes: z.number().int(),
 });

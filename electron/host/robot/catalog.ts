@@ -101,6 +101,33 @@ export function servicePhrasings(service: Service, set: PhrasingSet, perTerm: nu
   return [...out];
 }
 
+/** Where-is questions for facilities, generated from their names (training only). */
+const FACILITY_TEMPLATES = ['{name}在哪里', '{name}在几楼', '怎么去{name}', '请问{name}在哪边', '带我去{name}', '这里有{name}吗', '{name}怎么走'];
+
+/** "复印打印区" → ["复印打印区", "复印打印"]: the name and, when it ends in a place word, the name without it. */
+export function facilityTerms(name: string): string[] {
+  const plain = name.replace(/[（(][^）)]*[）)]/g, '').replace(/["“”]/g, '').trim();
+  const stem = plain.replace(/(窗口|区|机|处|台|室)$/, '');
+  return [...new Set([plain, ...(Array.from(stem).length >= 2 ? [stem] : [])])];
+}
+
+/**
+ * Generated where-is questions for an intent's facilities. A facility listed
+ * by more than one intent (the info desk serves both queue-status and
+ * human-help) is skipped: its name alone cannot tell the intents apart.
+ */
+export function facilityPhrasings(content: RobotContent, entry: IntentEntry): string[] {
+  const owners = new Map<string, number>();
+  for (const other of intentCatalog(content)) for (const id of other.facilityIds ?? []) owners.set(id, (owners.get(id) ?? 0) + 1);
+  const out = new Set<string>();
+  for (const id of entry.facilityIds ?? []) {
+    const facility = content.hall.facilities.find((f) => f.id === id);
+    if (!facility || owners.get(id) !== 1) continue;
+    for (const term of facilityTerms(facility.name)) for (const template of FACILITY_TEMPLATES) out.add(template.replace('{name}', term));
+  }
+  return [...out];
+}
+
 /**
  * Generic chit-chat the hall does not handle: topics × question frames. Used as
  * extra negatives for the `oos` class beside intents.json `outOfScope`.
@@ -110,10 +137,13 @@ const CHITCHAT_TOPICS = [
   '足球比赛', '篮球', 'NBA', '奥运会', '美食', '火锅', '奶茶', '外卖', '饭馆', '酒店', '旅游景点', '机票', '火车票', '高铁', '出租车', '网约车',
   '减肥', '健身', '感冒药', '养生', '星座', '算命', '风水', '八卦新闻', '明星', '手机', '电脑', '数学题', '英语单词', '诗', '作文', '宠物狗',
   '猫', '花草', '衣服', '化妆品', '房价走势', '理财产品', '汽车品牌', '油价', '快递', '超市', '菜市场', '谜语',
+  '演唱会', '动漫', '小说', '历史', '天文', '恐龙', '菜谱', '红烧肉做法', '咖啡', '啤酒', '烧烤', '夜市', '公园', '动物园', '电影院', '商场打折',
+  '手机游戏', '王者荣耀', '世界杯', '象棋', '围棋', '钓鱼', '广场舞', '跑步', '瑜伽', '头疼', '牙疼', '失眠', '天气预报', '台风', '地震',
+  '外星人', '人工智能', '明天的新闻', '汇率', '美元', '基金定投', '双色球', '熊猫', '旅游攻略', '长沙的景点', '臭豆腐', '米粉店', '网购', '直播带货',
 ];
 const CHITCHAT_FRAMES = [
   '{t}怎么样', '推荐个{t}', '你喜欢{t}吗', '聊聊{t}', '最近{t}有什么新闻', '附近哪里有{t}', '给我说说{t}', '你懂{t}吗', '{t}哪个好',
-  '今天{t}如何', '我想了解{t}', '有没有好的{t}',
+  '今天{t}如何', '我想了解{t}', '有没有好的{t}', '{t}你知道吗', '跟我讲讲{t}', '{t}是什么', '你觉得{t}好不好', '帮我查查{t}', '哪里能找到{t}',
 ];
 const CHITCHAT_FIXED = [
   '你叫什么名字呀小朋友', '你吃饭了吗', '你会不会累', '你是机器人吗能陪我玩吗', '你爸爸妈妈是谁', '你会唱歌吗', '现在几点了', '今天星期几',
@@ -125,7 +155,7 @@ export function chitchatNegatives(): string[] {
   const out = new Set<string>(CHITCHAT_FIXED);
   for (const topic of CHITCHAT_TOPICS) {
     const start = fnv1a(topic) % CHITCHAT_FRAMES.length;
-    for (let k = 0; k < 4; k++) out.add((CHITCHAT_FRAMES[(start + k * 5) % CHITCHAT_FRAMES.length] ?? '{t}').replace('{t}', topic));
+    for (let k = 0; k < 2; k++) out.add((CHITCHAT_FRAMES[(start + k * 7) % CHITCHAT_FRAMES.length] ?? '{t}').replace('{t}', topic));
   }
   return [...out];
 }

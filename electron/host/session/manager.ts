@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CardRead, IdCardRecord, ReadErrorEvent } from '../../../devices/idcard/index.js';
 import { maskIdNumber, maskName } from '../../common/pii.js';
-import type { SessionEndReason, SessionView } from '../../contract/index.js';
+import type { CardReaderNotice, SessionEndReason, SessionView } from '../../contract/index.js';
 import type { HostContext } from '../module.js';
 import { SENIOR_AGE, ageOn, hallDate, idlePhase } from './rules.js';
 
@@ -84,6 +84,11 @@ export class SessionManager {
     this.ctx.bus.publish('session.changed', { session: null, reason });
   }
 
+  /** A newly placed card is being read (over a second at 9600 baud): "hold still". Its outcome replaces the notice. */
+  cardReading(): void {
+    this.notice('reading', '正在读取身份证，请勿移动…', 'Reading your ID card, please hold still…');
+  }
+
   /** A card was read and validated by the reader. */
   cardPlaced(read: CardRead): void {
     const { record } = read;
@@ -95,6 +100,7 @@ export class SessionManager {
     if (current?.citizen) {
       if (current.citizen.idNumber === record.idNumber) {
         this.touch();
+        this.notice('read', '已读取身份证', 'ID card read.');
         return;
       }
       // Another person's card while a citizen is logged in: never switch silently.
@@ -118,7 +124,7 @@ export class SessionManager {
     this.notice(refused ? 'refused' : 'failed', refused ? error.messageZh : '读卡失败，请重新放置身份证', refused ? error.message : 'Could not read the card. Please place it again.');
   }
 
-  notice(state: 'reading' | 'refused' | 'failed' | 'busy' | 'removed' | 'unavailable', messageZh: string, messageEn: string): void {
+  notice(state: CardReaderNotice['state'], messageZh: string, messageEn: string): void {
     this.ctx.bus.publish('card.notice', { state, messageZh, messageEn });
   }
 

@@ -52,6 +52,7 @@ export function sessionModule(ctx: HostContext, sessions: SessionManager, reader
       const { events } = reader.reader;
       unsubscribers.push(
         events.on('health', (health) => ctx.devices.report('idcard', health)),
+        events.on('reading', () => sessions.cardReading()),
         events.on('cardPlaced', (read) => sessions.cardPlaced(read)),
         events.on('cardRemoved', () => sessions.cardRemoved()),
         events.on('readError', (error) => sessions.readFailed(error)),

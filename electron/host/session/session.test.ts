@@ -33,9 +33,9 @@ function nextEvent<E extends EventName>(client: ApiClient, event: E, predicate: 
   });
 }
 
-async function boot(session: Record<string, unknown> = {}): Promise<{ client: ApiClient; dataDir: string }> {
+async function boot(session: Record<string, unknown> = {}, idcard: Record<string, unknown> = { kind: 'simulator' }): Promise<{ client: ApiClient; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-session-'));
-  host = await startHost(parseConfig({ session, logging: { level: 'debug' } }, 'test', { LIULIU_DATA_DIR: dataDir }));
+  host = await startHost(parseConfig({ session, devices: { idcard }, logging: { level: 'debug' } }, 'test', { LIULIU_DATA_DIR: dataDir }));
   const pipe = memoryPipe();
   host.attach(pipe.host);
   return { client: createApiClient(pipe.renderer), dataDir };
@@ -74,11 +74,46 @@ describe('citizen session from the simulated reader over a pty', () => {
     expect(stored).not.toContain('430181198001011239');
   });
 
+  it('says it is reading a card before the session starts, and ends that notice on the citizen\'s own card', async () => {
+    const { client } = await boot({}, { kind: 'simulator', pollIntervalMs: 100 });
+    const seen: string[] = [];
+    client.on('card.notice', (n) => seen.push(`notice:${n.state}`));
+    client.on('session.changed', (e) => seen.push(`session:${e.reason}`));
+
+    const reading = nextEvent(client, 'card.notice', (n) => n.state === 'reading');
+    const started = nextEvent(client, 'session.changed', (e) => e.session?.kind === 'citizen');
+    await client.call('dev.idcard.place', { cardId: 'zhang' });
+    expect(await reading).toEqual({ state: 'reading', messageZh: '正在读取身份证，请勿移动…', messageEn: 'Reading your ID card, please hold still…' });
+    const sessionId = (await started).session?.id;
+    // The renderer drops its notices when a card starts the session.
+    expect(seen).toEqual(['notice:reading', 'session:card']);
+
+    // She lifts her card and puts it back: read again, the session goes on, and `read` ends the reading notice.
+    await client.call('dev.idcard.remove', {});
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const read = nextEvent(client, 'card.notice', (n) => n.state === 'read');
+    await client.call('dev.idcard.place', { cardId: 'zhang' });
+    await read;
+    expect(seen).toEqual(['notice:reading', 'session:card', 'notice:reading', 'notice:read']);
+    const current = await client.call('session.current', {});
+    expect(current.ok && current.value?.id).toBe(sessionId);
+  });
+
+  it('takes the poll interval and read attempts from the host config', () => {
+    const config = parseConfig({ devices: { idcard: { kind: 'serial', path: '/dev/ttyUSB0', pollIntervalMs: 50, readAttempts: 2 } } }, 'test', { LIULIU_DATA_DIR: tmpdir() });
+    expect(config.devices.idcard).toMatchObject({ kind: 'serial', pollIntervalMs: 50, readAttempts: 2 });
+    expect(() => parseConfig({ devices: { idcard: { kind: 'simulator', pollIntervalMs: 1 } } }, 'test', { LIULIU_DATA_DIR: tmpdir() })).toThrow(/pollIntervalMs/);
+  });
+
   it('refuses a card whose ID number fails its check digit', async () => {
     const { client } = await boot();
+    const notices: string[] = [];
+    client.on('card.notice', (n) => notices.push(n.state));
     const refused = nextEvent(client, 'card.notice', (n) => n.state === 'refused');
     await client.call('dev.idcard.place', { cardId: 'badCheckDigit' });
     expect((await refused).messageZh).toMatch(/校验|身份号码/);
+    // The refusal replaces the reading notice.
+    expect(notices).toEqual(['reading', 'refused']);
     expect((await client.call('session.current', {})).ok).toBe(true);
     const current = await client.call('session.current', {});
     expect(current.ok && current.value).toBeNull();

@@ -10,6 +10,7 @@ import { FeedbackScreen } from '../screens/feedback/FeedbackScreen.js';
 import { GuideScreen } from '../screens/guide/GuideScreen.js';
 import { ProgressScreen } from '../screens/progress/ProgressScreen.js';
 import { RobotScreen } from '../screens/robot/RobotScreen.js';
+import { StaffScreen } from '../screens/staff/StaffScreen.js';
 import { TicketScreen } from '../screens/ticket/TicketScreen.js';
 import { ApiProvider, InfoProvider } from './api.js';
 import { Chrome } from './Chrome.js';
@@ -50,6 +51,8 @@ function CurrentScreen() {
       return <ApplyScreen />;
     case 'progress':
       return <ProgressScreen />;
+    case 'staff':
+      return <StaffScreen />;
     case 'feedback':
       return <FeedbackScreen />;
   }

@@ -1,6 +1,7 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import enCases from './en/cases.json';
+import enStaff from './en/staff.json';
 import enCommon from './en/common.json';
 import enDev from './en/dev.json';
 import enFeedback from './en/feedback.json';
@@ -9,6 +10,7 @@ import enRobot from './en/robot.json';
 import enSession from './en/session.json';
 import enTicket from './en/ticket.json';
 import zhCases from './zh-CN/cases.json';
+import zhStaff from './zh-CN/staff.json';
 import zhCommon from './zh-CN/common.json';
 import zhDev from './zh-CN/dev.json';
 import zhFeedback from './zh-CN/feedback.json';
@@ -23,8 +25,8 @@ import zhTicket from './zh-CN/ticket.json';
  * without touching each other's files.
  */
 export const resources = {
-  'zh-CN': { common: zhCommon, session: zhSession, dev: zhDev, ticket: zhTicket, robot: zhRobot, cases: zhCases, guide: zhGuide, feedback: zhFeedback },
-  en: { common: enCommon, session: enSession, dev: enDev, ticket: enTicket, robot: enRobot, cases: enCases, guide: enGuide, feedback: enFeedback },
+  'zh-CN': { common: zhCommon, session: zhSession, dev: zhDev, ticket: zhTicket, robot: zhRobot, cases: zhCases, guide: zhGuide, feedback: zhFeedback, staff: zhStaff },
+  en: { common: enCommon, session: enSession, dev: enDev, ticket: enTicket, robot: enRobot, cases: enCases, guide: enGuide, feedback: enFeedback, staff: enStaff },
 } as const;
 
 export type UiLocale = keyof typeof resources;

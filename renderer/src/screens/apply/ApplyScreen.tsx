@@ -1,6 +1,425 @@
-import { PlaceholderScreen } from '../placeholder/PlaceholderScreen.js';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiErrorShape, DraftView, PrintOutcomeView, SelfServiceItem, SubmittedCase } from '../../../../electron/contract/index.js';
+import type { CallResult } from '../../api/client.js';
+import { useApi, useEvent } from '../../app/api.js';
+import { useNavigation } from '../../app/navigation.js';
+import { useSession } from '../../app/session.js';
+import { Keypad } from '../progress/Keypad.js';
+import './cases.css';
 
-/** The apply screen; until its capability lands it shows the placeholder. */
+/**
+ * Self-service pre-application: choose a service → check the identity the
+ * card prefilled (masked) and give a phone number → scan each material →
+ * review → submit; then the pre-acceptance number, the receipt slip (printed
+ * at once) and an A4 receipt on request. Every step has a way back.
+ */
+type Step = 'choose' | 'form' | 'materials' | 'review' | 'done';
+const STEPS: readonly Step[] = ['choose', 'form', 'materials', 'review', 'done'];
+const PHONE_MAX = 12;
+
+function Problem({ problem }: { problem: string | null }) {
+  const { t } = useTranslation('cases');
+  if (problem === null) return null;
+  return (
+    <p className="cases-problem" role="alert" data-testid="apply-problem">
+      {t('errorPrefix')}
+      {problem}
+    </p>
+  );
+}
+
+function StepBar({ step }: { step: Step }) {
+  const { t } = useTranslation('cases');
+  const labels = t('apply.steps', { returnObjects: true }) as string[];
+  return (
+    <ol className="cases-steps">
+      {STEPS.map((id, index) => (
+        <li key={id} className={id === step ? 'cases-step is-current' : 'cases-step'}>
+          {index + 1}. {labels[index]}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function ChooseService({ onChosen, problem }: { onChosen: (serviceId: string) => void; problem: string | null }) {
+  const { t } = useTranslation('cases');
+  const api = useApi();
+  const [services, setServices] = useState<SelfServiceItem[]>();
+  useEffect(() => {
+    void api.call('cases.services', {}).then((result) => setServices(result.ok ? result.value : []));
+  }, [api]);
+  return (
+    <section className="cases-card">
+      <p className="cases-hint">{t('apply.chooseHint')}</p>
+      <Problem problem={problem} />
+      {services === undefined ? (
+        <p>{t('apply.loading')}</p>
+      ) : (
+        <div className="cases-services">
+          {services.map((service) => (
+            <button type="button" key={service.id} className="touch cases-service" onClick={() => onChosen(service.id)} data-testid={`apply-service-${service.id}`}>
+              <span className="cases-service-name">{service.name}</span>
+              <span className="cases-service-meta">
+                {service.department} · {t('apply.requiredCount', { count: service.materials.filter((m) => m.required).length })} · {t('apply.promisedDays', { days: service.promisedDays })}
+              </span>
+            </button>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ApplicantFacts({ draft }: { draft: DraftView }) {
+  const { t } = useTranslation('cases');
+  return (
+    <dl className="cases-facts" data-testid="apply-applicant">
+      <dt>{t('apply.name')}</dt>
+      <dd>{draft.applicant.maskedName}</dd>
+      <dt>{t('apply.idNumber')}</dt>
+      <dd>{draft.applicant.maskedIdNumber}</dd>
+      <dt>{t('apply.address')}</dt>
+      <dd>{draft.applicant.maskedAddress}</dd>
+    </dl>
+  );
+}
+
+function FormStep({ draft, onSaved, onBack }: { draft: DraftView; onSaved: (next: DraftView) => void; onBack: () => void }) {
+  const { t } = useTranslation('cases');
+  const api = useApi();
+  const [phone, setPhone] = useState(draft.form.phone);
+  const [mailingAddress, setMailingAddress] = useState(draft.form.mailingAddress);
+  const [remarks, setRemarks] = useState(draft.form.remarks);
+  const [problem, setProblem] = useState<string | null>(null);
+  const save = async (): Promise<void> => {
+    const result = await api.call('cases.updateForm', { phone, mailingAddress, remarks });
+    if (result.ok) onSaved(result.value);
+    else setProblem(result.error.message);
+  };
+  return (
+    <section className="cases-card">
+      <h2>{draft.service.name}</h2>
+      <h2>{t('apply.applicant')}</h2>
+      <ApplicantFacts draft={draft} />
+      <p className="cases-hint">{t('apply.maskedNote')}</p>
+      <div className="cases-field">
+        <span>{t('apply.phone')}</span>
+        <div className="cases-phone" data-testid="apply-phone" aria-live="polite">
+          {phone === '' ? <span className="cases-hint">{t('apply.phonePlaceholder')}</span> : phone}
+        </div>
+        <Keypad value={phone} onChange={setPhone} maxLength={PHONE_MAX} testId="apply-phone-key" />
+      </div>
+      <label className="cases-field">
+        <span>{t('apply.mailingAddress')}</span>
+        <input value={mailingAddress} maxLength={200} onChange={(event) => setMailingAddress(event.target.value)} placeholder={t('apply.mailingAddressHint')} data-testid="apply-mailing" />
+      </label>
+      <label className="cases-field">
+        <span>{t('apply.remarks')}</span>
+        <textarea value={remarks} maxLength={500} rows={2} onChange={(event) => setRemarks(event.target.value)} data-testid="apply-remarks" />
+      </label>
+      <Problem problem={problem} />
+      <div className="cases-actions">
+        <button type="button" className="touch" onClick={onBack}>
+          {t('apply.chooseAgain')}
+        </button>
+        <button type="button" className="touch primary" onClick={() => void save()} data-testid="apply-form-next">
+          {t('apply.next')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function MaterialsStep({ draft, onChange, onBack, onNext }: { draft: DraftView; onChange: (next: DraftView) => void; onBack: () => void; onNext: () => void }) {
+  const { t } = useTranslation('cases');
+  const api = useApi();
+  const [scanning, setScanning] = useState<{ materialIndex: number; percent: number } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEvent(
+    'cases.scanProgress',
+    useCallback(({ materialIndex, percent }) => setScanning((current) => (current && current.materialIndex === materialIndex ? { materialIndex, percent } : current)), []),
+  );
+
+  const refresh = async (): Promise<void> => {
+    const result = await api.call('cases.draft', {});
+    if (result.ok && result.value) onChange(result.value);
+  };
+  const scan = async (materialIndex: number, replacePageId?: string): Promise<void> => {
+    setProblem(null);
+    setScanning({ materialIndex, percent: 0 });
+    const result = await api.call('cases.scanPage', { materialIndex, ...(replacePageId === undefined ? {} : { replacePageId }) });
+    setScanning(null);
+    if (result.ok) await refresh();
+    else setProblem(result.error.message);
+  };
+  const remove = async (pageId: string): Promise<void> => {
+    const result = await api.call('cases.deletePage', { pageId });
+    if (result.ok) onChange(result.value);
+    else setProblem(result.error.message);
+  };
+  const missingNames = draft.missing.map((index) => draft.service.materials[index]?.name ?? '').join('、');
+
+  return (
+    <section className="cases-card">
+      <h2>{t('apply.materials')}</h2>
+      <p className="cases-hint">{t('apply.scanHint')}</p>
+      {draft.service.materials.map((material) => {
+        const pages = draft.pages.filter((page) => page.materialIndex === material.index);
+        const busyHere = scanning?.materialIndex === material.index;
+        return (
+          <div className="cases-material" key={material.index} data-testid={`apply-material-${material.index}`}>
+            <div className="cases-material-head">
+              <span className="cases-material-name">{material.name}</span>
+              <span className={material.required ? 'cases-badge is-required' : 'cases-badge'}>{material.required ? t('apply.required') : t('apply.optional')}</span>
+              <span className="cases-badge">
+                {t('apply.copies', { count: material.copies })}
+                {material.original ? ` · ${t('apply.original')}` : ''}
+              </span>
+              <button type="button" className="touch primary" disabled={scanning !== null} onClick={() => void scan(material.index)} data-testid={`apply-scan-${material.index}`}>
+                {pages.length === 0 ? t('apply.scan') : t('apply.scanMore')}
+              </button>
+            </div>
+            {material.note !== null && <span className="cases-hint">{material.note}</span>}
+            {busyHere && (
+              <div data-testid="apply-scanning">
+                <p className="cases-busy">{t('apply.scanning', { percent: Math.round(scanning.percent) })}</p>
+                <div className="cases-progressbar">
+                  <span style={{ width: `${scanning.percent}%` }} />
+                </div>
+                <div className="cases-actions">
+                  <button type="button" className="touch" onClick={() => void api.call('cases.cancelScan', {})}>
+                    {t('apply.cancelScan')}
+                  </button>
+                </div>
+              </div>
+            )}
+            {pages.length > 0 && (
+              <div className="cases-pages">
+                {pages.map((page, n) => (
+                  <figure className="cases-page" key={page.pageId} data-testid="apply-page">
+                    <img src={page.preview} alt={t('apply.page', { n: n + 1 })} />
+                    <figcaption>{t('apply.page', { n: n + 1 })}</figcaption>
+                    <div className="cases-actions">
+                      <button type="button" className="touch" disabled={scanning !== null} onClick={() => void scan(material.index, page.pageId)} data-testid="apply-rescan">
+                        {t('apply.rescan')}
+                      </button>
+                      <button type="button" className="touch" disabled={scanning !== null} onClick={() => void remove(page.pageId)} data-testid="apply-delete">
+                        {t('apply.delete')}
+                      </button>
+                    </div>
+                  </figure>
+                ))}
+              </div>
+            )}
+          </div>
+        );
+      })}
+      {draft.missing.length > 0 && <p className="cases-hint">{t('apply.missing', { names: missingNames })}</p>}
+      <Problem problem={problem} />
+      <div className="cases-actions">
+        <button type="button" className="touch" onClick={onBack} disabled={scanning !== null}>
+          {t('apply.previous')}
+        </button>
+        <button type="button" className="touch primary" onClick={onNext} disabled={scanning !== null || draft.missing.length > 0} data-testid="apply-materials-next">
+          {t('apply.next')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function ReviewStep({ draft, onBack, onSubmitted }: { draft: DraftView; onBack: () => void; onSubmitted: (submitted: SubmittedCase) => void }) {
+  const { t } = useTranslation('cases');
+  const api = useApi();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = async (): Promise<void> => {
+    setBusy(true);
+    setProblem(null);
+    const result = await api.call('cases.submit', {});
+    setBusy(false);
+    if (result.ok) onSubmitted(result.value);
+    else setProblem(result.error.message);
+  };
+  return (
+    <section className="cases-card" data-testid="apply-review">
+      <h2>{t('apply.review')}</h2>
+      <dl className="cases-facts">
+        <dt>{t('apply.service')}</dt>
+        <dd>{draft.service.name}</dd>
+        <dt>{t('apply.department')}</dt>
+        <dd>{draft.service.department}</dd>
+      </dl>
+      <ApplicantFacts draft={draft} />
+      <dl className="cases-facts">
+        <dt>{t('apply.phone')}</dt>
+        <dd>{draft.form.phone}</dd>
+        {draft.form.mailingAddress !== '' && (
+          <>
+            <dt>{t('apply.mailingAddress')}</dt>
+            <dd>{draft.form.mailingAddress}</dd>
+          </>
+        )}
+        {draft.service.materials.map((material) => {
+          const count = draft.pages.filter((page) => page.materialIndex === material.index).length;
+          return (
+            <div key={material.index} style={{ display: 'contents' }}>
+              <dt>{material.name}</dt>
+              <dd>{count === 0 ? t('apply.noPages') : t('apply.pagesCount', { count })}</dd>
+            </div>
+          );
+        })}
+      </dl>
+      <Problem problem={problem} />
+      {busy && (
+        <p className="cases-busy" data-testid="apply-submitting">
+          <span className="spinner small" aria-hidden />
+          {t('apply.submitting')}
+        </p>
+      )}
+      <div className="cases-actions">
+        <button type="button" className="touch" onClick={onBack} disabled={busy}>
+          {t('apply.previous')}
+        </button>
+        <button type="button" className="touch primary" onClick={() => void submit()} disabled={busy} data-testid="apply-submit">
+          {t('apply.submit')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function DoneStep({ submitted }: { submitted: SubmittedCase }) {
+  const { t } = useTranslation('cases');
+  const api = useApi();
+  const { navigate } = useNavigation();
+  const [slip, setSlip] = useState<PrintOutcomeView | null>(null);
+  const [a4, setA4] = useState<PrintOutcomeView | 'busy' | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const describe = (error: ApiErrorShape): PrintOutcomeView => ({ kind: 'failed', message: error.message });
+
+  useEffect(() => {
+    void api.call('cases.printReceipt', { caseId: submitted.caseId, format: 'slip' }).then((result) => setSlip(result.ok ? result.value : describe(result.error)));
+  }, [api, submitted.caseId]);
+
+  const printA4 = async (): Promise<void> => {
+    setA4('busy');
+    setProblem(null);
+    const result = await api.call('cases.printReceipt', { caseId: submitted.caseId, format: 'a4' });
+    if (result.ok) setA4(result.value);
+    else {
+      setA4(null);
+      setProblem(result.error.message);
+    }
+  };
+
+  return (
+    <section className="cases-card" data-testid="apply-done">
+      <h2>{t('apply.done')}</h2>
+      <p className="cases-hint">{t('apply.number')}</p>
+      <p className="cases-number" data-testid="apply-number">
+        {submitted.preAcceptanceNumber}
+      </p>
+      <p>
+        {t('apply.stage')}：{submitted.stage}
+      </p>
+      <p className="cases-hint">{t('apply.numberHint')}</p>
+      <p data-testid="apply-slip">{slip === null ? t('apply.slipPrinting') : slip.message}</p>
+      {a4 === 'busy' && <p className="cases-busy">{t('apply.printingA4')}</p>}
+      {a4 !== null && a4 !== 'busy' && <p data-testid="apply-a4-outcome">{a4.message}</p>}
+      <Problem problem={problem} />
+      <div className="cases-actions">
+        <button type="button" className="touch primary" onClick={() => void printA4()} disabled={a4 === 'busy'} data-testid="apply-print-a4">
+          {t('apply.printA4')}
+        </button>
+        <button type="button" className="touch" onClick={() => navigate('progress', submitted.preAcceptanceNumber)} data-testid="apply-to-progress">
+          {t('apply.queryProgress')}
+        </button>
+        <button type="button" className="touch" onClick={() => navigate('home')}>
+          {t('apply.home')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
 export function ApplyScreen() {
-  return <PlaceholderScreen />;
+  const { t } = useTranslation('cases');
+  const api = useApi();
+  const { arg, navigate } = useNavigation();
+  const { session } = useSession();
+  const [step, setStep] = useState<Step>('choose');
+  const [draft, setDraft] = useState<DraftView | null>(null);
+  const [submitted, setSubmitted] = useState<SubmittedCase | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const citizen = session?.kind === 'citizen';
+
+  const started = useCallback((result: CallResult<'cases.startDraft'>): void => {
+    if (result.ok) {
+      setDraft(result.value);
+      setStep('form');
+    } else setProblem(result.error.message);
+  }, []);
+  const start = (serviceId: string): void => {
+    setProblem(null);
+    void api.call('cases.startDraft', { serviceId }).then(started);
+  };
+
+  // Arriving from the guide with a service: start on it once the citizen is known.
+  useEffect(() => {
+    if (arg === undefined || !citizen || step !== 'choose' || draft !== null) return;
+    let live = true;
+    void api.call('cases.startDraft', { serviceId: arg }).then((result) => {
+      if (live) started(result);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, arg, citizen, step, draft, started]);
+
+  return (
+    <main className="cases" data-testid="apply-screen">
+      <h1 className="screen-title">{t('apply.title')}</h1>
+      <StepBar step={step} />
+      {!citizen && step !== 'done' && (
+        <p className="cases-problem" data-testid="apply-card-required">
+          {t('apply.cardRequired')}
+        </p>
+      )}
+      {step === 'choose' && <ChooseService onChosen={start} problem={problem} />}
+      {step === 'form' && draft && (
+        <FormStep
+          draft={draft}
+          onSaved={(next) => {
+            setDraft(next);
+            setStep('materials');
+          }}
+          onBack={() => setStep('choose')}
+        />
+      )}
+      {step === 'materials' && draft && <MaterialsStep draft={draft} onChange={setDraft} onBack={() => setStep('form')} onNext={() => setStep('review')} />}
+      {step === 'review' && draft && (
+        <ReviewStep
+          draft={draft}
+          onBack={() => setStep('materials')}
+          onSubmitted={(result) => {
+            setSubmitted(result);
+            setDraft(null);
+            setStep('done');
+          }}
+        />
+      )}
+      {step === 'done' && submitted && <DoneStep submitted={submitted} />}
+      {step === 'choose' && (
+        <div className="cases-actions">
+          <button type="button" className="touch" onClick={() => navigate('home')}>
+            {t('apply.home')}
+          </button>
+        </div>
+      )}
+    </main>
+  );
 }

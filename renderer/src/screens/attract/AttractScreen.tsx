@@ -4,6 +4,7 @@ import { useApi, useHostInfo } from '../../app/api.js';
 import { Icon } from '../../app/icons.js';
 import { useNavigation } from '../../app/navigation.js';
 import { useSession } from '../../app/session.js';
+import { useLongPress } from '../staff/useLongPress.js';
 
 function useClock(): Date {
   const [now, setNow] = useState(() => new Date());
@@ -22,6 +23,7 @@ export function AttractScreen() {
   const info = useHostInfo();
   const api = useApi();
   const { navigate } = useNavigation();
+  const holdForStaff = useLongPress(() => navigate('staff'));
   const now = useClock();
 
   useEffect(() => {
@@ -38,7 +40,7 @@ export function AttractScreen() {
 
   return (
     <main className="attract" data-testid="attract-screen">
-      <h1 className="attract-hall">{info.hallName}</h1>
+      <h1 className="attract-hall" {...holdForStaff} data-testid="attract-hall">{info.hallName}</h1>
       <p className="attract-welcome">{t('attract.welcome', { hall: info.hallFullName })}</p>
       <div className="attract-clock" aria-live="off">
         <span className="attract-time" data-testid="clock">{time}</span>

@@ -1,6 +1,341 @@
-import { PlaceholderScreen } from '../placeholder/PlaceholderScreen.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiErrorShape, QueueCatalog, QueueCategoryView, QueueTicketView } from '../../../../electron/contract/index.js';
+import { useApi, useEvent } from '../../app/api.js';
+import { useNavigation } from '../../app/navigation.js';
+import { useSession } from '../../app/session.js';
+import './ticket.css';
 
-/** The ticket screen; until its capability lands it shows the placeholder. */
+/**
+ * 取号: choose what to queue for (by department, or "what do you want to do"
+ * = services by life event; preselected when the robot or the guide passes a
+ * service id as the screen's `arg`) → confirm → issuing and printing → the
+ * number, where to go, the QR code and any printer problem → back to start
+ * (on "完成" or after AUTO_RETURN_SECONDS). A logged-in citizen sees her
+ * masked name and "我的排队号".
+ */
+const AUTO_RETURN_SECONDS = 20;
+
+interface Choice {
+  category: QueueCategoryView;
+  serviceId?: string;
+  serviceName?: string;
+}
+
+type Step =
+  | { kind: 'choose' }
+  | { kind: 'confirm'; choice: Choice; requestId: string }
+  | { kind: 'issuing'; choice: Choice; requestId: string }
+  | { kind: 'result'; ticket: QueueTicketView }
+  | { kind: 'failed'; choice: Choice; requestId: string; error: ApiErrorShape }
+  | { kind: 'mine' };
+
+type Tab = 'department' | 'todo';
+
+function windowsText(windows: readonly string[]): string {
+  if (windows.length <= 4) return windows.join('、');
+  return `${windows[0] ?? ''}–${windows[windows.length - 1] ?? ''}`;
+}
+
 export function TicketScreen() {
-  return <PlaceholderScreen />;
+  const { t } = useTranslation('ticket');
+  const api = useApi();
+  const { arg, navigate } = useNavigation();
+  const { session, logout } = useSession();
+  const [catalog, setCatalog] = useState<QueueCatalog>();
+  const [step, setStep] = useState<Step>({ kind: 'choose' });
+  const [loadError, setLoadError] = useState<ApiErrorShape>();
+
+  useEffect(() => {
+    let live = true;
+    void api.call('queue.catalog', {}).then((result) => {
+      if (!live) return;
+      if (result.ok) setCatalog(result.value);
+      else setLoadError(result.error);
+    });
+    // Preselected by the robot or the guide: straight to the confirmation.
+    if (arg !== undefined) {
+      void api.call('queue.forService', { serviceId: arg }).then((result) => {
+        if (live && result.ok) setStep({ kind: 'confirm', choice: { category: result.value.category, serviceId: arg, serviceName: result.value.serviceName }, requestId: crypto.randomUUID() });
+      });
+    }
+    return () => {
+      live = false;
+    };
+  }, [api, arg]);
+
+  useEvent(
+    'queue.waiting',
+    useCallback(({ categories }) => {
+      const live = new Map(categories.map((c) => [c.id, c]));
+      setCatalog((current) =>
+        current === undefined
+          ? current
+          : { ...current, categories: current.categories.map((c) => ({ ...c, waiting: live.get(c.id)?.waiting ?? c.waiting, etaMinutes: live.get(c.id)?.etaMinutes ?? c.etaMinutes })) },
+      );
+    }, []),
+  );
+
+  const choose = (choice: Choice): void => setStep({ kind: 'confirm', choice, requestId: crypto.randomUUID() });
+
+  const issue = async (choice: Choice, requestId: string): Promise<void> => {
+    setStep({ kind: 'issuing', choice, requestId });
+    // The same requestId on a retry: the host answers with the ticket already issued, never a second one.
+    const result = await api.call('queue.issue', choice.serviceId !== undefined ? { requestId, serviceId: choice.serviceId } : { requestId, categoryId: choice.category.id });
+    setStep(result.ok ? { kind: 'result', ticket: result.value } : { kind: 'failed', choice, requestId, error: result.error });
+  };
+
+  const done = (): void => {
+    // A citizen keeps her session (her numbers stay under 我的排队号); a walk-in's visit ends here.
+    if (session?.kind === 'citizen') navigate('home');
+    else void logout();
+  };
+
+  const byId = new Map(catalog?.categories.map((c) => [c.id, c]) ?? []);
+
+  return (
+    <main className="ticket" data-testid="ticket-screen">
+      {step.kind === 'choose' && (
+        <ChooseStep
+          catalog={catalog}
+          loadError={loadError}
+          byId={byId}
+          onChoose={choose}
+          {...(session?.kind === 'citizen' ? { onMine: () => setStep({ kind: 'mine' }) } : {})}
+        />
+      )}
+      {step.kind === 'confirm' && (
+        <section className="ticket-confirm" data-testid="ticket-confirm">
+          <h1 className="screen-title">{t('confirm.title')}</h1>
+          <dl className="ticket-facts">
+            {step.choice.serviceName !== undefined && <Fact label={t('confirm.service')} value={step.choice.serviceName} />}
+            <Fact label={t('confirm.category')} value={step.choice.category.name} />
+            <Fact label={t('confirm.place')} value={t('floorWindows', { floor: step.choice.category.floor, windows: windowsText(step.choice.category.windows) })} />
+            <Fact label={t('confirm.ahead')} value={step.choice.category.waiting === null ? t('waitingUnknown') : t('waiting', { count: step.choice.category.waiting })} />
+            {session?.maskedName !== undefined && <Fact label={t('confirm.name')} value={session.maskedName} />}
+          </dl>
+          {session?.senior === true && <p className="ticket-priority-note">{t('confirm.priority')}</p>}
+          <div className="ticket-actions">
+            <button type="button" className="touch" onClick={() => setStep({ kind: 'choose' })} data-testid="ticket-back">
+              {t('confirm.back')}
+            </button>
+            <button type="button" className="touch primary" onClick={() => void issue(step.choice, step.requestId)} data-testid="ticket-take">
+              {t('confirm.take')}
+            </button>
+          </div>
+        </section>
+      )}
+      {step.kind === 'issuing' && (
+        <section className="ticket-issuing" data-testid="ticket-issuing" aria-live="polite">
+          <div className="spinner" />
+          <p>{t('printing')}</p>
+        </section>
+      )}
+      {step.kind === 'result' && <ResultStep ticket={step.ticket} onDone={done} />}
+      {step.kind === 'failed' && (
+        <section className="ticket-failed" data-testid="ticket-error" role="alert">
+          <h1 className="screen-title">{t('error.title')}</h1>
+          <p className="ticket-error-message">{step.error.message}</p>
+          <div className="ticket-actions">
+            <button type="button" className="touch" onClick={() => setStep({ kind: 'choose' })}>
+              {t('error.back')}
+            </button>
+            {step.error.code === 'unavailable' && (
+              <button type="button" className="touch primary" onClick={() => void issue(step.choice, step.requestId)}>
+                {t('error.retry')}
+              </button>
+            )}
+          </div>
+        </section>
+      )}
+      {step.kind === 'mine' && <MyTickets onBack={() => setStep({ kind: 'choose' })} />}
+    </main>
+  );
+}
+
+function Fact({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="ticket-fact">
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{value}</dd>
+    </div>
+  );
+}
+
+function ChooseStep({
+  catalog,
+  loadError,
+  byId,
+  onChoose,
+  onMine,
+}: {
+  catalog: QueueCatalog | undefined;
+  loadError: ApiErrorShape | undefined;
+  byId: Map<string, QueueCategoryView>;
+  onChoose: (choice: Choice) => void;
+  onMine?: () => void;
+}) {
+  const { t } = useTranslation('ticket');
+  const [tab, setTab] = useState<Tab>('department');
+  const [lifeEvent, setLifeEvent] = useState<string>();
+  if (loadError !== undefined) return <p className="ticket-error-message" role="alert">{loadError.message}</p>;
+  if (catalog === undefined) return <div className="spinner" />;
+  const group = catalog.lifeEvents.find((g) => g.name === lifeEvent);
+  return (
+    <section className="ticket-choose">
+      <h1 className="screen-title">{t('title')}</h1>
+      <div className="ticket-tabs" role="tablist">
+        {(['department', 'todo'] as const).map((id) => (
+          <button type="button" role="tab" key={id} aria-selected={tab === id} className={`touch${tab === id ? ' primary' : ''}`} onClick={() => setTab(id)} data-testid={`ticket-tab-${id}`}>
+            {t(`tabs.${id}`)}
+          </button>
+        ))}
+        {onMine !== undefined && (
+          <button type="button" className="touch" onClick={onMine} data-testid="ticket-mine">
+            {t('tabs.mine')}
+          </button>
+        )}
+      </div>
+      {tab === 'department' && (
+        <div className="ticket-grid">
+          {catalog.departments.map((department) => {
+            const category = byId.get(department.categoryId);
+            if (category === undefined) return null;
+            return (
+              <button type="button" key={department.id} className="touch ticket-option" onClick={() => onChoose({ category })} data-testid={`ticket-dept-${department.id}`}>
+                <span className="ticket-option-name">{department.name}</span>
+                <span className="ticket-option-hint">
+                  {t('floor', { floor: department.floor })} · {category.name}
+                </span>
+                <span className="ticket-option-hint">{category.waiting === null ? t('waitingUnknown') : t('waiting', { count: category.waiting })}</span>
+              </button>
+            );
+          })}
+        </div>
+      )}
+      {tab === 'todo' && group === undefined && (
+        <>
+          <p className="ticket-prompt">{t('chooseLifeEvent')}</p>
+          <div className="ticket-grid">
+            {catalog.lifeEvents.map((g) => (
+              <button type="button" key={g.name} className="touch ticket-option" onClick={() => setLifeEvent(g.name)} data-testid={`ticket-life-${g.name}`}>
+                <span className="ticket-option-name">{g.name}</span>
+              </button>
+            ))}
+          </div>
+        </>
+      )}
+      {tab === 'todo' && group !== undefined && (
+        <>
+          <p className="ticket-prompt">{t('chooseService')}</p>
+          <div className="ticket-list">
+            <button type="button" className="touch" onClick={() => setLifeEvent(undefined)}>
+              ← {group.name}
+            </button>
+            {group.services.map((service) => {
+              const category = byId.get(service.categoryId);
+              if (category === undefined) return null;
+              return (
+                <button
+                  type="button"
+                  key={service.id}
+                  className="touch ticket-option"
+                  onClick={() => onChoose({ category, serviceId: service.id, serviceName: service.name })}
+                  data-testid={`ticket-service-${service.id}`}
+                >
+                  <span className="ticket-option-name">{service.name}</span>
+                  <span className="ticket-option-hint">{category.name}</span>
+                </button>
+              );
+            })}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () => void }) {
+  const { t, i18n } = useTranslation('ticket');
+  const [seconds, setSeconds] = useState(AUTO_RETURN_SECONDS);
+  const doneRef = useRef(onDone);
+  doneRef.current = onDone;
+  useEffect(() => {
+    if (seconds <= 0) {
+      doneRef.current();
+      return;
+    }
+    const timer = setTimeout(() => setSeconds((s) => s - 1), 1000);
+    return () => clearTimeout(timer);
+  }, [seconds]);
+  return (
+    <section className="ticket-result" data-testid="ticket-result">
+      <p className="ticket-result-label">{t('result.yourNumber')}</p>
+      <p className="ticket-number" data-testid="ticket-number">
+        {ticket.number}
+      </p>
+      {ticket.priority !== null && (
+        <p className="ticket-priority" data-testid="ticket-priority">
+          {t(`result.priority.${ticket.priority}`)}
+        </p>
+      )}
+      {ticket.maskedName !== undefined && (
+        <p className="ticket-name" data-testid="ticket-name">
+          {ticket.maskedName}
+        </p>
+      )}
+      <p className="ticket-category">{ticket.serviceName ?? ticket.categoryName}</p>
+      <dl className="ticket-facts">
+        <Fact label={t('result.place')} value={t('floorWindows', { floor: ticket.floor, windows: windowsText(ticket.windows) })} testId="ticket-place" />
+        {ticket.peopleAhead !== null && <Fact label={t('result.ahead')} value={t('result.aheadValue', { count: ticket.peopleAhead })} testId="ticket-ahead" />}
+        {ticket.etaMinutes !== null && <Fact label={t('result.eta')} value={t('result.etaValue', { count: ticket.etaMinutes })} />}
+      </dl>
+      {ticket.offline && <p className="ticket-offline">{t('result.offline')}</p>}
+      {ticket.printed.ok ? (
+        <p className="ticket-printed">{t('result.printed')}</p>
+      ) : (
+        <p className="ticket-printer-problem" role="alert" data-testid="ticket-printer-problem">
+          {/* The host's message is Chinese; other languages show their own words for the reason. */}
+          {i18n.language.startsWith('zh') ? ticket.printed.message : t(`printer.${ticket.printed.reason}`, { defaultValue: t('printer.other') })}
+        </p>
+      )}
+      <figure className="ticket-qr">
+        <img src={ticket.qrDataUrl} alt={ticket.qrUrl} width={200} height={200} data-testid="ticket-qr" />
+        <figcaption>{t('result.qr')}</figcaption>
+      </figure>
+      <button type="button" className="touch primary ticket-done" onClick={onDone} data-testid="ticket-done">
+        {t('result.done')}
+      </button>
+      <p className="ticket-auto-return">{t('result.autoReturn', { seconds: Math.max(seconds, 0) })}</p>
+    </section>
+  );
+}
+
+function MyTickets({ onBack }: { onBack: () => void }) {
+  const { t } = useTranslation('ticket');
+  const api = useApi();
+  const [tickets, setTickets] = useState<QueueTicketView[]>();
+  useEffect(() => {
+    void api.call('queue.myTickets', {}).then((result) => setTickets(result.ok ? result.value : []));
+  }, [api]);
+  return (
+    <section className="ticket-mine" data-testid="ticket-mine-list">
+      <h1 className="screen-title">{t('mine.title')}</h1>
+      {tickets === undefined && <div className="spinner" />}
+      {tickets?.length === 0 && <p>{t('mine.empty')}</p>}
+      <ul className="ticket-mine-items">
+        {tickets?.map((ticket) => (
+          <li key={ticket.id} className="ticket-mine-item">
+            <span className="ticket-mine-number">{ticket.number}</span>
+            <span>{ticket.serviceName ?? ticket.categoryName}</span>
+            <span>{t(`mine.status.${ticket.status}`, { window: ticket.calledWindow ?? '' })}</span>
+            {ticket.status === 'waiting' && ticket.peopleAhead !== null && <span>{t('waiting', { count: ticket.peopleAhead })}</span>}
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="touch" onClick={onBack}>
+        {t('error.back')}
+      </button>
+    </section>
+  );
 }

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { CaseForm } from '../../contract/index.js';
+
+/**
+ * Drafts live in host memory only, one per session: the chosen service, the
+ * form, and the normalised scans. Nothing of a draft is written anywhere
+ * until submit; at session end (or a new draft) its buffers are zeroed and
+ * dropped.
+ */
+export interface DraftPage {
+  id: string;
+  materialIndex: number;
+  jpeg: Buffer;
+  preview: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface Draft {
+  id: string;
+  sessionId: string;
+  serviceId: string;
+  form: CaseForm;
+  pages: DraftPage[];
+}
+
+/** Enough for any guide's materials (multi-page documents) while bounding host memory (≈1 MB per page). */
+export const MAX_PAGES_PER_DRAFT = 40;
+export const MAX_PAGES_PER_MATERIAL = 10;
+
+function wipe(page: DraftPage): void {
+  page.jpeg.fill(0);
+  page.preview.fill(0);
+}
+
+export class DraftBook {
+  private readonly drafts = new Map<string, Draft>();
+
+  start(sessionId: string, serviceId: string): Draft {
+    this.discard(sessionId);
+    const draft: Draft = { id: randomUUID(), sessionId, serviceId, form: { phone: '', mailingAddress: '', remarks: '' }, pages: [] };
+    this.drafts.set(sessionId, draft);
+    return draft;
+  }
+
+  get(sessionId: string): Draft | undefined {
+    return this.drafts.get(sessionId);
+  }
+
+  /** Why another page cannot be added, or null. */
+  pageLimit(draft: Draft, materialIndex: number, replacing: boolean): string | null {
+    if (replacing) return null;
+    if (draft.pages.length >= MAX_PAGES_PER_DRAFT) return `一次申请最多${MAX_PAGES_PER_DRAFT}页材料`;
+    if (draft.pages.filter((page) => page.materialIndex === materialIndex).length >= MAX_PAGES_PER_MATERIAL) return `每项材料最多${MAX_PAGES_PER_MATERIAL}页`;
+    return null;
+  }
+
+  /** Adds a page, or puts it in the place of `replacePageId` (rescan). */
+  putPage(draft: Draft, page: Omit<DraftPage, 'id'>, replacePageId?: string): DraftPage {
+    const stored = { ...page, id: randomUUID() };
+    const at = replacePageId === undefined ? -1 : draft.pages.findIndex((existing) => existing.id === replacePageId);
+    if (at >= 0) {
+      const [old] = draft.pages.splice(at, 1, stored);
+      if (old) wipe(old);
+    } else draft.pages.push(stored);
+    return stored;
+  }
+
+  deletePage(draft: Draft, pageId: string): boolean {
+    const at = draft.pages.findIndex((page) => page.id === pageId);
+    if (at < 0) return false;
+    const [old] = draft.pages.splice(at, 1);
+    if (old) wipe(old);
+    return true;
+  }
+
+  /** Drops a session's draft (submitted, replaced, or the session ended), zeroing its images. */
+  discard(sessionId: string): void {
+    const draft = this.drafts.get(sessionId);
+    if (!draft) return;
+    draft.pages.forEach(wipe);
+    draft.pages = [];
+    this.drafts.delete(sessionId);
+  }
+
+  discardAll(): void {
+    for (const sessionId of [...this.drafts.keys()]) this.discard(sessionId);
+  }
+
+  get size(): number {
+    return this.drafts.size;
+  }
+}

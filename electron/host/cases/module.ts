@@ -1,0 +1,369 @@
+import { join } from 'node:path';
+import type { CaseStatusChange } from '../../../platform/contract.js';
+import { ImageError, normalise, ScanError, type ColourMode, type NormaliseOptions, type NormalisedPage } from '../../../devices/scanner/index.js';
+import { maskIdNumber, maskName } from '../../common/pii.js';
+import { ApiError, type CaseView, type DraftView, type ErrorCode, type PageView, type PrintOutcomeView, type SelfServiceItem } from '../../contract/index.js';
+import type { ContentPackage, Service } from '../content/schema.js';
+import { FontPicker, printPdf, receiptPdf, resultPdf, type PrintOutcome } from '../docs/index.js';
+import type { HostContext, HostModule } from '../module.js';
+import type { CitizenIdentity, SessionManager } from '../session/manager.js';
+import { DraftBook, type Draft, type DraftPage } from './drafts.js';
+import { a4Receipt, queryUrl, slipDoc, type ReceiptFacts } from './receipts.js';
+import { checkForm, maskAddress, parsePreAcceptanceNumber, stageOf, stageTimeline, terminalCode } from './rules.js';
+import { CaseStore, type ResultDocument, type StoredCase } from './store.js';
+
+/**
+ * The cases capability: self-service pre-applications (draft in memory →
+ * scans → one-transaction submit with its outbox row), receipts (slip on the
+ * receipt printer, A4 PDF to CUPS or saved), progress queries, result
+ * printing, and the platform's status changes (`applyCaseStatus`, for sync).
+ */
+export interface CasesModuleOptions {
+  /** 4-digit code of this terminal inside pre-acceptance numbers; default derived from terminalId (see rules.terminalCode). */
+  terminalCode?: string;
+  /** CUPS queue for A4 documents; absent = PDFs are saved under `<dataDir>/documents/`. */
+  documentPrinter?: string;
+  /** Query page of the platform, put into the receipt's QR code with `?no=NUMBER`. */
+  queryUrlBase?: string;
+  /** Scan settings for material pages (default 300 dpi colour, flatbed). */
+  scan?: { resolution?: number; mode?: ColourMode };
+  normalise?: NormaliseOptions;
+  fonts?: FontPicker;
+}
+
+/** A platform status change; `caseId` may be the case id or its pre-acceptance number. The platform may add a result document. */
+export type CaseStatusInput = CaseStatusChange & { resultDocument?: ResultDocument };
+
+export interface CasesHostModule extends HostModule {
+  /** For the sync module: applies pulled status changes, idempotent per `seq`. */
+  applyCaseStatus(changes: readonly CaseStatusInput[]): Promise<void>;
+}
+
+export const DEFAULT_QUERY_URL_BASE = 'https://zwfw.example.gov.cn/ys/query';
+const RESULT_STAGE_FROM = 3; // 决定 and 办结 carry the decision text
+
+const SCAN_ERROR_API_CODES: Partial<Record<ScanError['code'], ErrorCode>> = { busy: 'conflict', cancelled: 'refused', 'invalid-options': 'internal' };
+
+/** Normalises a scanned image for a draft; an absurd image is refused in words the citizen understands. */
+export async function normaliseScan(image: Uint8Array, options?: NormaliseOptions): Promise<NormalisedPage> {
+  try {
+    return await normalise(image, options);
+  } catch (err) {
+    if (err instanceof ImageError) throw new ApiError('refused', err.userMessage, { reason: err.code });
+    throw err;
+  }
+}
+
+function dataUrl(jpeg: Buffer): string {
+  return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+}
+
+function pageView(page: DraftPage): PageView {
+  return { pageId: page.id, materialIndex: page.materialIndex, preview: dataUrl(page.preview), width: page.width, height: page.height };
+}
+
+function describePrint(outcome: PrintOutcome): PrintOutcomeView {
+  if (outcome.kind === 'printed') return { kind: 'printed', message: '已发送到打印机，请在出纸口取走' };
+  if (outcome.kind === 'saved') return { kind: 'saved', message: '本机未连接文档打印机，文件已保存，请到窗口请工作人员打印', path: outcome.path };
+  return { kind: 'failed', message: '打印失败，请联系工作人员' };
+}
+
+export function casesModule(ctx: HostContext, sessions: SessionManager, options: CasesModuleOptions = {}): CasesHostModule {
+  const logger = ctx.logger.child({ module: 'cases' });
+  const drafts = new DraftBook();
+  /** Cases submitted in each session: only these get their receipt printed again. */
+  const submitted = new Map<string, Set<string>>();
+  const fonts = options.fonts ?? new FontPicker();
+  const code = options.terminalCode ?? terminalCode(ctx.config.terminalId);
+  const documentsDir = join(ctx.config.dataDir, 'documents');
+  let store: CaseStore | undefined;
+  let scanningSession: string | undefined;
+
+  const requireStore = (): CaseStore => {
+    if (!store) throw new ApiError('unavailable', 'cases are not ready yet');
+    return store;
+  };
+  const content = (): ContentPackage => ctx.content();
+  const departmentOf = (service: Service) => content().hall.departments.find((department) => department.id === service.departmentId);
+  const serviceOf = (serviceId: string): Service | undefined => content().services.services.find((service) => service.id === serviceId);
+
+  const item = (service: Service): SelfServiceItem => ({
+    id: service.id,
+    name: service.name,
+    department: departmentOf(service)?.name ?? service.guide.agency,
+    promisedDays: service.guide.timeLimit.promisedDays,
+    fee: service.guide.fee,
+    materials: service.guide.materials.map((material, index) => ({
+      index,
+      name: material.name,
+      required: material.required,
+      copies: material.copies,
+      original: material.original,
+      note: material.note ?? null,
+    })),
+  });
+
+  const requireCitizen = (): { sessionId: string; citizen: CitizenIdentity } => {
+    const session = sessions.current();
+    const citizen = sessions.citizen();
+    if (!session || !citizen) throw new ApiError('refused', '自助申报需要先核验身份：请将身份证放在感应区', { reason: 'card-required' });
+    return { sessionId: session.id, citizen };
+  };
+
+  const requireDraft = (): { sessionId: string; citizen: CitizenIdentity; draft: Draft; service: Service } => {
+    const { sessionId, citizen } = requireCitizen();
+    const draft = drafts.get(sessionId);
+    if (!draft) throw new ApiError('not_found', '没有正在填写的申请，请先选择办理事项', { reason: 'no-draft' });
+    const service = serviceOf(draft.serviceId);
+    if (!service) throw new ApiError('not_found', '该事项已下线，请重新选择', { reason: 'no-service' });
+    return { sessionId, citizen, draft, service };
+  };
+
+  const missing = (draft: Draft, service: Service): number[] =>
+    service.guide.materials.flatMap((material, index) => (material.required && !draft.pages.some((page) => page.materialIndex === index) ? [index] : []));
+
+  const draftView = (draft: Draft, service: Service, citizen: CitizenIdentity): DraftView => ({
+    draftId: draft.id,
+    service: item(service),
+    applicant: { maskedName: maskName(citizen.name), maskedIdNumber: maskIdNumber(citizen.idNumber), maskedAddress: maskAddress(citizen.address) },
+    form: draft.form,
+    pages: draft.pages.map(pageView),
+    missing: missing(draft, service),
+  });
+
+  const caseView = async (cases: CaseStore, stored: StoredCase): Promise<CaseView> => {
+    const service = serviceOf(stored.serviceId);
+    const applicant = await cases.applicant(stored.id);
+    return {
+      caseId: stored.id,
+      preAcceptanceNumber: stored.number,
+      serviceName: service?.name ?? stored.serviceId,
+      department: service ? (departmentOf(service)?.name ?? service.guide.agency) : '',
+      stage: stored.stage,
+      submittedAt: stored.submittedAt,
+      updatedAt: stored.updatedAt,
+      maskedName: applicant ? maskName(applicant.name) : '',
+      stages: stageTimeline(content().services.stages, await cases.history(stored.id), stored.stage),
+      hasResult: stored.hasResult,
+    };
+  };
+
+  const receiptFacts = async (cases: CaseStore, stored: StoredCase): Promise<ReceiptFacts> => {
+    const service = serviceOf(stored.serviceId);
+    const applicant = await cases.applicant(stored.id);
+    if (!service || !applicant) throw new ApiError('not_found', '办件信息不完整，请联系工作人员');
+    const department = departmentOf(service);
+    const pageCounts = new Map<number, number>();
+    for (const page of await cases.pages(stored.id)) pageCounts.set(page.materialIndex, (pageCounts.get(page.materialIndex) ?? 0) + 1);
+    return {
+      hallName: content().hall.fullName,
+      service,
+      departmentName: department?.name ?? service.guide.agency,
+      stored,
+      applicant,
+      pageCounts,
+      stages: content().services.stages,
+      queryUrl: queryUrl(options.queryUrlBase ?? DEFAULT_QUERY_URL_BASE, stored.number),
+      ...(department === undefined ? {} : { location: `${department.floor}楼 ${department.name} ${service.guide.windows.join('、')}号窗口` }),
+    };
+  };
+
+  const printDocument = async (pdf: Buffer, filePrefix: string): Promise<PrintOutcomeView> => {
+    const outcome = await printPdf(pdf, { ...(options.documentPrinter === undefined ? {} : { printer: options.documentPrinter }), fallbackDir: documentsDir, filePrefix, title: filePrefix, logger });
+    if (outcome.kind === 'failed') logger.error({ error: outcome.error }, 'A4 document could not be printed or saved');
+    return describePrint(outcome);
+  };
+
+  const scanPage = async (draft: Draft, sessionId: string, materialIndex: number): Promise<NormalisedPage> => {
+    const scanner = ctx.scanner;
+    if (!scanner) throw new ApiError('unavailable', '本机未配置扫描仪，请到窗口提交材料', { reason: 'no-scanner' });
+    scanningSession = sessionId;
+    try {
+      const pages = await scanner.scan(
+        { resolution: options.scan?.resolution ?? 300, mode: options.scan?.mode ?? 'Color', source: 'flatbed' },
+        ({ percent }) => ctx.bus.publish('cases.scanProgress', { materialIndex, percent: Math.max(0, Math.min(100, percent)) }),
+      );
+      const [first] = pages;
+      if (!first) throw new ApiError('unavailable', '未扫描到图像，请重试', { reason: 'no-page' });
+      return await normaliseScan(first.data, options.normalise);
+    } catch (err) {
+      if (err instanceof ScanError) {
+        logger.warn({ code: err.code, detail: err.detail, draft: draft.id }, 'scan failed');
+        throw new ApiError(SCAN_ERROR_API_CODES[err.code] ?? 'unavailable', err.userMessage, { reason: err.code });
+      }
+      throw err;
+    } finally {
+      scanningSession = undefined;
+    }
+  };
+
+  sessions.onEnd(async (sessionId) => {
+    drafts.discard(sessionId);
+    submitted.delete(sessionId);
+    if (scanningSession === sessionId) await ctx.scanner?.cancel();
+  });
+
+  return {
+    name: 'cases',
+    handlers: {
+      'cases.services': () =>
+        content()
+          .services.services.filter((service) => service.selfService)
+          .map(item),
+
+      'cases.startDraft': ({ serviceId }) => {
+        const { sessionId, citizen } = requireCitizen();
+        const service = serviceOf(serviceId);
+        if (!service?.selfService) throw new ApiError('not_found', '该事项不支持自助申报，请到窗口办理', { field: 'serviceId' });
+        const draft = drafts.start(sessionId, service.id);
+        logger.info({ draft: draft.id, service: service.id }, 'draft started');
+        return draftView(draft, service, citizen);
+      },
+
+      'cases.draft': () => {
+        const session = sessions.current();
+        const citizen = sessions.citizen();
+        const draft = session && drafts.get(session.id);
+        const service = draft && serviceOf(draft.serviceId);
+        return draft && service && citizen ? draftView(draft, service, citizen) : null;
+      },
+
+      'cases.updateForm': (raw) => {
+        const { draft, service, citizen } = requireDraft();
+        const checked = checkForm(raw);
+        if (!checked.ok) throw new ApiError('bad_request', checked.problem.message, { field: checked.problem.field });
+        draft.form = checked.form;
+        return draftView(draft, service, citizen);
+      },
+
+      'cases.scanPage': async ({ materialIndex, replacePageId }) => {
+        const { sessionId, draft, service } = requireDraft();
+        if (materialIndex >= service.guide.materials.length) throw new ApiError('bad_request', '没有这项材料', { field: 'materialIndex' });
+        if (replacePageId !== undefined && !draft.pages.some((page) => page.id === replacePageId)) throw new ApiError('not_found', '要重扫的页面已不存在', { field: 'replacePageId' });
+        const limit = drafts.pageLimit(draft, materialIndex, replacePageId !== undefined);
+        if (limit !== null) throw new ApiError('refused', limit, { reason: 'page-limit' });
+        const page = await scanPage(draft, sessionId, materialIndex);
+        // The visit may have ended while the scanner ran: its draft is gone, so is this page.
+        if (drafts.get(sessionId) !== draft) {
+          page.jpeg.fill(0);
+          throw new ApiError('refused', '本次办理已结束，扫描件已删除', { reason: 'session-ended' });
+        }
+        return pageView(drafts.putPage(draft, { materialIndex, ...page }, replacePageId));
+      },
+
+      'cases.cancelScan': async () => {
+        await ctx.scanner?.cancel();
+        return { ok: true as const };
+      },
+
+      'cases.deletePage': ({ pageId }) => {
+        const { draft, service, citizen } = requireDraft();
+        if (!drafts.deletePage(draft, pageId)) throw new ApiError('not_found', '该页面已不存在', { field: 'pageId' });
+        return draftView(draft, service, citizen);
+      },
+
+      'cases.submit': async () => {
+        const { sessionId, citizen, draft, service } = requireDraft();
+        const cases = requireStore();
+        const checked = checkForm(draft.form);
+        if (!checked.ok) throw new ApiError('bad_request', checked.problem.message, { field: checked.problem.field });
+        if (checked.form.phone === '') throw new ApiError('bad_request', '请填写联系电话，以便通知办理结果', { field: 'phone' });
+        const absent = missing(draft, service);
+        if (absent.length > 0) {
+          const names = absent.map((index) => service.guide.materials[index]?.name ?? String(index)).join('、');
+          throw new ApiError('refused', `还缺少必需材料：${names}`, { field: 'materials', missing: absent });
+        }
+        const stage = content().services.stages[0] ?? '申请';
+        const stored = await cases.submit(
+          {
+            serviceId: service.id,
+            stage,
+            applicant: { name: citizen.name, idNumber: citizen.idNumber, address: citizen.address, ...checked.form },
+            pages: draft.pages.map(({ materialIndex, jpeg, width, height }) => ({ materialIndex, jpeg, width, height })),
+            materialNames: service.guide.materials.map((material) => material.name),
+          },
+          { terminalId: ctx.config.terminalId, terminalCode: code, now: ctx.now() },
+        );
+        drafts.discard(sessionId);
+        const mine = submitted.get(sessionId) ?? new Set<string>();
+        mine.add(stored.id);
+        submitted.set(sessionId, mine);
+        logger.info({ caseId: stored.id, number: stored.number, service: service.id, pages: draft.pages.length }, 'case submitted');
+        return { preAcceptanceNumber: stored.number, caseId: stored.id, stage: stored.stage };
+      },
+
+      'cases.printReceipt': async ({ caseId, format }) => {
+        const session = sessions.current();
+        if (!session || !submitted.get(session.id)?.has(caseId)) throw new ApiError('refused', '只能在提交申请的本次办理中打印回执', { reason: 'not-this-session' });
+        const cases = requireStore();
+        const stored = await cases.byId(caseId);
+        if (!stored) throw new ApiError('not_found', '未找到该办件');
+        const facts = await receiptFacts(cases, stored);
+        if (format === 'a4') return printDocument(await receiptPdf(a4Receipt(facts), { fonts, logger }), `receipt-${stored.number}`);
+        if (!ctx.printer) return { kind: 'failed', message: '本机未配置回执打印机，请点击"打印A4回执"' };
+        const result = await ctx.printer.printer.print(slipDoc(facts, ctx.now()));
+        if (!result.printed) logger.warn({ reason: result.reason, caseId }, 'receipt slip not printed');
+        return result.printed ? { kind: 'printed', message: result.warning?.message ?? '回执已打印，请在出纸口取走' } : { kind: 'failed', message: result.message };
+      },
+
+      'cases.query': async ({ number }) => {
+        const canonical = parsePreAcceptanceNumber(number);
+        if (canonical === null) throw new ApiError('bad_request', '预受理号格式不正确：应为 YS 加 16 位数字', { field: 'number' });
+        const cases = requireStore();
+        const stored = await cases.byNumber(canonical);
+        if (!stored) throw new ApiError('not_found', `未找到预受理号为 ${canonical} 的办件，请核对后重新输入`, { field: 'number' });
+        return caseView(cases, stored);
+      },
+
+      'cases.mine': async () => {
+        const { citizen } = requireCitizen();
+        const cases = requireStore();
+        return Promise.all((await cases.byApplicant(citizen.idNumber)).map((stored) => caseView(cases, stored)));
+      },
+
+      'cases.printResult': async ({ caseId }) => {
+        const { citizen } = requireCitizen();
+        const cases = requireStore();
+        const stored = await cases.byId(caseId);
+        if (!stored || !(await cases.belongsTo(caseId, citizen.idNumber))) throw new ApiError('not_found', '未找到您名下的该办件');
+        const result = await cases.result(caseId);
+        if (!result) throw new ApiError('refused', '该办件尚无办理结果，请留意短信通知', { reason: 'no-result' });
+        const pdf = await resultPdf(
+          { hallName: content().hall.fullName, title: result.title, body: result.body, number: stored.number, applicantName: maskName(citizen.name), date: ctx.now() },
+          { fonts, logger },
+        );
+        return printDocument(pdf, `result-${stored.number}`);
+      },
+    },
+
+    async applyCaseStatus(changes) {
+      const cases = requireStore();
+      const stages = content().services.stages;
+      for (const change of changes) {
+        const stage = stageOf(change.status, stages);
+        if (stage === null) {
+          logger.warn({ seq: change.seq, status: change.status }, 'case status change with an unknown stage ignored');
+          continue;
+        }
+        const reached = stages.indexOf(stage);
+        const known = (await cases.byId(change.caseId)) ?? (await cases.byNumber(change.caseId));
+        const result =
+          change.resultDocument ??
+          (reached >= RESULT_STAGE_FROM && change.note !== undefined && change.note.trim() !== ''
+            ? { title: `${(known && serviceOf(known.serviceId)?.name) ?? ''}办理结果`, body: change.note }
+            : undefined);
+        const outcome = await cases.applyChange({ seq: change.seq, caseId: change.caseId, stage, at: change.changedAt, ...(result === undefined ? {} : { result }) }, ctx.now());
+        logger.info({ seq: change.seq, stage, outcome }, 'case status change');
+      }
+    },
+
+    async start() {
+      store = await CaseStore.open(ctx.db, ctx.outbox, ctx.key);
+    },
+
+    async stop() {
+      drafts.discardAll();
+      submitted.clear();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { createHash, createHmac } from 'node:crypto';
+import { FORM_LIMITS, type CaseForm } from '../../contract/index.js';
+
+/**
+ * Pure rules of self-service pre-applications: the pre-acceptance number,
+ * form cleaning and checks, address masking, stage names, and the keyed
+ * lookup hash of an ID number. No I/O.
+ */
+
+/** The hall's calendar day (Asia/Shanghai, UTC+8, no DST) as yyyymmdd. */
+export function hallDay(at: Date): string {
+  const local = new Date(at.getTime() + 8 * 3_600_000);
+  return `${local.getUTCFullYear()}${String(local.getUTCMonth() + 1).padStart(2, '0')}${String(local.getUTCDate()).padStart(2, '0')}`;
+}
+
+/**
+ * The 4-digit terminal code inside pre-acceptance numbers. Halls assign it
+ * (option `terminalCode`); without one it is the terminal id's trailing
+ * number (kiosk-01 → 0001, the usual naming), else a 4-digit hash of the id.
+ * Only an assigned code guarantees uniqueness across halls.
+ */
+export function terminalCode(terminalId: string): string {
+  const trailing = /(\d{1,4})$/.exec(terminalId)?.[1];
+  if (trailing !== undefined) return trailing.padStart(4, '0');
+  return String(createHash('sha256').update(terminalId).digest().readUInt32BE(0) % 10_000).padStart(4, '0');
+}
+
+export const MAX_DAILY_SEQUENCE = 9_999;
+
+/** YS + yyyymmdd + terminal code (4) + daily sequence (4): digits only after YS, so the keypad needs no letters. */
+export function preAcceptanceNumber(day: string, code: string, sequence: number): string {
+  if (!/^\d{8}$/.test(day) || !/^\d{4}$/.test(code)) throw new Error(`bad number parts ${day}/${code}`);
+  if (!Number.isInteger(sequence) || sequence < 1 || sequence > MAX_DAILY_SEQUENCE) throw new Error(`daily sequence ${sequence} out of range`);
+  return `YS${day}${code}${String(sequence).padStart(4, '0')}`;
+}
+
+/** What a citizen typed (with or without YS, spaces, dashes, lower case) → the canonical number, or null when it cannot be one. */
+export function parsePreAcceptanceNumber(input: string): string | null {
+  const compact = input.replace(/[\s-]/g, '').toUpperCase();
+  const digits = compact.startsWith('YS') ? compact.slice(2) : compact;
+  return /^\d{16}$/.test(digits) ? `YS${digits}` : null;
+}
+
+/** C0/C1 controls, DEL, bidi overrides, zero-width and other invisible format characters. */
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g;
+
+/** Cleans one free-text field: invisible characters removed, tabs/newlines → space unless `multiline`, trimmed. */
+export function cleanField(value: string, multiline = false): string {
+  const stripped = value.replace(INVISIBLE, '').replace(/\r\n?/g, '\n');
+  const spaced = multiline ? stripped.replace(/\t/g, ' ').replace(/\n{3,}/g, '\n\n') : stripped.replace(/[\t\n]+/g, ' ');
+  return spaced.replace(/[ \u3000]{2,}/g, ' ').trim();
+}
+
+export type FieldProblem = { field: keyof CaseForm; message: string };
+
+const MOBILE = /^1[3-9]\d{9}$/;
+const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
+
+/** Cleans the form and checks it; returns the cleaned form or the first problem. The phone is required at submit, not while typing. */
+export function checkForm(raw: CaseForm): { ok: true; form: CaseForm } | { ok: false; problem: FieldProblem } {
+  const form: CaseForm = {
+    phone: cleanField(raw.phone).replace(/[\s()]/g, ''),
+    mailingAddress: cleanField(raw.mailingAddress),
+    remarks: cleanField(raw.remarks, true),
+  };
+  if (form.phone !== '' && (form.phone.length > FORM_LIMITS.phone || !(MOBILE.test(form.phone) || LANDLINE.test(form.phone)))) {
+    return { ok: false, problem: { field: 'phone', message: '请填写11位手机号码或带区号的固定电话' } };
+  }
+  if ([...form.mailingAddress].length > FORM_LIMITS.mailingAddress) return { ok: false, problem: { field: 'mailingAddress', message: `送达地址不能超过${FORM_LIMITS.mailingAddress}个字符` } };
+  if ([...form.remarks].length > FORM_LIMITS.remarks) return { ok: false, problem: { field: 'remarks', message: `备注不能超过${FORM_LIMITS.remarks}个字符` } };
+  return { ok: true, form };
+}
+
+/** 湖南省长沙市岳麓区…… → 湖南省长沙市****: the first six characters (province and city) stay. */
+export function maskAddress(address: string): string {
+  const chars = [...cleanField(address)];
+  if (chars.length <= 6) return chars.length === 0 ? '' : `${chars.slice(0, Math.max(1, chars.length - 2)).join('')}**`;
+  return `${chars.slice(0, 6).join('')}****`;
+}
+
+/**
+ * The keyed hash under which a case is found by its applicant's ID number:
+ * HMAC-SHA256 with the terminal's lookup secret (itself sealed with the data
+ * key), so the stored value reveals nothing without the key.
+ */
+export function applicantKey(secret: Buffer, idNumber: string): string {
+  return createHmac('sha256', secret).update(idNumber.trim().toUpperCase()).digest('hex');
+}
+
+/** Platform status words → the content's stage names; the stage names themselves pass through. */
+const STAGE_ALIASES: Readonly<Record<string, number>> = { applied: 0, submitted: 0, accepted: 1, reviewing: 2, review: 2, decided: 3, decision: 3, completed: 4, closed: 4, done: 4 };
+
+export function stageOf(status: string, stages: readonly string[]): string | null {
+  const trimmed = status.trim();
+  if (stages.includes(trimmed)) return trimmed;
+  const index = STAGE_ALIASES[trimmed.toLowerCase()];
+  return index === undefined ? null : (stages[index] ?? null);
+}
+
+/** The process timeline: every stage in order with the first time the case reached it. */
+export function stageTimeline(stages: readonly string[], history: readonly { stage: string; at: string }[], current: string): { stage: string; at: string | null; current: boolean }[] {
+  return stages.map((stage) => {
+    const reached = history.filter((entry) => entry.stage === stage).map((entry) => entry.at).sort()[0];
+    return { stage, at: reached ?? null, current: stage === current };
+  });
+}

@@ -1,0 +1,140 @@
+import type { GuideCatalog, GuideFilter, ServiceGuide, ServiceSummary } from '../../contract/index.js';
+import type { ContentPackage, Department, Service } from '../content/schema.js';
+import type { ReceiptLine } from '../../../devices/printer/index.js';
+
+/**
+ * The service guide composed from the content package (pure): summaries for
+ * lists, the browse facets, one service's full guide with the six core
+ * elements, and the short form printed on the receipt printer.
+ */
+export type GuideContent = Pick<ContentPackage, 'hall' | 'services'>;
+
+function departmentOf(content: GuideContent, service: Service): Department | undefined {
+  return content.hall.departments.find((department) => department.id === service.departmentId);
+}
+
+export function summarize(content: GuideContent, service: Service): ServiceSummary {
+  const department = departmentOf(content, service);
+  return {
+    id: service.id,
+    name: service.name,
+    departmentId: service.departmentId,
+    departmentName: department?.name ?? service.departmentId,
+    audience: service.audience,
+    lifeEvents: service.lifeEvents,
+    online: service.online,
+    selfService: service.selfService,
+    floor: department?.floor ?? 0,
+    windows: service.guide.windows,
+  };
+}
+
+/** 个人 and 企业 each include the services offered to both. */
+function servesAudience(service: Service, audience: string): boolean {
+  return service.audience === audience || service.audience === 'both' || audience === 'both';
+}
+
+export function guideCatalog(content: GuideContent): GuideCatalog {
+  const { services } = content.services;
+  return {
+    departments: content.hall.departments
+      .map((department) => ({
+        id: department.id,
+        name: department.name,
+        floor: department.floor,
+        serviceCount: services.filter((service) => service.departmentId === department.id).length,
+      }))
+      .filter((department) => department.serviceCount > 0),
+    lifeEvents: content.services.lifeEvents
+      .map((name) => ({ name, serviceCount: services.filter((service) => service.lifeEvents.includes(name)).length }))
+      .filter((event) => event.serviceCount > 0),
+    audiences: (['个人', '企业', 'both'] as const).map((audience) => ({
+      audience,
+      serviceCount: audience === 'both' ? services.length : services.filter((service) => servesAudience(service, audience)).length,
+    })),
+  };
+}
+
+export function listServices(content: GuideContent, filter: GuideFilter): ServiceSummary[] {
+  const matches = (service: Service): boolean => {
+    switch (filter.by) {
+      case 'department':
+        return service.departmentId === filter.departmentId;
+      case 'lifeEvent':
+        return service.lifeEvents.includes(filter.lifeEvent);
+      case 'audience':
+        return servesAudience(service, filter.audience);
+    }
+  };
+  return content.services.services.filter(matches).map((service) => summarize(content, service));
+}
+
+export function findService(content: GuideContent, serviceId: string): Service | undefined {
+  return content.services.services.find((service) => service.id === serviceId);
+}
+
+/** promisedDays 0 = 当场办结 (the content's rule), else working days. */
+export function promisedText(promisedDays: number): string {
+  return promisedDays === 0 ? '当场办结' : `${promisedDays}个工作日`;
+}
+
+/** 2楼 公安局 53、54号窗口 */
+export function locationText(content: GuideContent, service: Service): string {
+  const department = departmentOf(content, service);
+  const windows = `${service.guide.windows.join('、')}号窗口`;
+  return department === undefined ? windows : `${department.floor}楼 ${department.name} ${windows}`;
+}
+
+export function serviceGuide(content: GuideContent, service: Service): ServiceGuide {
+  const { guide } = service;
+  const department = departmentOf(content, service);
+  const notes = department?.windowNotes ?? {};
+  return {
+    service: summarize(content, service),
+    departmentFullName: department?.fullName ?? guide.agency,
+    basis: guide.basis,
+    conditions: guide.conditions,
+    materials: guide.materials,
+    steps: guide.steps,
+    agency: guide.agency,
+    fee: guide.fee,
+    timeLimit: {
+      statutoryDays: guide.timeLimit.statutoryDays,
+      promisedDays: guide.timeLimit.promisedDays,
+      promisedText: promisedText(guide.timeLimit.promisedDays),
+      ...(guide.timeLimit.note !== undefined ? { note: guide.timeLimit.note } : {}),
+    },
+    location: locationText(content, service),
+    windowNotes: guide.windows.flatMap((window) => (notes[window] !== undefined ? [{ window, note: notes[window] }] : [])),
+    onlineUrlHint: guide.onlineUrlHint,
+    related: service.relatedServiceIds.flatMap((id) => {
+      const related = findService(content, id);
+      return related === undefined ? [] : [summarize(content, related)];
+    }),
+  };
+}
+
+/** 居民户口簿（原件1份，必需；在户籍地办理时提供） */
+export function materialText(material: ServiceGuide['materials'][number]): string {
+  const parts = [`${material.original ? '原件' : '复印件'}${material.copies}份`, material.required ? '必需' : '视情况'];
+  if (material.note !== undefined && material.note !== '') parts.push(material.note);
+  return `${material.name}（${parts.join('，')}）`;
+}
+
+/** The receipt-printer short form: name, where, materials, fee, time limit. */
+export function guideReceiptLines(guide: ServiceGuide): { title: string; lines: ReceiptLine[] } {
+  return {
+    title: '办事指南',
+    lines: [
+      guide.service.name,
+      { rule: true },
+      { label: '办理地点', value: guide.location },
+      { label: '办理机构', value: guide.agency },
+      '所需材料：',
+      ...guide.materials.map((material, index) => `${index + 1}. ${materialText(material)}`),
+      { label: '收费标准', value: guide.fee },
+      { label: '承诺时限', value: guide.timeLimit.promisedText },
+      { label: '网上办理', value: guide.service.online },
+    ],
+  };
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createReceiptPrinter } from '../../../devices/printer/index.js';
+import { createApiClient, type ApiClient } from '../../../renderer/src/api/client.js';
+import { parseConfig } from '../config/load.js';
+import { loadContent } from '../content/loader.js';
+import { DeviceRegistry } from '../devices.js';
+import { silentLogger } from '../logging/logger.js';
+import { Redactor } from '../logging/redact.js';
+import type { HostContext } from '../module.js';
+import { memoryPipe } from '../rpc/memory-transport.js';
+import { EventBus, RpcServer } from '../rpc/server.js';
+import { SessionManager } from '../session/manager.js';
+import { DataKey } from '../storage/crypto.js';
+import { Database } from '../storage/database.js';
+import { Outbox, outboxMigrations } from '../storage/outbox.js';
+import { guideModule } from './module.js';
+
+/**
+ * The guide module on its own RPC server with real storage, the real receipt
+ * printer simulator (TCP) and a real SessionManager: the whole path a call
+ * takes, without depending on other capabilities being wired.
+ */
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Harness {
+  client: ApiClient;
+  context: HostContext;
+  sessions: SessionManager;
+  dataDir: string;
+}
+
+async function boot(): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-guide-'));
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  const config = parseConfig({}, 'test', { LIULIU_DATA_DIR: dataDir });
+  const logger = silentLogger();
+  const content = loadContent(config.contentDir);
+  const db = await Database.open(join(dataDir, 'liuliu.db'));
+  cleanups.push(() => db.close());
+  await db.migrate('outbox', outboxMigrations);
+  const key = DataKey.fromBytes(randomBytes(32));
+  const bus = new EventBus(logger);
+  const printer = await createReceiptPrinter({ kind: 'simulator', outDir: join(dataDir, 'printer-jobs') }, logger);
+  cleanups.push(() => printer.dispose());
+  const context: HostContext = {
+    config,
+    content: () => content,
+    switchContent: () => undefined,
+    onContentChanged: () => () => undefined,
+    db,
+    outbox: new Outbox(key),
+    key,
+    logger,
+    redactor: new Redactor(),
+    bus,
+    devices: new DeviceRegistry(bus, logger),
+    now: () => new Date(),
+    printer,
+    scanner: undefined,
+  };
+  const sessions = new SessionManager(context);
+  cleanups.push(() => sessions.stop());
+  const module = guideModule(context, sessions);
+  await module.start?.();
+  const rpc = new RpcServer(logger, bus);
+  rpc.register(module.handlers);
+  const pipe = memoryPipe();
+  rpc.attach(pipe.host);
+  return { client: createApiClient(pipe.renderer), context, sessions, dataDir };
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('guide module over the contract', () => {
+  it('searches, shows a guide, prints the short form on the simulated receipt printer and saves the A4 PDF', async () => {
+    const { client, dataDir } = await boot();
+    const search = await client.call('guide.search', { query: 'sfz' });
+    expect(search.ok && search.value.map((h) => h.service.id)).toContain('ps-idcard-reissue');
+
+    const detail = await client.call('guide.detail', { serviceId: 'ps-idcard-reissue' });
+    expect(detail.ok && detail.value.location).toBe('2楼 公安局 53、54号窗口');
+    const missing = await client.call('guide.detail', { serviceId: 'no-such' });
+    expect(!missing.ok && missing.error.code).toBe('not_found');
+
+    const receipt = await client.call('guide.print', { serviceId: 'ps-idcard-reissue', form: 'receipt' });
+    expect(receipt.ok && receipt.value).toMatchObject({ kind: 'printed', form: 'receipt' });
+    const jobsDir = join(dataDir, 'printer-jobs');
+    const jobText = await waitFor(() => {
+      const file = existsSync(jobsDir) ? readdirSync(jobsDir).find((name) => name.endsWith('.txt')) : undefined;
+      return file === undefined ? undefined : readFileSync(join(jobsDir, file), 'utf8');
+    });
+    expect(jobText).toContain('居民身份证补领');
+    expect(jobText).toContain('53、54号窗口');
+
+    const a4 = await client.call('guide.print', { serviceId: 'ps-idcard-reissue', form: 'a4' });
+    expect(a4.ok && a4.value.kind).toBe('saved');
+    if (a4.ok && a4.value.kind === 'saved') {
+      expect(a4.value.path.startsWith(join(dataDir, 'documents'))).toBe(true);
+      expect(readFileSync(a4.value.path).subarray(0, 5).toString()).toBe('%PDF-');
+    }
+  }, 60_000);
+
+  it('takes feedback into storage and the outbox, refuses bad input with the field, and attaches only a masked name', async () => {
+    const { client, context, sessions } = await boot();
+    const refused = await client.call('feedback.submit', { kind: 'rating', stars: 1, reasons: [] });
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'bad_request', details: { field: 'reasons' } });
+    const badPhone = await client.call('feedback.submit', { kind: 'consultation', category: 'policy', text: '请电话联系我说明', phone: '110' });
+    expect(!badPhone.ok && badPhone.error.details?.['field']).toBe('phone');
+    const unknownService = await client.call('feedback.submit', { kind: 'rating', stars: 5, reasons: [], serviceId: 'no-such' });
+    expect(!unknownService.ok && unknownService.error.code).toBe('not_found');
+
+    sessions.cardPlaced({
+      record: {
+        name: '张三丰',
+        gender: { code: '1', label: 'male', labelZh: '男' },
+        nation: { code: '01', name: '汉' },
+        birthDate: '1980-01-01',
+        address: '湖南省浏阳市集里街道示例路1号',
+        idNumber: '430181198001011239',
+        issuingAuthority: '浏阳市公安局',
+        validFrom: '2020-01-01',
+        validTo: '2040-01-01',
+      },
+      appendedAddress: null,
+      expired: false,
+      readAt: new Date().toISOString(),
+    });
+    expect(sessions.current()?.kind).toBe('citizen');
+    const rated = await client.call('feedback.submit', { kind: 'rating', stars: 2, reasons: ['long-wait'], departmentId: 'public-security' });
+    expect(rated.ok && rated.value.kind).toBe('rating');
+
+    const rows = await context.outbox.pending(context.db, 10);
+    const rating = rows.find((row) => row.kind === 'rating');
+    expect(rating?.payload).toMatchObject({ stars: 2, reasons: ['long-wait'], citizen: { maskedName: '张*丰' } });
+    expect(JSON.stringify(rating?.payload)).not.toContain('张三丰');
+    expect(JSON.stringify(rating?.payload)).not.toMatch(/\d{17}[\dXx]/);
+    expect(await context.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM feedback')).toEqual({ n: 1 });
+  }, 60_000);
+});

@@ -1,0 +1,103 @@
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadContent } from '../content/loader.js';
+import { categoryForService, kioskCatalog } from './catalog.js';
+import { httpBaseOf, loadOrCreateHallSecret, ticketDoc } from './module.js';
+import { pageKey } from './server.js';
+import { tempDir } from './testSupport.js';
+import type { IssueResult } from './types.js';
+
+const content = loadContent(new URL('../../../content/hall/', import.meta.url).pathname);
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function issued(overrides: Partial<IssueResult> = {}): IssueResult {
+  return {
+    ticket: {
+      id: 'ticket-1',
+      displayNo: 'H905',
+      day: '2026-11-25',
+      categoryId: 'qc-household',
+      originCategoryId: 'qc-household',
+      serviceId: null,
+      priority: 'elderly',
+      maskedName: '李*英',
+      kioskId: 'kiosk-01',
+      source: 'offline',
+      status: 'waiting',
+      issuedAt: '2026-11-25T02:00:00.000Z',
+      calledAt: null,
+      windowNo: null,
+      recalls: 0,
+      skippedAt: null,
+      finishedAt: null,
+    },
+    categoryName: '户政治安（身份证、户口）',
+    peopleAhead: null,
+    etaMinutes: null,
+    windows: ['51', '52'],
+    floor: 2,
+    offline: true,
+    ...overrides,
+  };
+}
+
+describe('kiosk catalog', () => {
+  it('offers every category, every department with its category, and services grouped by life event', () => {
+    const catalog = kioskCatalog(content, null);
+    expect(catalog.categories).toHaveLength(content.hall.queueCategories.length);
+    expect(catalog.categories.find((c) => c.id === 'qc-household')).toMatchObject({ prefix: 'H', floor: 2, waiting: null, departmentNames: ['公安局'] });
+    expect(catalog.departments).toHaveLength(content.hall.departments.length);
+    const pension = catalog.lifeEvents.find((g) => g.name === '养老');
+    expect(pension?.services.map((s) => s.id)).toContain('hr-pension-claim');
+    expect(catalog.lifeEvents.every((g) => g.services.length > 0)).toBe(true);
+  });
+
+  it('resolves a service to its category, and an unknown service to nothing', () => {
+    expect(categoryForService(content, 'hr-pension-claim')?.category.id).toBe('qc-hrss');
+    expect(categoryForService(content, 'no-such-service')).toBeUndefined();
+  });
+});
+
+describe('the printed ticket', () => {
+  it('an online ticket prints people ahead and the wait; an offline one says the display board knows', () => {
+    const online = ticketDoc('示范市民之家', issued({ peopleAhead: 4, etaMinutes: 12, offline: false }), 'http://hall/t/ticket-1');
+    const onlineText = online.flatMap((i) => (i.kind === 'text' ? [i.text] : []));
+    expect(onlineText).toContain('前面等候：4 人');
+    expect(onlineText).toContain('【老年人优先】');
+    expect(onlineText).toContain('姓名：李*英');
+    expect(online).toContainEqual(expect.objectContaining({ kind: 'qr', data: 'http://hall/t/ticket-1' }));
+
+    const offlineText = ticketDoc('示范市民之家', issued(), 'http://hall/t/ticket-1').flatMap((i) => (i.kind === 'text' ? [i.text] : []));
+    expect(offlineText).toContain('等候人数以叫号屏为准');
+    expect(offlineText.some((t) => t.startsWith('前面等候') || t.startsWith('预计等候'))).toBe(false);
+  });
+});
+
+describe('hall access', () => {
+  it('keeps one random hall secret per kiosk, readable only by its user', () => {
+    const dir = tempDir('liuliu-hall-secret-');
+    dirs.push(dir);
+    const file = join(dir, 'keys', 'hall.secret');
+    const first = loadOrCreateHallSecret(file);
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(loadOrCreateHallSecret(file)).toBe(first);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('derives a different page key per role, none equal to the secret', () => {
+    const counter = pageKey('secret-123456', 'counter');
+    expect(counter).not.toBe(pageKey('secret-123456', 'display'));
+    expect(counter).not.toBe(pageKey('secret-654321', 'counter'));
+    expect(counter).not.toContain('secret');
+  });
+
+  it('turns the hall WebSocket URL into the base of its pages', () => {
+    expect(httpBaseOf('ws://hall-server:8790/ws')).toBe('http://hall-server:8790');
+    expect(httpBaseOf('wss://hall.example/queue/ws')).toBe('https://hall.example/queue');
+  });
+});

@@ -1,0 +1,292 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import QRCode from 'qrcode';
+import { queueTicketDoc, type PrintDoc, type PrintItem } from '../../../devices/printer/index.js';
+import { ApiError, type ErrorCode, type QueuePrinted, type QueueTicketView } from '../../contract/index.js';
+import type { HostContext, HostModule } from '../module.js';
+import { rendererDist } from '../paths.js';
+import type { SessionManager } from '../session/manager.js';
+import { categoryForService, categoryView, kioskCatalog } from './catalog.js';
+import type { HallCalendar } from './hours.js';
+import { RemoteHallQueue } from './remote.js';
+import { startHallServer, type HallServer } from './server.js';
+import { HallQueueService } from './service.js';
+import type { HallQueue, IssueResult, Priority, QueueErrorCode, QueueSnapshot, Ticket } from './types.js';
+
+/**
+ * The queue capability in the kiosk host: opens the hall queue (embedded,
+ * with the hall server for counters and displays, or remote), issues tickets
+ * for the renderer, prints them on the receipt printer, keeps the session's
+ * tickets until the session ends, and reports the `hall` device status.
+ * README "Queue tickets" (top level) and electron/host/queue/README.md.
+ */
+export interface QueueModuleOptions {
+  /** How often a remote kiosk re-checks its connection for the device status (ms). */
+  hallStatusIntervalMs?: number;
+}
+
+/** Shown with the ticket when the paper copy failed: the number on screen is valid. */
+export const NOT_PRINTED_HINT = '请凭屏幕号码等候并联系工作人员';
+const NO_PRINTER_MESSAGE = `本机未配置小票打印机，${NOT_PRINTED_HINT}`;
+const OFFLINE_LINE = '等候人数以叫号屏为准';
+const PRIORITY_LABELS: Record<Priority, string> = { elderly: '老年人优先', disabled: '优先办理', appointment: '预约优先' };
+/** Repeated issue requests (a renderer retrying) are answered from here without printing again. */
+const RECENT_REQUESTS = 500;
+const WAITING_THROTTLE_MS = 300;
+
+const ERROR_CODES: Partial<Record<QueueErrorCode, ErrorCode>> = {
+  'bad-request': 'bad_request',
+  'unknown-category': 'not_found',
+  'not-found': 'not_found',
+  closed: 'refused',
+  'numbers-exhausted': 'refused',
+  'priority-needs-staff': 'refused',
+  'priority-needs-appointment': 'refused',
+  unavailable: 'unavailable',
+};
+
+/** The hall's shared secret for embedded mode when the config has none: random, kept 0600 beside the data key. */
+export function loadOrCreateHallSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const secret = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+/** `ws://hall:8790/ws` → `http://hall:8790` (where the hall service also serves pages). */
+export function httpBaseOf(wsUrl: string): string {
+  const url = new URL(wsUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.pathname = url.pathname.replace(/\/ws\/?$/, '');
+  return url.toString().replace(/\/$/, '');
+}
+
+/**
+ * The printed ticket. An offline ticket (issued from a lease while the hall
+ * service is away) cannot know its place in line: those two lines say so.
+ */
+export function ticketDoc(hallName: string, issued: IssueResult, qrUrl: string): PrintDoc {
+  const { ticket } = issued;
+  const doc = queueTicketDoc({
+    hallName,
+    number: ticket.displayNo,
+    categoryName: issued.categoryName,
+    floor: issued.floor,
+    windows: issued.windows,
+    peopleAhead: issued.peopleAhead ?? 0,
+    etaMinutes: issued.etaMinutes ?? 0,
+    qrUrl,
+    ...(ticket.maskedName !== null ? { maskedName: ticket.maskedName } : {}),
+    ...(ticket.priority !== null ? { priority: PRIORITY_LABELS[ticket.priority] } : {}),
+    issuedAt: new Date(ticket.issuedAt),
+  });
+  if (issued.peopleAhead !== null) return doc;
+  return doc.flatMap((item): PrintItem[] => {
+    if (item.kind !== 'text') return [item];
+    if (item.text.startsWith('前面等候')) return [{ ...item, text: OFFLINE_LINE }];
+    return item.text.startsWith('预计等候') ? [] : [item];
+  });
+}
+
+function apiErrorOf(error: { code: QueueErrorCode; message: string; details?: Record<string, unknown> }): ApiError {
+  return new ApiError(ERROR_CODES[error.code] ?? 'internal', error.message, { queueCode: error.code, ...error.details });
+}
+
+export function queueModule(ctx: HostContext, sessions: SessionManager, options: QueueModuleOptions = {}): HostModule {
+  const logger = ctx.logger.child({ module: 'queue' });
+  const config = ctx.config.queue;
+  const calendar: HallCalendar = { ignoreOpeningHours: config.ignoreOpeningHours && ctx.config.developerMode };
+  let queue: (HallQueue & { close?: () => Promise<void> }) | undefined;
+  let server: HallServer | undefined;
+  let publicBase = config.publicBaseUrl;
+  const cleanups: Array<() => void> = [];
+  const recent = new Map<string, Promise<QueueTicketView>>();
+  const sessionTickets = new Map<string, QueueTicketView[]>();
+
+  const hallQueue = (): HallQueue => {
+    if (queue === undefined) throw new ApiError('unavailable', '叫号服务尚未启动');
+    return queue;
+  };
+
+  const snapshotOrNull = async (): Promise<QueueSnapshot | null> => {
+    const snapshot = await hallQueue().snapshot();
+    return snapshot.ok ? snapshot.value : null;
+  };
+
+  const print = async (issued: IssueResult, qrUrl: string): Promise<QueuePrinted> => {
+    if (ctx.printer === undefined) return { ok: false, reason: 'no_printer', message: NO_PRINTER_MESSAGE };
+    // print() asks the printer's status (DLE EOT) first and refuses to send to a printer with a fault; it never throws.
+    const result = await ctx.printer.printer.print(ticketDoc(ctx.content().hall.name, issued, qrUrl));
+    if (result.printed) return result.warning === undefined ? { ok: true } : { ok: true, warning: result.warning.message };
+    logger.warn({ number: issued.ticket.displayNo, reason: result.reason }, 'queue: ticket issued but not printed');
+    return { ok: false, reason: result.reason, message: `${result.message}，${NOT_PRINTED_HINT}` };
+  };
+
+  const viewOf = (ticket: Ticket, issued: Omit<IssueResult, 'ticket'>, extra: { serviceName?: string; qrUrl: string; qrDataUrl: string; printed: QueuePrinted }): QueueTicketView => ({
+    id: ticket.id,
+    number: ticket.displayNo,
+    categoryId: ticket.categoryId,
+    categoryName: issued.categoryName,
+    ...(extra.serviceName !== undefined ? { serviceName: extra.serviceName } : {}),
+    floor: issued.floor,
+    windows: issued.windows,
+    peopleAhead: issued.peopleAhead,
+    etaMinutes: issued.etaMinutes,
+    offline: issued.offline,
+    priority: ticket.priority,
+    ...(ticket.maskedName !== null ? { maskedName: ticket.maskedName } : {}),
+    status: ticket.status,
+    calledWindow: ticket.status === 'waiting' ? null : ticket.windowNo,
+    issuedAt: ticket.issuedAt,
+    qrUrl: extra.qrUrl,
+    qrDataUrl: extra.qrDataUrl,
+    printed: extra.printed,
+  });
+
+  const issue = async (requestId: string, target: { categoryId: string; serviceId?: string; serviceName?: string }): Promise<QueueTicketView> => {
+    const session = sessions.current();
+    const citizen = sessions.citizen();
+    const result = await hallQueue().issue({
+      requestId,
+      categoryId: target.categoryId,
+      kioskId: ctx.config.terminalId,
+      ...(target.serviceId !== undefined ? { serviceId: target.serviceId } : {}),
+      ...(session?.maskedName !== undefined ? { maskedName: session.maskedName } : {}),
+      // Decides the elderly priority in the queue; used for that only, never stored or sent anywhere else.
+      ...(citizen !== undefined ? { birthDate: citizen.birthDate } : {}),
+    });
+    if (!result.ok) {
+      logger.info({ code: result.error.code, categoryId: target.categoryId }, 'queue: ticket refused');
+      throw apiErrorOf(result.error);
+    }
+    const issued = result.value;
+    const qrUrl = `${publicBase ?? 'http://127.0.0.1'}/t/${encodeURIComponent(issued.ticket.id)}`;
+    const [printed, qrDataUrl] = await Promise.all([print(issued, qrUrl), QRCode.toDataURL(qrUrl, { margin: 1, width: 256, errorCorrectionLevel: 'M' })]);
+    const view = viewOf(issued.ticket, issued, { ...(target.serviceName !== undefined ? { serviceName: target.serviceName } : {}), qrUrl, qrDataUrl, printed });
+    logger.info({ number: view.number, categoryId: view.categoryId, priority: view.priority, offline: view.offline, printed: printed.ok }, 'queue: ticket issued');
+    if (session !== null && sessions.current()?.id === session.id) sessionTickets.set(session.id, [view, ...(sessionTickets.get(session.id) ?? [])]);
+    return view;
+  };
+
+  // Waiting counts for the screens, at most every WAITING_THROTTLE_MS however busy the hall is.
+  let waitingTimer: NodeJS.Timeout | undefined;
+  const publishWaiting = (): void => {
+    if (waitingTimer !== undefined) return;
+    waitingTimer = setTimeout(() => {
+      waitingTimer = undefined;
+      snapshotOrNull().then(
+        (snapshot) => {
+          if (snapshot !== null) ctx.bus.publish('queue.waiting', { categories: snapshot.categories.map((c) => ({ id: c.id, waiting: c.waiting, etaMinutes: c.etaMinutes })) });
+        },
+        (err: unknown) => logger.warn({ err }, 'queue: waiting counts unavailable'),
+      );
+    }, WAITING_THROTTLE_MS);
+    waitingTimer.unref();
+  };
+
+  const startEmbedded = async (): Promise<void> => {
+    const service = await HallQueueService.open({
+      hall: ctx.content().hall,
+      db: ctx.db,
+      outbox: ctx.outbox,
+      logger,
+      now: ctx.now,
+      kioskId: ctx.config.terminalId,
+      counters: config.counters,
+      calendar,
+    });
+    queue = service;
+    const secret = config.secret ?? loadOrCreateHallSecret(join(ctx.config.dataDir, 'keys', 'hall.secret'));
+    try {
+      server = await startHallServer({ service, secret, port: config.listen.port, host: config.listen.host, staticDir: rendererDist(), logger });
+      publicBase ??= server.httpUrl;
+      ctx.devices.report('hall', { state: 'ok', reason: '本机叫号服务运行中', endpoint: server.httpUrl });
+      // No keys in the log: `npm run hall -- page-urls --secret-file <dataDir>/keys/hall.secret` prints the links with them.
+      logger.info({ counter: `${server.httpUrl}/counter/`, display: `${server.httpUrl}/display/` }, 'queue: counter and display pages');
+    } catch (err) {
+      // The kiosk still issues tickets; only counters and displays cannot reach it.
+      logger.error({ err, port: config.listen.port }, 'queue: the hall server could not listen');
+      ctx.devices.report('hall', { state: 'degraded', reason: `叫号屏和窗口无法连接：端口 ${config.listen.port} 无法监听（${(err as Error).message}）`, endpoint: 'embedded' });
+    }
+  };
+
+  const startRemote = async (url: string, secret: string): Promise<void> => {
+    const remote = await RemoteHallQueue.open({ url, secret, kioskId: ctx.config.terminalId, hall: ctx.content().hall, db: ctx.db, logger, now: ctx.now, calendar });
+    queue = remote;
+    publicBase ??= httpBaseOf(url);
+    const report = (): void =>
+      ctx.devices.report(
+        'hall',
+        remote.connected ? { state: 'ok', reason: '已连接叫号服务', endpoint: url } : { state: 'degraded', reason: '叫号服务离线：使用本机离线号段取号', endpoint: url },
+      );
+    ctx.devices.report('hall', { state: 'starting', reason: '正在连接叫号服务', endpoint: url });
+    const timer = setInterval(report, options.hallStatusIntervalMs ?? 2000);
+    timer.unref();
+    cleanups.push(() => clearInterval(timer));
+    void remote.whenConnected(3000).then(report);
+  };
+
+  return {
+    name: 'queue',
+    handlers: {
+      'queue.catalog': async () => kioskCatalog(ctx.content(), await snapshotOrNull()),
+      'queue.forService': async ({ serviceId }) => {
+        const content = ctx.content();
+        const found = categoryForService(content, serviceId);
+        if (found === undefined) throw new ApiError('not_found', `没有这个事项：${serviceId}`);
+        const live = (await snapshotOrNull())?.categories.find((c) => c.id === found.category.id);
+        return { serviceId, serviceName: found.serviceName, category: categoryView(content.hall, found.category, live) };
+      },
+      'queue.issue': async ({ requestId, categoryId, serviceId }) => {
+        const earlier = recent.get(requestId);
+        if (earlier !== undefined) return earlier;
+        let target: { categoryId: string; serviceId?: string; serviceName?: string };
+        if (serviceId !== undefined) {
+          const found = categoryForService(ctx.content(), serviceId);
+          if (found === undefined) throw new ApiError('not_found', `没有这个事项：${serviceId}`, { queueCode: 'unknown-service' });
+          target = { categoryId: found.category.id, serviceId, serviceName: found.serviceName };
+        } else {
+          target = { categoryId: categoryId ?? '' };
+        }
+        const pending = issue(requestId, target);
+        recent.set(requestId, pending);
+        if (recent.size > RECENT_REQUESTS) recent.delete(recent.keys().next().value as string);
+        // A failed request may be retried for real (the hall may have opened, the service come back).
+        pending.catch(() => recent.delete(requestId));
+        return pending;
+      },
+      'queue.myTickets': async () => {
+        const session = sessions.current();
+        if (session === null) return [];
+        const tickets = sessionTickets.get(session.id) ?? [];
+        // Refresh each ticket's place in line; an offline ticket the service does not know yet keeps what it had.
+        return Promise.all(
+          tickets.map(async (view) => {
+            const info = await hallQueue().ticket({ displayNo: view.number });
+            if (!info.ok || info.value.ticket.id !== view.id) return view;
+            const { ticket, peopleAhead, etaMinutes } = info.value;
+            return { ...view, status: ticket.status, calledWindow: ticket.status === 'waiting' ? null : ticket.windowNo, peopleAhead, etaMinutes };
+          }),
+        );
+      },
+    },
+    async start() {
+      if (config.mode === 'remote' && config.url !== undefined && config.secret !== undefined) await startRemote(config.url, config.secret);
+      else await startEmbedded();
+      if (calendar.ignoreOpeningHours === true) logger.warn('queue: opening hours ignored (developer mode, queue.ignoreOpeningHours)');
+      cleanups.push(hallQueue().subscribe(publishWaiting));
+      sessions.onEnd((sessionId) => {
+        sessionTickets.delete(sessionId);
+      });
+    },
+    async stop() {
+      for (const cleanup of cleanups) cleanup();
+      clearTimeout(waitingTimer);
+      await server?.close();
+      await queue?.close?.();
+    },
+  };
+}

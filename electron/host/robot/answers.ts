@@ -1,0 +1,232 @@
+import type { Facility } from '../content/schema.js';
+import { intentCatalog, OOS, shortServiceName, type IntentEntry, type RobotContent } from './catalog.js';
+import type { IntentCandidate, IntentResult } from './classifier.js';
+
+/**
+ * What 浏浏 says and shows, composed from the content package only: intent
+ * answer templates with placeholders filled per intents.json `placeholders`,
+ * a generic template for services intents.json does not list, the
+ * out-of-scope answer, and the "unsure" answer with suggestions.
+ */
+export type RobotAction = 'ticket' | 'guide' | 'call-staff';
+
+export interface Destination {
+  floor: number;
+  departmentId?: string;
+  facilityId?: string;
+  windows: string[];
+}
+
+export interface RobotAnswer {
+  kind: 'intent' | 'out-of-scope' | 'unsure';
+  intentId?: string;
+  /** Short, for speech synthesis. */
+  spoken: string;
+  /** The full on-screen answer. */
+  text: string;
+  destination?: Destination;
+  serviceId?: string;
+  queueCategoryId?: string;
+  materials?: string[];
+  fee?: string;
+  timeLimit?: string;
+  /** "unsure" only: what the robot thinks the citizen may mean, best first. */
+  suggestions?: { intentId: string; label: string }[];
+  actions: RobotAction[];
+}
+
+/** Template for service intents that intents.json has no answer for. */
+export const GENERIC_SERVICE_ANSWER = '{serviceName}请到{floor}楼{department}{windows}号窗口办理，取号时选"{queueName}"。需要带：{materials}。费用：{fee}。办理时限：{timeLimit}。';
+const UNSURE_TEXT = '{robotName}没太听明白，您是想问下面哪一项？请点一下，或者换个说法再问我。';
+const UNSURE_SPOKEN = '您是想问下面哪一项？请在屏幕上点一下。';
+/** Spoken answers stop at the first sentence and at most this many characters. */
+const MAX_SPOKEN_CHARS = 40;
+
+export interface AnswerOptions {
+  /** The floor the robot stands on: a facility on this floor is preferred. */
+  currentFloor?: number;
+}
+
+/** Replaces every {name}; an unknown placeholder becomes empty rather than reaching a citizen as "{name}". */
+export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+}
+
+/** promisedDays: 0 → "当场办结", n → "n个工作日" (intents.json placeholders.service.timeLimit). */
+export function timeLimitText(promisedDays: number): string {
+  return promisedDays === 0 ? '当场办结' : `${promisedDays}个工作日`;
+}
+
+/** Windows for speech: runs of three or more consecutive numbers become "9至16", others are joined with "、". */
+export function spokenWindows(windows: readonly string[]): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < windows.length) {
+    let j = i;
+    while (j + 1 < windows.length && Number(windows[j + 1]) === Number(windows[j]) + 1) j++;
+    if (j - i >= 2) parts.push(`${windows[i]}至${windows[j]}`);
+    else for (let k = i; k <= j; k++) parts.push(windows[k] ?? '');
+    i = j + 1;
+  }
+  return parts.join('、');
+}
+
+/** The first sentence of a text, without parenthetical remarks, at most MAX_SPOKEN_CHARS (cut at a comma when possible). */
+export function firstSentence(text: string): string {
+  const sentence = (text.replace(/（[^）]*）|\([^)]*\)/g, '').split(/[。！？；\n]/)[0] ?? '').trim();
+  if (Array.from(sentence).length <= MAX_SPOKEN_CHARS) return sentence;
+  const clauses = sentence.split('，');
+  let out = clauses[0] ?? '';
+  for (const clause of clauses.slice(1)) {
+    if (Array.from(`${out}，${clause}`).length > MAX_SPOKEN_CHARS) break;
+    out = `${out}，${clause}`;
+  }
+  return Array.from(out).slice(0, MAX_SPOKEN_CHARS).join('');
+}
+
+function generalValues(content: RobotContent): Record<string, string> {
+  const hall = content.hall;
+  return { hallName: hall.name, robotName: hall.robot.name, openingHours: hall.openingHours.summary, phone: hall.phone, hotline: hall.hotline };
+}
+
+/** The listed facility on the robot's floor, else the first one listed (intents.json placeholders rule). */
+export function pickFacility(content: RobotContent, facilityIds: readonly string[], currentFloor?: number): Facility | undefined {
+  const facilities = facilityIds.map((id) => content.hall.facilities.find((f) => f.id === id)).filter((f) => f !== undefined);
+  return facilities.find((f) => currentFloor !== undefined && f.floor === currentFloor) ?? facilities[0];
+}
+
+/** Facility types whose staff the robot can call over, and the one that issues tickets: actions follow the data, not intent ids. */
+const STAFFED_FACILITY_TYPES = new Set(['info-desk', 'assist']);
+const TICKET_FACILITY_TYPES = new Set(['ticket']);
+
+function facilityAnswer(content: RobotContent, entry: IntentEntry, options: AnswerOptions): RobotAnswer {
+  const facility = pickFacility(content, entry.facilityIds ?? [], options.currentFloor);
+  const values: Record<string, string> = { ...generalValues(content) };
+  if (facility) {
+    Object.assign(values, { facilityName: facility.name, floor: facility.floor === null ? '' : String(facility.floor), location: facility.location, windows: (facility.windows ?? []).join('、') });
+  }
+  const text = fillTemplate(entry.answer ?? '', values);
+  const answer: RobotAnswer = { kind: 'intent', intentId: entry.id, spoken: firstSentence(text), text, actions: [] };
+  if (facility && facility.available && facility.floor !== null) {
+    answer.destination = { floor: facility.floor, facilityId: facility.id, windows: facility.windows ?? [] };
+    answer.actions.push('guide');
+    if (STAFFED_FACILITY_TYPES.has(facility.type)) answer.actions.push('call-staff');
+    if (TICKET_FACILITY_TYPES.has(facility.type)) answer.actions.push('ticket');
+  }
+  return answer;
+}
+
+function serviceAnswer(content: RobotContent, entry: IntentEntry, serviceId: string): RobotAnswer | undefined {
+  const service = content.services.services.find((s) => s.id === serviceId);
+  const department = service && content.hall.departments.find((d) => d.id === service.departmentId);
+  const queue = service && content.hall.queueCategories.find((q) => q.id === service.queueCategoryId);
+  if (!service || !department || !queue) return undefined;
+  const materials = service.guide.materials.filter((m) => m.required).map((m) => m.name);
+  const timeLimit = timeLimitText(service.guide.timeLimit.promisedDays);
+  const values = {
+    ...generalValues(content),
+    serviceName: service.name,
+    department: department.name,
+    floor: String(department.floor),
+    windows: service.guide.windows.join('、'),
+    materials: materials.join('、'),
+    fee: service.guide.fee,
+    timeLimit,
+    queueName: queue.name,
+    queuePrefix: queue.prefix,
+  };
+  return {
+    kind: 'intent',
+    intentId: entry.id,
+    spoken: `请到${department.floor}楼${department.name}${spokenWindows(service.guide.windows)}号窗口办理`,
+    text: fillTemplate(entry.answer ?? GENERIC_SERVICE_ANSWER, values),
+    destination: { floor: department.floor, departmentId: department.id, windows: service.guide.windows },
+    serviceId: service.id,
+    queueCategoryId: queue.id,
+    materials,
+    fee: service.guide.fee,
+    timeLimit,
+    actions: ['ticket', 'guide'],
+  };
+}
+
+/** The out-of-scope (decline) answer from intents.json `outOfScopeAnswer`. */
+export function composeOutOfScopeAnswer(content: RobotContent): RobotAnswer {
+  const text = fillTemplate(content.intents.outOfScopeAnswer, generalValues(content));
+  return { kind: 'out-of-scope', spoken: text, text, actions: [] };
+}
+
+/** What a suggestion button says: the service's short name, the facility's name, or the intent's first example. */
+export function intentLabel(content: RobotContent, entry: IntentEntry): string {
+  if (entry.serviceId !== undefined) {
+    const service = content.services.services.find((s) => s.id === entry.serviceId);
+    if (service) return shortServiceName(service.name);
+  }
+  if (entry.type === 'facility') {
+    const facility = pickFacility(content, entry.facilityIds ?? []);
+    if (facility) return facility.name;
+  }
+  return entry.examples[0] ?? entry.id;
+}
+
+/** "Did you mean…": up to three suggestions from the classifier's top 3. */
+export function composeUnsureAnswer(content: RobotContent, candidates: readonly IntentCandidate[]): RobotAnswer {
+  const catalog = new Map(intentCatalog(content).map((entry) => [entry.id, entry]));
+  const suggestions = candidates
+    .map((c) => catalog.get(c.intentId))
+    .filter((entry) => entry !== undefined)
+    .slice(0, 3)
+    .map((entry) => ({ intentId: entry.id, label: intentLabel(content, entry) }));
+  const text = `${fillTemplate(UNSURE_TEXT, generalValues(content))}\n${suggestions.map((s, i) => `${i + 1}. ${s.label}`).join('\n')}`;
+  return { kind: 'unsure', spoken: UNSURE_SPOKEN, text, suggestions, actions: ['call-staff'] };
+}
+
+/** The answer for one intent; an id the content does not know gets the out-of-scope answer. */
+export function composeAnswer(content: RobotContent, intentId: string, options: AnswerOptions = {}): RobotAnswer {
+  const entry = intentCatalog(content).find((e) => e.id === intentId);
+  if (!entry || intentId === OOS) return composeOutOfScopeAnswer(content);
+  if (entry.serviceId !== undefined) return serviceAnswer(content, entry, entry.serviceId) ?? composeOutOfScopeAnswer(content);
+  if (entry.facilityIds !== undefined) return facilityAnswer(content, entry, options);
+  const text = fillTemplate(entry.answer ?? '', generalValues(content));
+  return { kind: 'intent', intentId: entry.id, spoken: firstSentence(text), text, actions: [] };
+}
+
+/** The whole reply to a classification: decline, offer suggestions, or answer. */
+export function answerFor(content: RobotContent, result: IntentResult, options: AnswerOptions = {}): RobotAnswer {
+  if (result.intentId === OOS) return composeOutOfScopeAnswer(content);
+  if (result.unsure) return composeUnsureAnswer(content, result.top3);
+  return composeAnswer(content, result.intentId, options);
+}
+
+export interface FloorMapArea {
+  name: string;
+  description: string;
+  departmentIds: string[];
+  facilityIds: string[];
+  highlighted: boolean;
+}
+
+export interface FloorMap {
+  floor: number;
+  name: string;
+  areas: FloorMapArea[];
+}
+
+/** A floor's areas for the UI map, with the area holding `highlight` (a destination) marked; undefined for an unknown floor. */
+export function floorMap(content: RobotContent, floor: number, highlight?: Pick<Destination, 'departmentId' | 'facilityId'>): FloorMap | undefined {
+  const entry = content.hall.floors.find((f) => f.floor === floor);
+  if (!entry) return undefined;
+  return {
+    floor: entry.floor,
+    name: entry.name,
+    areas: entry.areas.map((area) => ({
+      name: area.name,
+      description: area.description,
+      departmentIds: [...area.departmentIds],
+      facilityIds: [...area.facilityIds],
+      highlighted:
+        (highlight?.departmentId !== undefined && area.departmentIds.includes(highlight.departmentId)) ||
+        (highlight?.facilityId !== undefined && area.facilityIds.includes(highlight.facilityId)),
+    })),
+  };
+}

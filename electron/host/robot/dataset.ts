@@ -1,0 +1,75 @@
+import { chitchatNegatives, facilityPhrasings, intentCatalog, OOS, servicePhrasings, type RobotContent } from './catalog.js';
+import { fnv1a } from './text.js';
+
+export type TextSource = 'example' | 'generated' | 'generated-heldout' | 'oos' | 'negative';
+
+export interface LabeledText {
+  text: string;
+  /** An intent id, or 'oos'. */
+  label: string;
+  source: TextSource;
+}
+
+export interface IntentDataset {
+  /** Intent ids in catalog order, then 'oos' last. */
+  labels: string[];
+  train: LabeledText[];
+  /** For temperature scaling and the OOS threshold. */
+  calib: LabeledText[];
+  /** Never seen in training or calibration: the held-out metrics. */
+  test: LabeledText[];
+}
+
+export interface DatasetOptions {
+  /** Generated phrasings per service term (training templates). */
+  phrasingsPerTerm: number;
+  /** Held-out-template phrasings per service term. */
+  heldoutPerTerm: number;
+}
+
+type Split = 'train' | 'calib' | 'test';
+
+/** Rank within a group by a stable hash, then a fixed pattern: of every 10, two go to test and one to calibration. */
+function splitByRank<T>(items: readonly T[], key: (item: T) => string, pattern: (rank: number) => Split): Map<Split, T[]> {
+  const ranked = items.slice().sort((a, b) => fnv1a(key(a)) - fnv1a(key(b)) || (key(a) < key(b) ? -1 : 1));
+  const out = new Map<Split, T[]>([['train', []], ['calib', []], ['test', []]]);
+  ranked.forEach((item, rank) => out.get(pattern(rank))?.push(item));
+  return out;
+}
+
+const exampleSplit = (rank: number): Split => (rank % 10 === 0 || rank % 10 === 5 ? 'test' : rank % 10 === 3 ? 'calib' : 'train');
+// 30 outOfScope utterances → 10 test, 5 calibration, 15 training.
+const oosSplit = (rank: number): Split => (rank % 3 === 0 ? 'test' : rank % 6 === 1 ? 'calib' : 'train');
+
+/**
+ * The deterministic train / calibration / test split. intents.json examples and
+ * outOfScope utterances are split per group by hash rank; generated phrasings
+ * from the training templates all train, phrasings from the held-out templates
+ * go half to calibration and half to test; where-is questions generated from
+ * facility names only train; generated chit-chat trains (4 in 5)
+ * or calibrates, never tests, so OOS test figures use real utterances only.
+ */
+export function buildDataset(content: RobotContent, options: DatasetOptions): IntentDataset {
+  const catalog = intentCatalog(content);
+  const services = new Map(content.services.services.map((service) => [service.id, service]));
+  const data: IntentDataset = { labels: [...catalog.map((entry) => entry.id), OOS], train: [], calib: [], test: [] };
+  const add = (split: Split, items: readonly LabeledText[]): void => {
+    data[split].push(...items);
+  };
+
+  for (const entry of catalog) {
+    const examples = entry.examples.map((text): LabeledText => ({ text, label: entry.id, source: 'example' }));
+    for (const [split, items] of splitByRank(examples, (item) => item.text, exampleSplit)) add(split, items);
+    add('train', facilityPhrasings(content, entry).map((text) => ({ text, label: entry.id, source: 'generated' })));
+    const service = entry.serviceId !== undefined ? services.get(entry.serviceId) : undefined;
+    if (!service) continue;
+    add('train', servicePhrasings(service, 'train', options.phrasingsPerTerm).map((text) => ({ text, label: entry.id, source: 'generated' })));
+    for (const text of servicePhrasings(service, 'heldout', options.heldoutPerTerm)) {
+      add(fnv1a(text) % 2 === 0 ? 'calib' : 'test', [{ text, label: entry.id, source: 'generated-heldout' }]);
+    }
+  }
+  const oos = content.intents.outOfScope.map((text): LabeledText => ({ text, label: OOS, source: 'oos' }));
+  for (const [split, items] of splitByRank(oos, (item) => item.text, oosSplit)) add(split, items);
+  for (const text of chitchatNegatives()) add(fnv1a(text) % 5 === 0 ? 'calib' : 'train', [{ text, label: OOS, source: 'negative' }]);
+  return data;
+}

@@ -1,0 +1,104 @@
+import { OOS } from './catalog.js';
+import type { IntentResult } from './classifier.js';
+
+/**
+ * Figures for a labelled set of questions, shared by the trainer's held-out
+ * metrics, scripts/eval-intent.ts and scripts/bench-intent.ts.
+ */
+export interface LabeledQuestion {
+  text: string;
+  /** An intent id or 'oos'. */
+  expect: string;
+}
+
+export interface Prediction {
+  text: string;
+  expect: string;
+  result: IntentResult;
+  ms: number;
+}
+
+export interface EvaluationFigures {
+  inScope: number;
+  outOfScope: number;
+  /** Top-1 accuracy over in-scope lines (an in-scope line predicted 'oos' counts as wrong). */
+  top1: number;
+  /** Of the lines predicted 'oos', the share that are out of scope (1 when none were predicted). */
+  oosPrecision: number;
+  /** Of the out-of-scope lines, the share predicted 'oos' (1 when there are none). */
+  oosRecall: number;
+  /** In-scope lines wrongly declined as 'oos'. */
+  falseDeclines: number;
+  /** Share of lines answered as "unsure" (in scope, low confidence). */
+  unsureRate: number;
+  latencyMs: { p50: number; p95: number };
+  /** The most frequent (expected → predicted) mistakes. */
+  confusions: { expect: string; predicted: string; count: number }[];
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? 0;
+}
+
+export function predictAll(questions: readonly LabeledQuestion[], classify: (text: string) => IntentResult): Prediction[] {
+  return questions.map((q) => {
+    const started = performance.now();
+    const result = classify(q.text);
+    return { text: q.text, expect: q.expect, result, ms: performance.now() - started };
+  });
+}
+
+const round = (value: number, digits = 4): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function summarize(predictions: readonly Prediction[], maxConfusions = 5): EvaluationFigures {
+  const inScope = predictions.filter((p) => p.expect !== OOS);
+  const outOfScope = predictions.filter((p) => p.expect === OOS);
+  const predictedOos = predictions.filter((p) => p.result.intentId === OOS);
+  const confusions = new Map<string, { expect: string; predicted: string; count: number }>();
+  for (const p of predictions) {
+    if (p.result.intentId === p.expect) continue;
+    const key = `${p.expect}\u0000${p.result.intentId}`;
+    const entry = confusions.get(key) ?? { expect: p.expect, predicted: p.result.intentId, count: 0 };
+    entry.count++;
+    confusions.set(key, entry);
+  }
+  const latencies = predictions.map((p) => p.ms).sort((a, b) => a - b);
+  return {
+    inScope: inScope.length,
+    outOfScope: outOfScope.length,
+    top1: round(inScope.length === 0 ? 1 : inScope.filter((p) => p.result.intentId === p.expect).length / inScope.length),
+    oosPrecision: round(predictedOos.length === 0 ? 1 : predictedOos.filter((p) => p.expect === OOS).length / predictedOos.length),
+    oosRecall: round(outOfScope.length === 0 ? 1 : outOfScope.filter((p) => p.result.intentId === OOS).length / outOfScope.length),
+    falseDeclines: inScope.filter((p) => p.result.intentId === OOS).length,
+    unsureRate: round(predictions.length === 0 ? 0 : predictions.filter((p) => p.result.unsure).length / predictions.length),
+    latencyMs: { p50: round(percentile(latencies, 50), 3), p95: round(percentile(latencies, 95), 3) },
+    confusions: [...confusions.values()]
+      .sort((a, b) => b.count - a.count || (a.expect < b.expect ? -1 : a.expect > b.expect ? 1 : 0))
+      .slice(0, maxConfusions),
+  };
+}
+
+/** Parses eval lines `{"text":"…","expect":"<intent id>|oos"}`; blank lines are skipped, bad lines reported by number. */
+export function parseLabeledJsonl(source: string): { questions: LabeledQuestion[]; errors: string[] } {
+  const questions: LabeledQuestion[] = [];
+  const errors: string[] = [];
+  source.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      errors.push(`line ${i + 1}: not JSON`);
+      return;
+    }
+    const record = value as { text?: unknown; expect?: unknown };
+    if (typeof value !== 'object' || value === null || typeof record.expect !== 'string' || (record.text !== undefined && typeof record.text !== 'string')) {
+      errors.push(`line ${i + 1}: needs "expect" (string) and "text" (string)`);
+      return;
+    }
+    questions.push({ text: typeof record.text === 'string' ? record.text : '', expect: record.expect });
+  });
+  return { questions, errors };
+}

@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs';
+import type { FeatureConfig } from './features.js';
+
+/**
+ * The intent model and what travels with it. The network maps a feature vector
+ * to logits (one per label); calibration (temperature) and the OOS decision
+ * live in the config so they can be re-tuned without touching the weights.
+ */
+export const MODEL_FORMAT = 'liuliu-intent/1';
+
+export interface IntentModelConfig {
+  format: typeof MODEL_FORMAT;
+  features: FeatureConfig;
+  /** Intent ids in output order; the last one is 'oos'. */
+  labels: string[];
+  /** Softmax temperature fitted on the calibration split (logits / T). */
+  temperature: number;
+  /** Below this calibrated top in-scope confidence the question is treated as out of scope. */
+  oosThreshold: number;
+  /** Below this (but above oosThreshold) the robot is unsure and offers the top 3. */
+  unsureThreshold: number;
+  /** Weight of the lexical matcher when re-ranking in-scope intents (0 = model only). */
+  lexicalWeight: number;
+  seed: number;
+  /** sha256 of the content package the model was trained from. */
+  contentHash: string;
+}
+
+export interface NetworkShape {
+  inputSize: number;
+  hiddenUnits: number;
+  outputSize: number;
+  seed: number;
+}
+
+let backendReady: Promise<void> | undefined;
+
+/** tfjs-node cannot be installed here; the pure-JS CPU backend is deterministic and fast enough for a two-layer net. */
+export function ensureCpuBackend(): Promise<void> {
+  backendReady ??= tf.setBackend('cpu').then((ok) => {
+    if (!ok) throw new Error('tfjs cpu backend unavailable');
+  });
+  return backendReady;
+}
+
+/** Feature vector → ReLU hidden layer → logits. Initialisers are seeded so training is reproducible. */
+export function buildNetwork(shape: NetworkShape): tf.Sequential {
+  // A fixed name: tfjs would otherwise number models per process ("sequential_2") and model.json would differ run to run.
+  return tf.sequential({
+    name: 'liuliu_intent',
+    layers: [
+      tf.layers.dense({
+        inputShape: [shape.inputSize],
+        units: shape.hiddenUnits,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: shape.seed }),
+        name: 'hidden',
+      }),
+      tf.layers.dense({
+        units: shape.outputSize,
+        activation: 'linear',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: shape.seed + 1 }),
+        name: 'logits',
+      }),
+    ],
+  });
+}
+
+/** Softmax of logits / temperature, in plain JS (tiny vectors; no tensor round trip). */
+export function softmaxWithTemperature(logits: ArrayLike<number>, temperature: number): Float64Array {
+  const out = new Float64Array(logits.length);
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, (logits[i] ?? 0) / temperature);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) {
+    out[i] = Math.exp((logits[i] ?? 0) / temperature - max);
+    sum += out[i] ?? 0;
+  }
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) / sum;
+  return out;
+}

@@ -1,0 +1,242 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ContentPackage } from '../content/schema.js';
+import { OOS } from './catalog.js';
+import { decideFromModel, IntentClassifier, type DecisionParams } from './classifier.js';
+import { buildDataset, type IntentDataset, type LabeledText } from './dataset.js';
+import { predictAll, summarize, type EvaluationFigures, type LabeledQuestion } from './evaluate.js';
+import { buildFeatureConfig, Featurizer } from './features.js';
+import { LexicalMatcher, lexicalDocuments } from './lexical.js';
+import { buildNetwork, ensureCpuBackend, MODEL_FORMAT, softmaxWithTemperature, type IntentModelConfig } from './model.js';
+import { seededRandom, shuffled } from './text.js';
+
+export interface TrainOptions {
+  seed: number;
+  hiddenUnits: number;
+  maxVocabulary: number;
+  /** Bi/tri-grams must appear in this many training texts to enter the vocabulary. */
+  minDocFreq: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  labelSmoothing: number;
+  /** Noisy copies per hand-written example (and one per OOS utterance). */
+  augmentCopies: number;
+  phrasingsPerTerm: number;
+  heldoutPerTerm: number;
+  /** Lexical re-ranking weights to try on the calibration split; the best is shipped. */
+  lexicalWeights: number[];
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  seed: 20261125,
+  hiddenUnits: 64,
+  maxVocabulary: 3000,
+  minDocFreq: 2,
+  epochs: 10,
+  batchSize: 128,
+  learningRate: 0.02,
+  labelSmoothing: 0.02,
+  augmentCopies: 4,
+  phrasingsPerTerm: 2,
+  heldoutPerTerm: 2,
+  lexicalWeights: [0, 0.25, 0.5],
+};
+
+const FILLERS_BEFORE = ['请问', '你好', '我想问下', '那个', '麻烦问一下', '浏浏'];
+const FILLERS_AFTER = ['呀', '咯', '哦', '啊', '呢', '吗', '哒'];
+
+/** A noisy variant of a question: a dropped or swapped character, or a filler word, as people type and speak. */
+export function augment(text: string, random: () => number): string {
+  const chars = Array.from(text);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const op = Math.floor(random() * 4);
+  if (op === 0 && chars.length > 3) chars.splice(Math.floor(random() * chars.length), 1);
+  else if (op === 1 && chars.length > 3) {
+    const i = Math.floor(random() * (chars.length - 1));
+    [chars[i], chars[i + 1]] = [chars[i + 1] as string, chars[i] as string];
+  } else if (op === 2) chars.unshift(pick(FILLERS_BEFORE));
+  else chars.push(pick(FILLERS_AFTER));
+  return chars.join('');
+}
+
+function trainingTexts(dataset: IntentDataset, options: TrainOptions, random: () => number): LabeledText[] {
+  const out: LabeledText[] = [];
+  for (const item of dataset.train) {
+    out.push(item);
+    const copies = item.source === 'example' ? options.augmentCopies : item.source === 'oos' ? 1 : 0;
+    for (let k = 0; k < copies; k++) out.push({ ...item, text: augment(item.text, random) });
+  }
+  return out;
+}
+
+/**
+ * Temperature minimising the weighted negative log-likelihood on the
+ * calibration split (grid search; logits are few).
+ */
+export function fitTemperature(logits: readonly Float32Array[], labelIndex: readonly number[], weights: readonly number[]): number {
+  let best = { temperature: 1, nll: Infinity };
+  for (let t = 0.25; t <= 5.0001; t += 0.05) {
+    let nll = 0;
+    logits.forEach((row, i) => {
+      nll -= (weights[i] ?? 1) * Math.log(Math.max(1e-12, softmaxWithTemperature(row, t)[labelIndex[i] ?? 0] ?? 0));
+    });
+    if (nll < best.nll) best = { temperature: Math.round(t * 100) / 100, nll };
+  }
+  return best.temperature;
+}
+
+/**
+ * Calibration weights: every source (hand-written examples, generated
+ * phrasings, real OOS, generated chit-chat) counts as much as the others, so
+ * the many easy generated phrasings do not decide the threshold for the
+ * colloquial questions citizens actually ask.
+ */
+export function sourceWeights(items: readonly LabeledText[]): number[] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item.source, (counts.get(item.source) ?? 0) + 1);
+  return items.map((item) => 1 / (counts.get(item.source) ?? 1));
+}
+
+/** Calibrated confidence below which an in-scope answer is offered as suggestions instead. */
+const UNSURE_BELOW = 0.5;
+/** The OOS threshold may cost the calibration split's hand-written examples at most this much accuracy. */
+const MAX_ACCURACY_LOSS = 0;
+
+export interface TrainResult {
+  model: tf.LayersModel;
+  config: IntentModelConfig;
+  dataset: IntentDataset;
+  /** Held-out figures for each lexical weight tried, and for the shipped one. */
+  heldout: { lexicalWeight: number; all: EvaluationFigures; examples: EvaluationFigures; generated: EvaluationFigures }[];
+  trainingTexts: number;
+  trainMs: number;
+}
+
+const asQuestions = (items: readonly LabeledText[]): LabeledQuestion[] => items.map((item) => ({ text: item.text, expect: item.label }));
+
+/**
+ * Trains the intent network from content only. Deterministic: seeded
+ * initialisers, seeded augmentation and batch order, CPU backend — the same
+ * content and options give byte-identical weights.
+ */
+export async function trainIntentModel(content: Pick<ContentPackage, 'hall' | 'services' | 'intents' | 'hash'>, options: TrainOptions = DEFAULT_TRAIN_OPTIONS, log: (line: string) => void = () => {}): Promise<TrainResult> {
+  await ensureCpuBackend();
+  const started = performance.now();
+  const random = seededRandom(options.seed);
+  const dataset = buildDataset(content, { phrasingsPerTerm: options.phrasingsPerTerm, heldoutPerTerm: options.heldoutPerTerm });
+  const texts = trainingTexts(dataset, options, random);
+  const features = buildFeatureConfig(
+    dataset.train.map((item) => item.text),
+    { minN: 1, maxN: 3, minDocFreq: options.minDocFreq, maxSize: options.maxVocabulary },
+  );
+  const featurizer = new Featurizer(features);
+  const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
+  const inputSize = featurizer.size;
+  const outputSize = dataset.labels.length;
+  log(`training texts ${texts.length}, features ${inputSize}, labels ${outputSize}`);
+
+  const x = new Float32Array(texts.length * inputSize);
+  texts.forEach((item, i) => featurizer.fill(item.text, x.subarray(i * inputSize, (i + 1) * inputSize)));
+  const y = texts.map((item) => labelIndex.get(item.label) ?? outputSize - 1);
+
+  const model = buildNetwork({ inputSize, hiddenUnits: options.hiddenUnits, outputSize, seed: options.seed });
+  model.compile({
+    optimizer: tf.train.adam(options.learningRate),
+    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred, undefined, options.labelSmoothing),
+  });
+  const order = texts.map((_, i) => i);
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    const batchOrder = shuffled(order, random);
+    let lossSum = 0;
+    let batches = 0;
+    for (let start = 0; start < batchOrder.length; start += options.batchSize) {
+      const rows = batchOrder.slice(start, start + options.batchSize);
+      const xb = new Float32Array(rows.length * inputSize);
+      rows.forEach((row, i) => xb.set(x.subarray(row * inputSize, (row + 1) * inputSize), i * inputSize));
+      const xs = tf.tensor2d(xb, [rows.length, inputSize]);
+      const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(rows.map((row) => y[row] ?? 0), 'int32'), outputSize).toFloat());
+      const loss = await model.trainOnBatch(xs, ys);
+      tf.dispose([xs, ys]);
+      lossSum += typeof loss === 'number' ? loss : (loss[0] ?? 0);
+      batches++;
+    }
+    log(`epoch ${epoch + 1}/${options.epochs} loss ${(lossSum / batches).toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+
+  // Calibration: temperature first (NLL), then lexical weight and OOS threshold on the same split.
+  const logitsOf = (items: readonly LabeledText[]): Float32Array[] =>
+    items.map((item) => tf.tidy(() => (model.predict(tf.tensor2d(featurizer.vector(item.text), [1, inputSize])) as tf.Tensor).dataSync() as Float32Array));
+  const calibLogits = logitsOf(dataset.calib);
+  const calibWeights = sourceWeights(dataset.calib);
+  const temperature = fitTemperature(calibLogits, dataset.calib.map((item) => labelIndex.get(item.label) ?? outputSize - 1), calibWeights);
+  const unseen = new Set([...dataset.calib, ...dataset.test].map((item) => item.text));
+  const heldoutLexical = new LexicalMatcher(lexicalDocuments(content, unseen));
+  const calibProbabilities = calibLogits.map((row) => softmaxWithTemperature(row, temperature));
+  const calibLexical = dataset.calib.map((item) => heldoutLexical.score(item.text));
+
+  // For each lexical weight: accuracy with no threshold, then the highest
+  // threshold that keeps the hand-written examples' accuracy within
+  // MAX_ACCURACY_LOSS of it (more OOS caught, citizens still answered). The
+  // weight with the best sum of weighted accuracy, example accuracy and OOS
+  // recall wins: colloquial questions count twice, they are what citizens ask.
+  const score = (params: DecisionParams): { accuracy: number; exampleAccuracy: number; recall: number } => {
+    let correct = 0;
+    let inScope = 0;
+    let examplesCorrect = 0;
+    let examples = 0;
+    let declined = 0;
+    let oos = 0;
+    dataset.calib.forEach((item, i) => {
+      const weight = calibWeights[i] ?? 0;
+      const decision = decideFromModel(dataset.labels, calibProbabilities[i] ?? [], params, calibLexical[i]);
+      if (item.label === OOS) {
+        oos += weight;
+        if (decision.intentId === OOS) declined += weight;
+        return;
+      }
+      inScope += weight;
+      if (decision.intentId === item.label) correct += weight;
+      if (item.source === 'example') {
+        examples++;
+        if (decision.intentId === item.label) examplesCorrect++;
+      }
+    });
+    return { accuracy: correct / Math.max(1e-9, inScope), exampleAccuracy: examplesCorrect / Math.max(1, examples), recall: declined / Math.max(1e-9, oos) };
+  };
+  let chosen: DecisionParams & { objective: number } = { oosThreshold: 0, unsureThreshold: UNSURE_BELOW, lexicalWeight: 0, objective: -Infinity };
+  for (const lexicalWeight of options.lexicalWeights) {
+    const baseline = score({ oosThreshold: 0, unsureThreshold: UNSURE_BELOW, lexicalWeight });
+    let best = { oosThreshold: 0, ...baseline };
+    for (let step = 2; step <= 80; step += 2) {
+      const figures = score({ oosThreshold: step / 100, unsureThreshold: UNSURE_BELOW, lexicalWeight });
+      if (figures.exampleAccuracy >= baseline.exampleAccuracy - MAX_ACCURACY_LOSS && figures.recall > best.recall + 1e-9) best = { oosThreshold: step / 100, ...figures };
+    }
+    const objective = best.accuracy + best.exampleAccuracy + best.recall;
+    log(`lexical weight ${lexicalWeight}: calibration accuracy ${best.accuracy.toFixed(3)} (examples ${best.exampleAccuracy.toFixed(3)}), OOS recall ${best.recall.toFixed(3)} at threshold ${best.oosThreshold}`);
+    if (objective > chosen.objective + 1e-9) chosen = { oosThreshold: best.oosThreshold, unsureThreshold: UNSURE_BELOW, lexicalWeight, objective };
+  }
+  const config: IntentModelConfig = {
+    format: MODEL_FORMAT,
+    features,
+    labels: dataset.labels,
+    temperature,
+    oosThreshold: chosen.oosThreshold,
+    unsureThreshold: Math.max(chosen.oosThreshold, chosen.unsureThreshold),
+    lexicalWeight: chosen.lexicalWeight,
+    seed: options.seed,
+    contentHash: content.hash,
+  };
+  log(`temperature ${temperature}, oos threshold ${config.oosThreshold}, lexical weight ${config.lexicalWeight}`);
+
+  const heldout = [...new Set([...options.lexicalWeights, config.lexicalWeight])].map((lexicalWeight) => {
+    const classifier = IntentClassifier.fromModel(model, config, heldoutLexical, lexicalWeight);
+    const figures = (items: readonly LabeledText[]): EvaluationFigures => summarize(predictAll(asQuestions(items), (text) => classifier.classify(text)));
+    return {
+      lexicalWeight,
+      all: figures(dataset.test),
+      examples: figures(dataset.test.filter((item) => item.source !== 'generated-heldout')),
+      generated: figures(dataset.test.filter((item) => item.source === 'generated-heldout')),
+    };
+  });
+  return { model, config, dataset, heldout, trainingTexts: texts.length, trainMs: performance.now() - started };
+}

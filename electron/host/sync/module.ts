@@ -1,0 +1,221 @@
+import { readFileSync } from 'node:fs';
+import type { CaseStatusChange } from '../../../platform/contract.js';
+import { ApiError, type SyncStatusView } from '../../contract/index.js';
+import type { ResolvedConfig } from '../config/load.js';
+import { loadContent } from '../content/loader.js';
+import type { ContentPackage } from '../content/schema.js';
+import type { Logger } from '../logging/logger.js';
+import type { HostContext, HostModule } from '../module.js';
+import type { SessionManager } from '../session/manager.js';
+import { ContentStore, type StagedContent } from './content.js';
+import { StaffAccess } from './staff.js';
+import { platformHealth, type SyncStatus } from './state.js';
+import { SyncWorker, type SyncConfig } from './worker.js';
+
+/**
+ * The sync capability in the host: runs the SyncWorker against the configured
+ * platform, reports it as device `platform`, puts downloaded content packages
+ * in force between citizen sessions (never during one), hands pulled case
+ * status changes to the cases capability, and serves the staff controls
+ * behind the staff PIN.
+ */
+
+/** Where pulled case status changes go (the cases capability). Must be idempotent per `seq`: a crash re-delivers. */
+export type CaseStatusSink = (changes: CaseStatusChange[]) => void | Promise<void>;
+
+export interface SyncModuleOptions {
+  appVersion: string;
+  applyCaseStatus?: CaseStatusSink;
+  /** How long requestSync waits for more records before syncing (default 2 s). */
+  requestDelayMs?: number;
+}
+
+export interface SyncHostModule extends HostModule {
+  /** Asks for a sync soon (debounced): modules call it after queueing records. Does nothing when no platform is configured. */
+  requestSync(): void;
+  /** The staged package waiting for the current session to end, if any. */
+  pendingContent(): StagedContent | null;
+}
+
+/** What the config says about the platform: off (no baseUrl), unusable (the secret cannot be read), or ready. */
+export type PlatformSettings = { kind: 'off' } | { kind: 'unusable'; reason: string } | { kind: 'ready'; sync: SyncConfig };
+
+export const NOT_CONFIGURED_REASON = '未配置中心平台，数据保存在本机';
+
+export function platformSettings(config: ResolvedConfig, readSecretFile: (file: string) => string = (file) => readFileSync(file, 'utf8')): PlatformSettings {
+  const { platform } = config;
+  if (platform.baseUrl === undefined) return { kind: 'off' };
+  let secret = platform.secret;
+  if (secret === undefined && platform.secretFile !== undefined) {
+    try {
+      secret = readSecretFile(platform.secretFile).trim();
+    } catch (err) {
+      return { kind: 'unusable', reason: `平台密钥文件无法读取 (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+    }
+  }
+  if (secret === undefined || secret.length < 16) return { kind: 'unusable', reason: '平台密钥缺失或少于 16 个字符' };
+  return {
+    kind: 'ready',
+    sync: {
+      baseUrl: platform.baseUrl,
+      terminalId: config.terminalId,
+      secret,
+      batchSize: platform.batchSize,
+      intervalMs: platform.intervalSeconds * 1000,
+      retentionDays: platform.retentionDays,
+    },
+  };
+}
+
+/**
+ * The content package the host starts with: the one downloaded from the
+ * platform and activated last (`<dataDir>/content/current`) when a platform is
+ * configured and that package still loads, else the configured/shipped one.
+ * Called by startHost before anything else is opened.
+ */
+export function startupContent(config: ResolvedConfig, logger: Logger): ContentPackage {
+  if (config.platform.baseUrl !== undefined) {
+    const downloaded = new ContentStore(config.dataDir).current();
+    if (downloaded !== null) {
+      try {
+        const content = loadContent(downloaded.dir);
+        logger.info({ version: downloaded.version, dir: downloaded.dir }, 'starting with the content package downloaded from the platform');
+        return content;
+      } catch (err) {
+        logger.error({ err, version: downloaded.version }, 'downloaded content package no longer loads; starting with the shipped one');
+      }
+    }
+  }
+  return loadContent(config.contentDir);
+}
+
+function truncate(text: string | undefined, max: number): string | undefined {
+  return text === undefined || text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function syncModule(ctx: HostContext, sessions: SessionManager, options: SyncModuleOptions): SyncHostModule {
+  const settings = platformSettings(ctx.config);
+  const staff = new StaffAccess(ctx.config.staffPin, ctx.now);
+  const logger = ctx.logger.child({ module: 'sync' });
+  const store = settings.kind === 'ready' ? new ContentStore(ctx.config.dataDir) : null;
+  let pending: StagedContent | null = null;
+  let requestTimer: NodeJS.Timeout | null = null;
+
+  const requireStaff = (): void => {
+    if (!staff.check()) throw new ApiError('refused', 'a staff PIN session is required', { reason: 'staff' });
+  };
+
+  /** Validates a staged package and puts it in force; a package that does not load is refused and the current one stays. */
+  const switchTo = (staged: StagedContent): void => {
+    if (store === null) return;
+    let next: ContentPackage;
+    try {
+      next = loadContent(staged.dir);
+    } catch (err) {
+      logger.error({ err, version: staged.version }, 'content package refused; keeping the current one');
+      return;
+    }
+    store.activate(staged.version);
+    ctx.switchContent(next);
+  };
+
+  const onContentReady = (staged: StagedContent): void => {
+    if (sessions.current() === null) {
+      pending = null;
+      switchTo(staged);
+      return;
+    }
+    // A citizen is in the middle of a visit: the hall must not change under them.
+    pending = staged;
+    logger.info({ version: staged.version }, 'content package ready; it goes in force when the current session ends');
+  };
+
+  const worker =
+    settings.kind === 'ready' && store !== null
+      ? new SyncWorker({
+          db: ctx.db,
+          outbox: ctx.outbox,
+          logger,
+          now: ctx.now,
+          config: settings.sync,
+          content: { store, validate: (dir) => void loadContent(dir), onContentReady },
+          ...(options.applyCaseStatus === undefined ? {} : { applyCaseStatus: options.applyCaseStatus }),
+          heartbeat: () => ({
+            appVersion: options.appVersion,
+            devices: Object.fromEntries(
+              ctx.devices.list().map((status) => [status.device, { state: status.state, ...(status.reason === undefined ? {} : { reason: truncate(status.reason, 500) }) }]),
+            ),
+          }),
+        })
+      : null;
+
+  // Counts are read fresh: records queued since the last cycle show in the backlog at once.
+  const view = async (status: SyncStatus | null): Promise<SyncStatusView> => {
+    const counts = await ctx.outbox.counts(ctx.db);
+    if (status !== null) return { configured: true, ...status, backlog: counts.pending, deadLetters: counts.dead };
+    return { configured: false, online: false, backlog: counts.pending, deadLetters: counts.dead, lastSyncAt: null, lastError: settings.kind === 'unusable' ? settings.reason : null };
+  };
+
+  return {
+    name: 'sync',
+    handlers: {
+      'sync.status': () => view(worker?.status() ?? null),
+      'sync.now': async () => {
+        requireStaff();
+        if (worker === null) throw new ApiError('unavailable', settings.kind === 'unusable' ? settings.reason : NOT_CONFIGURED_REASON);
+        return view(await worker.syncNow());
+      },
+      'sync.deadLetters': () => {
+        requireStaff();
+        return ctx.outbox.deadLetters(ctx.db);
+      },
+      'staff.login': ({ pin }) => {
+        const result = staff.login(pin);
+        if (result.ok) {
+          logger.info('staff session opened');
+          return { expiresAt: result.expiresAt.toISOString() };
+        }
+        logger.warn({ reason: result.reason }, 'staff login refused');
+        if (result.reason === 'off') throw new ApiError('refused', 'staff features are off (no staffPin configured)', { reason: 'off' });
+        if (result.reason === 'locked') throw new ApiError('refused', 'too many wrong PINs; try again later', { reason: 'locked', retryAt: result.retryAt?.toISOString() });
+        throw new ApiError('refused', 'wrong PIN', { reason: 'wrong' });
+      },
+      'staff.logout': () => {
+        staff.logout();
+        return { ok: true as const };
+      },
+    },
+    async start() {
+      sessions.onEnd(() => {
+        if (pending === null) return;
+        const staged = pending;
+        pending = null;
+        switchTo(staged);
+      });
+      if (worker === null) {
+        ctx.devices.report('platform', settings.kind === 'unusable' ? { state: 'error', reason: settings.reason } : { state: 'degraded', reason: NOT_CONFIGURED_REASON });
+        return;
+      }
+      ctx.devices.report('platform', { state: 'starting', reason: '正在连接中心平台', endpoint: settings.kind === 'ready' ? settings.sync.baseUrl : undefined });
+      worker.onStatus((status) => {
+        ctx.devices.report('platform', platformHealth(status));
+        ctx.bus.publish('sync.status', { configured: true, ...status });
+      });
+      await worker.start();
+    },
+    async stop() {
+      if (requestTimer !== null) clearTimeout(requestTimer);
+      requestTimer = null;
+      await worker?.stop();
+    },
+    requestSync() {
+      if (worker === null || requestTimer !== null) return;
+      requestTimer = setTimeout(() => {
+        requestTimer = null;
+        worker.syncNow().catch((err: unknown) => logger.error({ err }, 'requested sync failed'));
+      }, options.requestDelayMs ?? 2_000);
+      requestTimer.unref();
+    },
+    pendingContent: () => pending,
+  };
+}

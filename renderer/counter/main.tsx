@@ -1,0 +1,304 @@
+import { StrictMode, useCallback, useEffect, useRef, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { connectHall, forgetPageKey, pageKeyFromLocation, rememberPageKey, type HallLink, type HallResult, type HallSnapshot, type HallTicket, type LinkState } from './hallClient.js';
+import { KeyPrompt } from './KeyPrompt.js';
+import './counter.css';
+
+/**
+ * The counter page (窗口叫号), served by the hall service at /counter/: staff
+ * choose their window, log in with their staff id and PIN (big PIN pad), then
+ * call next, recall, skip, transfer and finish. It shows the ticket at the
+ * window and how many wait in its category, refreshed live from ticket events.
+ */
+interface CounterSession {
+  token: string;
+  windowNo: string;
+  staffId: string;
+  categoryId: string;
+}
+
+const SESSION_KEY = 'liuliu.counter.session';
+const PIN_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
+
+function storedSession(): CounterSession | null {
+  try {
+    const raw = window.sessionStorage.getItem(SESSION_KEY);
+    return raw === null ? null : (JSON.parse(raw) as CounterSession);
+  } catch {
+    return null;
+  }
+}
+
+function CounterApp() {
+  const [key, setKey] = useState(() => pageKeyFromLocation('counter'));
+  const [state, setState] = useState<LinkState>('connecting');
+  const [snapshot, setSnapshot] = useState<HallSnapshot>();
+  const [session, setSession] = useState<CounterSession | null>(storedSession);
+  const link = useRef<HallLink>(undefined);
+  const refreshTimer = useRef<number>(undefined);
+
+  const refresh = useCallback(() => {
+    if (refreshTimer.current !== undefined) return;
+    refreshTimer.current = window.setTimeout(() => {
+      refreshTimer.current = undefined;
+      void link.current?.call<HallSnapshot>('snapshot', {}).then((result) => {
+        if (result.ok) setSnapshot(result.value);
+      });
+    }, 150);
+  }, []);
+
+  useEffect(() => {
+    if (key === null) return;
+    const connection = connectHall('counter', key, {
+      onState: (next) => {
+        setState(next);
+        if (next === 'open') refresh();
+      },
+      onEvent: () => refresh(),
+    });
+    link.current = connection;
+    return () => connection.close();
+  }, [key, refresh]);
+
+  const keep = (next: CounterSession | null): void => {
+    if (next === null) window.sessionStorage.removeItem(SESSION_KEY);
+    else window.sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
+    setSession(next);
+  };
+
+  if (key === null || state === 'unauthorized') {
+    return (
+      <KeyPrompt
+        unauthorized={state === 'unauthorized'}
+        onKey={(next) => {
+          rememberPageKey('counter', next);
+          setState('connecting');
+          setKey(next);
+        }}
+      />
+    );
+  }
+  const call = <T,>(method: string, params: Record<string, unknown>): Promise<HallResult<T>> =>
+    link.current?.call<T>(method, params) ?? Promise.resolve({ ok: false, error: { code: 'unavailable', message: '未连接' } });
+
+  return (
+    <main className="counter" data-testid="counter-page" data-link={state}>
+      <header className="counter-bar">
+        <span>窗口叫号</span>
+        <span className={`counter-link counter-link-${state}`}>{state === 'open' ? '已连接' : '正在连接叫号服务…'}</span>
+        <button
+          type="button"
+          className="counter-small"
+          onClick={() => {
+            forgetPageKey('counter');
+            keep(null);
+            setKey(null);
+          }}
+        >
+          更换页面密钥
+        </button>
+      </header>
+      {snapshot === undefined ? (
+        <p className="counter-wait">正在连接…</p>
+      ) : session === null ? (
+        <Login snapshot={snapshot} call={call} onLogin={keep} />
+      ) : (
+        <Desk snapshot={snapshot} session={session} call={call} onLogout={() => keep(null)} refresh={refresh} />
+      )}
+    </main>
+  );
+}
+
+type Call = <T>(method: string, params: Record<string, unknown>) => Promise<HallResult<T>>;
+
+function Login({ snapshot, call, onLogin }: { snapshot: HallSnapshot; call: Call; onLogin: (session: CounterSession) => void }) {
+  const [categoryId, setCategoryId] = useState<string>();
+  const [windowNo, setWindowNo] = useState<string>();
+  const [staffId, setStaffId] = useState('');
+  const [pin, setPin] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const category = snapshot.categories.find((c) => c.id === categoryId);
+
+  const press = (pressed: (typeof PIN_KEYS)[number]): void => {
+    setProblem(undefined);
+    if (pressed === 'clear') setPin('');
+    else if (pressed === 'back') setPin((p) => p.slice(0, -1));
+    else setPin((p) => (p.length < 12 ? p + pressed : p));
+  };
+
+  const login = async (): Promise<void> => {
+    if (windowNo === undefined) return;
+    const result = await call<CounterSession>('counterLogin', { windowNo, staffId: staffId.trim(), pin });
+    setPin('');
+    if (result.ok) onLogin(result.value);
+    else setProblem(result.error.message);
+  };
+
+  if (category === undefined) {
+    return (
+      <section>
+        <h1>请选择您的业务类别</h1>
+        <div className="counter-grid">
+          {snapshot.categories.map((c) => (
+            <button type="button" key={c.id} className="counter-button" onClick={() => setCategoryId(c.id)} data-testid={`counter-category-${c.id}`}>
+              {c.prefix} · {c.name}
+            </button>
+          ))}
+        </div>
+      </section>
+    );
+  }
+  if (windowNo === undefined) {
+    return (
+      <section>
+        <h1>{category.name}：请选择窗口</h1>
+        <div className="counter-grid">
+          {category.windows.map((w) => (
+            <button type="button" key={w} className="counter-button" onClick={() => setWindowNo(w)} data-testid={`counter-window-${w}`}>
+              {w}号窗口
+            </button>
+          ))}
+        </div>
+        <button type="button" className="counter-small" onClick={() => setCategoryId(undefined)}>
+          返回
+        </button>
+      </section>
+    );
+  }
+  return (
+    <section className="counter-login">
+      <h1>{windowNo}号窗口 登录</h1>
+      <label className="counter-field">
+        工号
+        <input value={staffId} onChange={(e) => setStaffId(e.target.value)} autoComplete="off" data-testid="counter-staff" />
+      </label>
+      <output className="counter-pin" data-testid="counter-pin-dots">
+        {'●'.repeat(pin.length) || '请输入密码'}
+      </output>
+      <div className="counter-pinpad">
+        {PIN_KEYS.map((k) => (
+          <button type="button" key={k} className="counter-button" onClick={() => press(k)} data-testid={`counter-pin-${k}`}>
+            {k === 'clear' ? '清除' : k === 'back' ? '⌫' : k}
+          </button>
+        ))}
+      </div>
+      {problem !== undefined && (
+        <p className="counter-problem" role="alert">
+          {problem}
+        </p>
+      )}
+      <div className="counter-row">
+        <button type="button" className="counter-button" onClick={() => setWindowNo(undefined)}>
+          返回
+        </button>
+        <button type="button" className="counter-button primary" disabled={staffId.trim() === '' || pin.length < 4} onClick={() => void login()} data-testid="counter-login">
+          登录
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: HallSnapshot; session: CounterSession; call: Call; onLogout: () => void; refresh: () => void }) {
+  const [message, setMessage] = useState<string>();
+  const [transferring, setTransferring] = useState(false);
+  const category = snapshot.categories.find((c) => c.id === session.categoryId);
+  const here = snapshot.windows.find((w) => w.windowNo === session.windowNo);
+  const current = here?.current ?? null;
+
+  const act = async (method: string, params: Record<string, unknown> = {}, describe?: (value: unknown) => string): Promise<void> => {
+    const result = await call<unknown>(method, { token: session.token, ...params });
+    if (!result.ok) {
+      setMessage(result.error.message);
+      // The login ended (new day, replaced at this window): back to the login.
+      if (result.error.code === 'not-logged-in') onLogout();
+      return;
+    }
+    setMessage(describe?.(result.value));
+    refresh();
+  };
+
+  return (
+    <section className="counter-desk">
+      <p className="counter-who" data-testid="counter-who">
+        {session.windowNo}号窗口 · {category?.name ?? session.categoryId} · 工号 {session.staffId}
+      </p>
+      <p className="counter-current-label">当前号码</p>
+      <p className="counter-current" data-testid="counter-current">
+        {current ?? '—'}
+      </p>
+      <p className="counter-waiting" data-testid="counter-waiting">
+        等候 {category?.waiting ?? 0} 人{category !== undefined && category.priorityWaiting > 0 ? `（优先 ${category.priorityWaiting} 人）` : ''}
+      </p>
+      {message !== undefined && (
+        <p className="counter-message" role="status" data-testid="counter-message">
+          {message}
+        </p>
+      )}
+      {transferring ? (
+        <div className="counter-grid">
+          {snapshot.categories
+            .filter((c) => c.id !== session.categoryId)
+            .map((c) => (
+              <button
+                type="button"
+                key={c.id}
+                className="counter-button"
+                onClick={() => {
+                  setTransferring(false);
+                  void act('transfer', { toCategoryId: c.id }, () => `${current ?? ''} 已转至 ${c.name}`);
+                }}
+              >
+                {c.name}
+              </button>
+            ))}
+          <button type="button" className="counter-button" onClick={() => setTransferring(false)}>
+            取消
+          </button>
+        </div>
+      ) : (
+        <div className="counter-actions">
+          <button
+            type="button"
+            className="counter-button primary big"
+            onClick={() => void act('callNext', {}, (v) => ((v as { called: HallTicket | null }).called === null ? '当前无人等候' : `已呼叫 ${(v as { called: HallTicket }).called.displayNo}`))}
+            data-testid="counter-call-next"
+          >
+            呼叫下一位
+          </button>
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('recall', {}, (v) => `已重呼 ${(v as HallTicket).displayNo}`)} data-testid="counter-recall">
+            重呼
+          </button>
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('skip', {}, (v) => `${(v as HallTicket).displayNo} 已过号`)} data-testid="counter-skip">
+            过号
+          </button>
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => setTransferring(true)} data-testid="counter-transfer">
+            转移
+          </button>
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('finish', {}, (v) => `${(v as HallTicket).displayNo} 已办结`)} data-testid="counter-finish">
+            办结
+          </button>
+          <button
+            type="button"
+            className="counter-small"
+            onClick={() => {
+              void call('counterLogout', { token: session.token }).finally(onLogout);
+            }}
+            data-testid="counter-logout"
+          >
+            退出登录
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+const root = document.getElementById('root');
+if (root !== null) {
+  createRoot(root).render(
+    <StrictMode>
+      <CounterApp />
+    </StrictMode>,
+  );
+}

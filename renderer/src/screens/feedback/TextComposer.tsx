@@ -1,0 +1,47 @@
+import { useTranslation } from 'react-i18next';
+
+/**
+ * A large text area plus preset phrases a citizen taps to add: writing works
+ * without a physical keyboard (and with one, or a system IME, when present).
+ * The host cleans and measures the text; the counter here is only a guide.
+ */
+export function TextComposer({
+  label,
+  value,
+  onChange,
+  presets,
+  max,
+  testId,
+}: {
+  label: string;
+  value: string;
+  onChange: (next: string) => void;
+  presets: readonly string[];
+  max: number;
+  testId: string;
+}) {
+  const { t } = useTranslation('feedback');
+  const length = Array.from(value).length;
+  return (
+    <div className="composer">
+      <label className="feedback-label" htmlFor={testId}>
+        {label}
+      </label>
+      <textarea id={testId} className="composer-text" value={value} onChange={(event) => onChange(event.target.value)} rows={4} data-testid={testId} />
+      <div className="composer-meta">
+        <span className={length > max ? 'is-over' : undefined}>{t('text.count', { count: length, max })}</span>
+        <button type="button" className="touch small" onClick={() => onChange('')}>
+          {t('text.clear')}
+        </button>
+      </div>
+      <p className="feedback-hint">{t('text.presets')}</p>
+      <div className="feedback-chips">
+        {presets.map((phrase, index) => (
+          <button type="button" key={phrase} className="touch chip" onClick={() => onChange(value + phrase)} data-testid={`${testId}-preset-${index}`}>
+            {phrase}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}

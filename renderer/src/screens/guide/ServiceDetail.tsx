@@ -1,0 +1,198 @@
+import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { GuidePrintForm, GuidePrintOutcome, ServiceGuide } from '../../../../electron/contract/index.js';
+import { useApi, useCall } from '../../app/api.js';
+import { useNavigation } from '../../app/navigation.js';
+
+/** One service's guide: where and how long first, then the six core elements, then take a number / apply / print. */
+type PrintState = { state: 'idle' } | { state: 'printing'; form: GuidePrintForm } | { state: 'done'; outcome: GuidePrintOutcome } | { state: 'error'; message: string };
+
+function PrintStatus({ print }: { print: PrintState }) {
+  const { t } = useTranslation('guide');
+  if (print.state === 'idle') return null;
+  if (print.state === 'printing')
+    return (
+      <p className="guide-print-status is-busy" role="status" data-testid="print-status">
+        <span className="spinner small" aria-hidden /> {t('actions.printing')}
+      </p>
+    );
+  if (print.state === 'error')
+    return (
+      <p className="guide-print-status is-problem" role="alert" data-testid="print-status">
+        {t('actions.failed', { message: print.message })}
+      </p>
+    );
+  const { outcome } = print;
+  const text =
+    outcome.kind === 'printed'
+      ? outcome.form === 'receipt'
+        ? t('actions.printed')
+        : t('actions.printedA4', { printer: outcome.printer })
+      : outcome.kind === 'saved'
+        ? t('actions.saved', { path: outcome.path })
+        : t('actions.failed', { message: outcome.message });
+  return (
+    <p className={`guide-print-status ${outcome.kind === 'failed' ? 'is-problem' : 'is-done'}`} role="status" data-testid="print-status">
+      {text}
+      {outcome.kind === 'printed' && outcome.warning !== undefined && <span className="guide-print-warning"> · {outcome.warning}</span>}
+    </p>
+  );
+}
+
+function Section({ title, children, testId }: { title: string; children: ReactNode; testId: string }) {
+  return (
+    <section className="guide-section" data-testid={testId}>
+      <h3>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId: string) => void }) {
+  const { t } = useTranslation('guide');
+  const { timeLimit } = guide;
+  return (
+    <>
+      <div className="guide-facts">
+        <div className="guide-fact" data-testid="guide-where">
+          <span className="guide-fact-label">{t('detail.where')}</span>
+          <strong>{guide.location}</strong>
+          <span>{guide.departmentFullName}</span>
+        </div>
+        <div className="guide-fact" data-testid="guide-time">
+          <span className="guide-fact-label">{t('detail.timeLimit')}</span>
+          <strong>{t('detail.promised', { text: timeLimit.promisedText })}</strong>
+          <span>{timeLimit.statutoryDays === null ? t('detail.noStatutory') : t('detail.statutory', { days: timeLimit.statutoryDays })}</span>
+          {timeLimit.note !== undefined && <span className="guide-note">{timeLimit.note}</span>}
+        </div>
+        <div className="guide-fact" data-testid="guide-online">
+          <span className="guide-fact-label">{t('detail.online')}</span>
+          <strong>{guide.service.online}</strong>
+          {guide.service.selfService && <span className="guide-badge">{t('selfService')}</span>}
+        </div>
+      </div>
+      {guide.windowNotes.length > 0 && (
+        <p className="guide-window-notes">
+          {t('detail.windowNotes')}：{guide.windowNotes.map((n) => `${n.window} ${n.note}`).join('；')}
+        </p>
+      )}
+      <Section title={t('detail.basis')} testId="guide-basis">
+        <p>{guide.basis}</p>
+      </Section>
+      <Section title={t('detail.conditions')} testId="guide-conditions">
+        <ul>
+          {guide.conditions.map((condition) => (
+            <li key={condition}>{condition}</li>
+          ))}
+        </ul>
+      </Section>
+      <Section title={t('detail.materials')} testId="guide-materials">
+        <table className="guide-materials">
+          <thead>
+            <tr>
+              <th>{t('detail.material.name')}</th>
+              <th>{t('detail.material.copies')}</th>
+              <th>{t('detail.material.form')}</th>
+              <th>{t('detail.material.required')}</th>
+              <th>{t('detail.material.note')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {guide.materials.map((material) => (
+              <tr key={material.name}>
+                <td>{material.name}</td>
+                <td>{material.copies}</td>
+                <td>{material.original ? t('detail.material.original') : t('detail.material.copy')}</td>
+                <td className={material.required ? 'is-required' : undefined}>{material.required ? t('detail.material.yes') : t('detail.material.conditional')}</td>
+                <td>{material.note ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <Section title={t('detail.steps')} testId="guide-steps">
+        <ol className="guide-steps">
+          {guide.steps.map((step) => (
+            <li key={step.stage}>
+              <span className="guide-stage">{step.stage}</span>
+              <span>{step.description}</span>
+            </li>
+          ))}
+        </ol>
+      </Section>
+      <Section title={t('detail.agency')} testId="guide-agency">
+        <p>{guide.agency}</p>
+      </Section>
+      <Section title={t('detail.fee')} testId="guide-fee">
+        <p>{guide.fee}</p>
+      </Section>
+      {guide.related.length > 0 && (
+        <Section title={t('detail.related')} testId="guide-related">
+          <div className="guide-chips">
+            {guide.related.map((related) => (
+              <button type="button" key={related.id} className="touch chip" onClick={() => onOpen(related.id)}>
+                {related.name}
+              </button>
+            ))}
+          </div>
+        </Section>
+      )}
+    </>
+  );
+}
+
+export function ServiceDetail({ serviceId, onBack, onOpen }: { serviceId: string; onBack: () => void; onOpen: (serviceId: string) => void }) {
+  const { t } = useTranslation('guide');
+  const api = useApi();
+  const { navigate } = useNavigation();
+  const detail = useCall('guide.detail', { serviceId }, [serviceId]);
+  const [print, setPrint] = useState<PrintState>({ state: 'idle' });
+
+  const printGuide = async (form: GuidePrintForm): Promise<void> => {
+    setPrint({ state: 'printing', form });
+    const result = await api.call('guide.print', { serviceId, form });
+    setPrint(result.ok ? { state: 'done', outcome: result.value } : { state: 'error', message: result.error.message });
+  };
+
+  if (detail === undefined) return <p className="guide-empty">{t('loading')}</p>;
+  if (!detail.ok)
+    return (
+      <div className="guide-detail">
+        <p className="guide-empty" role="alert">
+          {t('loadFailed', { message: detail.error.message })}
+        </p>
+        <button type="button" className="touch" onClick={onBack}>
+          {t('backToList')}
+        </button>
+      </div>
+    );
+  const guide = detail.value;
+  return (
+    <article className="guide-detail" data-testid="guide-detail">
+      <div className="guide-detail-head">
+        <button type="button" className="touch" onClick={onBack} data-testid="guide-back">
+          ← {t('backToList')}
+        </button>
+        <h2 data-testid="guide-service-name">{guide.service.name}</h2>
+      </div>
+      <div className="guide-actions">
+        <button type="button" className="touch primary" onClick={() => navigate('ticket', serviceId)} data-testid="guide-ticket">
+          {t('actions.ticket')}
+        </button>
+        {guide.service.selfService && (
+          <button type="button" className="touch primary" onClick={() => navigate('apply', serviceId)} data-testid="guide-apply">
+            {t('actions.apply')}
+          </button>
+        )}
+        <button type="button" className="touch" disabled={print.state === 'printing'} onClick={() => void printGuide('receipt')} data-testid="guide-print-receipt">
+          {t('actions.printReceipt')}
+        </button>
+        <button type="button" className="touch" disabled={print.state === 'printing'} onClick={() => void printGuide('a4')} data-testid="guide-print-a4">
+          {t('actions.printA4')}
+        </button>
+      </div>
+      <PrintStatus print={print} />
+      <GuideBody guide={guide} onOpen={onOpen} />
+    </article>
+  );
+}
