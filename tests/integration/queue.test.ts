@@ -95,6 +95,13 @@ async function hallUrl(client: ApiClient): Promise<string> {
   return hall.endpoint;
 }
 
+/** A hall service reply as a page reads it: values are plain JSON. */
+interface PageReply {
+  ok: boolean;
+  value?: { token?: string; called?: { displayNo: string } | null; recentCalls?: Array<{ displayNo: string; windowNo: string }> };
+  error?: { code: string };
+}
+
 /** A counter or display page's WebSocket: hello with a page key, then calls. */
 async function pageSocket(httpUrl: string, role: PageRole, key = pageKey(SECRET, role)) {
   const socket = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/ws`);
@@ -128,11 +135,11 @@ async function pageSocket(httpUrl: string, role: PageRole, key = pageKey(SECRET,
   return {
     welcome: () => next((m) => m['type'] === 'welcome'),
     closed: () => new Promise<number>((resolve) => socket.once('close', (code) => resolve(code))),
-    call: async (method: string, params: Record<string, unknown>): Promise<{ ok: boolean; value?: any; error?: { code: string } }> => {
+    call: async (method: string, params: Record<string, unknown>): Promise<PageReply> => {
       const callId = ++id;
       socket.send(JSON.stringify({ type: 'call', id: callId, method, params }));
       const reply = await next((m) => m['type'] === 'result' && m['id'] === callId);
-      return reply['result'] as { ok: boolean };
+      return reply['result'] as PageReply;
     },
   };
 }
@@ -252,7 +259,7 @@ describe('the embedded hall server: counter and display pages', () => {
     await counter.welcome();
     const login = await counter.call('counterLogin', { windowNo: '53', staffId: 's1', pin: PIN });
     expect(login.ok).toBe(true);
-    const token = login.value.token as string;
+    const token = login.value?.token ?? '';
     const empty = await counter.call('callNext', { token });
     expect(empty).toMatchObject({ ok: true, value: { called: null, waiting: 0 } });
 
@@ -265,7 +272,7 @@ describe('the embedded hall server: counter and display pages', () => {
     const display = await pageSocket(url, 'display');
     await display.welcome();
     const snapshot = await display.call('snapshot', {});
-    expect(snapshot.value.recentCalls[0]).toMatchObject({ displayNo: ticket.number, windowNo: '53' });
+    expect(snapshot.value?.recentCalls?.[0]).toMatchObject({ displayNo: ticket.number, windowNo: '53' });
     expect(await display.call('callNext', { token })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     expect(await display.call('issue', { requestId: 'req-display-0001', categoryId: 'qc-household', kioskId: 'x' })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
 
@@ -282,12 +289,12 @@ describe('the embedded hall server: counter and display pages', () => {
     const a = await pageSocket(url, 'counter');
     const b = await pageSocket(url, 'counter');
     await Promise.all([a.welcome(), b.welcome()]);
-    const tokenA = (await a.call('counterLogin', { windowNo: '51', staffId: 's1', pin: PIN })).value.token as string;
-    const tokenB = (await b.call('counterLogin', { windowNo: '52', staffId: 's2', pin: PIN })).value.token as string;
+    const tokenA = (await a.call('counterLogin', { windowNo: '51', staffId: 's1', pin: PIN })).value?.token ?? '';
+    const tokenB = (await b.call('counterLogin', { windowNo: '52', staffId: 's2', pin: PIN })).value?.token ?? '';
     const called: string[] = [];
     for (let round = 0; round < 2; round++) {
       const [ra, rb] = await Promise.all([a.call('callNext', { token: tokenA }), b.call('callNext', { token: tokenB })]);
-      called.push(ra.value.called.displayNo as string, rb.value.called.displayNo as string);
+      called.push(ra.value?.called?.displayNo ?? 'none', rb.value?.called?.displayNo ?? 'none');
     }
     expect(called.sort()).toEqual(['H001', 'H002', 'H003', 'H004']);
   });

@@ -85,11 +85,12 @@ export function TicketScreen() {
     setStep(result.ok ? { kind: 'result', ticket: result.value } : { kind: 'failed', choice, requestId, error: result.error });
   };
 
-  const done = (): void => {
+  const citizen = session?.kind === 'citizen';
+  const done = useCallback((): void => {
     // A citizen keeps her session (her numbers stay under 我的排队号); a walk-in's visit ends here.
-    if (session?.kind === 'citizen') navigate('home');
+    if (citizen) navigate('home');
     else void logout();
-  };
+  }, [citizen, navigate, logout]);
 
   const byId = new Map(catalog?.categories.map((c) => [c.id, c]) ?? []);
 
@@ -258,16 +259,19 @@ function ChooseStep({
 function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () => void }) {
   const { t, i18n } = useTranslation('ticket');
   const [seconds, setSeconds] = useState(AUTO_RETURN_SECONDS);
-  const doneRef = useRef(onDone);
-  doneRef.current = onDone;
+  const returned = useRef(false);
   useEffect(() => {
-    if (seconds <= 0) {
-      doneRef.current();
-      return;
+    if (seconds > 0) {
+      const timer = setTimeout(() => setSeconds((s) => s - 1), 1000);
+      return () => clearTimeout(timer);
     }
-    const timer = setTimeout(() => setSeconds((s) => s - 1), 1000);
-    return () => clearTimeout(timer);
-  }, [seconds]);
+    // Once: a re-render after the time is up must not end the visit twice.
+    if (!returned.current) {
+      returned.current = true;
+      onDone();
+    }
+    return undefined;
+  }, [seconds, onDone]);
   return (
     <section className="ticket-result" data-testid="ticket-result">
       <p className="ticket-result-label">{t('result.yourNumber')}</p>
