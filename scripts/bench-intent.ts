@@ -6,6 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { loadContent } from '../electron/host/content/loader.js';
 import { IntentClassifier } from '../electron/host/robot/classifier.js';
 import { buildDataset } from '../electron/host/robot/dataset.js';
@@ -25,7 +27,13 @@ const dataset = buildDataset(content, DEFAULT_TRAIN_OPTIONS);
 const heldout = dataset.test.map((item) => ({ text: item.text, expect: item.label }));
 const unseen = new Set([...dataset.calib, ...dataset.test].map((item) => item.text));
 const mb = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
-const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
+// Memory deltas mean nothing without a full collection before each reading; expose gc for this process.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const collect = (): void => {
+  gc();
+  gc();
+};
 
 // The backend is shared by every tfjs user in the host, so it is not charged to the model.
 await ensureCpuBackend();

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,8 +8,13 @@ import type { MethodName, ParamsOf, ResultOf } from '../../electron/contract/ind
 import { parseConfig } from '../../electron/host/config/load.js';
 import { startHost, type KioskHost } from '../../electron/host/index.js';
 import { silentLogger } from '../../electron/host/logging/logger.js';
+import { Hall } from '../../electron/host/content/schema.js';
 import { hashPin } from '../../electron/host/queue/pin.js';
-import { pageKey, type PageRole } from '../../electron/host/queue/server.js';
+import { HallQueueService } from '../../electron/host/queue/service.js';
+import { pageKey, startHallServer, type PageRole } from '../../electron/host/queue/server.js';
+import { DataKey } from '../../electron/host/storage/crypto.js';
+import { Database } from '../../electron/host/storage/database.js';
+import { Outbox, outboxMigrations } from '../../electron/host/storage/outbox.js';
 import { memoryPipe } from '../../electron/host/rpc/memory-transport.js';
 import { createApiClient, type ApiClient } from '../../renderer/src/api/client.js';
 
@@ -21,6 +27,7 @@ import { createApiClient, type ApiClient } from '../../renderer/src/api/client.j
 const PIN = '2468';
 const SECRET = 'hall-secret-for-tests';
 const pinHash = hashPin(PIN);
+const testHall = Hall.parse(JSON.parse(readFileSync(new URL('../../content/hall/hall.json', import.meta.url), 'utf8')));
 /** A Wednesday morning in the hall (open), and a Sunday (closed). */
 const WEDNESDAY = '2026-11-25T10:00:00+08:00';
 const SUNDAY = '2026-11-29T10:00:00+08:00';
@@ -42,14 +49,17 @@ interface Booted {
   dataDir: string;
 }
 
-async function boot(options: { at?: string; idcard?: boolean; printer?: 'simulator' | 'none' } = {}): Promise<Booted> {
+async function boot(options: { at?: string; idcard?: boolean; printer?: 'simulator' | 'none'; hallPort?: number; remoteUrl?: string } = {}): Promise<Booted> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-queue-int-'));
   dirs.push(dataDir);
   const config = parseConfig(
     {
       developerMode: true,
       devices: { idcard: options.idcard === true ? { kind: 'simulator' } : { kind: 'none' }, printer: { kind: options.printer ?? 'simulator' }, scanner: { kind: 'none' } },
-      queue: { secret: SECRET, listen: { port: 0 }, counters: [{ staffId: 's1', pinHash }, { staffId: 's2', pinHash }] },
+      queue:
+        options.remoteUrl === undefined
+          ? { secret: SECRET, listen: { port: options.hallPort ?? 0 }, counters: [{ staffId: 's1', pinHash }, { staffId: 's2', pinHash }] }
+          : { mode: 'remote', url: options.remoteUrl, secret: SECRET },
       logging: { level: 'silent' },
     },
     'test',
@@ -281,6 +291,20 @@ describe('the embedded hall server: counter and display pages', () => {
     expect(await kioskByPageKey.closed()).toBe(4401);
   });
 
+  it('a hall port already taken does not stop the kiosk: tickets still issue, the hall device says why', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const taken = (blocker.address() as AddressInfo).port;
+      const booted = await boot({ printer: 'none', hallPort: taken });
+      expect(await deviceState(booted.client, 'hall')).toMatchObject({ state: 'degraded' });
+      expect((await deviceState(booted.client, 'hall'))?.reason).toContain(String(taken));
+      expect(await call(booted.client, 'queue.issue', { requestId: 'req-port-0001', categoryId: 'qc-tax' })).toMatchObject({ number: 'G001' });
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
   it('two counters calling at the same instant through the hall server each get a different ticket', async () => {
     const booted = await boot({ printer: 'none' });
     await until(async () => (await deviceState(booted.client, 'hall'))?.state === 'ok', 'hall status ok');
@@ -297,5 +321,43 @@ describe('the embedded hall server: counter and display pages', () => {
       called.push(ra.value?.called?.displayNo ?? 'none', rb.value?.called?.displayNo ?? 'none');
     }
     expect(called.sort()).toEqual(['H001', 'H002', 'H003', 'H004']);
+  });
+});
+
+describe('remote mode: a standalone hall service', () => {
+  it('issues through the service; when it goes away the kiosk issues from its lease, prints so, and reports the hall offline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liuliu-queue-hall-'));
+    dirs.push(dir);
+    const db = await Database.open(join(dir, 'hall.db'));
+    await db.migrate('outbox', outboxMigrations);
+    const at = Date.parse(WEDNESDAY);
+    const started = Date.now();
+    const now = (): Date => new Date(at + (Date.now() - started));
+    const service = await HallQueueService.open({ hall: testHall, db, outbox: new Outbox(DataKey.loadOrCreate(join(dir, 'data.key'))), logger: silentLogger(), now, kioskId: 'hall' });
+    const server = await startHallServer({ service, secret: SECRET, port: 0, logger: silentLogger() });
+    let serverClosed = false;
+    try {
+      const booted = await boot({ remoteUrl: server.wsUrl });
+      await until(async () => (await deviceState(booted.client, 'hall'))?.state === 'ok', 'hall connected');
+      const online = await call(booted.client, 'queue.issue', { requestId: 'req-remote-0001', categoryId: 'qc-hrss' });
+      expect(online).toMatchObject({ number: 'B001', offline: false, peopleAhead: 0 });
+      expect(online.qrUrl.startsWith(server.httpUrl)).toBe(true);
+      // The kiosk holds offline numbers before the service goes away.
+      await until(async () => ((await booted.host.context.db.get<{ n: number }>('SELECT count(*) AS n FROM queue_kiosk_leases'))?.n ?? 0) > 0, 'leases');
+
+      await server.close();
+      serverClosed = true;
+      await until(async () => (await deviceState(booted.client, 'hall'))?.state === 'degraded', 'hall reported offline');
+      const offline = await call(booted.client, 'queue.issue', { requestId: 'req-remote-0002', categoryId: 'qc-hrss' });
+      expect(offline).toMatchObject({ offline: true, peopleAhead: null, printed: { ok: true } });
+      expect(Number(offline.number.slice(1))).toBeGreaterThanOrEqual(900);
+      const job = await simulator(booted).waitForJob((j) => j.text.includes(offline.number));
+      expect(job.text).toContain('等候人数以叫号屏为准');
+    } finally {
+      if (!serverClosed) await server.close();
+      await host?.stop();
+      host = undefined;
+      await db.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { startHost, type KioskHost } from '../index.js';
 import { silentLogger } from '../logging/logger.js';
 import { memoryPipe } from '../rpc/memory-transport.js';
 import type { Handlers } from '../rpc/server.js';
+import { DraftBook } from './drafts.js';
 import { casesModule, normaliseScan, type CasesHostModule } from './module.js';
 
 // The cases capability inside a real host: SQLite on disk, the ID-card
@@ -194,12 +195,6 @@ describe('self-service pre-application end to end in the host', () => {
     expect((await failure(client, 'cases.printReceipt', { caseId: 'not-mine', format: 'a4' })).code).toBe('refused');
     expect(await tableCounts(kiosk)).toEqual({ cases: 0, case_pages: 0, case_stages: 0, outbox: 0 });
 
-    // The session ends: the draft and its scans are gone.
-    await value(client, 'session.end', { reason: 'logout' });
-    await value(client, 'dev.idcard.remove', {});
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await logIn(client);
-    expect(await value(client, 'cases.draft', {})).toBeNull();
   });
 
   it('refuses a 200 MB image before decoding it', { timeout: 60_000 }, async () => {
@@ -220,6 +215,10 @@ describe('self-service pre-application end to end in the host', () => {
     await value(client, 'cases.updateForm', { phone: '13800000000', mailingAddress: '', remarks: '' });
     const { caseId, preAcceptanceNumber } = await value(client, 'cases.submit', {});
     expect((await failure(client, 'cases.printResult', { caseId })).details).toEqual({ reason: 'no-result' });
+    // The receipt printer is out of paper: the citizen is told, the case stays submitted.
+    kiosk.context.printer?.simulator?.setState({ paperOut: true });
+    expect(await value(client, 'cases.printReceipt', { caseId, format: 'slip' })).toEqual({ kind: 'failed', message: '打印机缺纸' });
+    kiosk.context.printer?.simulator?.setState({ paperOut: false });
 
     const module = casesModule(kiosk.context, kiosk.sessions);
     await module.start?.();
@@ -254,15 +253,16 @@ describe('scanner trouble during a pre-application', () => {
     };
   }
 
-  async function withScanner(scanner: SaneScanner): Promise<{ module: CasesHostModule; client: ApiClient }> {
+  async function withScanner(scanner: SaneScanner): Promise<{ module: CasesHostModule; client: ApiClient; drafts: DraftBook }> {
     const { client, kiosk } = await boot();
     await scanner.start();
     cleanups.push(() => scanner.stop());
-    const module = casesModule({ ...kiosk.context, scanner }, kiosk.sessions);
+    const drafts = new DraftBook();
+    const module = casesModule({ ...kiosk.context, scanner }, kiosk.sessions, { drafts });
     await module.start?.();
     await logIn(client);
     await call(module, 'cases.startDraft', { serviceId: SERVICE });
-    return { module, client };
+    return { module, client, drafts };
   }
 
   it('says the scanner failed when it disappears mid-scan, and keeps the draft usable', { timeout: 60_000 }, async () => {
@@ -282,6 +282,19 @@ describe('scanner trouble during a pre-application', () => {
     expect(again).toMatchObject({ code: 'unavailable', message: '未检测到扫描仪，请联系工作人员' });
     const draft = await call(module, 'cases.draft', {});
     expect(draft?.pages).toEqual([]);
+  });
+
+  it('stops the scanner and wipes the draft when the visit ends mid-scan', { timeout: 60_000 }, async () => {
+    const scanner = createScanner({ kind: 'simulator', extraArgs: SLOW }, silentLogger());
+    const { module, client, drafts } = await withScanner(scanner);
+    expect(drafts.size).toBe(1);
+    const started = nextEvent(client, 'cases.scanProgress');
+    const scanning = apiError(call(module, 'cases.scanPage', { materialIndex: 0 }));
+    await started;
+    await value(client, 'session.end', { reason: 'logout' });
+    expect(await scanning).toMatchObject({ code: 'refused', details: { reason: 'cancelled' } });
+    expect(scanner.busy).toBe(false);
+    expect(drafts.size).toBe(0);
   });
 
   it('gives up on a page that takes too long, with a message to retry', { timeout: 60_000 }, async () => {

@@ -29,6 +29,8 @@ export interface CasesModuleOptions {
   scan?: { resolution?: number; mode?: ColourMode };
   normalise?: NormaliseOptions;
   fonts?: FontPicker;
+  /** Where drafts live (host memory); tests pass their own to watch the session-end wipe. */
+  drafts?: DraftBook;
 }
 
 /** A platform status change; `caseId` may be the case id or its pre-acceptance number. The platform may add a result document. */
@@ -70,7 +72,7 @@ function describePrint(outcome: PrintOutcome): PrintOutcomeView {
 
 export function casesModule(ctx: HostContext, sessions: SessionManager, options: CasesModuleOptions = {}): CasesHostModule {
   const logger = ctx.logger.child({ module: 'cases' });
-  const drafts = new DraftBook();
+  const drafts = options.drafts ?? new DraftBook();
   /** Cases submitted in each session: only these get their receipt printed again. */
   const submitted = new Map<string, Set<string>>();
   const fonts = options.fonts ?? new FontPicker();

@@ -33,7 +33,9 @@ export function queryUrl(base: string, number: string): string {
 function notes(facts: ReceiptFacts): string[] {
   return [
     '本回执为自助预申请凭证，不代表已受理。请携带材料原件到窗口核验后正式受理。',
-    `承诺办理时限：受理后${facts.service.guide.timeLimit.promisedDays}个工作日。办理进度可在自助终端或扫描二维码查询。`,
+    facts.service.guide.timeLimit.promisedDays === 0
+      ? '本事项为即办件，窗口核验原件后当场办结。'
+      : `承诺办理时限：受理后${facts.service.guide.timeLimit.promisedDays}个工作日。办理进度可在自助终端或扫描二维码查询。`,
     ...(facts.applicant.mailingAddress === '' ? [] : [`送达地址：${maskAddress(facts.applicant.mailingAddress)}`]),
   ];
 }

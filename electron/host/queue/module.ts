@@ -280,6 +280,8 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       cleanups.push(hallQueue().subscribe(publishWaiting));
       sessions.onEnd((sessionId) => {
         sessionTickets.delete(sessionId);
+        // The remembered answers carry masked names: a retry never spans two visits, so they go too.
+        recent.clear();
       });
     },
     async stop() {

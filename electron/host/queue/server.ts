@@ -299,10 +299,18 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
     for (const client of clients) if (client.authenticated && client.events && client.socket.readyState === client.socket.OPEN) client.socket.send(text);
   });
 
-  await new Promise<void>((resolveListen, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, options.host ?? '127.0.0.1', () => resolveListen());
-  });
+  // ws re-emits the HTTP server's errors (EADDRINUSE…) on the WebSocketServer: without a listener that would crash the process.
+  wss.on('error', (err) => logger.warn({ err }, 'queue server: server error'));
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      http.once('error', reject);
+      http.listen(options.port, options.host ?? '127.0.0.1', () => resolveListen());
+    });
+  } catch (err) {
+    unsubscribe();
+    wss.close();
+    throw err;
+  }
   const port = (http.address() as AddressInfo).port;
   const host = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   logger.info({ port }, 'queue server: listening');

@@ -18,6 +18,9 @@ describe('RobotBrain', () => {
     expect(result.intentId).toBe('svc:ps-idcard-reissue');
     expect(answer.spoken).toBe('请到2楼公安局53、54号窗口办理');
     expect(answer.destination?.floor).toBe(2);
+    const lost = brain.ask('身份证丢了怎么办').answer;
+    expect(lost.destination).toEqual({ floor: 2, departmentId: 'public-security', windows: ['53', '54'] });
+    expect(lost.spoken).toContain('公安局');
     expect(brain.ask('给我讲个笑话').answer.kind).toBe('out-of-scope');
     expect(brain.ask('').answer.kind).toBe('out-of-scope');
     expect(brain.health().state).toBe('ok');

@@ -45,6 +45,15 @@ describe('IntentClassifier with the shipped model', () => {
     expect(classifier.loadMs).toBeGreaterThan(0);
   });
 
+  it('computes the same probabilities sparsely as tfjs model.predict', () => {
+    for (const text of ['身份证丢了怎么办', '卫生间在哪里', '今天天气怎么样', '我想给孩子改个名字', 'zzz']) {
+      const sparse = classifier.probabilities(text);
+      const dense = classifier.probabilitiesViaTfjs(text);
+      expect(sparse?.length).toBe(dense?.length);
+      sparse?.forEach((p, i) => expect(Math.abs(p - (dense?.[i] ?? 0)), text).toBeLessThan(1e-5));
+    }
+  });
+
   it('has every service as an intent', () => {
     const ids = new Set(intentCatalog(content).map((e) => e.id));
     for (const service of content.services.services) expect(ids.has(`svc:${service.id}`), service.id).toBe(true);

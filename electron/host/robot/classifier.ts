@@ -4,7 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import { OOS, type RobotContent } from './catalog.js';
 import { Featurizer } from './features.js';
 import { LexicalMatcher, lexicalDocuments, type LexicalScore } from './lexical.js';
-import { softmaxWithTemperature, type IntentModelConfig } from './model.js';
+import { SparseForward, softmaxWithTemperature, type IntentModelConfig } from './model.js';
 import { loadModel } from './model-files.js';
 import { normalizeText } from './text.js';
 
@@ -114,7 +114,7 @@ export interface ClassifierOptions {
 export class IntentClassifier {
   private constructor(
     private readonly lexical: LexicalMatcher,
-    private readonly network: { model: tf.LayersModel; config: IntentModelConfig; featurizer: Featurizer; params: DecisionParams } | undefined,
+    private readonly network: { model: tf.LayersModel; forward: SparseForward; config: IntentModelConfig; featurizer: Featurizer; params: DecisionParams } | undefined,
     private readonly status: DeviceHealth,
     /** Wall time of `load` in milliseconds (model files + lexical index). */
     readonly loadMs: number,
@@ -138,7 +138,7 @@ export class IntentClassifier {
   /** Wraps an in-memory model (the trainer evaluates before saving). */
   static fromModel(model: tf.LayersModel, config: IntentModelConfig, lexical: LexicalMatcher, lexicalWeight?: number, loadMs = 0): IntentClassifier {
     const params = { oosThreshold: config.oosThreshold, unsureThreshold: config.unsureThreshold, lexicalWeight: lexicalWeight ?? config.lexicalWeight };
-    return new IntentClassifier(lexical, { model, config, featurizer: new Featurizer(config.features), params }, { state: 'ok' }, loadMs);
+    return new IntentClassifier(lexical, { model, forward: SparseForward.fromModel(model), config, featurizer: new Featurizer(config.features), params }, { state: 'ok' }, loadMs);
   }
 
   health(): DeviceHealth {
@@ -147,6 +147,14 @@ export class IntentClassifier {
 
   /** Calibrated probabilities over the config's labels, or undefined in degraded mode. */
   probabilities(text: string): Float64Array | undefined {
+    if (!this.network) return undefined;
+    const { forward, config, featurizer } = this.network;
+    const { indices, values } = featurizer.sparse(text);
+    return softmaxWithTemperature(forward.logits(indices, values), config.temperature);
+  }
+
+  /** The same probabilities through tfjs `model.predict` (dense input): the reference the sparse path is tested against. */
+  probabilitiesViaTfjs(text: string): Float64Array | undefined {
     if (!this.network) return undefined;
     const { model, config, featurizer } = this.network;
     const logits = tf.tidy(() => (model.predict(tf.tensor2d(featurizer.vector(text), [1, featurizer.size])) as tf.Tensor).dataSync());

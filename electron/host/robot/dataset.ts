@@ -1,5 +1,5 @@
 import { chitchatNegatives, facilityPhrasings, intentCatalog, OOS, servicePhrasings, type RobotContent } from './catalog.js';
-import { fnv1a } from './text.js';
+import { fnv1a, normalizeText } from './text.js';
 
 export type TextSource = 'example' | 'generated' | 'generated-heldout' | 'oos' | 'negative';
 
@@ -28,6 +28,21 @@ export interface DatasetOptions {
 }
 
 type Split = 'train' | 'calib' | 'test';
+
+const GENERATED: ReadonlySet<TextSource> = new Set(['generated', 'generated-heldout', 'negative']);
+
+/**
+ * A generated text can coincide with a hand-written one ("饮水处在几楼"): drop
+ * generated training texts that are held out, then generated held-out texts
+ * that are trained on, so no question is both seen and scored.
+ */
+function withoutLeaks(data: IntentDataset): IntentDataset {
+  const heldout = new Set([...data.calib, ...data.test].map((item) => normalizeText(item.text)));
+  const train = data.train.filter((item) => !GENERATED.has(item.source) || !heldout.has(normalizeText(item.text)));
+  const trained = new Set(train.map((item) => normalizeText(item.text)));
+  const keep = (item: LabeledText): boolean => !GENERATED.has(item.source) || !trained.has(normalizeText(item.text));
+  return { labels: data.labels, train, calib: data.calib.filter(keep), test: data.test.filter(keep) };
+}
 
 /** Rank within a group by a stable hash, then a fixed pattern: of every 10, two go to test and one to calibration. */
 function splitByRank<T>(items: readonly T[], key: (item: T) => string, pattern: (rank: number) => Split): Map<Split, T[]> {
@@ -71,5 +86,5 @@ export function buildDataset(content: RobotContent, options: DatasetOptions): In
   const oos = content.intents.outOfScope.map((text): LabeledText => ({ text, label: OOS, source: 'oos' }));
   for (const [split, items] of splitByRank(oos, (item) => item.text, oosSplit)) add(split, items);
   for (const text of chitchatNegatives()) add(fnv1a(text) % 5 === 0 ? 'calib' : 'train', [{ text, label: OOS, source: 'negative' }]);
-  return data;
+  return withoutLeaks(data);
 }

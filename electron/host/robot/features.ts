@@ -55,24 +55,27 @@ export class Featurizer {
     return this.config.vocabulary.length;
   }
 
-  /** Writes the feature vector of `text` into `out` (length `size`, zeroed by the caller); returns how many n-grams were known. */
-  fill(text: string, out: Float32Array): number {
-    let known = 0;
-    const seen: number[] = [];
+  /** The non-zero entries of the feature vector of `text`: vocabulary indices (first-seen order) and their L2-normalised idf weights. */
+  sparse(text: string): { indices: number[]; values: number[] } {
+    const indices: number[] = [];
+    const seen = new Set<number>();
     for (const gram of charNgrams(normalizeText(text), this.config.minN, this.config.maxN)) {
       const i = this.index.get(gram);
-      if (i === undefined) continue;
-      known++;
-      if (out[i] === 0) seen.push(i);
-      out[i] = this.config.idf[i] ?? 1;
+      if (i === undefined || seen.has(i)) continue;
+      seen.add(i);
+      indices.push(i);
     }
-    let norm = 0;
-    for (const i of seen) norm += (out[i] ?? 0) ** 2;
-    if (norm > 0) {
-      const scale = 1 / Math.sqrt(norm);
-      for (const i of seen) out[i] = (out[i] ?? 0) * scale;
-    }
-    return known;
+    const values = indices.map((i) => this.config.idf[i] ?? 1);
+    const norm = Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
+    return { indices, values: norm > 0 ? values.map((v) => v / norm) : values };
+  }
+
+  /** Writes the dense feature vector of `text` into `out` (length `size`, zeroed by the caller). */
+  fill(text: string, out: Float32Array): void {
+    const { indices, values } = this.sparse(text);
+    indices.forEach((i, k) => {
+      out[i] = values[k] ?? 0;
+    });
   }
 
   vector(text: string): Float32Array {

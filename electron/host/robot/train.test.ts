@@ -5,7 +5,7 @@ import type { ContentPackage } from '../content/schema.js';
 import { buildDataset } from './dataset.js';
 import { modelArtifacts } from './model-files.js';
 import { augment, DEFAULT_TRAIN_OPTIONS, fitTemperature, trainIntentModel, type TrainOptions } from './train.js';
-import { seededRandom } from './text.js';
+import { normalizeText, seededRandom } from './text.js';
 
 let content: ContentPackage;
 
@@ -37,8 +37,8 @@ describe('training data', () => {
     const dataset = buildDataset(content, DEFAULT_TRAIN_OPTIONS);
     expect(dataset.labels.at(-1)).toBe('oos');
     for (const service of content.services.services) expect(dataset.labels).toContain(`svc:${service.id}`);
-    const train = new Set(dataset.train.map((item) => item.text));
-    expect(dataset.test.filter((item) => train.has(item.text))).toEqual([]);
+    const train = new Set(dataset.train.map((item) => normalizeText(item.text)));
+    expect([...dataset.calib, ...dataset.test].filter((item) => train.has(normalizeText(item.text)))).toEqual([]);
     expect(dataset.test.filter((item) => item.source === 'oos')).toHaveLength(10);
     expect(dataset.test.filter((item) => item.source === 'example').length).toBeGreaterThan(100);
     expect(buildDataset(content, DEFAULT_TRAIN_OPTIONS)).toEqual(dataset);

@@ -62,7 +62,7 @@ function ChooseService({ onChosen, problem }: { onChosen: (serviceId: string) =>
             <button type="button" key={service.id} className="touch cases-service" onClick={() => onChosen(service.id)} data-testid={`apply-service-${service.id}`}>
               <span className="cases-service-name">{service.name}</span>
               <span className="cases-service-meta">
-                {service.department} · {t('apply.requiredCount', { count: service.materials.filter((m) => m.required).length })} · {t('apply.promisedDays', { days: service.promisedDays })}
+                {service.department} · {t('apply.requiredCount', { count: service.materials.filter((m) => m.required).length })} · {service.promisedDays === 0 ? t('apply.instant') : t('apply.promisedDays', { days: service.promisedDays })}
               </span>
             </button>
           ))}
