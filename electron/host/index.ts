@@ -116,13 +116,18 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   const sessions = new SessionManager(context);
   const idcardConfig = config.devices.idcard;
   const reader: IdCardReaderHandle | undefined = idcardConfig.kind === 'none' ? undefined : await createIdCardReader(idcardConfig, logger);
-  const cases = casesModule(context, sessions);
+  const { printer: documentPrinter, queryUrlBase } = config.documents;
+  const cases = casesModule(context, sessions, {
+    ...(config.terminalCode !== undefined ? { terminalCode: config.terminalCode } : {}),
+    ...(documentPrinter !== undefined ? { documentPrinter } : {}),
+    ...(queryUrlBase !== undefined ? { queryUrlBase } : {}),
+  });
   const modules: HostModule[] = [
     systemModule(context, { version: packageVersion(), bootMs: () => bootMs }),
     sessionModule(context, sessions, reader, demoCardsForPanel()),
     deviceModule(context, 'printer', printer?.printer, () => printer?.dispose()),
     deviceModule(context, 'scanner', scanner, () => scanner?.stop()),
-    guideModule(context, sessions),
+    guideModule(context, sessions, documentPrinter !== undefined ? { a4Printer: documentPrinter } : {}),
     queueModule(context, sessions),
     cases,
     // Last: its first cycle may hand case status changes to the cases module, whose tables must exist by then.

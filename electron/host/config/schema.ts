@@ -59,6 +59,17 @@ export const KioskConfig = z
       })
       .strict()
       .prefault({}),
+    /** 4-digit code of this terminal inside pre-acceptance numbers (assigned by the hall; default derived from terminalId). */
+    terminalCode: z.string().regex(/^\d{4}$/, 'four digits').optional(),
+    /** A4 documents (guides, receipts, results): the CUPS queue to print on; without one they are saved under <dataDir>/documents. */
+    documents: z
+      .object({
+        printer: z.string().min(1).optional(),
+        /** Where the QR code on a receipt points citizens to check progress. */
+        queryUrlBase: z.string().regex(/^https?:\/\/[^\s]+$/, 'expected an http(s) URL').optional(),
+      })
+      .strict()
+      .prefault({}),
     /** The central platform. Without a baseUrl the terminal works offline and keeps everything in its outbox. */
     platform: z
       .object({

@@ -155,7 +155,7 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       kioskId: ctx.config.terminalId,
       ...(target.serviceId !== undefined ? { serviceId: target.serviceId } : {}),
       ...(session?.maskedName !== undefined ? { maskedName: session.maskedName } : {}),
-      // Decides the elderly priority in the queue; used for that only, never stored or sent anywhere else.
+      // For the elderly priority decision only: the queue (here, or the hall service in remote mode) never stores it; the ID number never leaves the host.
       ...(citizen !== undefined ? { birthDate: citizen.birthDate } : {}),
     });
     if (!result.ok) {
