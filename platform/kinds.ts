@@ -65,6 +65,10 @@ export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodT
   complaint: {
     1: feedbackText,
   },
+  /** A citizen asked for staff at the kiosk (electron/host/robot: robot.callStaff); `reason` is cleaned, ID numbers masked. */
+  'help.request': {
+    1: z.looseObject({ id, at, terminalId: id, reason: z.string().max(200).optional() }),
+  },
   /** One citizen session's summary for hall statistics (no personal data). */
   'session.summary': {
     1: z.looseObject({ sessionId: id, startedAt: at, endedAt: at }),

@@ -110,7 +110,10 @@ async function startBenchHost(pollIntervalMs: number, wirePacing: boolean): Prom
     'bench',
     { LIULIU_DATA_DIR: dataDir },
   );
-  const host = await startHost(config, { logger });
+  const host = await startHost(config, { logger }).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const pipe = memoryPipe('bench');
   host.attach(pipe.host);
   const client = createApiClient(pipe.renderer);

@@ -19,6 +19,7 @@ import { startupContent, syncModule } from './sync/module.js';
 import { casesModule } from './cases/index.js';
 import { guideModule } from './guide/module.js';
 import { queueModule } from './queue/module.js';
+import { robotModule } from './robot/module.js';
 import { createReceiptPrinter } from '../../devices/printer/index.js';
 import { createScanner } from '../../devices/scanner/index.js';
 import { createIdCardReader, DEMO_CARDS, type IdCardReaderHandle, type SimCard } from '../../devices/idcard/index.js';
@@ -129,6 +130,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     deviceModule(context, 'scanner', scanner, () => scanner?.stop()),
     guideModule(context, sessions, documentPrinter !== undefined ? { a4Printer: documentPrinter } : {}),
     queueModule(context, sessions),
+    robotModule(context),
     cases,
     // Last: its first cycle may hand case status changes to the cases module, whose tables must exist by then.
     syncModule(context, sessions, { appVersion: packageVersion(), applyCaseStatus: (changes) => cases.applyCaseStatus(changes) }),

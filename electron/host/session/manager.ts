@@ -68,7 +68,14 @@ export class SessionManager {
   async end(reason: SessionEndReason): Promise<void> {
     const ending = this.active;
     if (!ending) return;
-    this.active = undefined;
+    await this.close(ending);
+    this.ctx.logger.info({ session: ending.view.id, kind: ending.view.kind, reason }, 'session ended');
+    this.ctx.bus.publish('session.changed', { session: null, reason });
+  }
+
+  /** Stops a session's timer and runs every wipe hook for it. */
+  private async close(ending: ActiveSession): Promise<void> {
+    if (this.active === ending) this.active = undefined;
     clearInterval(this.timer);
     this.timer = undefined;
     if (ending.citizen) this.ctx.redactor.forgetName(ending.citizen.name);
@@ -80,8 +87,6 @@ export class SessionManager {
         this.ctx.logger.error({ err, session: ending.view.id }, 'a session wipe hook failed');
       }
     }
-    this.ctx.logger.info({ session: ending.view.id, kind: ending.view.kind, reason }, 'session ended');
-    this.ctx.bus.publish('session.changed', { session: null, reason });
   }
 
   /** A newly placed card is being read (over a second at 9600 baud): "hold still". Its outcome replaces the notice. */
@@ -108,9 +113,8 @@ export class SessionManager {
       return;
     }
     if (current) {
-      // An anonymous visit becomes the citizen's own.
-      this.active = undefined;
-      clearInterval(this.timer);
+      // An anonymous visit becomes the citizen's own: its per-session data is wiped like any ended session's.
+      void this.close(current);
     }
     this.open(record, 'card');
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,9 +9,11 @@ import { startHost, type KioskHost } from '../index.js';
 import { memoryPipe } from '../rpc/memory-transport.js';
 
 let host: KioskHost | undefined;
+const dataDirs: string[] = [];
 afterEach(async () => {
   await host?.stop();
   host = undefined;
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function filesUnder(dir: string): string[] {
@@ -35,6 +37,7 @@ function nextEvent<E extends EventName>(client: ApiClient, event: E, predicate: 
 
 async function boot(session: Record<string, unknown> = {}, idcard: Record<string, unknown> = { kind: 'simulator' }): Promise<{ client: ApiClient; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-session-'));
+  dataDirs.push(dataDir);
   host = await startHost(parseConfig({ session, devices: { idcard }, logging: { level: 'debug' } }, 'test', { LIULIU_DATA_DIR: dataDir }));
   const pipe = memoryPipe();
   host.attach(pipe.host);
