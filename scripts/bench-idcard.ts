@@ -106,6 +106,7 @@ async function startBenchHost(pollIntervalMs: number, wirePacing: boolean): Prom
       session: { idleTimeoutSeconds: 3600, countdownSeconds: 60 },
       devices: { idcard: { kind: 'simulator', pollIntervalMs, ...(wirePacing && { wireBaudRate: BAUD }) } },
       logging: { level: 'info' },
+      queue: { listen: { port: 0 } },
     },
     'bench',
     { LIULIU_DATA_DIR: dataDir },

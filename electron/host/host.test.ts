@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function boot(): Promise<KioskHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-host-'));
-  host = await startHost(parseConfig({}, 'test', { LIULIU_DATA_DIR: dataDir }), { logger: silentLogger() });
+  host = await startHost(parseConfig({ queue: { listen: { port: 0 } } }, 'test', { LIULIU_DATA_DIR: dataDir }), { logger: silentLogger() });
   return host;
 }
 

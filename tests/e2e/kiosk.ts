@@ -56,7 +56,9 @@ export const test = base.extend<{ kioskConfig: Record<string, unknown>; kiosk: K
     const shell = testInfo.project.metadata['shell'] === 'electron' ? 'electron' : 'browser';
     const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-e2e-'));
     const configFile = join(dataDir, 'config.json');
-    writeFileSync(configFile, JSON.stringify(kioskConfig));
+    // Each kiosk's embedded hall server takes a free port unless the spec names one (tests run beside other kiosks).
+    const queue = (kioskConfig['queue'] ?? {}) as Record<string, unknown>;
+    writeFileSync(configFile, JSON.stringify({ ...kioskConfig, queue: { ...queue, listen: { port: 0, ...((queue['listen'] as object | undefined) ?? {}) } } }));
     if (shell === 'electron') {
       const binary = electronBinary();
       if (binary === undefined) console.log(`[${testInfo.title}] electron-shell skipped: Electron's binary is not installed here`);
