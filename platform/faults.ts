@@ -57,18 +57,6 @@ export function planFaults(config: FaultConfig, random: () => number, isBatch: b
   return { fail, delayMs, response };
 }
 
-/** A seeded PRNG (mulberry32) so a fault run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Picks the acknowledged part of a partial answer: each ack kept with even odds, at least one dropped. */
 export function partialSubset<T>(acks: readonly T[], random: () => number): T[] {
   if (acks.length === 0) return [];

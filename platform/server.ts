@@ -6,7 +6,8 @@ import type { Logger } from '../electron/host/logging/logger.js';
 import type { Database } from '../electron/host/storage/database.js';
 import { DEFAULT_WINDOW_SECONDS, ReplayCache, sha256Hex, verifyRequest, type TerminalCredentials } from './auth.js';
 import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, MAX_BATCH_RECORDS, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from './contract.js';
-import { FaultConfig, NO_FAULTS, partialSubset, planFaults, seededRandom, type FaultPlan } from './faults.js';
+import { seededRandom } from '../electron/common/random.js';
+import { FaultConfig, NO_FAULTS, partialSubset, planFaults, type FaultPlan } from './faults.js';
 import { PlatformStore } from './store.js';
 
 /**

@@ -14,23 +14,12 @@ import type { ParserState } from './frame.js';
 import { buildReadPayload } from './payload.js';
 import { EXAMPLE_B_2000, LI_XIUYING_1950, ZHANG_SANFENG } from './sim/cards.js';
 import { encodeTextBlock } from './text-block.js';
+import { seededRandom } from '../../electron/common/random.js';
 
 const CASES = 100_000;
 const TODAY = '2026-11-24';
 
-/** mulberry32: small, fast, and the same sequence on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = prng(0x1d_ca_2d);
+const random = seededRandom(0x1d_ca_2d);
 const int = (max: number): number => Math.floor(random() * max);
 const bytes = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => int(256)));
 
