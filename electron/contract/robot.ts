@@ -67,7 +67,7 @@ export type PopularQuestion = z.infer<typeof PopularQuestion>;
 export const InputCandidate = z.object({ text: z.string(), kind: z.enum(['service', 'keyword', 'department', 'facility']) });
 export type InputCandidate = z.infer<typeof InputCandidate>;
 
-/** A citizen asked for staff at this kiosk. `reason` is cleaned text (ID numbers masked) or null. */
+/** A citizen asked for staff at this kiosk. `reason` is cleaned text (ID numbers and the logged-in citizen's name masked) or null. */
 export const HelpRequestView = z.object({
   id: z.string(),
   at: z.string(),

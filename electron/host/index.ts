@@ -15,6 +15,7 @@ import { Outbox, outboxMigrations } from './storage/outbox.js';
 import { SessionManager } from './session/manager.js';
 import { sessionModule } from './session/module.js';
 import { deviceModule, systemModule } from './system/module.js';
+import { staffModule } from './staff/module.js';
 import { startupContent, syncModule } from './sync/module.js';
 import { casesModule } from './cases/index.js';
 import { guideModule } from './guide/module.js';
@@ -118,6 +119,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   const idcardConfig = config.devices.idcard;
   const reader: IdCardReaderHandle | undefined = idcardConfig.kind === 'none' ? undefined : await createIdCardReader(idcardConfig, logger);
   const { printer: documentPrinter, queryUrlBase } = config.documents;
+  const staff = staffModule(context);
   const cases = casesModule(context, sessions, {
     ...(config.terminalCode !== undefined ? { terminalCode: config.terminalCode } : {}),
     ...(documentPrinter !== undefined ? { documentPrinter } : {}),
@@ -125,15 +127,20 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   });
   const modules: HostModule[] = [
     systemModule(context, { version: packageVersion(), bootMs: () => bootMs }),
+    staff,
     sessionModule(context, sessions, reader, demoCardsForPanel()),
     deviceModule(context, 'printer', printer?.printer, () => printer?.dispose()),
     deviceModule(context, 'scanner', scanner, () => scanner?.stop()),
     guideModule(context, sessions, documentPrinter !== undefined ? { a4Printer: documentPrinter } : {}),
     queueModule(context, sessions),
-    robotModule(context),
+    robotModule(context, { requireStaff: () => staff.requireStaff() }),
     cases,
     // Last: its first cycle may hand case status changes to the cases module, whose tables must exist by then.
-    syncModule(context, sessions, { appVersion: packageVersion(), applyCaseStatus: (changes) => cases.applyCaseStatus(changes) }),
+    syncModule(context, sessions, {
+      appVersion: packageVersion(),
+      requireStaff: () => staff.requireStaff(),
+      applyCaseStatus: (changes) => cases.applyCaseStatus(changes),
+    }),
   ];
   const startedModules: HostModule[] = [];
   try {

@@ -263,6 +263,7 @@ describe('sync module options: case status sink and requestSync', () => {
     const received: CaseStatusChange[] = [];
     extraModule = syncModule({ ...context, config }, host!.sessions, {
       appVersion: 'test',
+      requireStaff: () => undefined,
       requestDelayMs: 50,
       applyCaseStatus: (changes) => void received.push(...changes),
     });

@@ -151,11 +151,32 @@ const CHITCHAT_FIXED = [
   '帮我订个酒店', '帮我买张电影票', '哪里可以钓鱼', '附近有没有网吧可以打游戏', '明天去哪里玩', '猜猜我几岁', '你能跑多快', '给我跳个舞',
 ];
 
+/**
+ * Broad everyday requests a hall robot cannot serve, by kind of request rather
+ * than topic: translating, looking things up, shopping, travel, health, sports
+ * results, questions about the robot itself. Each kind has its own frames so the
+ * negatives are not all "{topic}怎么样".
+ */
+const REQUEST_KINDS: { frames: string[]; fillers: string[] }[] = [
+  { frames: ['{t}用英语怎么说', '帮我把{t}翻译一下', '{t}翻译成日语是什么', '{t}这个词什么意思'], fillers: ['谢谢', '早上好', '苹果', '再见', '我爱你', '朋友'] },
+  { frames: ['{t}是谁', '{t}有多高', '{t}是哪一年', '为什么{t}'], fillers: ['李白', '珠穆朗玛峰', '长城', '天是蓝的', '秦始皇', '月亮会变'] },
+  { frames: ['{t}多少钱一斤', '哪里买{t}便宜', '{t}打折吗', '推荐一款{t}'], fillers: ['苹果', '猪肉', '运动鞋', '口红', '洗衣机', '橘子'] },
+  { frames: ['去{t}怎么坐车', '{t}好玩吗', '{t}门票多少钱', '周末去{t}玩'], fillers: ['橘子洲', '岳麓山', '张家界', '北京', '海边', '迪士尼'] },
+  { frames: ['{t}吃什么药', '{t}怎么办好', '{t}要去医院吗', '{t}严不严重'], fillers: ['发烧', '咳嗽', '拉肚子', '血压高', '腰疼', '过敏'] },
+  { frames: ['{t}比分多少', '{t}谁赢了', '{t}几点开始', '今晚{t}在哪看直播'], fillers: ['湖人', '国足', '乒乓球决赛', '女排', '世界杯', '湘超'] },
+  { frames: ['你{t}', '浏浏你{t}', '你到底{t}'], fillers: ['几岁了', '有没有女朋友', '住在哪里', '会做饭吗', '是哪里生产的', '喜欢什么颜色', '晚上睡觉吗', '有几斤重'] },
+];
+
 export function chitchatNegatives(): string[] {
   const out = new Set<string>(CHITCHAT_FIXED);
   for (const topic of CHITCHAT_TOPICS) {
     const start = fnv1a(topic) % CHITCHAT_FRAMES.length;
     for (let k = 0; k < 2; k++) out.add((CHITCHAT_FRAMES[(start + k * 7) % CHITCHAT_FRAMES.length] ?? '{t}').replace('{t}', topic));
+  }
+  for (const kind of REQUEST_KINDS) {
+    kind.fillers.forEach((filler, i) => {
+      for (let k = 0; k < 2; k++) out.add((kind.frames[(i + k) % kind.frames.length] ?? '{t}').replace('{t}', filler));
+    });
   }
   return [...out];
 }

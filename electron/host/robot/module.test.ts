@@ -192,13 +192,14 @@ describe('robot module', () => {
     const announced: Array<EventPayload<'help.requested'>> = [];
     client.on('help.requested', (payload) => announced.push(payload));
 
-    const reply = await client.call('robot.callStaff', { reason: '身份证\u0000丢了 430181198001011239 \n 需要帮助' });
+    context.redactor.rememberName('张三丰'); // the logged-in citizen
+    const reply = await client.call('robot.callStaff', { reason: '张三丰的身份证\u0000丢了 430181198001011239 \n 需要帮助' });
     expect(reply.ok).toBe(true);
     if (!reply.ok) return;
     const request = reply.value;
     expect(request.status).toBe('open');
     expect(request.terminalId).toBe(context.config.terminalId);
-    expect(request.reason).toBe('身份证丢了 430181********1239 需要帮助');
+    expect(request.reason).toBe('张*丰的身份证丢了 430181********1239 需要帮助');
 
     const rows = await context.db.all<{ id: string; status: string }>('SELECT id, status FROM help_requests');
     expect(rows).toEqual([{ id: request.id, status: 'open' }]);

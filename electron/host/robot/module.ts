@@ -66,10 +66,13 @@ interface HelpRow {
 
 const helpView = (row: HelpRow): HelpRequestView => ({ id: row.id, at: row.at, terminalId: row.terminal_id, reason: row.reason, status: row.status });
 
-/** A reason as staff may see it: control characters gone, ID numbers masked, bounded; empty → null. */
-export function cleanHelpReason(raw: string | undefined): string | null {
+/**
+ * A reason as staff may see it: control characters gone, personal data masked
+ * (`mask`: ID numbers, and in the host the logged-in citizen's name too), bounded; empty → null.
+ */
+export function cleanHelpReason(raw: string | undefined, mask: (text: string) => string = maskIdNumbersInText): string | null {
   if (raw === undefined) return null;
-  const text = maskIdNumbersInText(cleanText(raw).replace(/\s+/g, ' '));
+  const text = mask(cleanText(raw).replace(/\s+/g, ' '));
   if (text === '') return null;
   const chars = Array.from(text);
   return chars.length <= HELP_REASON_MAX ? text : `${chars.slice(0, HELP_REASON_MAX - 1).join('')}…`;
@@ -186,7 +189,7 @@ export function robotModule(ctx: HostContext, options: RobotModuleOptions = {}):
         }
       },
       'robot.callStaff': async ({ reason }) => {
-        const request: HelpRequestView = { id: randomUUID(), at: ctx.now().toISOString(), terminalId: ctx.config.terminalId, reason: cleanHelpReason(reason), status: 'open' };
+        const request: HelpRequestView = { id: randomUUID(), at: ctx.now().toISOString(), terminalId: ctx.config.terminalId, reason: cleanHelpReason(reason, (text) => ctx.redactor.text(text)), status: 'open' };
         await ctx.db.transaction(async (tx) => {
           await tx.run('INSERT INTO help_requests (id, at, terminal_id, reason) VALUES (?, ?, ?, ?)', [request.id, request.at, request.terminalId, request.reason]);
           await ctx.outbox.append(

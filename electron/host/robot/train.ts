@@ -19,10 +19,14 @@ export interface TrainOptions {
   batchSize: number;
   learningRate: number;
   labelSmoothing: number;
+  /** Loss weight of hand-written examples and real OOS utterances (and their noisy copies) relative to generated texts. */
+  exampleWeight: number;
   /** Noisy copies per hand-written example (and one per OOS utterance). */
   augmentCopies: number;
   phrasingsPerTerm: number;
   heldoutPerTerm: number;
+  variantsPerExample: number;
+  borrowedTemplatesPerTerm: number;
   /** Lexical re-ranking weights to try on the calibration split; the best is shipped. */
   lexicalWeights: number[];
 }
@@ -36,9 +40,12 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   batchSize: 128,
   learningRate: 0.02,
   labelSmoothing: 0.02,
+  exampleWeight: 1,
   augmentCopies: 4,
   phrasingsPerTerm: 2,
   heldoutPerTerm: 2,
+  variantsPerExample: 0,
+  borrowedTemplatesPerTerm: 0,
   lexicalWeights: [0, 0.25, 0.5],
 };
 
@@ -102,6 +109,44 @@ const UNSURE_BELOW = 0.5;
 /** The OOS threshold may cost the calibration split's hand-written examples at most this much accuracy. */
 const MAX_ACCURACY_LOSS = 0;
 
+/**
+ * Adam (tfjs defaults: β1 0.9, β2 0.999, ε 1e-7) over plain Float64Arrays. The
+ * gradients of a batch are summed sparsely (a question has ~40 non-zero
+ * features), so training is a few seconds in plain JS where the dense tfjs CPU
+ * backend took over a minute; plain arithmetic in a fixed order is also
+ * byte-for-byte deterministic.
+ */
+class Adam {
+  private readonly m: Float64Array[];
+  private readonly v: Float64Array[];
+  private t = 0;
+
+  constructor(
+    private readonly params: Float64Array[],
+    private readonly learningRate: number,
+  ) {
+    this.m = params.map((p) => new Float64Array(p.length));
+    this.v = params.map((p) => new Float64Array(p.length));
+  }
+
+  step(grads: readonly Float64Array[]): void {
+    this.t++;
+    const rate = (this.learningRate * Math.sqrt(1 - 0.999 ** this.t)) / (1 - 0.9 ** this.t);
+    this.params.forEach((p, k) => {
+      const g = grads[k];
+      const m = this.m[k];
+      const v = this.v[k];
+      if (!g || !m || !v) return;
+      for (let i = 0; i < p.length; i++) {
+        const gi = g[i] ?? 0;
+        m[i] = 0.9 * (m[i] ?? 0) + 0.1 * gi;
+        v[i] = 0.999 * (v[i] ?? 0) + 0.001 * gi * gi;
+        p[i] = (p[i] ?? 0) - (rate * (m[i] ?? 0)) / (Math.sqrt(v[i] ?? 0) + 1e-7);
+      }
+    });
+  }
+}
+
 export interface TrainResult {
   model: tf.LayersModel;
   config: IntentModelConfig;
@@ -123,7 +168,7 @@ export async function trainIntentModel(content: Pick<ContentPackage, 'hall' | 's
   await ensureCpuBackend();
   const started = performance.now();
   const random = seededRandom(options.seed);
-  const dataset = buildDataset(content, { phrasingsPerTerm: options.phrasingsPerTerm, heldoutPerTerm: options.heldoutPerTerm });
+  const dataset = buildDataset(content, options);
   const texts = trainingTexts(dataset, options, random);
   const features = buildFeatureConfig(
     dataset.train.map((item) => item.text),
@@ -135,33 +180,81 @@ export async function trainIntentModel(content: Pick<ContentPackage, 'hall' | 's
   const outputSize = dataset.labels.length;
   log(`training texts ${texts.length}, features ${inputSize}, labels ${outputSize}`);
 
-  const x = new Float32Array(texts.length * inputSize);
-  texts.forEach((item, i) => featurizer.fill(item.text, x.subarray(i * inputSize, (i + 1) * inputSize)));
+  const rows = texts.map((item) => featurizer.sparse(item.text));
   const y = texts.map((item) => labelIndex.get(item.label) ?? outputSize - 1);
+  const sampleWeight = texts.map((item) => (item.source === 'example' || item.source === 'oos' ? options.exampleWeight : 1));
 
   const model = buildNetwork({ inputSize, hiddenUnits: options.hiddenUnits, outputSize, seed: options.seed });
-  model.compile({
-    optimizer: tf.train.adam(options.learningRate),
-    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred, undefined, options.labelSmoothing),
-  });
+  const params = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
+  const [k1, b1, k2, b2] = params;
+  if (!k1 || !b1 || !k2 || !b2) throw new Error('the intent network needs two dense layers');
+  const adam = new Adam(params, options.learningRate);
+  const grads = params.map((p) => new Float64Array(p.length));
+  const [gk1, gb1, gk2, gb2] = grads as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const H = options.hiddenUnits;
+  const C = outputSize;
+  const hidden = new Float64Array(H);
+  const dHidden = new Float64Array(H);
+  const logits = new Float64Array(C);
   const order = texts.map((_, i) => i);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const batchOrder = shuffled(order, random);
     let lossSum = 0;
-    let batches = 0;
+    let weightSum = 0;
     for (let start = 0; start < batchOrder.length; start += options.batchSize) {
-      const rows = batchOrder.slice(start, start + options.batchSize);
-      const xb = new Float32Array(rows.length * inputSize);
-      rows.forEach((row, i) => xb.set(x.subarray(row * inputSize, (row + 1) * inputSize), i * inputSize));
-      const xs = tf.tensor2d(xb, [rows.length, inputSize]);
-      const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(rows.map((row) => y[row] ?? 0), 'int32'), outputSize).toFloat());
-      const loss = await model.trainOnBatch(xs, ys);
-      tf.dispose([xs, ys]);
-      lossSum += typeof loss === 'number' ? loss : (loss[0] ?? 0);
-      batches++;
+      const batch = batchOrder.slice(start, start + options.batchSize);
+      const batchWeight = batch.reduce((sum, row) => sum + (sampleWeight[row] ?? 1), 0);
+      for (const g of grads) g.fill(0);
+      for (const row of batch) {
+        const { indices, values } = rows[row] ?? { indices: [], values: [] };
+        const scale = (sampleWeight[row] ?? 1) / batchWeight;
+        // Forward: the first layer sums the kernel rows of the non-zero features.
+        hidden.set(b1);
+        indices.forEach((feature, k) => {
+          const v = values[k] ?? 0;
+          for (let j = 0; j < H; j++) hidden[j] = (hidden[j] ?? 0) + v * (k1[feature * H + j] ?? 0);
+        });
+        for (let j = 0; j < H; j++) hidden[j] = Math.max(0, hidden[j] ?? 0);
+        logits.set(b2);
+        for (let j = 0; j < H; j++) {
+          const h = hidden[j] ?? 0;
+          if (h === 0) continue;
+          for (let c = 0; c < C; c++) logits[c] = (logits[c] ?? 0) + h * (k2[j * C + c] ?? 0);
+        }
+        const p = softmaxWithTemperature(logits, 1);
+        // Cross-entropy with label smoothing: target = (1 - ε)·onehot + ε / C; dL/dlogit = p − target.
+        const label = y[row] ?? C - 1;
+        for (let c = 0; c < C; c++) {
+          const target = (c === label ? 1 - options.labelSmoothing : 0) + options.labelSmoothing / C;
+          lossSum -= (sampleWeight[row] ?? 1) * target * Math.log(Math.max(1e-12, p[c] ?? 0));
+          logits[c] = ((p[c] ?? 0) - target) * scale; // reused as dL/dlogits
+        }
+        weightSum += sampleWeight[row] ?? 1;
+        dHidden.fill(0);
+        for (let j = 0; j < H; j++) {
+          const h = hidden[j] ?? 0;
+          if (h === 0) continue;
+          let back = 0;
+          for (let c = 0; c < C; c++) {
+            const d = logits[c] ?? 0;
+            gk2[j * C + c] = (gk2[j * C + c] ?? 0) + h * d;
+            back += d * (k2[j * C + c] ?? 0);
+          }
+          dHidden[j] = back;
+        }
+        for (let c = 0; c < C; c++) gb2[c] = (gb2[c] ?? 0) + (logits[c] ?? 0);
+        for (let j = 0; j < H; j++) gb1[j] = (gb1[j] ?? 0) + (dHidden[j] ?? 0);
+        indices.forEach((feature, k) => {
+          const v = values[k] ?? 0;
+          for (let j = 0; j < H; j++) gk1[feature * H + j] = (gk1[feature * H + j] ?? 0) + v * (dHidden[j] ?? 0);
+        });
+      }
+      adam.step(grads);
     }
-    log(`epoch ${epoch + 1}/${options.epochs} loss ${(lossSum / batches).toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    log(`epoch ${epoch + 1}/${options.epochs} loss ${(lossSum / Math.max(1e-9, weightSum)).toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
+  const shapes = model.getWeights().map((w) => w.shape);
+  model.setWeights(params.map((p, i) => tf.tensor(Float32Array.from(p), shapes[i])));
 
   // Calibration: temperature first (NLL), then lexical weight and OOS threshold on the same split.
   const logitsOf = (items: readonly LabeledText[]): Float32Array[] =>

@@ -8,7 +8,6 @@ import type { Logger } from '../logging/logger.js';
 import type { HostContext, HostModule } from '../module.js';
 import type { SessionManager } from '../session/manager.js';
 import { ContentStore, type StagedContent } from './content.js';
-import { StaffAccess } from './staff.js';
 import { platformHealth, type SyncStatus } from './state.js';
 import { SyncWorker, type SyncConfig } from './worker.js';
 
@@ -17,7 +16,7 @@ import { SyncWorker, type SyncConfig } from './worker.js';
  * platform, reports it as device `platform`, puts downloaded content packages
  * in force between citizen sessions (never during one), hands pulled case
  * status changes to the cases capability, and serves the staff controls
- * behind the staff PIN.
+ * (behind the host's staff PIN guard).
  */
 
 /** Where pulled case status changes go (the cases capability). Must be idempotent per `seq`: a crash re-delivers. */
@@ -25,6 +24,8 @@ export type CaseStatusSink = (changes: CaseStatusChange[]) => void | Promise<voi
 
 export interface SyncModuleOptions {
   appVersion: string;
+  /** The host's staff PIN guard (electron/host/staff): sync controls and dead letters are for staff. */
+  requireStaff: () => void;
   applyCaseStatus?: CaseStatusSink;
   /** How long requestSync waits for more records before syncing (default 2 s). */
   requestDelayMs?: number;
@@ -95,16 +96,12 @@ function truncate(text: string | undefined, max: number): string | undefined {
 
 export function syncModule(ctx: HostContext, sessions: SessionManager, options: SyncModuleOptions): SyncHostModule {
   const settings = platformSettings(ctx.config);
-  const staff = new StaffAccess(ctx.config.staffPin, ctx.now);
   const logger = ctx.logger.child({ module: 'sync' });
   const store = settings.kind === 'ready' ? new ContentStore(ctx.config.dataDir) : null;
   let pending: StagedContent | null = null;
   let requestTimer: NodeJS.Timeout | null = null;
 
-  const requireStaff = (): void => {
-    if (!staff.check()) throw new ApiError('refused', 'a staff PIN session is required', { reason: 'staff' });
-  };
-
+  const { requireStaff } = options;
   /** Validates a staged package and puts it in force; a package that does not load is refused and the current one stays. */
   const switchTo = (staged: StagedContent): void => {
     if (store === null) return;
@@ -168,21 +165,6 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
       'sync.deadLetters': () => {
         requireStaff();
         return ctx.outbox.deadLetters(ctx.db);
-      },
-      'staff.login': ({ pin }) => {
-        const result = staff.login(pin);
-        if (result.ok) {
-          logger.info('staff session opened');
-          return { expiresAt: result.expiresAt.toISOString() };
-        }
-        logger.warn({ reason: result.reason }, 'staff login refused');
-        if (result.reason === 'off') throw new ApiError('refused', 'staff features are off (no staffPin configured)', { reason: 'off' });
-        if (result.reason === 'locked') throw new ApiError('refused', 'too many wrong PINs; try again later', { reason: 'locked', retryAt: result.retryAt?.toISOString() });
-        throw new ApiError('refused', 'wrong PIN', { reason: 'wrong' });
-      },
-      'staff.logout': () => {
-        staff.logout();
-        return { ok: true as const };
       },
     },
     async start() {

@@ -6,6 +6,7 @@ import { useApi, useEvent } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
 import { useSession } from '../../app/session.js';
 import { Keypad } from '../progress/Keypad.js';
+import { PinyinInput } from '../../components/pinyin-input/PinyinInput.js';
 import './cases.css';
 
 /**
@@ -111,14 +112,14 @@ function FormStep({ draft, onSaved, onBack }: { draft: DraftView; onSaved: (next
         </div>
         <Keypad value={phone} onChange={setPhone} maxLength={PHONE_MAX} testId="apply-phone-key" />
       </div>
-      <label className="cases-field">
+      <div className="cases-field">
         <span>{t('apply.mailingAddress')}</span>
-        <input value={mailingAddress} maxLength={200} onChange={(event) => setMailingAddress(event.target.value)} placeholder={t('apply.mailingAddressHint')} data-testid="apply-mailing" />
-      </label>
-      <label className="cases-field">
+        <PinyinInput value={mailingAddress} onChange={setMailingAddress} maxLength={200} placeholder={t('apply.mailingAddressHint')} label={t('apply.mailingAddress')} keyboardOpen={false} testId="apply-mailing" />
+      </div>
+      <div className="cases-field">
         <span>{t('apply.remarks')}</span>
-        <textarea value={remarks} maxLength={500} rows={2} onChange={(event) => setRemarks(event.target.value)} data-testid="apply-remarks" />
-      </label>
+        <PinyinInput value={remarks} onChange={setRemarks} maxLength={500} multiline label={t('apply.remarks')} keyboardOpen={false} testId="apply-remarks" />
+      </div>
       <Problem problem={problem} />
       <div className="cases-actions">
         <button type="button" className="touch" onClick={onBack}>

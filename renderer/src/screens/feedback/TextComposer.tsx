@@ -1,8 +1,10 @@
 import { useTranslation } from 'react-i18next';
+import { PinyinInput } from '../../components/pinyin-input/PinyinInput.js';
 
 /**
- * A large text area plus preset phrases a citizen taps to add: writing works
- * without a physical keyboard (and with one, or a system IME, when present).
+ * A large text area (with the on-screen pinyin keyboard) plus preset phrases a
+ * citizen taps to add: writing works without a physical keyboard (and with
+ * one, or a system IME, when present).
  * The host cleans and measures the text; the counter here is only a guide.
  */
 export function TextComposer({
@@ -27,7 +29,7 @@ export function TextComposer({
       <label className="feedback-label" htmlFor={testId}>
         {label}
       </label>
-      <textarea id={testId} className="composer-text" value={value} onChange={(event) => onChange(event.target.value)} rows={4} data-testid={testId} />
+      <PinyinInput value={value} onChange={onChange} multiline label={label} keyboardOpen={false} testId={testId} />
       <div className="composer-meta">
         <span className={length > max ? 'is-over' : undefined}>{t('text.count', { count: length, max })}</span>
         <button type="button" className="touch small" onClick={() => onChange('')}>

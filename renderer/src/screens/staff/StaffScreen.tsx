@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiErrorShape, DeadLetterView, DeviceStatus, SyncStatusView } from '../../../../electron/contract/index.js';
 import { useApi, useEvent } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
+import { HelpRequestsPanel } from '../robot/HelpRequestsPanel.js';
 import './staff.css';
 
 /**
@@ -133,6 +134,8 @@ function Dashboard({ onExpired }: { onExpired: () => void }) {
           ))}
         </ul>
       </section>
+
+      <HelpRequestsPanel onExpired={onExpired} />
 
       <section className="staff-card" aria-labelledby="staff-sync" data-testid="staff-sync">
         <h2 id="staff-sync">{t('sync.title')}</h2>

@@ -1,0 +1,41 @@
+import { ApiError } from '../../contract/index.js';
+import type { HostContext, HostModule } from '../module.js';
+import { StaffAccess } from './access.js';
+
+/**
+ * The staff PIN session of this terminal. Staff-only methods of any module
+ * (sync controls, dead letters, help requests) call `requireStaff()`, so the
+ * PIN rule lives in one place.
+ */
+export interface StaffHostModule extends HostModule {
+  /** Throws `refused` (details.reason 'staff') unless a staff PIN session is open. */
+  requireStaff(): void;
+}
+
+export function staffModule(ctx: HostContext): StaffHostModule {
+  const staff = new StaffAccess(ctx.config.staffPin, ctx.now);
+  const logger = ctx.logger.child({ module: 'staff' });
+  return {
+    name: 'staff',
+    requireStaff() {
+      if (!staff.check()) throw new ApiError('refused', 'a staff PIN session is required', { reason: 'staff' });
+    },
+    handlers: {
+      'staff.login': ({ pin }) => {
+        const result = staff.login(pin);
+        if (result.ok) {
+          logger.info('staff session opened');
+          return { expiresAt: result.expiresAt.toISOString() };
+        }
+        logger.warn({ reason: result.reason }, 'staff login refused');
+        if (result.reason === 'off') throw new ApiError('refused', 'staff features are off (no staffPin configured)', { reason: 'off' });
+        if (result.reason === 'locked') throw new ApiError('refused', 'too many wrong PINs; try again later', { reason: 'locked', retryAt: result.retryAt?.toISOString() });
+        throw new ApiError('refused', 'wrong PIN', { reason: 'wrong' });
+      },
+      'staff.logout': () => {
+        staff.logout();
+        return { ok: true as const };
+      },
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from './kiosk.js';
+
+/**
+ * 问浏浏 end to end: the citizen types part of her question on the on-screen
+ * pinyin keyboard ("sfz" → candidate 身份证) and the rest on a physical
+ * keyboard, 浏浏 answers with the floor, department and windows, and 取号
+ * issues a ticket of the service's category that the printer simulator prints.
+ */
+test.use({
+  kioskConfig: {
+    // A free port for the embedded hall queue; the tests run at any hour (developer option, never set in a hall).
+    queue: { listen: { port: 0 }, ignoreOpeningHours: true },
+    session: { idleTimeoutSeconds: 600, countdownSeconds: 15 },
+  },
+});
+
+/** The decoded text of the simulator's print job holding `number`. */
+async function printedJob(dataDir: string, number: string): Promise<string> {
+  const dir = join(dataDir, 'printer-jobs');
+  let found = '';
+  await expect
+    .poll(
+      () => {
+        if (!existsSync(dir)) return false;
+        const texts = readdirSync(dir)
+          .filter((name) => name.endsWith('.txt'))
+          .map((name) => readFileSync(join(dir, name), 'utf8'));
+        found = texts.find((text) => text.includes(number)) ?? '';
+        return found !== '';
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  return found;
+}
+
+test('ask 浏浏 "身份证丢了怎么办" with the pinyin keyboard → floor 2, 公安局, windows 53 and 54 → 取号 prints an H ticket', async ({ kiosk }) => {
+  const { page, dataDir } = kiosk;
+  await page.getByTestId('start').click();
+  await page.getByTestId('home-robot').click();
+  await expect(page.getByTestId('robot-screen')).toBeVisible();
+  // The greeting, and popular questions from the content.
+  await expect(page.getByTestId('robot-bubble-robot').first()).toContainText('浏浏');
+  await expect(page.getByTestId('robot-popular-0')).toBeVisible();
+
+  // On-screen keyboard: "sfz" → the candidate 身份证 goes into the text.
+  for (const key of ['s', 'f', 'z']) await page.getByTestId(`robot-input-key-${key}`).click();
+  await expect(page.getByTestId('robot-input-letters')).toHaveText('sfz');
+  const candidate = page.getByTestId('robot-input-candidates').getByRole('button', { name: '身份证', exact: true });
+  await expect(candidate).toBeVisible({ timeout: 10_000 });
+  await candidate.click();
+  await expect(page.getByTestId('robot-input')).toHaveValue('身份证');
+
+  // The rest on a physical keyboard, then Enter.
+  await page.getByTestId('robot-input').focus();
+  await page.keyboard.insertText('丢了怎么办');
+  await expect(page.getByTestId('robot-input')).toHaveValue('身份证丢了怎么办');
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByTestId('robot-bubble-citizen').last()).toHaveText('身份证丢了怎么办');
+  const answer = page.getByTestId('robot-answer').last();
+  await expect(answer).toBeVisible({ timeout: 20_000 });
+  await expect(answer).toHaveAttribute('data-kind', 'intent');
+  await expect(answer.getByTestId('robot-answer-where')).toContainText('2楼');
+  await expect(answer.getByTestId('robot-answer-where')).toContainText('53、54号窗口');
+  await expect(answer.getByTestId('robot-answer-text')).toContainText('公安局');
+  await expect(answer.getByTestId('robot-answer-materials')).not.toBeEmpty();
+  await expect(answer.getByTestId('robot-map')).toHaveAttribute('data-floor', '2');
+  await expect(answer.getByTestId('robot-map-target')).toHaveCount(1);
+  await expect(answer.getByTestId('robot-map-target')).toContainText('户政治安服务区');
+  await expect(page.getByTestId('robot-input')).toHaveValue('');
+
+  // 取号 opens the ticket screen for the service: category 户政治安 (qc-household, prefix H).
+  await answer.getByTestId('robot-action-ticket').click();
+  await expect(page.getByTestId('ticket-screen')).toBeVisible();
+  await expect(page.getByTestId('ticket-confirm')).toContainText('户政治安', { timeout: 15_000 });
+  await page.getByTestId('ticket-take').click();
+  const number = page.getByTestId('ticket-number');
+  await expect(number).toHaveText(/^H\d{3,4}$/, { timeout: 20_000 });
+  const displayNo = (await number.textContent()) ?? '';
+  const job = await printedJob(dataDir, displayNo);
+  expect(job).toContain(displayNo);
+  expect(job).toContain('53、54');
+});
+
+test('浏浏 offers suggestions when unsure, declines out-of-scope questions, and calls staff', async ({ kiosk }) => {
+  const { page } = kiosk;
+  await page.getByTestId('start').click();
+  await page.getByTestId('home-robot').click();
+  await expect(page.getByTestId('robot-screen')).toBeVisible();
+
+  // Out of scope: the polite decline.
+  await page.getByTestId('robot-input').fill('今天天气怎么样');
+  await page.getByTestId('robot-input-submit').click();
+  await expect(page.getByTestId('robot-answer').last()).toHaveAttribute('data-kind', 'out-of-scope', { timeout: 20_000 });
+
+  // Unsure ("补办" what?): the top three as chips; a tapped chip answers that intent.
+  await page.getByTestId('robot-input').fill('补办');
+  await page.getByTestId('robot-input-submit').click();
+  const unsure = page.getByTestId('robot-answer').last();
+  await expect(unsure).toHaveAttribute('data-kind', 'unsure', { timeout: 20_000 });
+  await expect(unsure.getByTestId('robot-suggestions').getByRole('button')).toHaveCount(3);
+  const first = unsure.getByTestId('robot-suggestion-0');
+  const suggested = (await first.textContent()) ?? '';
+  await first.click();
+  await expect(page.getByTestId('robot-bubble-citizen').last()).toHaveText(suggested);
+  await expect(page.getByTestId('robot-answer').last()).toHaveAttribute('data-kind', 'intent', { timeout: 20_000 });
+
+  // A popular question chip answers its intent.
+  const chip = page.getByTestId('robot-popular-0');
+  const label = (await chip.textContent()) ?? '';
+  await chip.click();
+  await expect(page.getByTestId('robot-bubble-citizen').last()).toHaveText(label);
+  await expect(page.getByTestId('robot-answer').last()).toHaveAttribute('data-kind', 'intent', { timeout: 20_000 });
+
+  // Call staff → the confirmation.
+  await page.getByTestId('robot-answer').last().getByTestId('robot-action-call-staff').click();
+  await expect(page.getByTestId('robot-bubble-robot').last()).toContainText('工作人员马上就来');
+});
