@@ -15,6 +15,8 @@ export interface TrainOptions {
   maxVocabulary: number;
   /** Bi/tri-grams must appear in this many training texts to enter the vocabulary. */
   minDocFreq: number;
+  /** Pinyin syllable n-grams up to this order as extra features (0 = none). */
+  pinyinMaxN: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -36,6 +38,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   hiddenUnits: 64,
   maxVocabulary: 3000,
   minDocFreq: 2,
+  pinyinMaxN: 0,
   epochs: 10,
   batchSize: 128,
   learningRate: 0.02,
@@ -172,7 +175,7 @@ export async function trainIntentModel(content: Pick<ContentPackage, 'hall' | 's
   const texts = trainingTexts(dataset, options, random);
   const features = buildFeatureConfig(
     dataset.train.map((item) => item.text),
-    { minN: 1, maxN: 3, minDocFreq: options.minDocFreq, maxSize: options.maxVocabulary },
+    { minN: 1, maxN: 3, minDocFreq: options.minDocFreq, maxSize: options.maxVocabulary, pinyinMaxN: options.pinyinMaxN },
   );
   const featurizer = new Featurizer(features);
   const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
