@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from './kiosk.js';
+import { expect, printedJobs, test } from './kiosk.js';
 
 // A citizen pre-applies at the kiosk: ID card (simulated over a pty), a
 // self-service item, two pages scanned through scanimage (SANE test backend),
@@ -11,15 +11,6 @@ import { expect, test } from './kiosk.js';
 test.use({ kioskConfig: { session: { idleTimeoutSeconds: 600, countdownSeconds: 15 }, queue: { listen: { port: 0 } } } });
 
 const SERVICE = 'hr-employment-cert'; // one required material (居民身份证): front and back
-
-function printedJobs(dataDir: string): string {
-  const dir = join(dataDir, 'printer-jobs');
-  if (!existsSync(dir)) return '';
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.txt'))
-    .map((name) => readFileSync(join(dir, name), 'utf8'))
-    .join('\n');
-}
 
 test('a citizen applies with two scanned pages, gets the number on a slip and an A4 receipt, and finds the case by number', async ({ kiosk }) => {
   test.setTimeout(120_000);

@@ -1,20 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from './kiosk.js';
+import { expect, printedJobs, test } from './kiosk.js';
 
 // A free port for the embedded hall queue, so this spec never collides with another kiosk on the machine.
 test.use({ kioskConfig: { queue: { listen: { port: 0 } }, session: { idleTimeoutSeconds: 600, countdownSeconds: 15 } } });
-
-/** Text of every receipt the printer simulator has rendered so far. */
-function printedJobs(dataDir: string): string {
-  const dir = join(dataDir, 'printer-jobs');
-  if (!existsSync(dir)) return '';
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.txt'))
-    .sort()
-    .map((name) => readFileSync(join(dir, name), 'utf8'))
-    .join('\n');
-}
 
 test('guide: search "sfz" on the letter keypad → 居民身份证补领 → where, materials, fee → print the short form', async ({ kiosk }) => {
   const { page, dataDir } = kiosk;

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base, _electron as electron, chromium, type Page } from '@playwright/test';
+import { test as base, _electron as electron, chromium, expect, type Page } from '@playwright/test';
 
 /**
  * The `kiosk` fixture: a fresh data dir, the product started as a user starts
@@ -84,4 +84,31 @@ export const test = base.extend<{ kioskConfig: Record<string, unknown>; kiosk: K
   },
 });
 
-export { expect } from '@playwright/test';
+export { expect };
+
+/** Decoded text of each job the printer simulator has received so far (it writes `<dataDir>/printer-jobs/job-NNNN.txt`). */
+function jobTexts(dataDir: string): string[] {
+  const dir = join(dataDir, 'printer-jobs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.txt'))
+    .sort()
+    .map((name) => readFileSync(join(dir, name), 'utf8'));
+}
+
+/** Every print job's text, joined. */
+export function printedJobs(dataDir: string): string {
+  return jobTexts(dataDir).join('\n');
+}
+
+/** Waits for the print job whose text holds `needle` and returns that job's text. */
+export async function printedJob(dataDir: string, needle: string, timeout = 20_000): Promise<string> {
+  let found = '';
+  await expect
+    .poll(() => {
+      found = jobTexts(dataDir).find((text) => text.includes(needle)) ?? '';
+      return found !== '';
+    }, { timeout })
+    .toBe(true);
+  return found;
+}

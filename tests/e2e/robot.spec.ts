@@ -1,6 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test } from './kiosk.js';
+import { expect, printedJob, test } from './kiosk.js';
 
 /**
  * 问浏浏 end to end: the citizen types part of her question on the on-screen
@@ -15,26 +13,6 @@ test.use({
     session: { idleTimeoutSeconds: 600, countdownSeconds: 15 },
   },
 });
-
-/** The decoded text of the simulator's print job holding `number`. */
-async function printedJob(dataDir: string, number: string): Promise<string> {
-  const dir = join(dataDir, 'printer-jobs');
-  let found = '';
-  await expect
-    .poll(
-      () => {
-        if (!existsSync(dir)) return false;
-        const texts = readdirSync(dir)
-          .filter((name) => name.endsWith('.txt'))
-          .map((name) => readFileSync(join(dir, name), 'utf8'));
-        found = texts.find((text) => text.includes(number)) ?? '';
-        return found !== '';
-      },
-      { timeout: 20_000 },
-    )
-    .toBe(true);
-  return found;
-}
 
 test('ask 浏浏 "身份证丢了怎么办" with the pinyin keyboard → floor 2, 公安局, windows 53 and 54 → 取号 prints an H ticket', async ({ kiosk }) => {
   const { page, dataDir } = kiosk;

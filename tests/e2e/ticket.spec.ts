@@ -1,10 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { hashPin } from '../../electron/host/queue/pin.js';
 import { pageKey } from '../../electron/host/queue/server.js';
-import { expect, test } from './kiosk.js';
+import { expect, printedJob, test } from './kiosk.js';
 
 /**
  * Queue tickets end to end: the kiosk issues and prints (printer simulator,
@@ -41,25 +39,6 @@ test.use({
     },
   },
 });
-
-/** The decoded text of the simulator's print job holding `number`. */
-async function printedJob(dataDir: string, number: string): Promise<string> {
-  const dir = join(dataDir, 'printer-jobs');
-  let found = '';
-  await expect
-    .poll(
-      () => {
-        const texts = readdirSync(dir)
-          .filter((name) => name.endsWith('.txt'))
-          .map((name) => readFileSync(join(dir, name), 'utf8'));
-        found = texts.find((text) => text.includes(number)) ?? '';
-        return found !== '';
-      },
-      { timeout: 15_000 },
-    )
-    .toBe(true);
-  return found;
-}
 
 let staffBrowser: Browser | undefined;
 test.afterEach(async () => {

@@ -16,6 +16,7 @@ import { PhoneField } from './PhoneField.js';
 import { StarRating } from './StarRating.js';
 import { TextComposer } from './TextComposer.js';
 import './feedback.css';
+import { TabBar } from '../../components/TabBar.js';
 
 /**
  * Consultations (咨询), complaints (投诉) and ratings (好差评). `arg` = a
@@ -176,25 +177,18 @@ export function FeedbackScreen() {
     <main className="feedback" data-testid="feedback-screen">
       <h1 className="screen-title">{t('title')}</h1>
       {aboutName !== undefined && <p className="feedback-about">{t('about', { name: aboutName })}</p>}
-      <div className="feedback-tabs" role="tablist">
-        {TABS.map((id) => (
-          <button
-            type="button"
-            role="tab"
-            key={id}
-            aria-selected={tab === id}
-            className={`touch feedback-tab${tab === id ? ' primary' : ''}`}
-            onClick={() => {
-              setTab(id);
-              setProblem(null);
-              setDone(null);
-            }}
-            data-testid={`feedback-tab-${id}`}
-          >
-            {t(`tabs.${id}`)}
-          </button>
-        ))}
-      </div>
+      <TabBar
+        tabs={TABS}
+        selected={tab}
+        onSelect={(id) => {
+          setTab(id);
+          setProblem(null);
+          setDone(null);
+        }}
+        label={(id) => t(`tabs.${id}`)}
+        testIdPrefix="feedback-tab"
+        className="feedback-tabs"
+      />
       {done !== null ? (
         <div className="feedback-done" role="status" data-testid="feedback-success">
           <p className="feedback-done-title">{t(`success.${done.kind}`)}</p>

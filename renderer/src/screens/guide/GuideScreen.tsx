@@ -6,6 +6,7 @@ import { useNavigation } from '../../app/navigation.js';
 import { LetterKeypad } from './LetterKeypad.js';
 import { ServiceDetail } from './ServiceDetail.js';
 import './guide.css';
+import { TabBar } from '../../components/TabBar.js';
 
 /**
  * The service guide: search (Chinese, pinyin or initials, typed on the
@@ -118,24 +119,16 @@ function Browse({ onOpen }: { onOpen: (serviceId: string) => void }) {
       {keypad && <LetterKeypad onLetter={(letter) => type(query + letter)} onBack={() => type(Array.from(query).slice(0, -1).join(''))} onClear={() => type('')} />}
       {!searching && (
         <>
-          <div className="guide-tabs" role="tablist">
-            {TABS.map((id) => (
-              <button
-                type="button"
-                role="tab"
-                key={id}
-                aria-selected={tab === id}
-                className={`touch guide-tab${tab === id ? ' primary' : ''}`}
-                onClick={() => {
-                  setTab(id);
-                  setFilter(null);
-                }}
-                data-testid={`guide-tab-${id}`}
-              >
-                {t(`tabs.${id}`)}
-              </button>
-            ))}
-          </div>
+          <TabBar
+            tabs={TABS}
+            selected={tab}
+            onSelect={(id) => {
+              setTab(id);
+              setFilter(null);
+            }}
+            label={(id) => t(`tabs.${id}`)}
+            testIdPrefix="guide-tab"
+          />
           {catalog !== undefined && !catalog.ok && <p className="guide-empty">{t('loadFailed', { message: catalog.error.message })}</p>}
           <div className="guide-chips" data-testid="guide-facets">
             {facets.map((facet) => (

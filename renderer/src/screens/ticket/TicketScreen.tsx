@@ -5,6 +5,7 @@ import { useApi, useEvent } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
 import { useSession } from '../../app/session.js';
 import './ticket.css';
+import { TabBar } from '../../components/TabBar.js';
 
 /**
  * 取号: choose what to queue for (by department, or "what do you want to do"
@@ -185,18 +186,13 @@ function ChooseStep({
   return (
     <section className="ticket-choose">
       <h1 className="screen-title">{t('title')}</h1>
-      <div className="ticket-tabs" role="tablist">
-        {(['department', 'todo'] as const).map((id) => (
-          <button type="button" role="tab" key={id} aria-selected={tab === id} className={`touch${tab === id ? ' primary' : ''}`} onClick={() => setTab(id)} data-testid={`ticket-tab-${id}`}>
-            {t(`tabs.${id}`)}
-          </button>
-        ))}
+      <TabBar tabs={['department', 'todo'] as const} selected={tab} onSelect={setTab} label={(id) => t(`tabs.${id}`)} testIdPrefix="ticket-tab" className="ticket-tabs">
         {onMine !== undefined && (
           <button type="button" className="touch" onClick={onMine} data-testid="ticket-mine">
             {t('tabs.mine')}
           </button>
         )}
-      </div>
+      </TabBar>
       {tab === 'department' && (
         <div className="ticket-grid">
           {catalog.departments.map((department) => {
