@@ -107,6 +107,27 @@ describe('hall server: HTTP', () => {
     expect((await api(s, 'no-such-method', {})).status).toBe(404);
   });
 
+  it('serves the page behind the ticket QR code by ticket id, without a name and without the secret', async () => {
+    const { s } = await start();
+    const first = await api(s, 'issue', { requestId: requestId(), categoryId: 'qc-integrated', kioskId: 'k-qr', maskedName: '张*丰' });
+    await api(s, 'issue', { requestId: requestId(), categoryId: 'qc-integrated', kioskId: 'k-qr' });
+    const second = await api(s, 'issue', { requestId: requestId(), categoryId: 'qc-integrated', kioskId: 'k-qr' });
+    const page = async (id: string): Promise<{ status: number; html: string }> => {
+      const res = await fetch(`${s.httpUrl}/t/${id}`);
+      return { status: res.status, html: await res.text() };
+    };
+    const firstId = (first.json as { value: { ticket: { id: string } } }).value.ticket.id;
+    const secondId = (second.json as { value: { ticket: { id: string } } }).value.ticket.id;
+    const mine = await page(secondId);
+    expect(mine.status).toBe(200);
+    expect(mine.html).toContain('A003');
+    expect(mine.html).toContain('前面还有 <b>2</b> 人');
+    const withName = await page(firstId);
+    expect(withName.html).toContain('A001');
+    expect(withName.html).not.toContain('张*丰');
+    expect((await page('no-such-ticket-id')).status).toBe(404);
+  });
+
   it('runs counter operations only with a session token from counterLogin', async () => {
     const { s } = await start();
     await api(s, 'issue', { requestId: requestId(), categoryId: 'qc-integrated', kioskId: 'k-http' });

@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logging/logger.js';
 import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, COUNTER_METHODS, Methods, MethodName, type ServerMessage } from './protocol.js';
 import type { HallQueueService } from './service.js';
+import { ticketPageHtml } from './ticket-page.js';
 import { fail, type Result } from './types.js';
 
 /**
@@ -214,6 +215,13 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         return sendJson(res, 405, fail('bad-request', 'use POST (GET only for snapshot)'));
       }
       return sendJson(res, 200, await dispatch(service, method.data, params));
+    }
+    const ticketPage = /^\/t\/([\w-]{8,64})$/.exec(url.pathname);
+    if (ticketPage !== null && req.method === 'GET') {
+      const info = await service.ticket({ id: ticketPage[1] as string });
+      const html = ticketPageHtml(info.ok ? info.value : undefined, service.hallName());
+      res.writeHead(info.ok ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
+      return;
     }
     if (staticRoot !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(staticRoot, url.pathname, res, req.method === 'HEAD');
     return sendJson(res, 404, fail('not-found', 'not found'));

@@ -171,6 +171,11 @@ export class HallQueueService implements HallQueue {
     return serviceDay(this.now());
   }
 
+  /** The hall's short name, for pages the hall server renders. */
+  hallName(): string {
+    return this.hall.name;
+  }
+
   subscribe(listener: (event: TicketEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -304,8 +309,9 @@ export class HallQueueService implements HallQueue {
   async ticket(input: TicketQuery): Promise<Result<TicketInfo>> {
     const parsed = parseInput(TicketQuery, input);
     if (!parsed.ok) return parsed;
-    const ticket = await store.ticketByDisplayNo(this.db, serviceDay(this.now()), parsed.value.displayNo.trim().toUpperCase());
-    if (ticket === undefined) return fail('not-found', `今日没有号码 ${parsed.value.displayNo}`);
+    const query = parsed.value;
+    const ticket = 'id' in query ? await store.ticketById(this.db, query.id) : await store.ticketByDisplayNo(this.db, serviceDay(this.now()), query.displayNo.trim().toUpperCase());
+    if (ticket === undefined) return fail('not-found', 'id' in query ? '没有这张排队号' : `今日没有号码 ${query.displayNo}`);
     const estimate = (await this.estimates(this.db, [ticket])).get(ticket.id)!;
     return ok({ ticket: store.publicTicket(ticket), ...estimate });
   }

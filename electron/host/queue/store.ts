@@ -204,6 +204,11 @@ export async function ticketByRequest(db: Queryable, requestId: string): Promise
   return (await ticketsByRequest(db, [requestId])).get(requestId);
 }
 
+export async function ticketById(db: Queryable, id: string): Promise<StoredTicket | undefined> {
+  const row = await db.get<TicketRow>('SELECT * FROM queue_tickets WHERE id = ?', [id]);
+  return row === undefined ? undefined : fromRow(row);
+}
+
 export async function ticketByDisplayNo(db: Queryable, day: string, displayNo: string): Promise<StoredTicket | undefined> {
   const row = await db.get<TicketRow>('SELECT * FROM queue_tickets WHERE day = ? AND display_no = ?', [day, displayNo]);
   return row === undefined ? undefined : fromRow(row);

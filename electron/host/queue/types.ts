@@ -72,7 +72,8 @@ export const IssueResult = z.object({
 });
 export type IssueResult = z.infer<typeof IssueResult>;
 
-export const TicketQuery = z.object({ displayNo: z.string().min(4).max(6) });
+/** A ticket by today's number (counters, displays) or by its id (the QR code on the ticket). */
+export const TicketQuery = z.union([z.object({ displayNo: z.string().min(4).max(6) }), z.object({ id: z.string().min(8).max(64) })]);
 export type TicketQuery = z.infer<typeof TicketQuery>;
 
 export const TicketInfo = z.object({ ticket: Ticket, peopleAhead: z.number().int().nullable(), etaMinutes: z.number().int().nullable() });
