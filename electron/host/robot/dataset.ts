@@ -1,7 +1,7 @@
-import { chitchatNegatives, facilityPhrasings, facilityTerms, intentCatalog, OOS, servicePhrasings, serviceTerms, type IntentEntry, type RobotContent } from './catalog.js';
+import { chitchatNegatives, facilityPhrasings, intentCatalog, OOS, servicePhrasings, type RobotContent } from './catalog.js';
 import { fnv1a, normalizeText } from './text.js';
 
-export type TextSource = 'example' | 'generated' | 'generated-heldout' | 'variant' | 'oos' | 'negative';
+export type TextSource = 'example' | 'generated' | 'generated-heldout' | 'oos' | 'negative';
 
 export interface LabeledText {
   text: string;
@@ -25,15 +25,11 @@ export interface DatasetOptions {
   phrasingsPerTerm: number;
   /** Held-out-template phrasings per service term. */
   heldoutPerTerm: number;
-  /** Term-substituted copies per hand-written training example (0 = none); see `termVariants`. */
-  variantsPerExample: number;
-  /** Templates cut from hand-written training examples, applied to each term of services without examples (0 = none). */
-  borrowedTemplatesPerTerm: number;
 }
 
 type Split = 'train' | 'calib' | 'test';
 
-const GENERATED: ReadonlySet<TextSource> = new Set(['generated', 'generated-heldout', 'variant', 'negative']);
+const GENERATED: ReadonlySet<TextSource> = new Set(['generated', 'generated-heldout', 'negative']);
 
 /**
  * A generated text can coincide with a hand-written one ("饮水处在几楼"): drop
@@ -60,36 +56,6 @@ const exampleSplit = (rank: number): Split => (rank % 10 === 0 || rank % 10 === 
 // 30 outOfScope utterances → 10 test, 5 calibration, 15 training.
 const oosSplit = (rank: number): Split => (rank % 3 === 0 ? 'test' : rank % 6 === 1 ? 'calib' : 'train');
 
-/** The words citizens use for an intent, from content only: its service's keywords and short name, or its facilities' names. */
-function intentTerms(content: RobotContent, entry: IntentEntry): string[] {
-  const service = entry.serviceId !== undefined ? content.services.services.find((s) => s.id === entry.serviceId) : undefined;
-  if (service) return serviceTerms(service);
-  const names = (entry.facilityIds ?? []).map((id) => content.hall.facilities.find((f) => f.id === id)?.name ?? '');
-  return [...new Set(names.filter((name) => name !== '').flatMap(facilityTerms))];
-}
-
-/** "身份证掉了在哪里补" with terms [..., '身份证掉了', ...] → "{kw}在哪里补": the example with its longest content term cut out, or undefined. */
-export function exampleTemplate(example: string, terms: readonly string[]): string | undefined {
-  const term = terms.filter((t) => Array.from(t).length >= 2 && example.includes(t)).sort((a, b) => b.length - a.length || (a < b ? -1 : 1))[0];
-  return term === undefined ? undefined : example.replace(term, '{kw}');
-}
-
-/**
- * The colloquial wordings of hand-written examples carried over to the words
- * in the content: each training example whose text contains one of its
- * intent's terms gets copies with the other terms substituted ("身份证掉了在哪里补"
- * → "补办身份证在哪里补"), chosen by a stable hash. This teaches the model that a
- * service's keywords are interchangeable — the synonyms come from services.json
- * keywords, not from a hand list.
- */
-export function termVariants(example: string, terms: readonly string[], count: number): string[] {
-  const template = exampleTemplate(example, terms);
-  if (template === undefined || count <= 0) return [];
-  const others = terms.filter((t) => !example.includes(t));
-  const start = fnv1a(example) % Math.max(1, others.length);
-  return others.slice(start).concat(others.slice(0, start)).slice(0, count).map((t) => template.replace('{kw}', t));
-}
-
 /**
  * The deterministic train / calibration / test split. intents.json examples and
  * outOfScope utterances are split per group by hash rank; generated phrasings
@@ -115,30 +81,6 @@ export function buildDataset(content: RobotContent, options: DatasetOptions): In
     add('train', servicePhrasings(service, 'train', options.phrasingsPerTerm).map((text) => ({ text, label: entry.id, source: 'generated' })));
     for (const text of servicePhrasings(service, 'heldout', options.heldoutPerTerm)) {
       add(fnv1a(text) % 2 === 0 ? 'calib' : 'test', [{ text, label: entry.id, source: 'generated-heldout' }]);
-    }
-  }
-  // Hand-written training examples → term-substituted variants, and their
-  // templates borrowed by the services that have no hand-written examples.
-  const templates = new Set<string>();
-  for (const entry of catalog) {
-    const terms = intentTerms(content, entry);
-    for (const item of data.train.filter((t) => t.label === entry.id && t.source === 'example')) {
-      const variants = termVariants(item.text, terms, options.variantsPerExample);
-      add('train', variants.map((text) => ({ text, label: entry.id, source: 'variant' })));
-      const template = entry.serviceId !== undefined ? exampleTemplate(item.text, terms) : undefined;
-      if (template !== undefined && Array.from(template.replace('{kw}', '')).length >= 2) templates.add(template);
-    }
-  }
-  const borrowed = [...templates].sort();
-  if (borrowed.length > 0 && options.borrowedTemplatesPerTerm > 0) {
-    for (const entry of catalog.filter((e) => e.examples.length === 0 && e.serviceId !== undefined)) {
-      for (const term of intentTerms(content, entry)) {
-        const start = fnv1a(`${entry.id}|${term}|borrowed`);
-        for (let k = 0; k < options.borrowedTemplatesPerTerm; k++) {
-          const template = borrowed[(start + k * 13) % borrowed.length] ?? '{kw}';
-          add('train', [{ text: template.replace('{kw}', term), label: entry.id, source: 'variant' }]);
-        }
-      }
     }
   }
   const oos = content.intents.outOfScope.map((text): LabeledText => ({ text, label: OOS, source: 'oos' }));

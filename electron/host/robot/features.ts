@@ -1,4 +1,3 @@
-import { pinyin } from 'pinyin-pro';
 import { charNgrams, normalizeText } from './text.js';
 
 /**
@@ -10,8 +9,6 @@ export interface FeatureConfig {
   kind: 'char-ngram-tfidf';
   minN: number;
   maxN: number;
-  /** Toneless pinyin syllable n-grams of orders 2..pinyinMaxN as extra features (0 or absent = none), so homophone typos ("身分证") share features. */
-  pinyinMaxN?: number;
   vocabulary: string[];
   /** idf per vocabulary entry, same order. */
   idf: number[];
@@ -23,31 +20,16 @@ export interface VocabularyOptions {
   /** Minimum number of texts an n-gram of length ≥ 2 must appear in (unigrams are always kept). */
   minDocFreq: number;
   maxSize: number;
-  pinyinMaxN: number;
-}
-
-/** Prefix of pinyin features in the vocabulary (cannot collide with normalised text, which has no spaces). */
-const PINYIN = 'py ';
-
-/** The features' grams of already normalised text: character n-grams, then pinyin syllable n-grams ("py shen fen"). */
-export function featureGrams(text: string, minN: number, maxN: number, pinyinMaxN = 0): string[] {
-  const grams = charNgrams(text, minN, maxN);
-  if (pinyinMaxN < 2) return grams;
-  const syllables = pinyin(text, { toneType: 'none', type: 'array', nonZh: 'removed', v: true });
-  for (let n = 2; n <= pinyinMaxN; n++) {
-    for (let i = 0; i + n <= syllables.length; i++) grams.push(PINYIN + syllables.slice(i, i + n).join(' '));
-  }
-  return grams;
 }
 
 /** Chooses the vocabulary from training texts: most frequent first, ties by code point, so the result is deterministic. */
 export function buildFeatureConfig(texts: readonly string[], options: VocabularyOptions): FeatureConfig {
   const docFreq = new Map<string, number>();
   for (const text of texts) {
-    for (const gram of new Set(featureGrams(normalizeText(text), options.minN, options.maxN, options.pinyinMaxN))) docFreq.set(gram, (docFreq.get(gram) ?? 0) + 1);
+    for (const gram of new Set(charNgrams(normalizeText(text), options.minN, options.maxN))) docFreq.set(gram, (docFreq.get(gram) ?? 0) + 1);
   }
   const kept = [...docFreq.entries()]
-    .filter(([gram, df]) => (Array.from(gram).length === 1 && !gram.startsWith(PINYIN)) || df >= options.minDocFreq)
+    .filter(([gram, df]) => Array.from(gram).length === 1 || df >= options.minDocFreq)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, options.maxSize);
   const n = texts.length;
@@ -55,7 +37,6 @@ export function buildFeatureConfig(texts: readonly string[], options: Vocabulary
     kind: 'char-ngram-tfidf',
     minN: options.minN,
     maxN: options.maxN,
-    ...(options.pinyinMaxN >= 2 ? { pinyinMaxN: options.pinyinMaxN } : {}),
     vocabulary: kept.map(([gram]) => gram),
     // Rounded so the saved config is short and stable across platforms.
     idf: kept.map(([, df]) => Math.round(Math.log((1 + n) / (1 + df)) * 1e4) / 1e4 + 1),
@@ -78,7 +59,7 @@ export class Featurizer {
   sparse(text: string): { indices: number[]; values: number[] } {
     const indices: number[] = [];
     const seen = new Set<number>();
-    for (const gram of featureGrams(normalizeText(text), this.config.minN, this.config.maxN, this.config.pinyinMaxN)) {
+    for (const gram of charNgrams(normalizeText(text), this.config.minN, this.config.maxN)) {
       const i = this.index.get(gram);
       if (i === undefined || seen.has(i)) continue;
       seen.add(i);

@@ -24,7 +24,6 @@ const IntentModelConfigSchema = z.object({
     kind: z.literal('char-ngram-tfidf'),
     minN: z.number().int().min(1),
     maxN: z.number().int().min(1),
-    pinyinMaxN: z.number().int().min(2).max(4).optional(),
     vocabulary: z.array(z.string().min(1)).min(1),
     idf: z.array(z.number().finite()),
   }),

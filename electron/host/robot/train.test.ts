@@ -4,7 +4,8 @@ import { loadContent } from '../content/loader.js';
 import type { ContentPackage } from '../content/schema.js';
 import { buildDataset } from './dataset.js';
 import { modelArtifacts } from './model-files.js';
-import { augment, DEFAULT_TRAIN_OPTIONS, fitTemperature, trainIntentModel, type TrainOptions } from './train.js';
+import { chitchatNegatives } from './catalog.js';
+import { augment, backpropagate, DEFAULT_TRAIN_OPTIONS, fitTemperature, trainIntentModel, type TrainOptions } from './train.js';
 import { normalizeText, seededRandom } from './text.js';
 
 let content: ContentPackage;
@@ -52,5 +53,40 @@ describe('training data', () => {
     // Correct label always has the largest logit, but by a small margin: T < 1 lowers the NLL.
     const logits = [new Float32Array([1, 0.5, 0]), new Float32Array([0, 1, 0.5])];
     expect(fitTemperature(logits, [0, 1], [1, 1])).toBeLessThan(1);
+  });
+});
+
+describe('backpropagate', () => {
+  it('matches a finite-difference gradient of the smoothed cross-entropy', () => {
+    const random = seededRandom(3);
+    const filled = (n: number): Float64Array => Float64Array.from({ length: n }, () => random() - 0.5);
+    const [features, hidden, labels] = [5, 4, 3];
+    const net = { kernel1: filled(features * hidden), bias1: filled(hidden), kernel2: filled(hidden * labels), bias2: filled(labels) };
+    const zeros = () => ({ kernel1: new Float64Array(features * hidden), bias1: new Float64Array(hidden), kernel2: new Float64Array(hidden * labels), bias2: new Float64Array(labels) });
+    const example = { indices: [1, 3], values: [0.6, 0.8], label: 2 };
+    const grads = zeros();
+    backpropagate(net, grads, example, 1, 0.1);
+    const h = 1e-6;
+    for (const key of ['kernel1', 'bias1', 'kernel2', 'bias2'] as const) {
+      net[key].forEach((value, i) => {
+        net[key][i] = value + h;
+        const up = backpropagate(net, zeros(), example, 1, 0.1);
+        net[key][i] = value - h;
+        const down = backpropagate(net, zeros(), example, 1, 0.1);
+        net[key][i] = value;
+        expect(grads[key][i]).toBeCloseTo((up - down) / (2 * h), 5);
+      });
+    }
+    // Rows of features the example does not have get no gradient (the sparse first layer).
+    expect(grads.kernel1.slice(0, hidden).every((g) => g === 0)).toBe(true);
+  });
+});
+
+describe('chitchatNegatives', () => {
+  it('are generated, not copied from intents.json examples or its outOfScope lines', () => {
+    const negatives = chitchatNegatives();
+    expect(negatives.length).toBeGreaterThan(250);
+    const written = new Set([...content.intents.outOfScope, ...content.intents.intents.flatMap((intent) => intent.examples)].map(normalizeText));
+    expect(negatives.filter((text) => written.has(normalizeText(text)))).toEqual([]);
   });
 });

@@ -15,20 +15,14 @@ export interface TrainOptions {
   maxVocabulary: number;
   /** Bi/tri-grams must appear in this many training texts to enter the vocabulary. */
   minDocFreq: number;
-  /** Pinyin syllable n-grams up to this order as extra features (0 = none). */
-  pinyinMaxN: number;
   epochs: number;
   batchSize: number;
   learningRate: number;
   labelSmoothing: number;
-  /** Loss weight of hand-written examples and real OOS utterances (and their noisy copies) relative to generated texts. */
-  exampleWeight: number;
   /** Noisy copies per hand-written example (and one per OOS utterance). */
   augmentCopies: number;
   phrasingsPerTerm: number;
   heldoutPerTerm: number;
-  variantsPerExample: number;
-  borrowedTemplatesPerTerm: number;
   /** Lexical re-ranking weights to try on the calibration split; the best is shipped. */
   lexicalWeights: number[];
 }
@@ -36,19 +30,15 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 20261125,
   hiddenUnits: 64,
-  maxVocabulary: 3000,
+  maxVocabulary: 8000,
   minDocFreq: 2,
-  pinyinMaxN: 0,
-  epochs: 10,
+  epochs: 30,
   batchSize: 128,
-  learningRate: 0.02,
+  learningRate: 0.01,
   labelSmoothing: 0.02,
-  exampleWeight: 1,
   augmentCopies: 4,
   phrasingsPerTerm: 2,
   heldoutPerTerm: 2,
-  variantsPerExample: 0,
-  borrowedTemplatesPerTerm: 0,
   lexicalWeights: [0, 0.25, 0.5],
 };
 
@@ -112,6 +102,64 @@ const UNSURE_BELOW = 0.5;
 /** The OOS threshold may cost the calibration split's hand-written examples at most this much accuracy. */
 const MAX_ACCURACY_LOSS = 0;
 
+/** The two dense layers as plain arrays, tfjs layout: kernel1 [features × hidden], kernel2 [hidden × labels]. */
+interface DenseNet {
+  kernel1: Float64Array;
+  bias1: Float64Array;
+  kernel2: Float64Array;
+  bias2: Float64Array;
+}
+
+/**
+ * One example's forward and backward pass, adding `scale` × its gradient into
+ * `grads`; returns its loss. Softmax cross-entropy with label smoothing ε
+ * (target (1 − ε)·onehot + ε / labels, as tf.losses.softmaxCrossEntropy). The
+ * first layer touches only the kernel rows of the example's non-zero features.
+ */
+export function backpropagate(net: DenseNet, grads: DenseNet, example: { indices: readonly number[]; values: readonly number[]; label: number }, scale: number, labelSmoothing: number): number {
+  const H = net.bias1.length;
+  const C = net.bias2.length;
+  const hidden = Float64Array.from(net.bias1);
+  example.indices.forEach((feature, k) => {
+    const v = example.values[k] ?? 0;
+    for (let j = 0; j < H; j++) hidden[j] = (hidden[j] ?? 0) + v * (net.kernel1[feature * H + j] ?? 0);
+  });
+  for (let j = 0; j < H; j++) hidden[j] = Math.max(0, hidden[j] ?? 0);
+  const logits = Float64Array.from(net.bias2);
+  for (let j = 0; j < H; j++) {
+    const h = hidden[j] ?? 0;
+    if (h === 0) continue;
+    for (let c = 0; c < C; c++) logits[c] = (logits[c] ?? 0) + h * (net.kernel2[j * C + c] ?? 0);
+  }
+  const p = softmaxWithTemperature(logits, 1);
+  let loss = 0;
+  const dLogits = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    const target = (c === example.label ? 1 - labelSmoothing : 0) + labelSmoothing / C;
+    loss -= target * Math.log(Math.max(1e-12, p[c] ?? 0));
+    dLogits[c] = ((p[c] ?? 0) - target) * scale;
+    grads.bias2[c] = (grads.bias2[c] ?? 0) + (dLogits[c] ?? 0);
+  }
+  const dHidden = new Float64Array(H);
+  for (let j = 0; j < H; j++) {
+    const h = hidden[j] ?? 0;
+    if (h === 0) continue; // ReLU: no gradient through inactive units
+    let back = 0;
+    for (let c = 0; c < C; c++) {
+      const d = dLogits[c] ?? 0;
+      grads.kernel2[j * C + c] = (grads.kernel2[j * C + c] ?? 0) + h * d;
+      back += d * (net.kernel2[j * C + c] ?? 0);
+    }
+    dHidden[j] = back;
+    grads.bias1[j] = (grads.bias1[j] ?? 0) + back;
+  }
+  example.indices.forEach((feature, k) => {
+    const v = example.values[k] ?? 0;
+    for (let j = 0; j < H; j++) grads.kernel1[feature * H + j] = (grads.kernel1[feature * H + j] ?? 0) + v * (dHidden[j] ?? 0);
+  });
+  return loss;
+}
+
 /**
  * Adam (tfjs defaults: β1 0.9, β2 0.999, ε 1e-7) over plain Float64Arrays. The
  * gradients of a batch are summed sparsely (a question has ~40 non-zero
@@ -171,11 +219,11 @@ export async function trainIntentModel(content: Pick<ContentPackage, 'hall' | 's
   await ensureCpuBackend();
   const started = performance.now();
   const random = seededRandom(options.seed);
-  const dataset = buildDataset(content, options);
+  const dataset = buildDataset(content, { phrasingsPerTerm: options.phrasingsPerTerm, heldoutPerTerm: options.heldoutPerTerm });
   const texts = trainingTexts(dataset, options, random);
   const features = buildFeatureConfig(
     dataset.train.map((item) => item.text),
-    { minN: 1, maxN: 3, minDocFreq: options.minDocFreq, maxSize: options.maxVocabulary, pinyinMaxN: options.pinyinMaxN },
+    { minN: 1, maxN: 3, minDocFreq: options.minDocFreq, maxSize: options.maxVocabulary },
   );
   const featurizer = new Featurizer(features);
   const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
@@ -184,77 +232,31 @@ export async function trainIntentModel(content: Pick<ContentPackage, 'hall' | 's
   log(`training texts ${texts.length}, features ${inputSize}, labels ${outputSize}`);
 
   const rows = texts.map((item) => featurizer.sparse(item.text));
-  const y = texts.map((item) => labelIndex.get(item.label) ?? outputSize - 1);
-  const sampleWeight = texts.map((item) => (item.source === 'example' || item.source === 'oos' ? options.exampleWeight : 1));
+  const labels = texts.map((item) => labelIndex.get(item.label) ?? outputSize - 1);
 
+  // tfjs holds the seeded initial weights and, at the end, the trained ones; the training itself is sparse plain JS.
   const model = buildNetwork({ inputSize, hiddenUnits: options.hiddenUnits, outputSize, seed: options.seed });
-  const params = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
-  const [k1, b1, k2, b2] = params;
-  if (!k1 || !b1 || !k2 || !b2) throw new Error('the intent network needs two dense layers');
-  const adam = new Adam(params, options.learningRate);
+  const [kernel1, bias1, kernel2, bias2] = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
+  if (!kernel1 || !bias1 || !kernel2 || !bias2) throw new Error('the intent network needs two dense layers');
+  const net: DenseNet = { kernel1, bias1, kernel2, bias2 };
+  const params = [kernel1, bias1, kernel2, bias2];
   const grads = params.map((p) => new Float64Array(p.length));
-  const [gk1, gb1, gk2, gb2] = grads as [Float64Array, Float64Array, Float64Array, Float64Array];
-  const H = options.hiddenUnits;
-  const C = outputSize;
-  const hidden = new Float64Array(H);
-  const dHidden = new Float64Array(H);
-  const logits = new Float64Array(C);
+  const [gradKernel1, gradBias1, gradKernel2, gradBias2] = grads as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const adam = new Adam(params, options.learningRate);
   const order = texts.map((_, i) => i);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const batchOrder = shuffled(order, random);
     let lossSum = 0;
-    let weightSum = 0;
     for (let start = 0; start < batchOrder.length; start += options.batchSize) {
       const batch = batchOrder.slice(start, start + options.batchSize);
-      const batchWeight = batch.reduce((sum, row) => sum + (sampleWeight[row] ?? 1), 0);
       for (const g of grads) g.fill(0);
       for (const row of batch) {
-        const { indices, values } = rows[row] ?? { indices: [], values: [] };
-        const scale = (sampleWeight[row] ?? 1) / batchWeight;
-        // Forward: the first layer sums the kernel rows of the non-zero features.
-        hidden.set(b1);
-        indices.forEach((feature, k) => {
-          const v = values[k] ?? 0;
-          for (let j = 0; j < H; j++) hidden[j] = (hidden[j] ?? 0) + v * (k1[feature * H + j] ?? 0);
-        });
-        for (let j = 0; j < H; j++) hidden[j] = Math.max(0, hidden[j] ?? 0);
-        logits.set(b2);
-        for (let j = 0; j < H; j++) {
-          const h = hidden[j] ?? 0;
-          if (h === 0) continue;
-          for (let c = 0; c < C; c++) logits[c] = (logits[c] ?? 0) + h * (k2[j * C + c] ?? 0);
-        }
-        const p = softmaxWithTemperature(logits, 1);
-        // Cross-entropy with label smoothing: target = (1 - ε)·onehot + ε / C; dL/dlogit = p − target.
-        const label = y[row] ?? C - 1;
-        for (let c = 0; c < C; c++) {
-          const target = (c === label ? 1 - options.labelSmoothing : 0) + options.labelSmoothing / C;
-          lossSum -= (sampleWeight[row] ?? 1) * target * Math.log(Math.max(1e-12, p[c] ?? 0));
-          logits[c] = ((p[c] ?? 0) - target) * scale; // reused as dL/dlogits
-        }
-        weightSum += sampleWeight[row] ?? 1;
-        dHidden.fill(0);
-        for (let j = 0; j < H; j++) {
-          const h = hidden[j] ?? 0;
-          if (h === 0) continue;
-          let back = 0;
-          for (let c = 0; c < C; c++) {
-            const d = logits[c] ?? 0;
-            gk2[j * C + c] = (gk2[j * C + c] ?? 0) + h * d;
-            back += d * (k2[j * C + c] ?? 0);
-          }
-          dHidden[j] = back;
-        }
-        for (let c = 0; c < C; c++) gb2[c] = (gb2[c] ?? 0) + (logits[c] ?? 0);
-        for (let j = 0; j < H; j++) gb1[j] = (gb1[j] ?? 0) + (dHidden[j] ?? 0);
-        indices.forEach((feature, k) => {
-          const v = values[k] ?? 0;
-          for (let j = 0; j < H; j++) gk1[feature * H + j] = (gk1[feature * H + j] ?? 0) + v * (dHidden[j] ?? 0);
-        });
+        const example = { ...(rows[row] ?? { indices: [], values: [] }), label: labels[row] ?? outputSize - 1 };
+        lossSum += backpropagate(net, { kernel1: gradKernel1, bias1: gradBias1, kernel2: gradKernel2, bias2: gradBias2 }, example, 1 / batch.length, options.labelSmoothing);
       }
       adam.step(grads);
     }
-    log(`epoch ${epoch + 1}/${options.epochs} loss ${(lossSum / Math.max(1e-9, weightSum)).toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    log(`epoch ${epoch + 1}/${options.epochs} loss ${(lossSum / texts.length).toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
   const shapes = model.getWeights().map((w) => w.shape);
   model.setWeights(params.map((p, i) => tf.tensor(Float32Array.from(p), shapes[i])));
