@@ -41,18 +41,6 @@ export function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-/** mulberry32: a small seeded PRNG; the same seed gives the same sequence on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Fisher–Yates with a given PRNG; returns a new array. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = items.slice();

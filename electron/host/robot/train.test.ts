@@ -6,7 +6,8 @@ import { buildDataset } from './dataset.js';
 import { modelArtifacts } from './model-files.js';
 import { chitchatNegatives } from './catalog.js';
 import { augment, backpropagate, DEFAULT_TRAIN_OPTIONS, fitTemperature, trainIntentModel, type TrainOptions } from './train.js';
-import { normalizeText, seededRandom } from './text.js';
+import { seededRandom } from '../../common/random.js';
+import { normalizeText } from './text.js';
 
 let content: ContentPackage;
 

@@ -7,7 +7,8 @@ import { predictAll, summarize, type EvaluationFigures, type LabeledQuestion } f
 import { buildFeatureConfig, Featurizer } from './features.js';
 import { LexicalMatcher, lexicalDocuments } from './lexical.js';
 import { buildNetwork, ensureCpuBackend, MODEL_FORMAT, softmaxWithTemperature, type IntentModelConfig } from './model.js';
-import { seededRandom, shuffled } from './text.js';
+import { seededRandom } from '../../common/random.js';
+import { shuffled } from './text.js';
 
 export interface TrainOptions {
   seed: number;
