@@ -4,6 +4,7 @@
  * (a 5,000-character address included) prints safely.
  */
 import type { PrintDoc, PrintItem } from './doc.js';
+import { formatHhmm, hallLocalTime } from '../../electron/common/hall-time.js';
 
 export interface QueueTicket {
   hallName: string;
@@ -25,9 +26,8 @@ export interface QueueTicket {
 
 /** China has one time zone and no daylight saving: UTC+8, 2026-11-24 09:05. */
 export function formatBeijingTime(date: Date): string {
-  const shifted = new Date(date.getTime() + 8 * 3600_000);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${shifted.getUTCFullYear()}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())} ${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}`;
+  const local = hallLocalTime(date);
+  return `${local.day} ${formatHhmm(Math.floor(local.minuteOfDay))}`;
 }
 
 function windowsText(floor: string | number, windows: ReadonlyArray<string | number>): string {

@@ -6,11 +6,11 @@ import { FORM_LIMITS, type CaseForm } from '../../contract/index.js';
  * form cleaning and checks, address masking, stage names, and the keyed
  * lookup hash of an ID number. No I/O.
  */
+import { serviceDay } from '../../common/hall-time.js';
 
 /** The hall's calendar day (Asia/Shanghai, UTC+8, no DST) as yyyymmdd. */
 export function hallDay(at: Date): string {
-  const local = new Date(at.getTime() + 8 * 3_600_000);
-  return `${local.getUTCFullYear()}${String(local.getUTCMonth() + 1).padStart(2, '0')}${String(local.getUTCDate()).padStart(2, '0')}`;
+  return serviceDay(at).replace(/-/g, '');
 }
 
 /**

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import type { Hall } from '../content/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { Database } from '../storage/database.js';
-import { serviceDay } from './hallTime.js';
+import { serviceDay } from '../../common/hall-time.js';
 import { findCategory, isIssuingOpen, nextServiceDay, type HallCalendar } from './hours.js';
 import { Responses, ServerMessage, type MethodName, type OfflineTicket } from './protocol.js';
 import { decidePriority, formatTicketNumber } from './rules.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ageOn } from '../../common/age.js';
 import {
-  ageOn,
   chooseNext,
   decidePriority,
   etaMinutes,

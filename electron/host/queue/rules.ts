@@ -3,6 +3,7 @@
  * order, waiting estimates, re-queueing and grace. Each rule is described in
  * README.md; the store and the service only feed them data.
  */
+import { ageOn, SENIOR_AGE } from '../../common/age.js';
 
 // ---------------------------------------------------------------- numbering
 
@@ -67,20 +68,8 @@ export function parseTicketNumber(displayNo: string): { prefix: string; number: 
 // ----------------------------------------------------------------- priority
 
 export type PriorityKind = 'elderly' | 'disabled' | 'appointment';
-export const ELDERLY_AGE = 70;
-
-/** Full years between a birth date (`YYYY-MM-DD` or `YYYYMMDD`, as on the ID card) and `today` (`YYYY-MM-DD`). */
-export function ageOn(birthDate: string, today: string): number | null {
-  const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(birthDate.trim());
-  const now = /^(\d{4})-(\d{2})-(\d{2})$/.exec(today);
-  if (match === null || now === null) return null;
-  const [by, bm, bd] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (bm < 1 || bm > 12 || bd < 1 || bd > 31) return null;
-  const [ty, tm, td] = [Number(now[1]), Number(now[2]), Number(now[3])];
-  const hadBirthday = tm > bm || (tm === bm && td >= bd);
-  const age = ty - by - (hadBirthday ? 0 : 1);
-  return age < 0 ? null : age;
-}
+/** Elderly priority: the one seniority rule (electron/common/age.ts). */
+export const ELDERLY_AGE = SENIOR_AGE;
 
 export interface PriorityClaim {
   /** From the ID card read at the kiosk; used only for this decision, never stored. */

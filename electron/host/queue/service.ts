@@ -3,7 +3,7 @@ import type { Hall, QueueCategory } from '../content/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { Database, Queryable } from '../storage/database.js';
 import type { Outbox } from '../storage/outbox.js';
-import { addDays, serviceDay } from './hallTime.js';
+import { addDays, serviceDay } from '../../common/hall-time.js';
 import { findCategory, isIssuingOpen, type HallCalendar, type IssuingStatus } from './hours.js';
 import { hashToken, newSessionToken, verifyPin } from './pin.js';
 import {

@@ -3,7 +3,9 @@ import type { CardRead, IdCardRecord, ReadErrorEvent } from '../../../devices/id
 import { maskIdNumber, maskName } from '../../common/pii.js';
 import type { CardReaderNotice, SessionEndReason, SessionView } from '../../contract/index.js';
 import type { HostContext } from '../module.js';
-import { SENIOR_AGE, ageOn, hallDate, idlePhase } from './rules.js';
+import { SENIOR_AGE, ageOn } from '../../common/age.js';
+import { serviceDay } from '../../common/hall-time.js';
+import { idlePhase } from './rules.js';
 
 /** The citizen's full card record: host memory only, for prefilling forms; gone at session end. */
 export type CitizenIdentity = Pick<IdCardRecord, 'name' | 'idNumber' | 'address' | 'birthDate' | 'gender'>;
@@ -139,7 +141,7 @@ export class SessionManager {
   private open(record: IdCardRecord | undefined, reason: 'card' | 'start'): SessionView {
     const { idleTimeoutSeconds, countdownSeconds } = this.ctx.config.session;
     const now = this.ctx.now();
-    const age = record ? ageOn(record.birthDate, hallDate(now)) : undefined;
+    const age = record ? (ageOn(record.birthDate, serviceDay(now)) ?? undefined) : undefined;
     const view: SessionView = {
       id: randomUUID(),
       kind: record ? 'citizen' : 'anonymous',

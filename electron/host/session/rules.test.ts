@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, hallDate, idlePhase } from './rules.js';
+import { ageOn } from '../../common/age.js';
+import { serviceDay } from '../../common/hall-time.js';
+import { idlePhase } from './rules.js';
 
 describe('session rules', () => {
   it('computes age in whole years, birthdays included', () => {
@@ -10,8 +12,8 @@ describe('session rules', () => {
   });
 
   it('uses the hall calendar (UTC+8) for today', () => {
-    expect(hallDate(new Date('2026-11-24T16:30:00Z'))).toBe('2026-11-25');
-    expect(hallDate(new Date('2026-11-24T15:59:00Z'))).toBe('2026-11-24');
+    expect(serviceDay(new Date('2026-11-24T16:30:00Z'))).toBe('2026-11-25');
+    expect(serviceDay(new Date('2026-11-24T15:59:00Z'))).toBe('2026-11-24');
   });
 
   it('counts down in the last seconds before the idle timeout', () => {

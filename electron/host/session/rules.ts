@@ -1,22 +1,7 @@
 /**
- * Pure rules of a citizen session: age, seniority, idle phases. No timers,
+ * Pure rules of a citizen session: idle phases (age: electron/common/age.ts; the hall's day: electron/common/hall-time.ts). No timers,
  * no I/O — the session module feeds them the clock.
  */
-
-/** Age in whole years on `today` (both YYYY-MM-DD or YYYYMMDD), in the hall's calendar. */
-export function ageOn(birthDate: string, today: string): number {
-  const b = birthDate.replace(/-/g, '');
-  const t = today.replace(/-/g, '');
-  const years = Number(t.slice(0, 4)) - Number(b.slice(0, 4));
-  return t.slice(4) >= b.slice(4) ? years : years - 1;
-}
-
-export const SENIOR_AGE = 70;
-
-/** The hall's calendar date (Asia/Shanghai, UTC+8 all year) as YYYY-MM-DD. */
-export function hallDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 export type IdlePhase = { phase: 'active' } | { phase: 'countdown'; secondsLeft: number } | { phase: 'expired' };
 

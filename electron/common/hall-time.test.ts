@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, formatHhmm, hallInstant, hallLocalTime, parseHhmm, serviceDay, weekdayOf } from './hallTime.js';
+import { addDays, formatHhmm, hallInstant, hallLocalTime, parseHhmm, serviceDay, weekdayOf } from './hall-time.js';
 
 describe('hall time (UTC+8, no machine TZ)', () => {
   it('maps instants to the hall day and minute', () => {
