@@ -1,7 +1,7 @@
-import { StrictMode, useCallback, useEffect, useRef, useState } from 'react';
+import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { connectHall, forgetPageKey, pageKeyFromLocation, rememberPageKey, type HallLink, type HallResult, type HallSnapshot, type HallTicket, type LinkState } from './hallClient.js';
-import { KeyPrompt } from './KeyPrompt.js';
+import { forgetPageKey, type HallResult, type HallSnapshot, type HallTicket } from './hallClient.js';
+import { useHallLink } from './useHallLink.js';
 import './counter.css';
 
 /**
@@ -30,35 +30,8 @@ function storedSession(): CounterSession | null {
 }
 
 function CounterApp() {
-  const [key, setKey] = useState(() => pageKeyFromLocation('counter'));
-  const [state, setState] = useState<LinkState>('connecting');
-  const [snapshot, setSnapshot] = useState<HallSnapshot>();
+  const { setKey, state, snapshot, link, refresh, keyPrompt } = useHallLink('counter');
   const [session, setSession] = useState<CounterSession | null>(storedSession);
-  const link = useRef<HallLink>(undefined);
-  const refreshTimer = useRef<number>(undefined);
-
-  const refresh = useCallback(() => {
-    if (refreshTimer.current !== undefined) return;
-    refreshTimer.current = window.setTimeout(() => {
-      refreshTimer.current = undefined;
-      void link.current?.call<HallSnapshot>('snapshot', {}).then((result) => {
-        if (result.ok) setSnapshot(result.value);
-      });
-    }, 150);
-  }, []);
-
-  useEffect(() => {
-    if (key === null) return;
-    const connection = connectHall('counter', key, {
-      onState: (next) => {
-        setState(next);
-        if (next === 'open') refresh();
-      },
-      onEvent: () => refresh(),
-    });
-    link.current = connection;
-    return () => connection.close();
-  }, [key, refresh]);
 
   const keep = (next: CounterSession | null): void => {
     if (next === null) window.sessionStorage.removeItem(SESSION_KEY);
@@ -66,18 +39,7 @@ function CounterApp() {
     setSession(next);
   };
 
-  if (key === null || state === 'unauthorized') {
-    return (
-      <KeyPrompt
-        unauthorized={state === 'unauthorized'}
-        onKey={(next) => {
-          rememberPageKey('counter', next);
-          setState('connecting');
-          setKey(next);
-        }}
-      />
-    );
-  }
+  if (keyPrompt !== null) return keyPrompt;
   const call = <T,>(method: string, params: Record<string, unknown>): Promise<HallResult<T>> =>
     link.current?.call<T>(method, params) ?? Promise.resolve({ ok: false, error: { code: 'unavailable', message: '未连接' } });
 

@@ -1,7 +1,7 @@
-import { StrictMode, useCallback, useEffect, useRef, useState } from 'react';
+import { StrictMode, useCallback, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { connectHall, pageKeyFromLocation, rememberPageKey, type HallEvent, type HallLink, type HallSnapshot, type LinkState } from '../counter/hallClient.js';
-import { KeyPrompt } from '../counter/KeyPrompt.js';
+import type { HallEvent } from '../counter/hallClient.js';
+import { useHallLink } from '../counter/useHallLink.js';
 import './display.css';
 
 /**
@@ -30,23 +30,7 @@ function speak(text: string): void {
 }
 
 function DisplayApp() {
-  const [key, setKey] = useState(() => pageKeyFromLocation('display'));
-  const [state, setState] = useState<LinkState>('connecting');
-  const [snapshot, setSnapshot] = useState<HallSnapshot>();
   const [announcements, setAnnouncements] = useState<string[]>([]);
-  const link = useRef<HallLink>(undefined);
-  const refreshTimer = useRef<number>(undefined);
-
-  const refresh = useCallback(() => {
-    if (refreshTimer.current !== undefined) return;
-    refreshTimer.current = window.setTimeout(() => {
-      refreshTimer.current = undefined;
-      void link.current?.call<HallSnapshot>('snapshot', {}).then((result) => {
-        if (result.ok) setSnapshot(result.value);
-      });
-    }, 150);
-  }, []);
-
   const onEvent = useCallback(
     (event: HallEvent) => {
       if ((event.kind === 'called' || event.kind === 'recalled') && event.windowNo !== null) {
@@ -54,36 +38,12 @@ function DisplayApp() {
         setAnnouncements((current) => [text, ...current].slice(0, ANNOUNCEMENTS_KEPT));
         speak(text);
       }
-      refresh();
     },
-    [refresh],
+    [],
   );
+  const { state, snapshot, keyPrompt } = useHallLink('display', onEvent);
 
-  useEffect(() => {
-    if (key === null) return;
-    const connection = connectHall('display', key, {
-      onState: (next) => {
-        setState(next);
-        if (next === 'open') refresh();
-      },
-      onEvent,
-    });
-    link.current = connection;
-    return () => connection.close();
-  }, [key, refresh, onEvent]);
-
-  if (key === null || state === 'unauthorized') {
-    return (
-      <KeyPrompt
-        unauthorized={state === 'unauthorized'}
-        onKey={(next) => {
-          rememberPageKey('display', next);
-          setState('connecting');
-          setKey(next);
-        }}
-      />
-    );
-  }
+  if (keyPrompt !== null) return keyPrompt;
 
   const categoryName = new Map(snapshot?.categories.map((c) => [c.id, c.name]) ?? []);
   const [latest, ...earlier] = snapshot?.recentCalls ?? [];
