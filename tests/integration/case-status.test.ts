@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoopbackPlatform, type LoopbackPlatform } from '../../platform/testing.js';
-import { createApiClient, type ApiClient } from '../../renderer/src/api/client.js';
-import type { MethodName, ParamsOf, ResultOf } from '../../electron/contract/index.js';
+import { createApiClient } from '../../renderer/src/api/client.js';
 import { parseConfig } from '../../electron/host/config/load.js';
 import { startHost, type KioskHost } from '../../electron/host/index.js';
 import { silentLogger } from '../../electron/host/logging/logger.js';
 import { memoryPipe } from '../../electron/host/rpc/memory-transport.js';
+import { callValue as value } from '../support/host.js';
 
 /**
  * The whole path of a case's status, with real parts only: a citizen files a
@@ -31,12 +31,6 @@ afterEach(async () => {
   platform = undefined;
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-async function value<M extends MethodName>(client: ApiClient, method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
-  const result = await client.call(method, params);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
 
 async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

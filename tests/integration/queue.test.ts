@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { MethodName, ParamsOf, ResultOf } from '../../electron/contract/index.js';
 import { parseConfig } from '../../electron/host/config/load.js';
 import { startHost, type KioskHost } from '../../electron/host/index.js';
 import { silentLogger } from '../../electron/host/logging/logger.js';
@@ -17,6 +16,7 @@ import { Database } from '../../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../../electron/host/storage/outbox.js';
 import { memoryPipe } from '../../electron/host/rpc/memory-transport.js';
 import { createApiClient, type ApiClient } from '../../renderer/src/api/client.js';
+import { callValue as call } from '../support/host.js';
 
 /**
  * The queue capability inside a real host (startHost, RPC over the in-memory
@@ -72,12 +72,6 @@ async function boot(options: { at?: string; idcard?: boolean; printer?: 'simulat
   const pipe = memoryPipe();
   host.attach(pipe.host);
   return { client: createApiClient(pipe.renderer), host, dataDir };
-}
-
-async function call<M extends MethodName>(client: ApiClient, method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
-  const result = await client.call(method, params);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
-  return result.value;
 }
 
 async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {

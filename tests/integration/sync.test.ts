@@ -5,12 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseStatusChange } from '../../platform/contract.js';
 import { startLoopbackPlatform, type LoopbackPlatform } from '../../platform/testing.js';
 import { createApiClient, type ApiClient } from '../../renderer/src/api/client.js';
-import type { MethodName, ParamsOf, ResultOf } from '../../electron/contract/index.js';
 import { parseConfig } from '../../electron/host/config/load.js';
 import { startHost, type KioskHost } from '../../electron/host/index.js';
 import { silentLogger } from '../../electron/host/logging/logger.js';
 import { memoryPipe } from '../../electron/host/rpc/memory-transport.js';
 import { startupContent, syncModule, type SyncHostModule } from '../../electron/host/sync/module.js';
+import { callValue as call } from '../support/host.js';
 
 /**
  * The sync capability inside a real host (startHost, RPC over the in-memory
@@ -68,12 +68,6 @@ async function boot(options: { withPlatform?: boolean } = {}): Promise<{ client:
   const pipe = memoryPipe();
   host.attach(pipe.host);
   return { client: createApiClient(pipe.renderer), dataDir, platform };
-}
-
-async function call<M extends MethodName>(client: ApiClient, method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
-  const result = await client.call(method, params);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
-  return result.value;
 }
 
 async function queueRating(id: string): Promise<void> {

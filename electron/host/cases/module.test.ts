@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../../renderer/src/api/client.js';
 import { createScanner, createTestBackend, SaneScanner } from '../../../devices/scanner/index.js';
 import type { SpawnFn } from '../../../devices/scanner/process.js';
-import { ApiError, type EventName, type EventPayload, type MethodName, type ParamsOf } from '../../contract/index.js';
+import { ApiError, type MethodName, type ParamsOf } from '../../contract/index.js';
 import { parseConfig } from '../config/load.js';
 import { startHost, type KioskHost } from '../index.js';
 import { silentLogger } from '../logging/logger.js';
@@ -14,6 +14,7 @@ import { memoryPipe } from '../rpc/memory-transport.js';
 import type { Handlers } from '../rpc/server.js';
 import { DraftBook } from './drafts.js';
 import { casesModule, normaliseScan, type CasesHostModule } from './module.js';
+import { nextEvent, callValue as value } from '../../../tests/support/host.js';
 
 // The cases capability inside a real host: SQLite on disk, the ID-card
 // reader simulator over a pty, SANE's test backend through scanimage, the
@@ -29,18 +30,6 @@ afterEach(async () => {
   host = undefined;
 });
 
-function nextEvent<E extends EventName>(client: ApiClient, event: E, predicate: (payload: EventPayload<E>) => boolean = () => true): Promise<EventPayload<E>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event}`)), 20_000);
-    const off = client.on(event, (payload) => {
-      if (!predicate(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
-}
-
 async function boot(): Promise<{ client: ApiClient; dataDir: string; kiosk: KioskHost }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-cases-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -50,12 +39,6 @@ async function boot(): Promise<{ client: ApiClient; dataDir: string; kiosk: Kios
   const pipe = memoryPipe();
   kiosk.attach(pipe.host);
   return { client: createApiClient(pipe.renderer, 60_000), dataDir, kiosk };
-}
-
-async function value<M extends MethodName>(client: ApiClient, method: M, params: ParamsOf<M>) {
-  const result = await client.call(method, params);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
-  return result.value;
 }
 
 async function failure<M extends MethodName>(client: ApiClient, method: M, params: ParamsOf<M>) {

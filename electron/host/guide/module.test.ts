@@ -1,22 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createReceiptPrinter } from '../../../devices/printer/index.js';
-import { createApiClient, type ApiClient } from '../../../renderer/src/api/client.js';
-import { parseConfig } from '../config/load.js';
-import { loadContent } from '../content/loader.js';
-import { DeviceRegistry } from '../devices.js';
-import { silentLogger } from '../logging/logger.js';
-import { Redactor } from '../logging/redact.js';
+import { type ApiClient } from '../../../renderer/src/api/client.js';
 import type { HostContext } from '../module.js';
-import { memoryPipe } from '../rpc/memory-transport.js';
-import { EventBus, RpcServer } from '../rpc/server.js';
 import { SessionManager } from '../session/manager.js';
-import { DataKey } from '../storage/crypto.js';
-import { Database } from '../storage/database.js';
-import { Outbox, outboxMigrations } from '../storage/outbox.js';
+import { moduleHarness } from '../../../tests/support/host.js';
 import { guideModule } from './module.js';
 
 /**
@@ -37,43 +25,11 @@ interface Harness {
 }
 
 async function boot(): Promise<Harness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-guide-'));
-  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-  const config = parseConfig({}, 'test', { LIULIU_DATA_DIR: dataDir });
-  const logger = silentLogger();
-  const content = loadContent(config.contentDir);
-  const db = await Database.open(join(dataDir, 'liuliu.db'));
-  cleanups.push(() => db.close());
-  await db.migrate('outbox', outboxMigrations);
-  const key = DataKey.fromBytes(randomBytes(32));
-  const bus = new EventBus(logger);
-  const printer = await createReceiptPrinter({ kind: 'simulator', outDir: join(dataDir, 'printer-jobs') }, logger);
-  cleanups.push(() => printer.dispose());
-  const context: HostContext = {
-    config,
-    content: () => content,
-    switchContent: () => undefined,
-    onContentChanged: () => () => undefined,
-    db,
-    outbox: new Outbox(key),
-    key,
-    logger,
-    redactor: new Redactor(),
-    bus,
-    devices: new DeviceRegistry(bus, logger),
-    now: () => new Date(),
-    printer,
-    scanner: undefined,
-  };
-  const sessions = new SessionManager(context);
+  const harness = await moduleHarness(cleanups, { printer: true });
+  const sessions = new SessionManager(harness.context);
   cleanups.push(() => sessions.stop());
-  const module = guideModule(context, sessions);
-  await module.start?.();
-  const rpc = new RpcServer(logger, bus);
-  rpc.register(module.handlers);
-  const pipe = memoryPipe();
-  rpc.attach(pipe.host);
-  return { client: createApiClient(pipe.renderer), context, sessions, dataDir };
+  const client = await harness.serve(guideModule(harness.context, sessions));
+  return { client, context: harness.context, sessions, dataDir: harness.dataDir };
 }
 
 async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {

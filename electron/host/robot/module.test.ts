@@ -1,25 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rejectionReason } from '../../../platform/kinds.js';
-import { createApiClient, type ApiClient } from '../../../renderer/src/api/client.js';
+import { type ApiClient } from '../../../renderer/src/api/client.js';
 import type { EventPayload, ResultOf } from '../../contract/index.js';
-import { parseConfig } from '../config/load.js';
 import { loadContent } from '../content/loader.js';
 import type { ContentPackage } from '../content/schema.js';
-import { DeviceRegistry } from '../devices.js';
-import { silentLogger } from '../logging/logger.js';
-import { Redactor } from '../logging/redact.js';
 import type { HostContext } from '../module.js';
 import { appRoot } from '../paths.js';
-import { memoryPipe } from '../rpc/memory-transport.js';
+import { moduleHarness } from '../../../tests/support/host.js';
 import { ApiError } from '../../contract/index.js';
-import { EventBus, RpcServer } from '../rpc/server.js';
-import { DataKey } from '../storage/crypto.js';
-import { Database } from '../storage/database.js';
-import { Outbox, outboxMigrations } from '../storage/outbox.js';
 import { cleanHelpReason, popularQuestions, robotModule, type RobotHostModule, type RobotModuleOptions } from './module.js';
 
 /**
@@ -42,48 +32,10 @@ interface Harness {
 }
 
 async function boot(options: RobotModuleOptions = {}): Promise<Harness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-robot-'));
-  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-  const config = parseConfig({}, 'test', { LIULIU_DATA_DIR: dataDir });
-  const logger = silentLogger();
-  let content = shipped;
-  const listeners = new Set<(next: ContentPackage) => void>();
-  const db = await Database.open(join(dataDir, 'liuliu.db'));
-  cleanups.push(() => db.close());
-  await db.migrate('outbox', outboxMigrations);
-  const key = DataKey.fromBytes(randomBytes(32));
-  const bus = new EventBus(logger);
-  const switchContent = (next: ContentPackage): void => {
-    content = next;
-    for (const listener of listeners) listener(next);
-  };
-  const context: HostContext = {
-    config,
-    content: () => content,
-    switchContent,
-    onContentChanged: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    db,
-    outbox: new Outbox(key),
-    key,
-    logger,
-    redactor: new Redactor(),
-    bus,
-    devices: new DeviceRegistry(bus, logger),
-    now: () => new Date(),
-    printer: undefined,
-    scanner: undefined,
-  };
-  const module = robotModule(context, options);
-  await module.start?.();
-  cleanups.push(async () => module.stop?.());
-  const rpc = new RpcServer(logger, bus);
-  rpc.register(module.handlers);
-  const pipe = memoryPipe();
-  rpc.attach(pipe.host);
-  return { client: createApiClient(pipe.renderer), context, module, switchContent };
+  const harness = await moduleHarness(cleanups);
+  const module = robotModule(harness.context, options);
+  const client = await harness.serve(module);
+  return { client, context: harness.context, module, switchContent: harness.switchContent };
 }
 
 async function ask(client: ApiClient, text: string): Promise<ResultOf<'robot.ask'>> {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../../renderer/src/api/client.js';
-import type { EventName, EventPayload } from '../../contract/index.js';
 import { parseConfig } from '../config/load.js';
 import { startHost, type KioskHost } from '../index.js';
 import { memoryPipe } from '../rpc/memory-transport.js';
+import { nextEvent } from '../../../tests/support/host.js';
 
 let host: KioskHost | undefined;
 const dataDirs: string[] = [];
@@ -20,18 +20,6 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
-function nextEvent<E extends EventName>(client: ApiClient, event: E, predicate: (payload: EventPayload<E>) => boolean = () => true, timeoutMs = 15_000): Promise<EventPayload<E>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
-    const off = client.on(event, (payload) => {
-      if (!predicate(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
   });
 }
 
