@@ -47,14 +47,16 @@ const started = performance.now();
 for (let seed = 0; seed < seeds; seed++) {
   for (let fold = 0; fold < folds; fold++) {
     const held = new Set(scored.filter((item) => foldOf(item.text) === fold).map((item) => item.text));
-    const dataset = { ...full, train: full.train.filter((item) => !held.has(item.text)), test: scored.filter((item) => held.has(item.text)) };
+    const dataset = { ...buildDataset(content, { phrasingsPerTerm: options.phrasingsPerTerm, heldoutPerTerm: options.heldoutPerTerm }, held), test: scored.filter((item) => held.has(item.text)) };
     const result = await trainIntentModel(content, { ...options, seed: options.seed + seed }, () => {}, dataset);
     const shipped = result.heldout.find((h) => h.lexicalWeight === result.config.lexicalWeight);
     if (values.misses) {
       const classifier = IntentClassifier.fromModel(result.model, result.config, new LexicalMatcher(lexicalDocuments(content, held)));
       for (const item of dataset.test) {
         const decision = classifier.classify(item.text);
-        if (decision.intentId !== item.label) console.log(`  miss  ${item.text}  ${item.label} → ${decision.intentId} (${decision.confidence.toFixed(2)})`);
+        if (decision.intentId === item.label) continue;
+        const oos = classifier.probabilities(item.text)?.at(-1) ?? 0;
+        console.log(`  miss  ${item.text}  ${item.label} → ${decision.intentId} (${decision.confidence.toFixed(2)}; p(oos) ${oos.toFixed(2)}, best in scope ${decision.top3[0]?.intentId} ${decision.top3[0]?.confidence.toFixed(2)})`);
       }
     }
     result.model.dispose();

@@ -1,5 +1,5 @@
 import type { ContentPackage, Intent, Service } from '../content/schema.js';
-import { fnv1a } from './text.js';
+import { fnv1a, normalizeText } from './text.js';
 
 /** The parts of a content package the robot reads. */
 export type RobotContent = Pick<ContentPackage, 'hall' | 'services' | 'intents'>;
@@ -167,15 +167,30 @@ const REQUEST_KINDS: { frames: string[]; fillers: string[] }[] = [
   { frames: ['你{t}', '浏浏你{t}', '你到底{t}'], fillers: ['今年多大了', '有没有女朋友', '住在哪里', '会做饭吗', '是哪里生产的', '喜欢什么颜色', '晚上睡觉吗', '有几斤重'] },
 ];
 
-export function chitchatNegatives(): string[] {
-  const out = new Set<string>(CHITCHAT_FIXED);
-  for (const topic of CHITCHAT_TOPICS) {
-    const start = fnv1a(topic) % CHITCHAT_FRAMES.length;
-    for (let k = 0; k < 2; k++) out.add((CHITCHAT_FRAMES[(start + k * 7) % CHITCHAT_FRAMES.length] ?? '{t}').replace('{t}', topic));
+/**
+ * A negative must not teach the `oos` class words citizens use for hall
+ * business: a topic, filler or fixed part of a frame that occurs in an in-scope
+ * text ("快递" — the hall mails certificates; "帮我查" — queue and progress
+ * questions) is left out, so the negatives only carry what the hall does not do.
+ */
+export function chitchatNegatives(inScopeTexts: readonly string[] = []): string[] {
+  const corpus = inScopeTexts.map(normalizeText).join('\n');
+  const inScope = (part: string): boolean => {
+    const plain = normalizeText(part);
+    return Array.from(plain).length >= 2 && corpus.includes(plain);
+  };
+  const usableFrame = (frame: string): boolean => !frame.split('{t}').some(inScope);
+  const out = new Set<string>(CHITCHAT_FIXED.filter((text) => !inScope(text)));
+  const topicFrames = CHITCHAT_FRAMES.filter(usableFrame);
+  for (const topic of CHITCHAT_TOPICS.filter((t) => !inScope(t))) {
+    const start = fnv1a(topic) % topicFrames.length;
+    for (let k = 0; k < 2; k++) out.add((topicFrames[(start + k * 7) % topicFrames.length] ?? '{t}').replace('{t}', topic));
   }
   for (const kind of REQUEST_KINDS) {
-    kind.fillers.forEach((filler, i) => {
-      for (let k = 0; k < 2; k++) out.add((kind.frames[(i + k) % kind.frames.length] ?? '{t}').replace('{t}', filler));
+    const frames = kind.frames.filter(usableFrame);
+    if (frames.length === 0) continue;
+    kind.fillers.filter((f) => !inScope(f)).forEach((filler, i) => {
+      for (let k = 0; k < 2; k++) out.add((frames[(i + k) % frames.length] ?? '{t}').replace('{t}', filler));
     });
   }
   return [...out];

@@ -1,4 +1,4 @@
-import { chitchatNegatives, facilityPhrasings, intentCatalog, OOS, servicePhrasings, type RobotContent } from './catalog.js';
+import { chitchatNegatives, facilityPhrasings, intentCatalog, OOS, servicePhrasings, serviceTerms, type RobotContent } from './catalog.js';
 import { fnv1a, normalizeText } from './text.js';
 
 export type TextSource = 'example' | 'generated' | 'generated-heldout' | 'oos' | 'negative';
@@ -63,13 +63,15 @@ const oosSplit = (rank: number): Split => (rank % 3 === 0 ? 'test' : rank % 6 ==
  * go half to calibration and half to test; where-is questions generated from
  * facility names only train; generated chit-chat trains (4 in 5)
  * or calibrates, never tests, so OOS test figures use real utterances only.
+ * `withheld` texts are left out of training altogether (cross-validation folds),
+ * and the negatives are filtered without them.
  */
-export function buildDataset(content: RobotContent, options: DatasetOptions): IntentDataset {
+export function buildDataset(content: RobotContent, options: DatasetOptions, withheld: ReadonlySet<string> = new Set()): IntentDataset {
   const catalog = intentCatalog(content);
   const services = new Map(content.services.services.map((service) => [service.id, service]));
   const data: IntentDataset = { labels: [...catalog.map((entry) => entry.id), OOS], train: [], calib: [], test: [] };
   const add = (split: Split, items: readonly LabeledText[]): void => {
-    data[split].push(...items);
+    data[split].push(...(split === 'train' ? items.filter((item) => !withheld.has(item.text)) : items));
   };
 
   for (const entry of catalog) {
@@ -85,6 +87,8 @@ export function buildDataset(content: RobotContent, options: DatasetOptions): In
   }
   const oos = content.intents.outOfScope.map((text): LabeledText => ({ text, label: OOS, source: 'oos' }));
   for (const [split, items] of splitByRank(oos, (item) => item.text, oosSplit)) add(split, items);
-  for (const text of chitchatNegatives()) add(fnv1a(text) % 5 === 0 ? 'calib' : 'train', [{ text, label: OOS, source: 'negative' }]);
+  // What the hall does, as far as training may know it: training texts and every service's terms.
+  const inScope = [...data.train.filter((item) => item.label !== OOS).map((item) => item.text), ...content.services.services.flatMap(serviceTerms)];
+  for (const text of chitchatNegatives(inScope)) add(fnv1a(text) % 5 === 0 ? 'calib' : 'train', [{ text, label: OOS, source: 'negative' }]);
   return withoutLeaks(data);
 }

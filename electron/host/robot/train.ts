@@ -30,6 +30,8 @@ export interface TrainOptions {
   classBalance: number;
   /** After calibration, train once more on training + calibration texts and ship that network. */
   refitWithCalibration: boolean;
+  /** Networks trained from successive seeds and averaged (saved as one wider network). */
+  ensembleSize: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -46,7 +48,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   heldoutPerTerm: 2,
   lexicalWeights: [0, 0.25, 0.5],
   classBalance: 0,
-  refitWithCalibration: false,
+  refitWithCalibration: true,
+  ensembleSize: 1,
 };
 
 const FILLERS_BEFORE = ['请问', '你好', '我想问下', '那个', '麻烦问一下', '浏浏'];
@@ -252,6 +255,39 @@ function fitNetwork(items: readonly LabeledText[], labelIndex: ReadonlyMap<strin
   return { model, featurizer, texts: texts.length };
 }
 
+/**
+ * `ensembleSize` networks from successive seeds, merged into one wider network
+ * whose logits are exactly their mean: hidden layers side by side, output
+ * kernels stacked and divided by the count. The saved model keeps the plain
+ * two-layer tfjs layout, and averaging cancels much of one network's seed luck.
+ */
+function fitEnsemble(items: readonly LabeledText[], labelIndex: ReadonlyMap<string, number>, options: TrainOptions, random: () => number, log: (line: string) => void): { model: tf.LayersModel; featurizer: Featurizer; texts: number } {
+  const members = Array.from({ length: Math.max(1, options.ensembleSize) }, (_, k) => fitNetwork(items, labelIndex, { ...options, seed: options.seed + k }, random, (line) => log(`network ${k + 1}: ${line}`)));
+  const [only] = members;
+  if (!only) throw new Error('no network trained');
+  if (members.length === 1) return only;
+  const K = members.length;
+  const H = options.hiddenUnits;
+  const weights = members.map((member) => member.model.getWeights().map((w) => w.dataSync()));
+  const F = only.featurizer.size;
+  const C = labelIndex.size;
+  const kernel1 = new Float32Array(F * K * H);
+  const bias1 = new Float32Array(K * H);
+  const kernel2 = new Float32Array(K * H * C);
+  const bias2 = new Float32Array(C);
+  weights.forEach(([k1, b1, k2, b2], k) => {
+    if (!k1 || !b1 || !k2 || !b2) throw new Error('the intent network needs two dense layers');
+    for (let f = 0; f < F; f++) for (let j = 0; j < H; j++) kernel1[f * K * H + k * H + j] = k1[f * H + j] ?? 0;
+    for (let j = 0; j < H; j++) bias1[k * H + j] = b1[j] ?? 0;
+    for (let j = 0; j < H; j++) for (let c = 0; c < C; c++) kernel2[(k * H + j) * C + c] = (k2[j * C + c] ?? 0) / K;
+    for (let c = 0; c < C; c++) bias2[c] = (bias2[c] ?? 0) + (b2[c] ?? 0) / K;
+  });
+  for (const member of members) member.model.dispose();
+  const model = buildNetwork({ inputSize: F, hiddenUnits: K * H, outputSize: C, seed: options.seed });
+  model.setWeights([tf.tensor2d(kernel1, [F, K * H]), tf.tensor1d(bias1), tf.tensor2d(kernel2, [K * H, C]), tf.tensor1d(bias2)]);
+  return { model, featurizer: only.featurizer, texts: members.reduce((sum, member) => sum + member.texts, 0) };
+}
+
 export interface TrainResult {
   model: tf.LayersModel;
   config: IntentModelConfig;
@@ -281,7 +317,7 @@ export async function trainIntentModel(
   const random = seededRandom(options.seed);
   const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
   const outputSize = dataset.labels.length;
-  const first = fitNetwork(dataset.train, labelIndex, options, random, (line) => log(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`));
+  const first = fitEnsemble(dataset.train, labelIndex, options, random, (line) => log(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`));
   let { model } = first;
   const { featurizer } = first;
   const inputSize = featurizer.size;
@@ -343,7 +379,7 @@ export async function trainIntentModel(
   // hand-written questions. Same options and seed, so the calibrated scale carries over.
   let { featurizer: shippedFeaturizer, texts: trainingTextCount } = first;
   if (options.refitWithCalibration) {
-    const refit = fitNetwork([...dataset.train, ...dataset.calib], labelIndex, options, seededRandom(options.seed), (line) => log(`refit: ${line}`));
+    const refit = fitEnsemble([...dataset.train, ...dataset.calib], labelIndex, options, seededRandom(options.seed), (line) => log(`refit: ${line}`));
     model.dispose();
     ({ model, featurizer: shippedFeaturizer, texts: trainingTextCount } = refit);
   }
