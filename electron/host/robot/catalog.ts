@@ -85,13 +85,27 @@ export function serviceTerms(service: Service): string[] {
 }
 
 /**
+ * Terms that more than one service uses ("婚姻登记" is marriage and divorce):
+ * a question made of such a term alone cannot name one service, so no phrasing
+ * is generated from it — for training it would contradict itself, for
+ * evaluation its label would be arbitrary. The model answers such a question
+ * as unsure, with the services as suggestions.
+ */
+export function sharedServiceTerms(services: readonly Service[]): Set<string> {
+  const owners = new Map<string, number>();
+  for (const service of services) for (const term of serviceTerms(service)) owners.set(term, (owners.get(term) ?? 0) + 1);
+  return new Set([...owners].filter(([, count]) => count > 1).map(([term]) => term));
+}
+
+/**
  * Generated questions for a service: every term in `perTerm` templates of the
  * set, chosen by a stable hash so the same content always gives the same list.
  */
-export function servicePhrasings(service: Service, set: PhrasingSet, perTerm: number): string[] {
+export function servicePhrasings(service: Service, set: PhrasingSet, perTerm: number, skipTerms: ReadonlySet<string> = new Set()): string[] {
   const templates = PHRASING_TEMPLATES[set];
   const out = new Set<string>();
   for (const term of serviceTerms(service)) {
+    if (skipTerms.has(term)) continue;
     const start = fnv1a(`${service.id}|${term}|${set}`) % templates.length;
     for (let k = 0; k < Math.min(perTerm, templates.length); k++) {
       const template = templates[(start + k * 7) % templates.length] ?? '{kw}';

@@ -1,4 +1,4 @@
-import { chitchatNegatives, facilityPhrasings, intentCatalog, OOS, servicePhrasings, serviceTerms, type RobotContent } from './catalog.js';
+import { chitchatNegatives, facilityPhrasings, intentCatalog, OOS, servicePhrasings, serviceTerms, sharedServiceTerms, type RobotContent } from './catalog.js';
 import { fnv1a, normalizeText } from './text.js';
 
 export type TextSource = 'example' | 'generated' | 'generated-heldout' | 'oos' | 'negative';
@@ -74,14 +74,15 @@ export function buildDataset(content: RobotContent, options: DatasetOptions, wit
     data[split].push(...(split === 'train' ? items.filter((item) => !withheld.has(item.text)) : items));
   };
 
+  const sharedTerms = sharedServiceTerms(content.services.services);
   for (const entry of catalog) {
     const examples = entry.examples.map((text): LabeledText => ({ text, label: entry.id, source: 'example' }));
     for (const [split, items] of splitByRank(examples, (item) => item.text, exampleSplit)) add(split, items);
     add('train', facilityPhrasings(content, entry).map((text) => ({ text, label: entry.id, source: 'generated' })));
     const service = entry.serviceId !== undefined ? services.get(entry.serviceId) : undefined;
     if (!service) continue;
-    add('train', servicePhrasings(service, 'train', options.phrasingsPerTerm).map((text) => ({ text, label: entry.id, source: 'generated' })));
-    for (const text of servicePhrasings(service, 'heldout', options.heldoutPerTerm)) {
+    add('train', servicePhrasings(service, 'train', options.phrasingsPerTerm, sharedTerms).map((text) => ({ text, label: entry.id, source: 'generated' })));
+    for (const text of servicePhrasings(service, 'heldout', options.heldoutPerTerm, sharedTerms)) {
       add(fnv1a(text) % 2 === 0 ? 'calib' : 'test', [{ text, label: entry.id, source: 'generated-heldout' }]);
     }
   }

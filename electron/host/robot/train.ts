@@ -32,6 +32,8 @@ export interface TrainOptions {
   refitWithCalibration: boolean;
   /** Networks trained from successive seeds and averaged (saved as one wider network). */
   ensembleSize: number;
+  /** Probability of dropping each n-gram of a training text in each epoch (0 = off). */
+  featureDropout: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -50,6 +52,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   classBalance: 0,
   refitWithCalibration: true,
   ensembleSize: 1,
+  featureDropout: 0,
 };
 
 const FILLERS_BEFORE = ['请问', '你好', '我想问下', '那个', '麻烦问一下', '浏浏'];
@@ -209,6 +212,20 @@ class Adam {
 }
 
 /**
+ * Drops each n-gram of a question with probability `rate` (keeping at least
+ * one) and L2-normalises what is left: the network sees the question as if
+ * worded with fewer of its words, so it cannot lean on one n-gram alone.
+ */
+export function dropFeatures(features: { indices: readonly number[]; values: readonly number[] }, rate: number, random: () => number): { indices: number[]; values: number[] } {
+  const keep = features.indices.map(() => random() >= rate);
+  if (!keep.includes(true) && keep.length > 0) keep[Math.floor(random() * keep.length)] = true;
+  const indices = features.indices.filter((_, k) => keep[k]);
+  const values = features.values.filter((_, k) => keep[k]);
+  const norm = Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
+  return { indices, values: norm > 0 ? values.map((v) => v / norm) : values };
+}
+
+/**
  * Trains one network on `items` (plus their noisy copies) from seeded initial
  * weights: the vocabulary comes from these texts, the loop is sparse plain JS.
  */
@@ -243,7 +260,8 @@ function fitNetwork(items: readonly LabeledText[], labelIndex: ReadonlyMap<strin
       const batch = batchOrder.slice(start, start + options.batchSize);
       for (const g of grads) g.fill(0);
       for (const row of batch) {
-        const example = { ...(rows[row] ?? { indices: [], values: [] }), label: labels[row] ?? outputSize - 1 };
+        const features = rows[row] ?? { indices: [], values: [] };
+        const example = { ...(options.featureDropout > 0 ? dropFeatures(features, options.featureDropout, random) : features), label: labels[row] ?? outputSize - 1 };
         lossSum += backpropagate(net, { kernel1: gradKernel1, bias1: gradBias1, kernel2: gradKernel2, bias2: gradBias2 }, example, (lossWeight[row] ?? 1) / batch.length, options.labelSmoothing);
       }
       adam.step(grads);
