@@ -39,7 +39,7 @@ const overrides = Object.fromEntries(
   }),
 );
 const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...overrides };
-const full = buildDataset(content, { phrasingsPerTerm: options.phrasingsPerTerm, heldoutPerTerm: options.heldoutPerTerm });
+const full = buildDataset(content, options);
 const scored = full.train.filter((item) => item.source === 'example' || item.source === 'oos');
 const foldOf = (text: string): number => fnv1a(`cv|${text}`) % folds;
 
@@ -48,7 +48,7 @@ const started = performance.now();
 for (let seed = 0; seed < seeds; seed++) {
   for (let fold = 0; fold < folds; fold++) {
     const held = new Set(scored.filter((item) => foldOf(item.text) === fold).map((item) => item.text));
-    const dataset = { ...buildDataset(content, { phrasingsPerTerm: options.phrasingsPerTerm, heldoutPerTerm: options.heldoutPerTerm }, held), test: scored.filter((item) => held.has(item.text)) };
+    const dataset = { ...buildDataset(content, options, held), test: scored.filter((item) => held.has(item.text)) };
     const result = await trainIntentModel(content, { ...options, seed: options.seed + seed }, () => {}, dataset);
     const shipped = result.heldout.find((h) => h.lexicalWeight === result.config.lexicalWeight);
     const classifier = IntentClassifier.fromModel(result.model, result.config, new LexicalMatcher(lexicalDocuments(content, held)));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../content/loader.js';
 import type { ContentPackage } from '../content/schema.js';
 import { intentCatalog, OOS, servicePhrasings } from './catalog.js';
-import { IntentClassifier, type IntentResult } from './classifier.js';
+import { decideFromModel, IntentClassifier, type IntentResult } from './classifier.js';
 import { MODEL_FILES } from './model-files.js';
 import { normalizeText } from './text.js';
 
@@ -129,3 +129,17 @@ describe('IntentClassifier fallbacks', () => {
   });
 });
 
+
+describe('decideFromModel', () => {
+  const labels = ['svc:a', 'svc:b', 'gen:c', OOS];
+  const params = { oosThreshold: 0.2, unsureThreshold: 0.5, lexicalWeight: 0 };
+
+  it('declines only when no in-scope intent reaches the threshold', () => {
+    expect(decideFromModel(labels, [0.1, 0.05, 0.05, 0.8], params).intentId).toBe(OOS);
+    // The oos class outscores the best intent, yet the intent clears the threshold: answered, as unsure.
+    const answered = decideFromModel(labels, [0.3, 0.05, 0.05, 0.6], params);
+    expect(answered).toMatchObject({ intentId: 'svc:a', unsure: true });
+    expect(answered.top3.map((c) => c.intentId)).toEqual(['svc:a', 'svc:b', 'gen:c']);
+    expect(decideFromModel(labels, [0.7, 0.1, 0.1, 0.1], params)).toMatchObject({ intentId: 'svc:a', unsure: false, confidence: 0.7 });
+  });
+});

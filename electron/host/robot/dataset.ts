@@ -1,4 +1,5 @@
-import { chitchatNegatives, facilityPhrasings, intentCatalog, OOS, servicePhrasings, serviceTerms, sharedServiceTerms, type RobotContent } from './catalog.js';
+import { chitchatNegatives, facilityPhrasings, intentCatalog, OOS, PHRASING_TEMPLATES, servicePhrasings, serviceTerms, sharedServiceTerms, type RobotContent } from './catalog.js';
+import { composeAnswer } from './answers.js';
 import { fnv1a, normalizeText } from './text.js';
 
 export type TextSource = 'example' | 'generated' | 'generated-heldout' | 'oos' | 'negative';
@@ -21,6 +22,8 @@ export interface IntentDataset {
 }
 
 export interface DatasetOptions {
+  /** Train facility and general intents also on the clauses of their own composed answers. */
+  answerClauses: boolean;
   /** Generated phrasings per service term (training templates). */
   phrasingsPerTerm: number;
   /** Held-out-template phrasings per service term. */
@@ -57,6 +60,37 @@ const exampleSplit = (rank: number): Split => (rank % 10 === 0 || rank % 10 === 
 const oosSplit = (rank: number): Split => (rank % 3 === 0 ? 'test' : rank % 6 === 1 ? 'calib' : 'train');
 
 /**
+ * The clauses of an intent's answer as composed from content ("里面有哺乳椅、尿布台和热水",
+ * "周日及法定节假日休息"): what the hall says about a facility or a general
+ * topic names the things citizens ask about, where intents.json has only a few
+ * examples. A clause that names what another intent is about (a service term,
+ * another facility, a question template's wording: "比如补办身份证", "卫生间",
+ * "要带什么材料" in the capabilities answer) is left out: it would teach this
+ * intent the other's words.
+ */
+export function answerClauses(content: RobotContent, intentId: string): string[] {
+  const answer = composeAnswer(content, intentId);
+  const entry = intentCatalog(content).find((e) => e.id === intentId);
+  if (answer.kind !== 'intent' || !entry) return [];
+  const own = new Set(entry.facilityIds ?? []);
+  const otherWords = [
+    ...content.services.services.flatMap(serviceTerms),
+    ...content.hall.facilities.filter((f) => !own.has(f.id)).map((f) => f.name),
+    ...Object.values(PHRASING_TEMPLATES).flatMap((templates) => templates.flatMap((t) => t.split('{kw}'))),
+  ]
+    .map(normalizeText)
+    .filter((word) => Array.from(word).length >= 2);
+  return [
+    ...new Set(
+      answer.text
+        .split(/[，。；！？、,;!?]/u)
+        .map((clause) => normalizeText(clause))
+        .filter((clause) => Array.from(clause).length >= 3 && !otherWords.some((word) => clause.includes(word))),
+    ),
+  ];
+}
+
+/**
  * The deterministic train / calibration / test split. intents.json examples and
  * outOfScope utterances are split per group by hash rank; generated phrasings
  * from the training templates all train, phrasings from the held-out templates
@@ -79,6 +113,7 @@ export function buildDataset(content: RobotContent, options: DatasetOptions, wit
     const examples = entry.examples.map((text): LabeledText => ({ text, label: entry.id, source: 'example' }));
     for (const [split, items] of splitByRank(examples, (item) => item.text, exampleSplit)) add(split, items);
     add('train', facilityPhrasings(content, entry).map((text) => ({ text, label: entry.id, source: 'generated' })));
+    if (options.answerClauses && entry.serviceId === undefined) add('train', answerClauses(content, entry.id).map((text) => ({ text, label: entry.id, source: 'generated' })));
     const service = entry.serviceId !== undefined ? services.get(entry.serviceId) : undefined;
     if (!service) continue;
     add('train', servicePhrasings(service, 'train', options.phrasingsPerTerm, sharedTerms).map((text) => ({ text, label: entry.id, source: 'generated' })));

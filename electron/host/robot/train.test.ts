@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../content/loader.js';
 import type { ContentPackage } from '../content/schema.js';
-import { buildDataset } from './dataset.js';
+import { answerClauses, buildDataset } from './dataset.js';
 import { modelArtifacts } from './model-files.js';
-import { chitchatNegatives } from './catalog.js';
+import { chitchatNegatives, servicePhrasings, sharedServiceTerms } from './catalog.js';
 import { augment, backpropagate, DEFAULT_TRAIN_OPTIONS, fitTemperature, trainIntentModel, type TrainOptions } from './train.js';
 import { seededRandom } from '../../common/random.js';
 import { normalizeText } from './text.js';
@@ -90,4 +90,59 @@ describe('chitchatNegatives', () => {
     const written = new Set([...content.intents.outOfScope, ...content.intents.intents.flatMap((intent) => intent.examples)].map(normalizeText));
     expect(negatives.filter((text) => written.has(normalizeText(text)))).toEqual([]);
   });
+
+  it('leave out topics, fillers and frame words that in-scope texts use', () => {
+    const all = chitchatNegatives();
+    expect(all.some((text) => text.includes('快递'))).toBe(true);
+    expect(all.some((text) => text.includes('帮我查查'))).toBe(true);
+    const filtered = chitchatNegatives(['办好的证能快递给我吗', '帮我查查排队情况']);
+    expect(filtered.filter((text) => text.includes('快递') || text.includes('帮我查查'))).toEqual([]);
+    expect(filtered.length).toBeGreaterThan(200);
+  });
+
+  it('in the dataset never contain a word of a training question or a service term', () => {
+    const dataset = buildDataset(content, DEFAULT_TRAIN_OPTIONS);
+    const negatives = [...dataset.train, ...dataset.calib].filter((item) => item.source === 'negative').map((item) => item.text);
+    for (const term of ['快递', '身份证', '社保卡']) expect(negatives.filter((text) => text.includes(term))).toEqual([]);
+  });
+});
+
+describe('shared service terms', () => {
+  it('are found across services and generate no phrasings', () => {
+    const shared = sharedServiceTerms(content.services.services);
+    expect(shared.has('婚姻登记')).toBe(true);
+    const marriage = content.services.services.find((service) => service.id === 'ca-marriage');
+    if (!marriage) throw new Error('demo hall has ca-marriage');
+    const phrasings = [...servicePhrasings(marriage, 'train', 18, shared), ...servicePhrasings(marriage, 'heldout', 7, shared)];
+    expect(phrasings.length).toBeGreaterThan(0);
+    expect(phrasings.filter((text) => text.includes('婚姻登记'))).toEqual([]);
+    expect(servicePhrasings(marriage, 'train', 18).some((text) => text.includes('婚姻登记'))).toBe(true);
+  });
+});
+
+describe('answerClauses', () => {
+  it('teaches facility and general intents what their answers name, not what other intents are about', () => {
+    expect(answerClauses(content, 'fac:mother-baby')).toContain('里面有哺乳椅');
+    expect(answerClauses(content, 'gen:opening-hours')).toContain('周日及法定节假日休息');
+    const capabilities = answerClauses(content, 'gen:capabilities');
+    expect(capabilities.length).toBeGreaterThan(0);
+    expect(capabilities.filter((clause) => clause.includes('卫生间') || clause.includes('要带什么材料'))).toEqual([]);
+    expect(answerClauses(content, 'gen:greeting').filter((clause) => clause.includes('补办身份证'))).toEqual([]);
+    const dataset = buildDataset(content, DEFAULT_TRAIN_OPTIONS);
+    expect(dataset.train.some((item) => item.label === 'fac:mother-baby' && item.text === '里面有哺乳椅')).toBe(true);
+    expect(buildDataset(content, { ...DEFAULT_TRAIN_OPTIONS, answerClauses: false }).train.some((item) => item.text === '里面有哺乳椅')).toBe(false);
+  });
+});
+
+describe('refitting on the calibration split', () => {
+  it('ships a network trained on training + calibration texts, calibrated before', async () => {
+    const plain = await trainIntentModel(content, { ...TINY, refitWithCalibration: false });
+    const refit = await trainIntentModel(content, { ...TINY, refitWithCalibration: true });
+    expect(refit.trainingTexts).toBeGreaterThan(plain.trainingTexts);
+    expect(refit.config.temperature).toBe(plain.config.temperature);
+    expect(refit.config.oosThreshold).toBe(plain.config.oosThreshold);
+    // The vocabulary is chosen again from the larger set of texts.
+    expect(refit.config.features.vocabulary).not.toEqual(plain.config.features.vocabulary);
+    for (const result of [plain, refit]) result.model.dispose();
+  }, 120_000);
 });

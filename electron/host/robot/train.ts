@@ -24,16 +24,11 @@ export interface TrainOptions {
   augmentCopies: number;
   phrasingsPerTerm: number;
   heldoutPerTerm: number;
+  answerClauses: boolean;
   /** Lexical re-ranking weights to try on the calibration split; the best is shipped. */
   lexicalWeights: number[];
-  /** Loss weight per text ∝ (texts of its label)^−classBalance: 0 = plain, 1 = every label weighs the same in total. */
-  classBalance: number;
   /** After calibration, train once more on training + calibration texts and ship that network. */
   refitWithCalibration: boolean;
-  /** Networks trained from successive seeds and averaged (saved as one wider network). */
-  ensembleSize: number;
-  /** Probability of dropping each n-gram of a training text in each epoch (0 = off). */
-  featureDropout: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -48,11 +43,9 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   augmentCopies: 4,
   phrasingsPerTerm: 2,
   heldoutPerTerm: 2,
+  answerClauses: true,
   lexicalWeights: [0, 0.25, 0.5],
-  classBalance: 0,
   refitWithCalibration: true,
-  ensembleSize: 1,
-  featureDropout: 0,
 };
 
 const FILLERS_BEFORE = ['请问', '你好', '我想问下', '那个', '麻烦问一下', '浏浏'];
@@ -212,20 +205,6 @@ class Adam {
 }
 
 /**
- * Drops each n-gram of a question with probability `rate` (keeping at least
- * one) and L2-normalises what is left: the network sees the question as if
- * worded with fewer of its words, so it cannot lean on one n-gram alone.
- */
-export function dropFeatures(features: { indices: readonly number[]; values: readonly number[] }, rate: number, random: () => number): { indices: number[]; values: number[] } {
-  const keep = features.indices.map(() => random() >= rate);
-  if (!keep.includes(true) && keep.length > 0) keep[Math.floor(random() * keep.length)] = true;
-  const indices = features.indices.filter((_, k) => keep[k]);
-  const values = features.values.filter((_, k) => keep[k]);
-  const norm = Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
-  return { indices, values: norm > 0 ? values.map((v) => v / norm) : values };
-}
-
-/**
  * Trains one network on `items` (plus their noisy copies) from seeded initial
  * weights: the vocabulary comes from these texts, the loop is sparse plain JS.
  */
@@ -248,10 +227,6 @@ function fitNetwork(items: readonly LabeledText[], labelIndex: ReadonlyMap<strin
   const grads = params.map((p) => new Float64Array(p.length));
   const [gradKernel1, gradBias1, gradKernel2, gradBias2] = grads as [Float64Array, Float64Array, Float64Array, Float64Array];
   const adam = new Adam(params, options.learningRate);
-  const perLabel = new Map<number, number>();
-  for (const label of labels) perLabel.set(label, (perLabel.get(label) ?? 0) + 1);
-  const meanPerLabel = labels.length / perLabel.size;
-  const lossWeight = labels.map((label) => (meanPerLabel / (perLabel.get(label) ?? 1)) ** options.classBalance);
   const order = texts.map((_, i) => i);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const batchOrder = shuffled(order, random);
@@ -260,9 +235,8 @@ function fitNetwork(items: readonly LabeledText[], labelIndex: ReadonlyMap<strin
       const batch = batchOrder.slice(start, start + options.batchSize);
       for (const g of grads) g.fill(0);
       for (const row of batch) {
-        const features = rows[row] ?? { indices: [], values: [] };
-        const example = { ...(options.featureDropout > 0 ? dropFeatures(features, options.featureDropout, random) : features), label: labels[row] ?? outputSize - 1 };
-        lossSum += backpropagate(net, { kernel1: gradKernel1, bias1: gradBias1, kernel2: gradKernel2, bias2: gradBias2 }, example, (lossWeight[row] ?? 1) / batch.length, options.labelSmoothing);
+        const example = { ...(rows[row] ?? { indices: [], values: [] }), label: labels[row] ?? outputSize - 1 };
+        lossSum += backpropagate(net, { kernel1: gradKernel1, bias1: gradBias1, kernel2: gradKernel2, bias2: gradBias2 }, example, 1 / batch.length, options.labelSmoothing);
       }
       adam.step(grads);
     }
@@ -271,39 +245,6 @@ function fitNetwork(items: readonly LabeledText[], labelIndex: ReadonlyMap<strin
   const shapes = model.getWeights().map((w) => w.shape);
   model.setWeights(params.map((p, i) => tf.tensor(Float32Array.from(p), shapes[i])));
   return { model, featurizer, texts: texts.length };
-}
-
-/**
- * `ensembleSize` networks from successive seeds, merged into one wider network
- * whose logits are exactly their mean: hidden layers side by side, output
- * kernels stacked and divided by the count. The saved model keeps the plain
- * two-layer tfjs layout, and averaging cancels much of one network's seed luck.
- */
-function fitEnsemble(items: readonly LabeledText[], labelIndex: ReadonlyMap<string, number>, options: TrainOptions, random: () => number, log: (line: string) => void): { model: tf.LayersModel; featurizer: Featurizer; texts: number } {
-  const members = Array.from({ length: Math.max(1, options.ensembleSize) }, (_, k) => fitNetwork(items, labelIndex, { ...options, seed: options.seed + k }, random, (line) => log(`network ${k + 1}: ${line}`)));
-  const [only] = members;
-  if (!only) throw new Error('no network trained');
-  if (members.length === 1) return only;
-  const K = members.length;
-  const H = options.hiddenUnits;
-  const weights = members.map((member) => member.model.getWeights().map((w) => w.dataSync()));
-  const F = only.featurizer.size;
-  const C = labelIndex.size;
-  const kernel1 = new Float32Array(F * K * H);
-  const bias1 = new Float32Array(K * H);
-  const kernel2 = new Float32Array(K * H * C);
-  const bias2 = new Float32Array(C);
-  weights.forEach(([k1, b1, k2, b2], k) => {
-    if (!k1 || !b1 || !k2 || !b2) throw new Error('the intent network needs two dense layers');
-    for (let f = 0; f < F; f++) for (let j = 0; j < H; j++) kernel1[f * K * H + k * H + j] = k1[f * H + j] ?? 0;
-    for (let j = 0; j < H; j++) bias1[k * H + j] = b1[j] ?? 0;
-    for (let j = 0; j < H; j++) for (let c = 0; c < C; c++) kernel2[(k * H + j) * C + c] = (k2[j * C + c] ?? 0) / K;
-    for (let c = 0; c < C; c++) bias2[c] = (bias2[c] ?? 0) + (b2[c] ?? 0) / K;
-  });
-  for (const member of members) member.model.dispose();
-  const model = buildNetwork({ inputSize: F, hiddenUnits: K * H, outputSize: C, seed: options.seed });
-  model.setWeights([tf.tensor2d(kernel1, [F, K * H]), tf.tensor1d(bias1), tf.tensor2d(kernel2, [K * H, C]), tf.tensor1d(bias2)]);
-  return { model, featurizer: only.featurizer, texts: members.reduce((sum, member) => sum + member.texts, 0) };
 }
 
 export interface TrainResult {
@@ -328,14 +269,14 @@ export async function trainIntentModel(
   options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
   log: (line: string) => void = () => {},
   // Cross-validation passes its own folds; the shipped model always uses buildDataset's split.
-  dataset: IntentDataset = buildDataset(content, { phrasingsPerTerm: options.phrasingsPerTerm, heldoutPerTerm: options.heldoutPerTerm }),
+  dataset: IntentDataset = buildDataset(content, options),
 ): Promise<TrainResult> {
   await ensureCpuBackend();
   const started = performance.now();
   const random = seededRandom(options.seed);
   const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
   const outputSize = dataset.labels.length;
-  const first = fitEnsemble(dataset.train, labelIndex, options, random, (line) => log(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`));
+  const first = fitNetwork(dataset.train, labelIndex, options, random, (line) => log(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`));
   let { model } = first;
   const { featurizer } = first;
   const inputSize = featurizer.size;
@@ -397,7 +338,7 @@ export async function trainIntentModel(
   // hand-written questions. Same options and seed, so the calibrated scale carries over.
   let { featurizer: shippedFeaturizer, texts: trainingTextCount } = first;
   if (options.refitWithCalibration) {
-    const refit = fitEnsemble([...dataset.train, ...dataset.calib], labelIndex, options, seededRandom(options.seed), (line) => log(`refit: ${line}`));
+    const refit = fitNetwork([...dataset.train, ...dataset.calib], labelIndex, options, seededRandom(options.seed), (line) => log(`refit: ${line}`));
     model.dispose();
     ({ model, featurizer: shippedFeaturizer, texts: trainingTextCount } = refit);
   }
