@@ -132,14 +132,19 @@ describe('IntentClassifier fallbacks', () => {
 
 describe('decideFromModel', () => {
   const labels = ['svc:a', 'svc:b', 'gen:c', OOS];
-  const params = { oosThreshold: 0.2, unsureThreshold: 0.5, lexicalWeight: 0 };
+  const params = { oosThreshold: 0.2, oosRatio: null, unsureThreshold: 0.5, lexicalWeight: 0 };
 
-  it('declines only when no in-scope intent reaches the threshold', () => {
+  it('by threshold only: declines only when no in-scope intent reaches it', () => {
     expect(decideFromModel(labels, [0.1, 0.05, 0.05, 0.8], params).intentId).toBe(OOS);
     // The oos class outscores the best intent, yet the intent clears the threshold: answered, as unsure.
     const answered = decideFromModel(labels, [0.3, 0.05, 0.05, 0.6], params);
     expect(answered).toMatchObject({ intentId: 'svc:a', unsure: true });
     expect(answered.top3.map((c) => c.intentId)).toEqual(['svc:a', 'svc:b', 'gen:c']);
     expect(decideFromModel(labels, [0.7, 0.1, 0.1, 0.1], params)).toMatchObject({ intentId: 'svc:a', unsure: false, confidence: 0.7 });
+  });
+
+  it('with a ratio: also declines when the oos class is that many times as likely as the best intent', () => {
+    expect(decideFromModel(labels, [0.3, 0.05, 0.05, 0.6], { ...params, oosRatio: 2 }).intentId).toBe(OOS);
+    expect(decideFromModel(labels, [0.3, 0.05, 0.05, 0.6], { ...params, oosRatio: 4 }).intentId).toBe('svc:a');
   });
 });

@@ -28,6 +28,8 @@ export interface IntentResult {
 
 export interface DecisionParams {
   oosThreshold: number;
+  /** Also decline when p(oos) ≥ oosRatio × the best in-scope probability; null = by threshold only. */
+  oosRatio: number | null;
   unsureThreshold: number;
   lexicalWeight: number;
 }
@@ -59,13 +61,12 @@ export function lexicalDistribution(scores: readonly LexicalScore[], sharpness: 
  * lexical matcher, when given and weighted, re-distributes only the in-scope
  * mass; the OOS decision stays the model's.
  *
- * A question is declined when no in-scope intent reaches `oosThreshold`, not
- * when the `oos` class outscores the best intent: that class is learned from
- * generated chit-chat, and short hall questions ("你们几点下班", "你能帮我办什么")
- * resemble chit-chat closely enough that comparing against it declined many of
- * them (cross-validation: 20 wrongly declined of 356 vs 11, OOS recall 13/15 vs
- * 12/15). The class still takes probability mass from the intents in training,
- * which is what keeps their confidence low on chit-chat.
+ * A question is declined when no in-scope intent reaches `oosThreshold`, or
+ * (unless `oosRatio` is null) when the `oos` class is `oosRatio` times as
+ * likely as the best intent. The trainer chooses both on the calibration
+ * split: comparing against the `oos` class at ratio 1 declines many short hall
+ * questions ("你们几点下班", "你能帮我办什么"), because that class is learned from
+ * generated chit-chat that they resemble.
  */
 export function decideFromModel(labels: readonly string[], probabilities: ArrayLike<number>, params: DecisionParams, lexical?: readonly LexicalScore[]): IntentResult {
   let oos = 0;
@@ -83,7 +84,7 @@ export function decideFromModel(labels: readonly string[], probabilities: ArrayL
   inScope.sort((a, b) => b.confidence - a.confidence);
   const best = inScope[0] ?? { intentId: OOS, confidence: 0 };
   const source = blended ? 'model+lexical' : 'model';
-  if (best.confidence < params.oosThreshold) {
+  if (best.confidence < params.oosThreshold || (params.oosRatio !== null && oos >= params.oosRatio * best.confidence)) {
     return { intentId: OOS, confidence: 1 - best.confidence, unsure: false, top3: top3Of(inScope), source };
   }
   return { intentId: best.intentId, confidence: best.confidence, unsure: best.confidence < params.unsureThreshold, top3: top3Of(inScope), source };
@@ -145,7 +146,7 @@ export class IntentClassifier {
 
   /** Wraps an in-memory model (the trainer evaluates before saving). */
   static fromModel(model: tf.LayersModel, config: IntentModelConfig, lexical: LexicalMatcher, lexicalWeight?: number, loadMs = 0): IntentClassifier {
-    const params = { oosThreshold: config.oosThreshold, unsureThreshold: config.unsureThreshold, lexicalWeight: lexicalWeight ?? config.lexicalWeight };
+    const params = { oosThreshold: config.oosThreshold, oosRatio: config.oosRatio, unsureThreshold: config.unsureThreshold, lexicalWeight: lexicalWeight ?? config.lexicalWeight };
     return new IntentClassifier(lexical, { model, forward: SparseForward.fromModel(model), config, featurizer: new Featurizer(config.features), params }, { state: 'ok' }, loadMs);
   }
 

@@ -30,6 +30,7 @@ const IntentModelConfigSchema = z.object({
   labels: z.array(z.string().min(1)).min(2),
   temperature: z.number().positive(),
   oosThreshold: z.number().min(0).max(1),
+  oosRatio: z.number().min(1).max(100).nullable(),
   unsureThreshold: z.number().min(0).max(1),
   lexicalWeight: z.number().min(0).max(1),
   seed: z.number().int(),

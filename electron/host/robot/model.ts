@@ -17,6 +17,8 @@ export interface IntentModelConfig {
   temperature: number;
   /** Below this calibrated top in-scope confidence the question is treated as out of scope. */
   oosThreshold: number;
+  /** Also declined when p(oos) is at least this multiple of the best in-scope probability; null = threshold only. */
+  oosRatio: number | null;
   /** Below this (but above oosThreshold) the robot is unsure and offers the top 3. */
   unsureThreshold: number;
   /** Weight of the lexical matcher when re-ranking in-scope intents (0 = model only). */
