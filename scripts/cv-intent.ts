@@ -35,7 +35,7 @@ const overrides = Object.fromEntries(
     const [key = '', value = ''] = pair.split('=');
     if (!(key in DEFAULT_TRAIN_OPTIONS)) throw new Error(`--set ${key}: not a training option`);
     const current: unknown = DEFAULT_TRAIN_OPTIONS[key as keyof TrainOptions];
-    return [key, typeof current === 'boolean' ? value === 'true' : Array.isArray(current) ? value.split(',').map((v) => (v === 'null' ? null : Number(v))) : Number(value)];
+    return [key, typeof current === 'string' ? value : typeof current === 'boolean' ? value === 'true' : Array.isArray(current) ? value.split(',').map((v) => (v === 'null' ? null : Number(v))) : Number(value)];
   }),
 );
 const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...overrides };
