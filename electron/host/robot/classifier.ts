@@ -64,9 +64,10 @@ export function lexicalDistribution(scores: readonly LexicalScore[], sharpness: 
  * A question is declined when no in-scope intent reaches `oosThreshold`, or
  * (unless `oosRatio` is null) when the `oos` class is `oosRatio` times as
  * likely as the best intent. The trainer chooses both on the calibration
- * split: comparing against the `oos` class at ratio 1 declines many short hall
- * questions ("你们几点下班", "你能帮我办什么"), because that class is learned from
- * generated chit-chat that they resemble.
+ * split. The ratio is a choice, not fixed at 1, because the `oos` class is
+ * learned from generated chit-chat that short hall questions ("你们几点下班",
+ * "你能帮我办什么") resemble; a larger ratio, or none, spares them when that
+ * declines fewer real questions.
  */
 export function decideFromModel(labels: readonly string[], probabilities: ArrayLike<number>, params: DecisionParams, lexical?: readonly LexicalScore[]): IntentResult {
   let oos = 0;
