@@ -22,7 +22,7 @@ import {
   type NumberRange,
 } from './rules.js';
 import * as store from './store.js';
-import type { StoredTicket } from './store.js';
+import { waitingTicket, type StoredTicket } from './store.js';
 import {
   CounterLoginRequest,
   CounterRequest,
@@ -267,7 +267,7 @@ export class HallQueueService implements HallQueue {
       if (number === null) return fail('numbers-exhausted', `${category.name}今日号码已发完，请到咨询台`);
       numbers.set(key, { ...counters, last_online: number });
       touched.set(key, { day, prefix: category.prefix });
-      const ticket: StoredTicket = {
+      const ticket = waitingTicket({
         id: randomUUID(),
         requestId: request.requestId,
         displayNo: formatTicketNumber(category.prefix, number),
@@ -275,22 +275,14 @@ export class HallQueueService implements HallQueue {
         number,
         day,
         categoryId: category.id,
-        originCategoryId: category.id,
         serviceId: request.serviceId ?? null,
         priority: item.priority,
         maskedName: request.maskedName ?? null,
         kioskId: request.kioskId,
         source: 'online',
-        status: 'waiting',
         lineKey: now.getTime(),
         issuedAt: now.toISOString(),
-        calledAt: null,
-        windowNo: null,
-        staffId: null,
-        recalls: 0,
-        skippedAt: null,
-        finishedAt: null,
-      };
+      });
       byRequest.set(request.requestId, ticket);
       const detail: Record<string, unknown> = {};
       if (request.staffId !== undefined) detail.staffId = request.staffId;
@@ -562,7 +554,7 @@ export class HallQueueService implements HallQueue {
         }
       }
       const issuedAtMs = Date.parse(offline.issuedAt);
-      const ticket: StoredTicket = {
+      const ticket = waitingTicket({
         id: randomUUID(),
         requestId: offline.requestId,
         displayNo: offline.displayNo,
@@ -570,22 +562,14 @@ export class HallQueueService implements HallQueue {
         number: parsedNo.number,
         day,
         categoryId: category.id,
-        originCategoryId: category.id,
         serviceId: offline.serviceId ?? null,
         priority: offline.priority,
         maskedName: offline.maskedName ?? null,
         kioskId,
         source: 'offline',
-        status: 'waiting',
         lineKey: offlineLineKey(issuedAtMs, now.getTime()),
         issuedAt: new Date(issuedAtMs).toISOString(),
-        calledAt: null,
-        windowNo: null,
-        staffId: null,
-        recalls: 0,
-        skippedAt: null,
-        finishedAt: null,
-      };
+      });
       await store.insertTickets(tx, [ticket]);
       events.push(await store.appendEvent(tx, this.outbox, { kind: 'issued', at: ticket.issuedAt, ticket, detail: { offline: true, uploadedAt: now.toISOString() } }));
       return ok(store.publicTicket(ticket));

@@ -134,6 +134,14 @@ export interface StoredTicket extends Ticket {
   staffId: string | null;
 }
 
+/** The fields a ticket has before anyone calls it; the caller gives who, what and when. */
+export type NewTicket = Pick<StoredTicket, 'id' | 'requestId' | 'displayNo' | 'prefix' | 'number' | 'day' | 'categoryId' | 'serviceId' | 'priority' | 'maskedName' | 'kioskId' | 'source' | 'lineKey' | 'issuedAt'>;
+
+/** A just-issued ticket, online or uploaded from an offline lease: waiting, in its own category, never called. */
+export function waitingTicket(fields: NewTicket): StoredTicket {
+  return { ...fields, originCategoryId: fields.categoryId, status: 'waiting', calledAt: null, windowNo: null, staffId: null, recalls: 0, skippedAt: null, finishedAt: null };
+}
+
 function fromRow(row: TicketRow): StoredTicket {
   return {
     id: row.id,
