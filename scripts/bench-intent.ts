@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { loadContent } from '../electron/host/content/loader.js';
+import { loadTrainingContent } from '../electron/host/robot/training-questions.js';
 import { IntentClassifier } from '../electron/host/robot/classifier.js';
 import { buildDataset } from '../electron/host/robot/dataset.js';
 import { percentile, predictAll, summarize } from '../electron/host/robot/evaluate.js';
@@ -22,7 +22,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
   },
 });
-const content = loadContent(resolve(values.content));
+const content = loadTrainingContent(resolve(values.content));
 const dataset = buildDataset(content, DEFAULT_TRAIN_OPTIONS);
 const heldout = dataset.test.map((item) => ({ text: item.text, expect: item.label }));
 const unseen = new Set([...dataset.calib, ...dataset.test].map((item) => item.text));

@@ -9,7 +9,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadContent } from '../electron/host/content/loader.js';
+import { loadTrainingContent } from '../electron/host/robot/training-questions.js';
 import { OOS } from '../electron/host/robot/catalog.js';
 import { IntentClassifier } from '../electron/host/robot/classifier.js';
 import { buildDataset } from '../electron/host/robot/dataset.js';
@@ -29,7 +29,7 @@ const { values } = parseArgs({
 });
 const folds = Number(values.folds);
 const seeds = Number(values.seeds);
-const content = loadContent(resolve(values.content));
+const content = loadTrainingContent(resolve(values.content));
 const overrides = Object.fromEntries(
   values.set.map((pair) => {
     const [key = '', value = ''] = pair.split('=');

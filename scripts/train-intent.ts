@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadContent } from '../electron/host/content/loader.js';
+import { loadTrainingContent } from '../electron/host/robot/training-questions.js';
 import { decideFromLexical } from '../electron/host/robot/classifier.js';
 import { predictAll, summarize } from '../electron/host/robot/evaluate.js';
 import { LexicalMatcher, lexicalDocuments } from '../electron/host/robot/lexical.js';
@@ -23,7 +23,7 @@ const { values } = parseArgs({
 });
 const contentDir = resolve(values.content);
 const outDir = resolve(values.out);
-const content = loadContent(contentDir);
+const content = loadTrainingContent(contentDir);
 const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
 const result = await trainIntentModel(content, DEFAULT_TRAIN_OPTIONS, (line) => console.log(line));
@@ -51,6 +51,7 @@ const count = (items: readonly { source: string }[], source: string): number => 
 const splitCounts = (items: typeof dataset.train) => ({
   total: items.length,
   examples: count(items, 'example'),
+  trainingQuestions: count(items, 'authored'),
   generated: count(items, 'generated') + count(items, 'generated-heldout'),
   outOfScope: count(items, 'oos'),
   chitchatNegatives: count(items, 'negative'),
@@ -59,6 +60,7 @@ const files = [MODEL_FILES.topology, MODEL_FILES.weights, MODEL_FILES.config].ma
 const metrics = {
   seed: result.config.seed,
   contentHash: content.hash,
+  trainingQuestionsHash: content.trainingQuestionsHash,
   trainingTimeMs: Math.round(result.trainMs),
   trainingTexts: result.trainingTexts,
   labels: result.config.labels.length,

@@ -1,8 +1,10 @@
 import { chitchatNegatives, facilityPhrasings, intentCatalog, OOS, PHRASING_TEMPLATES, servicePhrasings, serviceTerms, sharedServiceTerms, type RobotContent } from './catalog.js';
 import { composeAnswer } from './answers.js';
 import { fnv1a, normalizeText } from './text.js';
+import type { TrainingQuestions } from './training-questions.js';
 
-export type TextSource = 'example' | 'generated' | 'generated-heldout' | 'oos' | 'negative';
+/** `authored`: training-questions.json, training only (in-scope or OOS by label). */
+export type TextSource = 'example' | 'authored' | 'generated' | 'generated-heldout' | 'oos' | 'negative';
 
 export interface LabeledText {
   text: string;
@@ -32,18 +34,19 @@ export interface DatasetOptions {
 
 type Split = 'train' | 'calib' | 'test';
 
-const GENERATED: ReadonlySet<TextSource> = new Set(['generated', 'generated-heldout', 'negative']);
+/** Sources that give way when they coincide with a text of another split. */
+const YIELDING: ReadonlySet<TextSource> = new Set(['authored', 'generated', 'generated-heldout', 'negative']);
 
 /**
- * A generated text can coincide with a hand-written one ("饮水处在几楼"): drop
- * generated training texts that are held out, then generated held-out texts
- * that are trained on, so no question is both seen and scored.
+ * A generated or authored text can coincide with a hand-written one
+ * ("饮水处在几楼"): drop such training texts that are held out, then generated
+ * held-out texts that are trained on, so no question is both seen and scored.
  */
 function withoutLeaks(data: IntentDataset): IntentDataset {
   const heldout = new Set([...data.calib, ...data.test].map((item) => normalizeText(item.text)));
-  const train = data.train.filter((item) => !GENERATED.has(item.source) || !heldout.has(normalizeText(item.text)));
+  const train = data.train.filter((item) => !YIELDING.has(item.source) || !heldout.has(normalizeText(item.text)));
   const trained = new Set(train.map((item) => normalizeText(item.text)));
-  const keep = (item: LabeledText): boolean => !GENERATED.has(item.source) || !trained.has(normalizeText(item.text));
+  const keep = (item: LabeledText): boolean => !YIELDING.has(item.source) || !trained.has(normalizeText(item.text));
   return { labels: data.labels, train, calib: data.calib.filter(keep), test: data.test.filter(keep) };
 }
 
@@ -97,21 +100,29 @@ export function answerClauses(content: RobotContent, intentId: string): string[]
  * go half to calibration and half to test; where-is questions generated from
  * facility names only train; generated chit-chat trains (4 in 5)
  * or calibrates, never tests, so OOS test figures use real utterances only.
+ * Training questions (training-questions.json) only train.
  * `withheld` texts are left out of training altogether (cross-validation folds),
  * and the negatives are filtered without them.
  */
-export function buildDataset(content: RobotContent, options: DatasetOptions, withheld: ReadonlySet<string> = new Set()): IntentDataset {
+export function buildDataset(
+  content: RobotContent & { trainingQuestions?: TrainingQuestions },
+  options: DatasetOptions,
+  withheld: ReadonlySet<string> = new Set(),
+): IntentDataset {
   const catalog = intentCatalog(content);
   const services = new Map(content.services.services.map((service) => [service.id, service]));
   const data: IntentDataset = { labels: [...catalog.map((entry) => entry.id), OOS], train: [], calib: [], test: [] };
+  const withheldNormalized = new Set([...withheld].map(normalizeText));
   const add = (split: Split, items: readonly LabeledText[]): void => {
-    data[split].push(...(split === 'train' ? items.filter((item) => !withheld.has(item.text)) : items));
+    data[split].push(...(split === 'train' ? items.filter((item) => !withheldNormalized.has(normalizeText(item.text))) : items));
   };
+  const authored = (label: string): LabeledText[] => (content.trainingQuestions?.[label] ?? []).map((text) => ({ text, label, source: 'authored' }));
 
   const sharedTerms = sharedServiceTerms(content.services.services);
   for (const entry of catalog) {
     const examples = entry.examples.map((text): LabeledText => ({ text, label: entry.id, source: 'example' }));
     for (const [split, items] of splitByRank(examples, (item) => item.text, exampleSplit)) add(split, items);
+    add('train', authored(entry.id));
     add('train', facilityPhrasings(content, entry).map((text) => ({ text, label: entry.id, source: 'generated' })));
     if (options.answerClauses && entry.serviceId === undefined) add('train', answerClauses(content, entry.id).map((text) => ({ text, label: entry.id, source: 'generated' })));
     const service = entry.serviceId !== undefined ? services.get(entry.serviceId) : undefined;
@@ -123,6 +134,7 @@ export function buildDataset(content: RobotContent, options: DatasetOptions, wit
   }
   const oos = content.intents.outOfScope.map((text): LabeledText => ({ text, label: OOS, source: 'oos' }));
   for (const [split, items] of splitByRank(oos, (item) => item.text, oosSplit)) add(split, items);
+  add('train', authored(OOS));
   // What the hall does, as far as training may know it: training texts and every service's terms.
   const inScope = [...data.train.filter((item) => item.label !== OOS).map((item) => item.text), ...content.services.services.flatMap(serviceTerms)];
   for (const text of chitchatNegatives(inScope)) add(fnv1a(text) % 5 === 0 ? 'calib' : 'train', [{ text, label: OOS, source: 'negative' }]);

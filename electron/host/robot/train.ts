@@ -9,6 +9,7 @@ import { LexicalMatcher, lexicalDocuments } from './lexical.js';
 import { buildNetwork, ensureCpuBackend, MODEL_FORMAT, softmaxWithTemperature, type IntentModelConfig } from './model.js';
 import { seededRandom } from '../../common/random.js';
 import { shuffled } from './text.js';
+import type { TrainingQuestions } from './training-questions.js';
 
 export interface TrainOptions {
   seed: number;
@@ -22,6 +23,8 @@ export interface TrainOptions {
   labelSmoothing: number;
   /** Noisy copies per hand-written example (and one per OOS utterance). */
   augmentCopies: number;
+  /** Noisy copies per training question (training-questions.json). */
+  authoredCopies: number;
   phrasingsPerTerm: number;
   heldoutPerTerm: number;
   answerClauses: boolean;
@@ -43,6 +46,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   learningRate: 0.01,
   labelSmoothing: 0.02,
   augmentCopies: 4,
+  authoredCopies: 0,
   phrasingsPerTerm: 2,
   heldoutPerTerm: 2,
   answerClauses: true,
@@ -72,7 +76,7 @@ function trainingTexts(items: readonly LabeledText[], options: TrainOptions, ran
   const out: LabeledText[] = [];
   for (const item of items) {
     out.push(item);
-    const copies = item.source === 'example' ? options.augmentCopies : item.source === 'oos' ? 1 : 0;
+    const copies = item.source === 'example' ? options.augmentCopies : item.source === 'authored' ? options.authoredCopies : item.source === 'oos' ? 1 : 0;
     for (let k = 0; k < copies; k++) out.push({ ...item, text: augment(item.text, random) });
   }
   return out;
@@ -266,12 +270,12 @@ export interface TrainResult {
 const asQuestions = (items: readonly LabeledText[]): LabeledQuestion[] => items.map((item) => ({ text: item.text, expect: item.label }));
 
 /**
- * Trains the intent network from content only. Deterministic: seeded
- * initialisers, seeded augmentation and batch order, CPU backend — the same
- * content and options give byte-identical weights.
+ * Trains the intent network from content (and its training questions, if
+ * any) only. Deterministic: seeded initialisers, seeded augmentation and batch
+ * order, CPU backend — the same content and options give byte-identical weights.
  */
 export async function trainIntentModel(
-  content: Pick<ContentPackage, 'hall' | 'services' | 'intents' | 'hash'>,
+  content: Pick<ContentPackage, 'hall' | 'services' | 'intents' | 'hash'> & { trainingQuestions?: TrainingQuestions },
   options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
   log: (line: string) => void = () => {},
   // Cross-validation passes its own folds; the shipped model always uses buildDataset's split.

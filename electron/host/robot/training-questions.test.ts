@@ -1,0 +1,73 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ContentError, loadContent } from '../content/loader.js';
+import type { ContentPackage } from '../content/schema.js';
+import { buildDataset } from './dataset.js';
+import { normalizeText } from './text.js';
+import { DEFAULT_TRAIN_OPTIONS } from './train.js';
+import { loadTrainingContent, TRAINING_QUESTIONS_FILE } from './training-questions.js';
+
+const HALL = join(import.meta.dirname, '../../../content/hall');
+let content: ContentPackage;
+const dirs: string[] = [];
+
+beforeAll(() => {
+  content = loadContent(HALL);
+});
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the demo hall's three content files with `questions` (raw text) as its training questions, or none. */
+function hallWith(questions?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'liuliu-tq-'));
+  dirs.push(dir);
+  for (const file of ['hall.json', 'services.json', 'intents.json']) cpSync(join(HALL, file), join(dir, file));
+  if (questions !== undefined) writeFileSync(join(dir, TRAINING_QUESTIONS_FILE), questions);
+  return dir;
+}
+
+const file = (questions: Record<string, string[]>): string => JSON.stringify({ version: '1', provenance: 'test', questions });
+
+describe('loadTrainingContent', () => {
+  it('trains from the content package alone when there is no training-questions file', () => {
+    const loaded = loadTrainingContent(hallWith());
+    expect(loaded.trainingQuestions).toEqual({});
+    expect(loaded.trainingQuestionsHash).toBeNull();
+    expect(loaded.hash).toBe(content.hash);
+  });
+
+  it('reads questions for known intents and for oos', () => {
+    const loaded = loadTrainingContent(hallWith(file({ 'svc:ps-idcard-reissue': ['身份证弄没了咋整'], oos: ['明天会下雨吗'] })));
+    expect(loaded.trainingQuestions['svc:ps-idcard-reissue']).toEqual(['身份证弄没了咋整']);
+    expect(loaded.trainingQuestionsHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses unknown intents, bad shapes and broken JSON with the problem named', () => {
+    expect(() => loadTrainingContent(hallWith(file({ 'svc:no-such-service': ['问题'] })))).toThrow(/questions\.svc:no-such-service: no such intent/);
+    expect(() => loadTrainingContent(hallWith(JSON.stringify({ version: '1', questions: { oos: [''] } })))).toThrow(ContentError);
+    expect(() => loadTrainingContent(hallWith('{"version": '))).toThrow(/training-questions\.json: is not valid JSON/);
+  });
+});
+
+describe('training questions in the dataset', () => {
+  it('only train, and give way to a held-out question they coincide with', () => {
+    const plain = buildDataset(content, DEFAULT_TRAIN_OPTIONS);
+    const heldoutExample = plain.test.find((item) => item.source === 'example');
+    if (!heldoutExample) throw new Error('the demo hall has held-out examples');
+    const trainingQuestions = { 'svc:ps-idcard-reissue': ['身份证弄没了咋整', `${heldoutExample.text}。`], oos: ['明天会下雨吗'] };
+    const dataset = buildDataset({ ...content, trainingQuestions }, DEFAULT_TRAIN_OPTIONS);
+    const authored = dataset.train.filter((item) => item.source === 'authored');
+    expect(authored.map((item) => [item.text, item.label])).toEqual([
+      ['身份证弄没了咋整', 'svc:ps-idcard-reissue'],
+      ['明天会下雨吗', 'oos'],
+    ]);
+    expect([...dataset.calib, ...dataset.test].some((item) => item.source === 'authored')).toBe(false);
+    // The held-out split is what it was without them: the figures stay comparable.
+    expect(dataset.test).toEqual(plain.test);
+    const trained = new Set(dataset.train.map((item) => normalizeText(item.text)));
+    expect(trained.has(normalizeText(heldoutExample.text))).toBe(false);
+  });
+});
