@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { loadTrainingContent } from '../electron/host/robot/training-questions.js';
 import { IntentClassifier } from '../electron/host/robot/classifier.js';
 import { buildDataset } from '../electron/host/robot/dataset.js';
-import { percentile, predictAll, summarize } from '../electron/host/robot/evaluate.js';
+import { percentile, predictAll, summarize, withoutNearTwins } from '../electron/host/robot/evaluate.js';
 import { ensureCpuBackend } from '../electron/host/robot/model.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../electron/host/robot/train.js';
 
@@ -52,7 +52,10 @@ for (let round = 0; round < rounds; round++) {
 }
 latencies.sort((a, b) => a - b);
 const figures = summarize(predictAll(heldout, (text) => classifier.classify(text)));
-const examples = summarize(predictAll(dataset.test.filter((i) => i.source !== 'generated-heldout').map((i) => ({ text: i.text, expect: i.label })), (text) => classifier.classify(text)));
+const heldoutExamples = dataset.test.filter((i) => i.source !== 'generated-heldout').map((i) => ({ text: i.text, expect: i.label }));
+const examples = summarize(predictAll(heldoutExamples, (text) => classifier.classify(text)));
+const trainingQuestions = dataset.train.filter((i) => i.source === 'authored').map((i) => i.text);
+const examplesWithoutNearTwins = summarize(predictAll(withoutNearTwins(heldoutExamples, trainingQuestions), (text) => classifier.classify(text)));
 const long = (() => {
   const started = performance.now();
   classifier.classify('身份证'.repeat(3400));
@@ -64,7 +67,7 @@ const result = {
   loadMs: Math.round(classifier.loadMs * 10) / 10,
   latencyMs: { p50: Math.round(percentile(latencies, 50) * 1000) / 1000, p95: Math.round(percentile(latencies, 95) * 1000) / 1000, max: Math.round((latencies.at(-1) ?? 0) * 1000) / 1000 },
   longInputMs: Math.round(long * 1000) / 1000,
-  heldout: { lines: heldout.length, top1: figures.top1, top1Examples: examples.top1, oosRecall: figures.oosRecall, oosPrecision: figures.oosPrecision, falseDeclines: figures.falseDeclines },
+  heldout: { lines: heldout.length, top1: figures.top1, top1Examples: examples.top1, top1ExamplesWithoutNearTwins: examplesWithoutNearTwins.top1, oosRecall: figures.oosRecall, oosPrecision: figures.oosPrecision, falseDeclines: figures.falseDeclines },
   memoryMb: { heapDelta: mb(after.heapUsed - before.heapUsed), rssDelta: mb(after.rss - before.rss), externalDelta: mb(after.external + after.arrayBuffers - before.external - before.arrayBuffers) },
   targets: {
     loadMs: classifier.loadMs <= 500,
@@ -82,6 +85,7 @@ row('latency p50 / p95', `${result.latencyMs.p50} / ${result.latencyMs.p95} ms`,
 row('10,000-char input', `${result.longInputMs} ms`, '');
 row('held-out top-1', `${(figures.top1 * 100).toFixed(1)}% of ${figures.inScope}`, '≥ 95%', result.targets.top1);
 row('  hand-written only', `${(examples.top1 * 100).toFixed(1)}% of ${examples.inScope}`, '');
+row('  … no near twin trained', `${(examplesWithoutNearTwins.top1 * 100).toFixed(1)}% of ${examplesWithoutNearTwins.inScope}`, '');
 row('held-out OOS recall', `${(figures.oosRecall * 100).toFixed(1)}% of ${figures.outOfScope}`, '≥ 90%', result.targets.oosRecall);
 row('held-out OOS precision', `${(figures.oosPrecision * 100).toFixed(1)}%`, '');
 row('heap / RSS added', `${result.memoryMb.heapDelta} / ${result.memoryMb.rssDelta} MB`, '');

@@ -70,7 +70,7 @@ const metrics = {
   unsureThreshold: result.config.unsureThreshold,
   lexicalWeight: result.config.lexicalWeight,
   split: { train: splitCounts(dataset.train), calib: splitCounts(dataset.calib), test: splitCounts(dataset.test) },
-  heldout: shipped ? { top1: shipped.all.top1, top1Examples: shipped.examples.top1, top1GeneratedPhrasings: shipped.generated.top1, oosPrecision: shipped.all.oosPrecision, oosRecall: shipped.all.oosRecall, falseDeclines: shipped.all.falseDeclines } : null,
+  heldout: shipped ? { top1: shipped.all.top1, top1Examples: shipped.examples.top1, top1ExamplesWithoutNearTwins: shipped.examplesWithoutNearTwins.top1, examplesWithoutNearTwins: shipped.examplesWithoutNearTwins.inScope, top1GeneratedPhrasings: shipped.generated.top1, oosPrecision: shipped.all.oosPrecision, oosRecall: shipped.all.oosRecall, falseDeclines: shipped.all.falseDeclines } : null,
   lexicalComparison: [
     ...result.heldout.map((h) => ({ variant: h.lexicalWeight === 0 ? 'model only' : `model + lexical (weight ${h.lexicalWeight})`, top1: h.all.top1, top1Examples: h.examples.top1, oosRecall: h.all.oosRecall, oosPrecision: h.all.oosPrecision })),
     { variant: 'lexical only (fallback)', top1: lexicalOnly.top1, top1Examples: lexicalOnlyExamples.top1, oosRecall: lexicalOnly.oosRecall, oosPrecision: lexicalOnly.oosPrecision },
@@ -85,6 +85,6 @@ const metrics = {
 writeFileSync(join(outDir, MODEL_FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
 
 console.table(metrics.lexicalComparison);
-console.log(`held-out top-1 ${shipped?.all.top1} (examples ${shipped?.examples.top1}, generated phrasings ${shipped?.generated.top1}), OOS recall ${shipped?.all.oosRecall}, precision ${shipped?.all.oosPrecision}`);
+console.log(`held-out top-1 ${shipped?.all.top1} (examples ${shipped?.examples.top1}, ${shipped?.examplesWithoutNearTwins.top1} over the ${shipped?.examplesWithoutNearTwins.inScope} no training question nearly repeats; generated phrasings ${shipped?.generated.top1}), OOS recall ${shipped?.all.oosRecall}, precision ${shipped?.all.oosPrecision}`);
 console.log(`wrote ${outDir}: ${metrics.totalBytes} bytes, weights sha256 ${metrics.weightsSha256.slice(0, 16)}, ${(metrics.trainingTimeMs / 1000).toFixed(1)} s`);
 if (determinism.checked && !determinism.identical) process.exitCode = 1;

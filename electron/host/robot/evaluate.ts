@@ -1,5 +1,6 @@
 import { OOS } from './catalog.js';
 import type { IntentResult } from './classifier.js';
+import { charNgrams, normalizeText } from './text.js';
 
 /**
  * Figures for a labelled set of questions, shared by the trainer's held-out
@@ -101,4 +102,31 @@ export function parseLabeledJsonl(source: string): { questions: LabeledQuestion[
     questions.push({ text: typeof record.text === 'string' ? record.text : '', expect: record.expect });
   });
   return { questions, errors };
+}
+
+/** Held-out questions at least this similar to a training text are its near twins (bigram Jaccard). */
+export const NEAR_TWIN_SIMILARITY = 0.6;
+
+const bigrams = (text: string): Set<string> => new Set(charNgrams(normalizeText(text), 2, 2));
+
+/** Jaccard similarity of two sets of character bigrams: 1 = the same bigrams, 0 = none shared. */
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const gram of a) if (b.has(gram)) shared++;
+  const union = a.size + b.size - shared;
+  return union === 0 ? 0 : shared / union;
+}
+
+/**
+ * The held-out questions that no training text nearly repeats. Questions
+ * written for training by people who never saw the held-out split can still
+ * coincide with it in wording ("身份证丢了怎么补"); the figure over the rest
+ * cannot come from near copies.
+ */
+export function withoutNearTwins<T extends { text: string }>(heldout: readonly T[], training: readonly string[]): T[] {
+  const trained = training.map(bigrams);
+  return heldout.filter((item) => {
+    const grams = bigrams(item.text);
+    return !trained.some((other) => jaccard(grams, other) >= NEAR_TWIN_SIMILARITY);
+  });
 }

@@ -3,7 +3,7 @@ import type { ContentPackage } from '../content/schema.js';
 import { OOS } from './catalog.js';
 import { decideFromModel, IntentClassifier, type DecisionParams } from './classifier.js';
 import { buildDataset, type IntentDataset, type LabeledText } from './dataset.js';
-import { predictAll, summarize, type EvaluationFigures, type LabeledQuestion } from './evaluate.js';
+import { predictAll, summarize, withoutNearTwins, type EvaluationFigures, type LabeledQuestion } from './evaluate.js';
 import { buildFeatureConfig, Featurizer } from './features.js';
 import { LexicalMatcher, lexicalDocuments } from './lexical.js';
 import { buildNetwork, ensureCpuBackend, MODEL_FORMAT, softmaxWithTemperature, type IntentModelConfig } from './model.js';
@@ -262,7 +262,8 @@ export interface TrainResult {
   config: IntentModelConfig;
   dataset: IntentDataset;
   /** Held-out figures for each lexical weight tried, and for the shipped one. */
-  heldout: { lexicalWeight: number; all: EvaluationFigures; examples: EvaluationFigures; generated: EvaluationFigures }[];
+  /** `examplesWithoutNearTwins`: the hand-written held-out lines no training question nearly repeats. */
+  heldout: { lexicalWeight: number; all: EvaluationFigures; examples: EvaluationFigures; examplesWithoutNearTwins: EvaluationFigures; generated: EvaluationFigures }[];
   trainingTexts: number;
   trainMs: number;
 }
@@ -373,13 +374,17 @@ export async function trainIntentModel(
   };
   log(`temperature ${temperature}, oos threshold ${config.oosThreshold}, lexical weight ${config.lexicalWeight}`);
 
+  const heldoutExamples = dataset.test.filter((item) => item.source !== 'generated-heldout');
+  const trainingQuestionTexts = dataset.train.filter((item) => item.source === 'authored').map((item) => item.text);
+  const heldoutExamplesWithoutNearTwins = withoutNearTwins(heldoutExamples, trainingQuestionTexts);
   const heldout = [...new Set([...options.lexicalWeights, config.lexicalWeight])].map((lexicalWeight) => {
     const classifier = IntentClassifier.fromModel(model, config, heldoutLexical, lexicalWeight);
     const figures = (items: readonly LabeledText[]): EvaluationFigures => summarize(predictAll(asQuestions(items), (text) => classifier.classify(text)));
     return {
       lexicalWeight,
       all: figures(dataset.test),
-      examples: figures(dataset.test.filter((item) => item.source !== 'generated-heldout')),
+      examples: figures(heldoutExamples),
+      examplesWithoutNearTwins: figures(heldoutExamplesWithoutNearTwins),
       generated: figures(dataset.test.filter((item) => item.source === 'generated-heldout')),
     };
   });

@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ContentError, loadContent } from '../content/loader.js';
 import type { ContentPackage } from '../content/schema.js';
 import { buildDataset } from './dataset.js';
+import { withoutNearTwins } from './evaluate.js';
 import { normalizeText } from './text.js';
 import { DEFAULT_TRAIN_OPTIONS } from './train.js';
 import { loadTrainingContent, TRAINING_QUESTIONS_FILE } from './training-questions.js';
@@ -69,5 +70,14 @@ describe('training questions in the dataset', () => {
     expect(dataset.test).toEqual(plain.test);
     const trained = new Set(dataset.train.map((item) => normalizeText(item.text)));
     expect(trained.has(normalizeText(heldoutExample.text))).toBe(false);
+  });
+});
+
+describe('withoutNearTwins', () => {
+  it('keeps only the held-out questions no training question nearly repeats', () => {
+    const heldout = [{ text: '身份证丢了怎么补' }, { text: '卫生间在哪里' }, { text: '身份证丢了去哪里办' }];
+    const kept = withoutNearTwins(heldout, ['身份证丢了怎么补啊', '停车场在哪']);
+    expect(kept.map((item) => item.text)).toEqual(['卫生间在哪里', '身份证丢了去哪里办']);
+    expect(withoutNearTwins(heldout, [])).toEqual(heldout);
   });
 });
