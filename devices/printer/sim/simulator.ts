@@ -4,7 +4,7 @@
  * settable state, and drops connections on demand. Jobs can be written to a
  * folder as job-0001.txt / .png / .bin for people to look at.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -14,6 +14,16 @@ import type { PrinterLogger } from '../logger.js';
 import { EscPosTokenizer, initialPrinterModel, mergeCutFeeds, stepPrinter } from './decoder.js';
 import type { EscPosToken, PrinterModel } from './decoder.js';
 import { renderJobPng, renderJobText } from './render.js';
+
+/**
+ * Job files are read by tests and people while the simulator runs: write
+ * beside the name and rename, so a reader sees a whole file or none (an
+ * in-place write shows an empty file between open and write).
+ */
+async function writeWhole(path: string, data: string | Uint8Array): Promise<void> {
+  await writeFile(`${path}.partial`, data);
+  await rename(`${path}.partial`, path);
+}
 
 export interface SimulatedPrinterState {
   paperOut: boolean;
@@ -331,9 +341,9 @@ export class PrinterSimulator {
       const base = join(outDir, `job-${String(job.id).padStart(4, '0')}`);
       const files = { txt: `${base}.txt`, png: `${base}.png`, bin: `${base}.bin` };
       try {
-        await writeFile(files.txt, job.issues.length === 0 ? job.text : `${job.text}\n# issues\n${job.issues.join('\n')}\n`);
-        await writeFile(files.bin, job.bytes);
-        await writeFile(files.png, await this.renderPng(job));
+        await writeWhole(files.txt, job.issues.length === 0 ? job.text : `${job.text}\n# issues\n${job.issues.join('\n')}\n`);
+        await writeWhole(files.bin, job.bytes);
+        await writeWhole(files.png, await this.renderPng(job));
         job.files = files;
       } catch (error) {
         this.logger.error({ err: (error as Error).message, job: job.id }, 'printer simulator could not write job files');
