@@ -114,7 +114,7 @@ export function sourceWeights(items: readonly LabeledText[]): number[] {
 const UNSURE_BELOW = 0.5;
 /**
  * The decline threshold stays well below UNSURE_BELOW so that a vague question
- * ("补办") gets the three likeliest intents as suggestions, not a decline.
+ * ("我想办个证") gets the three likeliest intents as suggestions, not a decline.
  */
 const MAX_OOS_THRESHOLD = 0.3;
 
