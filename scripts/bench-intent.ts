@@ -54,7 +54,7 @@ latencies.sort((a, b) => a - b);
 const figures = summarize(predictAll(heldout, (text) => classifier.classify(text)));
 const heldoutExamples = dataset.test.filter((i) => i.source !== 'generated-heldout').map((i) => ({ text: i.text, expect: i.label }));
 const examples = summarize(predictAll(heldoutExamples, (text) => classifier.classify(text)));
-const trainingQuestions = dataset.train.filter((i) => i.source === 'authored').map((i) => i.text);
+const trainingQuestions = dataset.train.filter((i) => i.source === 'training-question').map((i) => i.text);
 const examplesWithoutNearTwins = summarize(predictAll(withoutNearTwins(heldoutExamples, trainingQuestions), (text) => classifier.classify(text)));
 const long = (() => {
   const started = performance.now();

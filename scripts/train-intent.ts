@@ -51,7 +51,7 @@ const count = (items: readonly { source: string }[], source: string): number => 
 const splitCounts = (items: typeof dataset.train) => ({
   total: items.length,
   examples: count(items, 'example'),
-  trainingQuestions: count(items, 'authored'),
+  trainingQuestions: count(items, 'training-question'),
   generated: count(items, 'generated') + count(items, 'generated-heldout'),
   outOfScope: count(items, 'oos'),
   chitchatNegatives: count(items, 'negative'),

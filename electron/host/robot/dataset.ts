@@ -3,8 +3,8 @@ import { composeAnswer } from './answers.js';
 import { fnv1a, normalizeText } from './text.js';
 import type { TrainingQuestions } from './training-questions.js';
 
-/** `authored`: training-questions.json, training only (in-scope or OOS by label). */
-export type TextSource = 'example' | 'authored' | 'generated' | 'generated-heldout' | 'oos' | 'negative';
+/** `training-question`: training-questions.json, training only (in-scope or OOS by label). */
+export type TextSource = 'example' | 'training-question' | 'generated' | 'generated-heldout' | 'oos' | 'negative';
 
 export interface LabeledText {
   text: string;
@@ -35,10 +35,10 @@ export interface DatasetOptions {
 type Split = 'train' | 'calib' | 'test';
 
 /** Sources that give way when they coincide with a text of another split. */
-const YIELDING: ReadonlySet<TextSource> = new Set(['authored', 'generated', 'generated-heldout', 'negative']);
+const YIELDING: ReadonlySet<TextSource> = new Set(['training-question', 'generated', 'generated-heldout', 'negative']);
 
 /**
- * A generated or authored text can coincide with a hand-written one
+ * A generated text or training question can coincide with a hand-written one
  * ("饮水处在几楼"): drop such training texts that are held out, then generated
  * held-out texts that are trained on, so no question is both seen and scored.
  */
@@ -116,13 +116,13 @@ export function buildDataset(
   const add = (split: Split, items: readonly LabeledText[]): void => {
     data[split].push(...(split === 'train' ? items.filter((item) => !withheldNormalized.has(normalizeText(item.text))) : items));
   };
-  const authored = (label: string): LabeledText[] => (content.trainingQuestions?.[label] ?? []).map((text) => ({ text, label, source: 'authored' }));
+  const trainingQuestionsOf = (label: string): LabeledText[] => (content.trainingQuestions?.[label] ?? []).map((text) => ({ text, label, source: 'training-question' }));
 
   const sharedTerms = sharedServiceTerms(content.services.services);
   for (const entry of catalog) {
     const examples = entry.examples.map((text): LabeledText => ({ text, label: entry.id, source: 'example' }));
     for (const [split, items] of splitByRank(examples, (item) => item.text, exampleSplit)) add(split, items);
-    add('train', authored(entry.id));
+    add('train', trainingQuestionsOf(entry.id));
     add('train', facilityPhrasings(content, entry).map((text) => ({ text, label: entry.id, source: 'generated' })));
     if (options.answerClauses && entry.serviceId === undefined) add('train', answerClauses(content, entry.id).map((text) => ({ text, label: entry.id, source: 'generated' })));
     const service = entry.serviceId !== undefined ? services.get(entry.serviceId) : undefined;
@@ -134,7 +134,7 @@ export function buildDataset(
   }
   const oos = content.intents.outOfScope.map((text): LabeledText => ({ text, label: OOS, source: 'oos' }));
   for (const [split, items] of splitByRank(oos, (item) => item.text, oosSplit)) add(split, items);
-  add('train', authored(OOS));
+  add('train', trainingQuestionsOf(OOS));
   // What the hall does, as far as training may know it: training texts and every service's terms.
   const inScope = [...data.train.filter((item) => item.label !== OOS).map((item) => item.text), ...content.services.services.flatMap(serviceTerms)];
   for (const text of chitchatNegatives(inScope)) add(fnv1a(text) % 5 === 0 ? 'calib' : 'train', [{ text, label: OOS, source: 'negative' }]);

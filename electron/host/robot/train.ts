@@ -23,8 +23,6 @@ export interface TrainOptions {
   labelSmoothing: number;
   /** Noisy copies per hand-written example (and one per OOS utterance). */
   augmentCopies: number;
-  /** Noisy copies per training question (training-questions.json). */
-  authoredCopies: number;
   phrasingsPerTerm: number;
   heldoutPerTerm: number;
   answerClauses: boolean;
@@ -46,7 +44,6 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   learningRate: 0.01,
   labelSmoothing: 0.02,
   augmentCopies: 4,
-  authoredCopies: 0,
   phrasingsPerTerm: 2,
   heldoutPerTerm: 2,
   answerClauses: true,
@@ -76,7 +73,7 @@ function trainingTexts(items: readonly LabeledText[], options: TrainOptions, ran
   const out: LabeledText[] = [];
   for (const item of items) {
     out.push(item);
-    const copies = item.source === 'example' ? options.augmentCopies : item.source === 'authored' ? options.authoredCopies : item.source === 'oos' ? 1 : 0;
+    const copies = item.source === 'example' ? options.augmentCopies : item.source === 'oos' ? 1 : 0;
     for (let k = 0; k < copies; k++) out.push({ ...item, text: augment(item.text, random) });
   }
   return out;
@@ -375,7 +372,7 @@ export async function trainIntentModel(
   log(`temperature ${temperature}, oos threshold ${config.oosThreshold}, lexical weight ${config.lexicalWeight}`);
 
   const heldoutExamples = dataset.test.filter((item) => item.source !== 'generated-heldout');
-  const trainingQuestionTexts = dataset.train.filter((item) => item.source === 'authored').map((item) => item.text);
+  const trainingQuestionTexts = dataset.train.filter((item) => item.source === 'training-question').map((item) => item.text);
   const heldoutExamplesWithoutNearTwins = withoutNearTwins(heldoutExamples, trainingQuestionTexts);
   const heldout = [...new Set([...options.lexicalWeights, config.lexicalWeight])].map((lexicalWeight) => {
     const classifier = IntentClassifier.fromModel(model, config, heldoutLexical, lexicalWeight);

@@ -60,12 +60,12 @@ describe('training questions in the dataset', () => {
     if (!heldoutExample) throw new Error('the demo hall has held-out examples');
     const trainingQuestions = { 'svc:ps-idcard-reissue': ['身份证弄没了咋整', `${heldoutExample.text}。`], oos: ['明天会下雨吗'] };
     const dataset = buildDataset({ ...content, trainingQuestions }, DEFAULT_TRAIN_OPTIONS);
-    const authored = dataset.train.filter((item) => item.source === 'authored');
-    expect(authored.map((item) => [item.text, item.label])).toEqual([
+    const questions = dataset.train.filter((item) => item.source === 'training-question');
+    expect(questions.map((item) => [item.text, item.label])).toEqual([
       ['身份证弄没了咋整', 'svc:ps-idcard-reissue'],
       ['明天会下雨吗', 'oos'],
     ]);
-    expect([...dataset.calib, ...dataset.test].some((item) => item.source === 'authored')).toBe(false);
+    expect([...dataset.calib, ...dataset.test].some((item) => item.source === 'training-question')).toBe(false);
     // The held-out split is what it was without them: the figures stay comparable.
     expect(dataset.test).toEqual(plain.test);
     const trained = new Set(dataset.train.map((item) => normalizeText(item.text)));
