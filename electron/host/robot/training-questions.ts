@@ -30,14 +30,15 @@ export type TrainingQuestions = Readonly<Record<string, readonly string[]>>;
 /** A content package with the training questions that sit beside it (none when the file is absent). */
 export type TrainingContent = RobotContent & Pick<ContentPackage, 'hash'> & { trainingQuestions: TrainingQuestions; trainingQuestionsHash: string | null };
 
-/** Problems of a parsed training-questions file against the intents of `content`; empty when it is usable. */
-export function trainingQuestionsProblems(raw: unknown, content: RobotContent): string[] {
+/** A parsed training-questions file checked against the intents of `content`: its questions, or every problem. */
+function checkTrainingQuestions(raw: unknown, content: RobotContent): { questions: TrainingQuestions; problems: [] } | { problems: string[] } {
   const parsed = TrainingQuestionsFile.safeParse(raw);
-  if (!parsed.success) return parsed.error.issues.map((issue) => `${TRAINING_QUESTIONS_FILE}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  if (!parsed.success) return { problems: parsed.error.issues.map((issue) => `${TRAINING_QUESTIONS_FILE}: ${issue.path.join('.') || '(root)'}: ${issue.message}`) };
   const known = new Set([...intentCatalog(content).map((entry) => entry.id), OOS]);
-  return Object.keys(parsed.data.questions)
+  const problems = Object.keys(parsed.data.questions)
     .filter((id) => !known.has(id))
     .map((id) => `${TRAINING_QUESTIONS_FILE}: questions.${id}: no such intent in this content package`);
+  return problems.length > 0 ? { problems } : { questions: parsed.data.questions, problems: [] };
 }
 
 /**
@@ -60,8 +61,7 @@ export function loadTrainingContent(dir: string): TrainingContent {
   } catch (err) {
     throw new ContentError(dir, [`${TRAINING_QUESTIONS_FILE}: is not valid JSON (${(err as Error).message})`]);
   }
-  const problems = trainingQuestionsProblems(raw, content);
-  if (problems.length > 0) throw new ContentError(dir, problems);
-  const { questions } = TrainingQuestionsFile.parse(raw);
-  return { ...content, trainingQuestions: questions, trainingQuestionsHash: createHash('sha256').update(text).digest('hex') };
+  const checked = checkTrainingQuestions(raw, content);
+  if (!('questions' in checked)) throw new ContentError(dir, checked.problems);
+  return { ...content, trainingQuestions: checked.questions, trainingQuestionsHash: createHash('sha256').update(text).digest('hex') };
 }
