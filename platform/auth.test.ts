@@ -63,10 +63,30 @@ describe('HMAC request auth', () => {
 
   it('forgets nonces after their time to live and stays bounded', () => {
     const cache = new ReplayCache(1000, 3);
-    expect(cache.check('a', 0)).toBe(false);
-    expect(cache.check('a', 500)).toBe(true);
-    expect(cache.check('a', 1500)).toBe(false);
-    for (const key of ['b', 'c', 'd', 'e']) cache.check(key, 1600);
+    expect(cache.check('t', 'a', 0)).toBe('fresh');
+    expect(cache.check('t', 'a', 500)).toBe('replayed');
+    expect(cache.check('t', 'a', 1500)).toBe('fresh');
+    for (const key of ['b', 'c', 'd', 'e']) cache.check('t', key, 1600);
     expect(cache.size).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('replay protection under load (issue #13 finding 9)', () => {
+  it('never forgets a live nonce, however many other requests arrive: a flooding terminal is refused instead', () => {
+    const replay = new ReplayCache(600_000, 1000);
+    const flooder = { secret: 'kiosk-03-secret-0123456789', revoked: false };
+    const lookup = (id: string) => (id === 'kiosk-03' ? flooder : terminals.get(id));
+    const verify = (request: ReturnType<typeof signed>) => verifyRequest(request, { ...deps(replay), lookup });
+    const first = signed();
+    expect(verify(first).ok).toBe(true);
+    const refused: string[] = [];
+    for (let i = 0; i < 1500; i += 1) {
+      const verdict = verify(signed({ terminal: 'kiosk-03', secret: flooder.secret }));
+      if (!verdict.ok) refused.push(verdict.code);
+    }
+    expect(verify(first)).toMatchObject({ ok: false, code: 'replayed' });
+    expect(refused.length).toBeGreaterThan(0);
+    expect(new Set(refused)).toEqual(new Set(['too_many_requests']));
+    expect(verify(signed()).ok).toBe(true);
   });
 });

@@ -63,37 +63,49 @@ export interface TerminalCredentials {
  * bounds memory under a flood; it is sized far above what a hall's terminals
  * send in ten minutes (50 terminals × 1 request/s × 600 s = 30,000).
  */
+/**
+ * Nonces seen inside the signature window, per terminal. A live nonce is never
+ * evicted to make room: evicting by count let 200,001 requests from one
+ * terminal flush another's nonces and reopen a replay. Instead a terminal that
+ * spends more than `maxPerTerminal` nonces inside one window is told to slow
+ * down ('busy'); no kiosk comes near it (a batch every few seconds).
+ */
 export class ReplayCache {
-  private readonly seen = new Map<string, number>();
+  private readonly byTerminal = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 200_000,
+    private readonly maxPerTerminal = 50_000,
   ) {}
 
-  /** Records the key; returns true if it was already there (a replay). */
-  check(key: string, nowMs: number): boolean {
-    const expires = this.seen.get(key);
-    if (expires !== undefined && expires > nowMs) return true;
-    this.prune(nowMs);
-    this.seen.set(key, nowMs + this.ttlMs);
-    return false;
-  }
-
-  get size(): number {
-    return this.seen.size;
-  }
-
-  private prune(nowMs: number): void {
-    // Insertion order is expiry order (one TTL for all), so stop at the first live entry.
-    for (const [key, expires] of this.seen) {
-      if (expires > nowMs && this.seen.size < this.maxEntries) break;
-      this.seen.delete(key);
+  /** Records the nonce unless it is a replay or the terminal's window is full. */
+  check(terminalId: string, nonce: string, nowMs: number): 'fresh' | 'replayed' | 'busy' {
+    let seen = this.byTerminal.get(terminalId);
+    if (seen === undefined) {
+      seen = new Map();
+      this.byTerminal.set(terminalId, seen);
     }
+    const expires = seen.get(nonce);
+    if (expires !== undefined && expires > nowMs) return 'replayed';
+    // Insertion order is expiry order (one TTL for all), so stop at the first live entry.
+    for (const [key, until] of seen) {
+      if (until > nowMs) break;
+      seen.delete(key);
+    }
+    if (seen.size >= this.maxPerTerminal) return 'busy';
+    seen.set(nonce, nowMs + this.ttlMs);
+    return 'fresh';
+  }
+
+  /** Live nonces over all terminals. */
+  get size(): number {
+    let total = 0;
+    for (const seen of this.byTerminal.values()) total += seen.size;
+    return total;
   }
 }
 
-export type VerifyResult = { ok: true; terminalId: string } | { ok: false; status: 401 | 403; code: ErrorCode; message: string };
+export type VerifyResult = { ok: true; terminalId: string } | { ok: false; status: 401 | 403 | 429; code: ErrorCode; message: string };
 
 export interface VerifyDeps {
   lookup: (terminalId: string) => TerminalCredentials | undefined;
@@ -136,6 +148,8 @@ export function verifyRequest(input: VerifyInput, deps: VerifyDeps): VerifyResul
   const actual = Buffer.from(/^[0-9a-f]{64}$/.test(given) ? given : '', 'hex');
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { ok: false, status: 401, code: 'bad_signature', message: 'the signature does not match' };
   // Only a correctly signed request may spend a nonce, so strangers cannot fill the cache.
-  if (deps.replay.check(`${terminalId}:${nonce}`, deps.nowMs)) return { ok: false, status: 401, code: 'replayed', message: 'this nonce was already used' };
+  const seen = deps.replay.check(terminalId, nonce, deps.nowMs);
+  if (seen === 'replayed') return { ok: false, status: 401, code: 'replayed', message: 'this nonce was already used' };
+  if (seen === 'busy') return { ok: false, status: 429, code: 'too_many_requests', message: 'too many requests from this terminal inside the signature window; retry later' };
   return { ok: true, terminalId };
 }

@@ -143,6 +143,7 @@ export const ErrorCode = z.enum([
   'timestamp_out_of_window',
   'bad_signature',
   'replayed',
+  'too_many_requests',
   'bad_request',
   'body_too_large',
   'not_found',

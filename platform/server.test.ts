@@ -156,3 +156,21 @@ describe('reference platform: content, case status, heartbeat', () => {
     expect((await call('POST', PATHS.heartbeat, { at: 'yesterday' })).status).toBe(400);
   });
 });
+
+describe('reference platform: hostile input (issue #13 findings 1 and 9)', () => {
+  it('answers hostile request targets with 400/404 and keeps serving', async () => {
+    const { rawHttp } = await import('../tests/support/raw-wire.js');
+    const port = Number(new URL(platform.url).port);
+    for (const target of ['//', '//@', '/%', '/v1/content/packages/%c0%ae', '/admin/terminals/%/revoke', '//evil.example/v1/heartbeat']) {
+      expect([400, 401, 404], `GET ${target}`).toContain(await rawHttp(port, `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`));
+    }
+    expect((await call('POST', PATHS.recordsBatch, { records: [rating('still-alive')] })).status).toBe(200);
+  });
+
+  it('does not grow its request counters with every unknown path', async () => {
+    for (let i = 0; i < 50; i += 1) await fetch(`${platform.url}/probe-${i}`);
+    const keys = Object.keys((await platform.admin.stats()).requests as Record<string, number>);
+    expect(keys.filter((key) => key.includes('probe'))).toEqual([]);
+    expect(keys.length).toBeLessThan(10);
+  });
+});

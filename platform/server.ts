@@ -7,6 +7,7 @@ import type { Database } from '../electron/host/storage/database.js';
 import { DEFAULT_WINDOW_SECONDS, ReplayCache, sha256Hex, verifyRequest, type TerminalCredentials } from './auth.js';
 import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, MAX_BATCH_RECORDS, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from './contract.js';
 import { seededRandom } from '../electron/common/random.js';
+import { decodeRequestPath, parseRequestTarget, type RequestTarget } from '../electron/host/http/request-target.js';
 import { FaultConfig, NO_FAULTS, partialSubset, planFaults, type FaultPlan } from './faults.js';
 import { PlatformStore } from './store.js';
 
@@ -105,11 +106,9 @@ function parseJson<S extends z.ZodType>(body: Buffer, schema: S): z.infer<S> {
 }
 
 function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    throw new HttpError(400, 'bad_request', 'the path is not valid percent-encoding');
-  }
+  const decoded = decodeRequestPath(text);
+  if (decoded === undefined) throw new HttpError(400, 'bad_request', 'the path is not valid percent-encoding');
+  return decoded;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -169,7 +168,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     sendJson(res, status, value, headers);
   };
 
-  const handleV1 = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> => {
+  const handleV1 = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget, body: Buffer): Promise<void> => {
     const verdict = verifyRequest(
       { method: req.method ?? 'GET', pathAndQuery: url.pathname + url.search, headers: req.headers, body },
       { lookup: (id) => terminals.get(id), replay, nowMs: now().getTime(), windowSeconds },
@@ -234,7 +233,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     throw new HttpError(404, 'not_found', `no route ${req.method ?? ''} ${url.pathname}`);
   };
 
-  const handleAdmin = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> => {
+  const handleAdmin = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget, body: Buffer): Promise<void> => {
     const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer /, ''));
     if (given.length !== adminToken.length || !timingSafeEqual(given, adminToken)) throw new HttpError(401, 'missing_auth', 'admin token required');
     const route = `${req.method ?? ''} ${url.pathname}`;
@@ -262,13 +261,30 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
 
   const requests: Record<string, number> = {};
   const packagePrefix = PATHS.contentPackage.replace('{version}', '');
+  const knownPaths = new Set<string>(Object.values(PATHS));
+  /**
+   * The counter key of a request: its route template, an admin path only once
+   * it was answered successfully (so only real routes), and one bucket for
+   * everything else — a stranger must not grow the map with made-up paths.
+   */
+  const routeOf = (pathname: string, status: number): string => {
+    if (pathname.startsWith(packagePrefix)) return PATHS.contentPackage;
+    if (knownPaths.has(pathname)) return pathname;
+    if (status < 400 && pathname.startsWith('/admin/')) return pathname.replace(/^\/admin\/terminals\/[^/]+\//, '/admin/terminals/{id}/').replace(/^\/admin\/([^/]+)\/[^/]{20,}/, '/admin/$1/{id}');
+    return '(other)';
+  };
   const http: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://platform.invalid');
+    const url = parseRequestTarget(req.url);
     res.on('finish', () => {
-      const route = url.pathname.startsWith(packagePrefix) ? PATHS.contentPackage : url.pathname;
-      const key = `${req.method ?? ''} ${route} ${res.statusCode}`;
+      const route = url === undefined ? '(malformed)' : routeOf(url.pathname, res.statusCode);
+      const key = `${req.method === 'GET' || req.method === 'POST' || req.method === 'PUT' ? req.method : 'OTHER'} ${route} ${res.statusCode}`;
       requests[key] = (requests[key] ?? 0) + 1;
     });
+    if (url === undefined) {
+      req.resume();
+      sendError(res, 400, 'bad_request', 'malformed request target');
+      return;
+    }
     readBody(req, maxBodyBytes)
       .then((body) => (url.pathname.startsWith('/admin/') ? handleAdmin(req, res, url, body) : handleV1(req, res, url, body)))
       .catch((err: unknown) => {
@@ -284,6 +300,10 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
         logger.error({ err, path: url.pathname }, 'platform request failed');
         sendError(res, 500, 'internal', 'internal error');
       });
+  });
+  http.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
   http.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {

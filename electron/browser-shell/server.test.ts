@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { rawHttp, rawWebSocket, wsFrame } from '../../tests/support/raw-wire.js';
+import { MAX_MESSAGE_BYTES } from '../contract/index.js';
 import { silentLogger } from '../host/logging/logger.js';
 import type { Connection } from '../host/rpc/server.js';
 import { startBrowserShellServer, type BrowserShellServer } from './server.js';
@@ -59,5 +61,41 @@ describe('browser shell server', () => {
     expect(connections).toHaveLength(0);
     expect(await tryConnect(`${rpc}?token=${token}`, shell.origin)).toBe('open');
     expect(connections).toHaveLength(1);
+  });
+
+  // Red-team finding 1 (issue #13): each of these took the host down.
+  it('answers hostile request targets with 400/404 and keeps serving', async () => {
+    const shell = await start([]);
+    for (const target of ['/%', '//', '/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd', '//@', '/%00', '/a%5c..%5c..%5cetc', '//evil.example/x', '/%E0%A4%A']) {
+      const status = await rawHttp(shell.port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      expect([400, 404], `GET ${target}`).toContain(status);
+    }
+    expect((await fetch(`${shell.origin}/assets/app.js`)).status).toBe(200);
+  });
+
+  it('refuses a WebSocket upgrade to a hostile path and keeps serving', async () => {
+    const shell = await start([]);
+    for (const target of ['//@', '//', '/%', '/rpc?token=%']) {
+      const ws = await rawWebSocket(shell.port, target, { Origin: shell.origin });
+      expect([400, 403, 404], `upgrade ${target}`).toContain(ws.status);
+      ws.close();
+    }
+    expect((await fetch(`${shell.origin}/`)).status).toBe(200);
+  });
+
+  it('closes a socket that sends an oversized or invalid UTF-8 frame, and keeps serving', async () => {
+    const connections: Connection[] = [];
+    const shell = await start(connections);
+    const token = new URL(shell.launchUrl).hash.slice('#token='.length);
+    const oversized = await rawWebSocket(shell.port, `/rpc?token=${token}`, { Origin: shell.origin });
+    expect(oversized.status).toBe(101);
+    oversized.send(wsFrame(0x1, Buffer.alloc(MAX_MESSAGE_BYTES + 1024, 0x61)));
+    await oversized.closed;
+    const invalid = await rawWebSocket(shell.port, `/rpc?token=${token}`, { Origin: shell.origin });
+    expect(invalid.status).toBe(101);
+    invalid.send(wsFrame(0x1, Buffer.from([0xc0, 0xae, 0xff, 0xfe])));
+    await invalid.closed;
+    expect((await fetch(`${shell.origin}/`)).status).toBe(200);
+    expect(await tryConnect(`ws://127.0.0.1:${shell.port}/rpc?token=${token}`, shell.origin)).toBe('open');
   });
 });

@@ -1,13 +1,15 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES } from '../contract/index.js';
 import type { Logger } from '../host/logging/logger.js';
 import type { Connection } from '../host/rpc/server.js';
 import { CONTENT_SECURITY_POLICY } from '../common/csp.js';
+import { parseRequestTarget } from '../host/http/request-target.js';
+import { CONTENT_TYPES, serveStaticFile } from '../host/http/static-files.js';
 
 /**
  * The browser shell's transport: serves the built renderer on 127.0.0.1 and
@@ -31,18 +33,6 @@ export interface BrowserShellOptions {
   logger: Logger;
   onConnection(connection: Connection): void;
 }
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json; charset=utf-8',
-  '.ico': 'image/x-icon',
-};
 
 export const BRIDGE_PATH = '/__liuliu/bridge.js';
 
@@ -69,44 +59,58 @@ export async function startBrowserShellServer(options: BrowserShellOptions): Pro
     res.setHeader('Cache-Control', 'no-store');
   };
 
-  const serveFile = (req: IncomingMessage, res: ServerResponse): void => {
+  const serveFile = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     securityHeaders(res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
     }
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (path === BRIDGE_PATH) {
-      res.writeHead(200, { 'Content-Type': MIME['.js'] as string }).end(options.bridgeScript);
+    const target = parseRequestTarget(req.url);
+    if (target === undefined) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request');
       return;
     }
-    if (path === '/' || path === '/index.html') {
-      res.writeHead(200, { 'Content-Type': MIME['.html'] as string }).end(indexHtml);
+    if (target.pathname === BRIDGE_PATH) {
+      res.writeHead(200, { 'Content-Type': CONTENT_TYPES['.js'] as string }).end(options.bridgeScript);
       return;
     }
-    const file = normalize(join(rendererDir, path));
-    if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    if (target.pathname === '/' || target.pathname === '/index.html') {
+      res.writeHead(200, { 'Content-Type': CONTENT_TYPES['.html'] as string }).end(indexHtml);
       return;
     }
-    res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
+    const outcome = await serveStaticFile(res, { root: rendererDir, pathname: target.pathname, headOnly: req.method === 'HEAD' });
+    if (outcome === 'bad-path') res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request');
+    else if (outcome === 'not-found') res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
   };
 
-  const server: Server = createServer(serveFile);
+  const server: Server = createServer((req, res) => {
+    serveFile(req, res).catch((err: unknown) => {
+      logger.error({ err }, 'browser shell: request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  // A client that sends garbage gets a 400 from Node and a closed socket, never an exception here.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
+    const target = parseRequestTarget(req.url);
     const remote = req.socket.remoteAddress ?? '';
     const refuse = (status: number, why: string): void => {
       logger.warn({ remote, origin: req.headers.origin, why }, 'refused a WebSocket client');
-      socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\n\r\n`);
+      socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Not Found'}\r\nConnection: close\r\n\r\n`);
     };
-    if (url.pathname !== '/rpc') return refuse(404, 'unknown path');
+    // An upgrade socket has no error handler of Node's: a reset must not become an uncaught error.
+    socket.on('error', (err) => logger.warn({ remote, err: err.message }, 'WebSocket upgrade socket error'));
+    if (target === undefined) return refuse(400, 'malformed request target');
+    if (target.pathname !== '/rpc') return refuse(404, 'unknown path');
     if (req.headers.origin !== origin) return refuse(403, 'foreign origin');
     if (!['127.0.0.1', '::ffff:127.0.0.1', '::1'].includes(remote)) return refuse(403, 'not loopback');
-    if (!tokensEqual(url.searchParams.get('token') ?? '', token)) return refuse(403, 'missing or wrong token');
+    if (!tokensEqual(target.searchParams.get('token') ?? '', token)) return refuse(403, 'missing or wrong token');
     wss.handleUpgrade(req, socket, head, (ws) => options.onConnection(wsConnection(ws, `ws:${remote}:${req.socket.remotePort ?? 0}`, logger)));
   });
 
@@ -132,6 +136,10 @@ export async function startBrowserShellServer(options: BrowserShellOptions): Pro
 }
 
 function wsConnection(ws: WebSocket, label: string, logger: Logger): Connection {
+  // ws reports an oversized frame (over maxPayload), invalid UTF-8 or a
+  // protocol violation as an 'error' and then closes the socket; without a
+  // listener that error would be thrown and end the host.
+  ws.on('error', (err: Error & { code?: string }) => logger.warn({ connection: label, code: err.code, err: err.message }, 'closed a WebSocket after a bad frame'));
   return {
     label,
     send: (text) => {
