@@ -42,7 +42,8 @@ export function wsFrame(opcode: number, payload: Buffer, options: { fin?: boolea
     head.push(...big);
   }
   const mask = randomBytes(4);
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)));
+  const masked = Buffer.allocUnsafe(payload.length);
+  for (let i = 0; i < payload.length; i += 1) masked[i] = (payload[i] as number) ^ (mask[i & 3] as number);
   return Buffer.concat([Buffer.from(head), mask, masked]);
 }
 
