@@ -29,6 +29,32 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# A maintained Node.js LTS. The machine's Node 20 reached end of life in April
+# 2026 and gets no security fixes; the browser shell's host, the hall service
+# and the platform run on Node 24 LTS. The npm registry carries Node's official
+# builds, headers included, as node-linux-<arch>: where the system's Node is
+# older, setup installs one into .runtime/ (no download from anywhere else) and
+# builds the native modules against it. Use it with:
+#   export PATH="$PWD/.runtime/bin:$PATH"
+NODE_LTS_VERSION=24.22.3
+NODE_LTS_MAJOR=${NODE_LTS_VERSION%%.*}
+RUNTIME_DIR="$PWD/.runtime"
+system_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$system_major" -lt "$NODE_LTS_MAJOR" ]; then
+  arch=$(node -p 'process.arch')
+  runtime_package="$RUNTIME_DIR/node_modules/node-linux-$arch"
+  if [ "$("$RUNTIME_DIR/bin/node" --version 2>/dev/null || true)" != "v$NODE_LTS_VERSION" ]; then
+    echo "setup: installing Node.js $NODE_LTS_VERSION LTS into .runtime/ (the system's is $(node --version))"
+    npm install --prefix "$RUNTIME_DIR" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "node-linux-$arch@$NODE_LTS_VERSION"
+    mkdir -p "$RUNTIME_DIR/bin"
+    ln -sfn "$runtime_package/bin/node" "$RUNTIME_DIR/bin/node"
+  fi
+  export PATH="$RUNTIME_DIR/bin:$PATH"
+  # Native modules build against this runtime's own headers, not the system's.
+  export npm_config_nodedir="$runtime_package"
+fi
+echo "setup: Node.js $(node --version)"
+
 # npm dependencies. Electron's binary comes from its own download host, not
 # the npm registry: install without it, then try to fetch it; where that host
 # is unreachable the kiosk runs in the browser shell.
@@ -43,4 +69,9 @@ if [ "${LIULIU_SKIP_ELECTRON:-0}" != "1" ]; then
 fi
 
 npm run build --silent
-echo "setup: done. Start the kiosk with: npm start"
+if [ -x "$RUNTIME_DIR/bin/node" ]; then
+  echo "setup: done. Put the LTS runtime first on PATH, then start the kiosk:"
+  echo "  export PATH=\"$RUNTIME_DIR/bin:\$PATH\" && npm start"
+else
+  echo "setup: done. Start the kiosk with: npm start"
+fi
