@@ -5,11 +5,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../logging/logger.js';
-import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, COUNTER_METHODS, Methods, MethodName, type ServerMessage } from './protocol.js';
+import type { Logger } from '../electron/host/logging/logger.js';
+import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, COUNTER_METHODS, Methods, MethodName, type PageRole, type ServerMessage } from './protocol/messages.js';
 import type { HallQueueService } from './service.js';
 import { ticketPageHtml } from './ticket-page.js';
-import { fail, type Result } from './types.js';
+import { fail, type Result } from './protocol/types.js';
 
 /**
  * The standalone hall service over the network: JSON RPC over a WebSocket
@@ -72,8 +72,6 @@ function secretMatches(presented: string | undefined, secret: string): boolean {
  * counter key still needs a staff PIN (`counterLogin`) for every counter
  * operation. Kiosks and HTTP use the shared secret itself.
  */
-export type PageRole = 'counter' | 'display';
-
 export function pageKey(secret: string, role: PageRole): string {
   return createHmac('sha256', secret).update(`liuliu-hall-page:${role}`).digest('base64url');
 }
