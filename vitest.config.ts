@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // suites live in tests/. End-to-end specs (tests/e2e) belong to Playwright.
 export default defineConfig({
   test: {
-    include: ['electron/**/*.test.ts', 'devices/**/*.test.ts', 'platform/**/*.test.ts', 'renderer/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/lint/**/*.test.ts', 'tests/fuzz/**/*.test.ts'],
+    include: ['electron/**/*.test.ts', 'devices/**/*.test.ts', 'platform/**/*.test.ts', 'platform-contract/**/*.test.ts', 'hall/**/*.test.ts', 'renderer/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/lint/**/*.test.ts', 'tests/fuzz/**/*.test.ts'],
     exclude: ['node_modules', 'dist'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -1,4 +1,4 @@
-import type { ContentCurrent, CaseStatusChange } from './contract.js';
+import type { ContentCurrent, CaseStatusChange } from '../platform-contract/contract.js';
 import type { FaultConfig } from './faults.js';
 import type { PlatformStats } from './store.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signRequest } from './auth.js';
-import { PATHS } from './contract.js';
+import { signRequest } from '../platform-contract/auth.js';
+import { PATHS } from '../platform-contract/contract.js';
 import { startLoopbackPlatform, type LoopbackPlatform } from './testing.js';
 
 const terminal = { id: 'kiosk-01', secret: 'kiosk-01-secret-0123456789' };

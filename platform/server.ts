@@ -4,15 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Logger } from '../electron/host/logging/logger.js';
 import type { Database } from '../electron/host/storage/database.js';
-import { DEFAULT_WINDOW_SECONDS, ReplayCache, sha256Hex, verifyRequest, type TerminalCredentials } from './auth.js';
-import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, MAX_BATCH_RECORDS, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from './contract.js';
+import { DEFAULT_WINDOW_SECONDS, ReplayCache, sha256Hex, verifyRequest, type TerminalCredentials } from '../platform-contract/auth.js';
+import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, MAX_BATCH_RECORDS, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from '../platform-contract/contract.js';
 import { seededRandom } from '../electron/common/random.js';
 import { decodeRequestPath, parseRequestTarget, type RequestTarget } from '../electron/host/http/request-target.js';
 import { FaultConfig, NO_FAULTS, partialSubset, planFaults, type FaultPlan } from './faults.js';
 import { PlatformStore } from './store.js';
 
 /**
- * The reference platform: implements platform/openapi.yaml over node:http
+ * The reference platform: implements platform-contract/openapi.yaml over node:http
  * with its own SQLite store, plus /admin endpoints (bearer token) that tests
  * and the bench use to publish content, post case status changes, manage
  * terminals, read counts and switch fault injection.

@@ -1,6 +1,6 @@
 import type { Database, Migration } from '../electron/host/storage/database.js';
-import { SyncRecord, type CaseStatusChange, type ContentBundle, type ContentCurrent, type Heartbeat, type RecordAck } from './contract.js';
-import { rejectionReason } from './kinds.js';
+import { SyncRecord, type CaseStatusChange, type ContentBundle, type ContentCurrent, type Heartbeat, type RecordAck } from '../platform-contract/contract.js';
+import { rejectionReason } from '../platform-contract/kinds.js';
 
 /**
  * The reference platform's own SQLite store: records (one row per idempotency

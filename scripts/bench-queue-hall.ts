@@ -1,5 +1,5 @@
 /**
- * Issue throughput of the standalone hall queue service: starts scripts/hall.ts
+ * Issue throughput of the standalone hall queue service: starts hall/main.ts
  * as a child process, connects 8 kiosk clients (RemoteHallQueue) over loopback
  * WebSocket, and issues a fixed number of tickets across all categories.
  * Target ≥ 500 tickets/s with 0 duplicate numbers. Last line: one JSON object.
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const kioskCount = Number(values.kiosks);
   const hall = Hall.parse(JSON.parse(readFileSync('content/hall/hall.json', 'utf8')));
   const dir = mkdtempSync(join(tmpdir(), 'liuliu-bench-queue-'));
-  const child = spawn(process.execPath, [...(process.env.BENCH_HALL_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'scripts/hall.ts', '--port', '0', '--host', '127.0.0.1', '--secret', SECRET, '--data-dir', join(dir, 'hall'), '--clock-start', CLOCK_START, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_HALL_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'hall/main.ts', '--port', '0', '--host', '127.0.0.1', '--secret', SECRET, '--data-dir', join(dir, 'hall'), '--clock-start', CLOCK_START, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const clients: RemoteHallQueue[] = [];

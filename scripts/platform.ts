@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { Database } from '../electron/host/storage/database.js';
 import { PlatformAdmin } from '../platform/admin.js';
-import { CONTENT_FILES } from '../platform/contract.js';
+import { CONTENT_FILES } from '../platform-contract/contract.js';
 import type { FaultConfig } from '../platform/faults.js';
 import { startPlatformServer } from '../platform/server.js';
 

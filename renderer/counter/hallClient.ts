@@ -1,51 +1,41 @@
+import {
+  CLOSE_UNAUTHORIZED,
+  ServerMessage,
+  TicketEvent,
+  checkReply,
+  type CallFailure,
+  type ClientMessage,
+  type MethodName,
+  type MethodParams,
+  type MethodReply,
+  type PageRole,
+} from '../../hall/protocol/index.js';
+
 /**
  * The counter and display pages' link to the hall service: its WebSocket on
  * the page's own origin (`/ws`), hello with the page key, JSON calls with
  * replies matched by id, pushed ticket events, reconnection with backoff.
- * Plain browser code: no kiosk bridge, no host imports (the shapes below are
- * the parts of electron/host/queue/types.ts these pages read).
+ * Plain browser code: no kiosk bridge, no host imports. Every message is
+ * typed and checked with the hall protocol (hall/protocol), like the kiosk's
+ * own client: a reply that does not match its method's schema is an error.
  */
-export type PageRole = 'counter' | 'display';
-
-export interface HallError {
-  code: string;
-  message: string;
-}
-export type HallResult<T> = { ok: true; value: T } | { ok: false; error: HallError };
-
-export interface HallTicket {
-  id: string;
-  displayNo: string;
-  categoryId: string;
-  priority: 'elderly' | 'disabled' | 'appointment' | null;
-  status: string;
-  windowNo: string | null;
-  recalls: number;
-}
-
-export interface HallSnapshot {
-  day: string;
-  categories: Array<{ id: string; name: string; prefix: string; waiting: number; priorityWaiting: number; openWindows: string[]; windows: string[]; etaMinutes: number }>;
-  recentCalls: Array<{ displayNo: string; windowNo: string; categoryId: string; calledAt: string; recalls: number }>;
-  windows: Array<{ windowNo: string; staffId: string; categoryId: string; current: string | null }>;
-}
-
-export interface HallEvent {
-  id: string;
-  kind: 'issued' | 'called' | 'recalled' | 'skipped' | 'requeued' | 'transferred' | 'finished' | 'dropped' | 'voided';
-  ticket: HallTicket;
-  windowNo: string | null;
-}
+export type { PageRole };
+/** What a method takes, and what it answers (a Result, or the call's own failure). */
+export type HallParams<M extends MethodName> = MethodParams<M>;
+export type HallReply<M extends MethodName> = MethodReply<M> | CallFailure;
 
 export type LinkState = 'connecting' | 'open' | 'closed' | 'unauthorized';
 
 export interface HallLink {
-  call<T>(method: string, params: Record<string, unknown>): Promise<HallResult<T>>;
+  call<M extends MethodName>(method: M, params: HallParams<M>): Promise<HallReply<M>>;
   close(): void;
 }
 
 const CALL_TIMEOUT_MS = 8000;
-const CLOSE_UNAUTHORIZED = 4401;
+
+function failure(code: 'unavailable' | 'internal', message: string): CallFailure {
+  return { ok: false, error: { code, message } };
+}
 
 /**
  * The page key: given once in the URL fragment (`/counter/#key=…`, never sent
@@ -74,17 +64,17 @@ export function forgetPageKey(role: PageRole): void {
   window.localStorage.removeItem(storageKey(role));
 }
 
-export function connectHall(role: PageRole, key: string, handlers: { onState(state: LinkState): void; onEvent(event: HallEvent): void }): HallLink {
+export function connectHall(role: PageRole, key: string, handlers: { onState(state: LinkState): void; onEvent(event: TicketEvent): void }): HallLink {
   const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`;
   let socket: WebSocket | null = null;
   let ready = false;
   let stopped = false;
   let attempts = 0;
   let nextId = 1;
-  const pending = new Map<number, (result: HallResult<unknown>) => void>();
+  const pending = new Map<number, (result: unknown) => void>();
 
   const failPending = (): void => {
-    for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'unavailable', message: '与叫号服务的连接已断开' } });
+    for (const resolve of pending.values()) resolve(failure('unavailable', 'connection lost'));
     pending.clear();
   };
 
@@ -92,23 +82,27 @@ export function connectHall(role: PageRole, key: string, handlers: { onState(sta
     handlers.onState('connecting');
     const ws = new WebSocket(url);
     socket = ws;
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', secret: key, role, events: true }));
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', secret: key, role, events: true } satisfies ClientMessage));
     ws.onmessage = (message) => {
-      let data: { type?: string; id?: number; result?: HallResult<unknown>; event?: HallEvent };
+      let raw: unknown;
       try {
-        data = JSON.parse(String(message.data)) as typeof data;
+        raw = JSON.parse(String(message.data));
       } catch {
         return;
       }
+      const parsed = ServerMessage.safeParse(raw);
+      if (!parsed.success) return;
+      const data = parsed.data;
       if (data.type === 'welcome') {
         ready = true;
         attempts = 0;
         handlers.onState('open');
-      } else if (data.type === 'result' && data.id !== undefined && data.result !== undefined) {
+      } else if (data.type === 'result') {
         pending.get(data.id)?.(data.result);
         pending.delete(data.id);
-      } else if (data.type === 'event' && data.event !== undefined) {
-        handlers.onEvent(data.event);
+      } else if (data.type === 'event') {
+        const event = TicketEvent.safeParse(data.event);
+        if (event.success) handlers.onEvent(event.data);
       }
     };
     ws.onclose = (event) => {
@@ -128,20 +122,25 @@ export function connectHall(role: PageRole, key: string, handlers: { onState(sta
   open();
 
   return {
-    call<T>(method: string, params: Record<string, unknown>): Promise<HallResult<T>> {
-      if (!ready || socket === null) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: '正在连接叫号服务，请稍候' } });
+    call<M extends MethodName>(method: M, params: HallParams<M>): Promise<HallReply<M>> {
+      const check = checkReply[method];
+      const answer = (value: unknown): HallReply<M> => {
+        const checked = check(value);
+        return checked.success ? checked.data : failure('internal', `unexpected reply to ${method}`);
+      };
+      if (!ready || socket === null) return Promise.resolve(failure('unavailable', 'not connected'));
       const id = nextId++;
       const ws = socket;
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          resolve({ ok: false, error: { code: 'unavailable', message: '叫号服务无响应' } });
+          resolve(failure('unavailable', 'no answer'));
         }, CALL_TIMEOUT_MS);
         pending.set(id, (result) => {
           clearTimeout(timer);
-          resolve(result as HallResult<T>);
+          resolve(answer(result));
         });
-        ws.send(JSON.stringify({ type: 'call', id, method, params }));
+        ws.send(JSON.stringify({ type: 'call', id, method, params } satisfies ClientMessage));
       });
     },
     close() {

@@ -1,6 +1,7 @@
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { forgetPageKey, type HallResult, type HallSnapshot, type HallTicket } from './hallClient.js';
+import { CounterSession, type MethodName, type QueueSnapshot } from '../../hall/protocol/index.js';
+import { forgetPageKey, type HallParams, type HallReply } from './hallClient.js';
 import { useHallLink } from './useHallLink.js';
 import './counter.css';
 
@@ -10,20 +11,15 @@ import './counter.css';
  * call next, recall, skip, transfer and finish. It shows the ticket at the
  * window and how many wait in its category, refreshed live from ticket events.
  */
-interface CounterSession {
-  token: string;
-  windowNo: string;
-  staffId: string;
-  categoryId: string;
-}
-
 const SESSION_KEY = 'liuliu.counter.session';
 const PIN_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
 
 function storedSession(): CounterSession | null {
   try {
     const raw = window.sessionStorage.getItem(SESSION_KEY);
-    return raw === null ? null : (JSON.parse(raw) as CounterSession);
+    if (raw === null) return null;
+    const parsed = CounterSession.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
@@ -40,8 +36,7 @@ function CounterApp() {
   };
 
   if (keyPrompt !== null) return keyPrompt;
-  const call = <T,>(method: string, params: Record<string, unknown>): Promise<HallResult<T>> =>
-    link.current?.call<T>(method, params) ?? Promise.resolve({ ok: false, error: { code: 'unavailable', message: '未连接' } });
+  const call: Call = (method, params) => link.current?.call(method, params) ?? Promise.resolve({ ok: false, error: { code: 'unavailable', message: '未连接' } });
 
   return (
     <main className="counter" data-testid="counter-page" data-link={state}>
@@ -71,9 +66,9 @@ function CounterApp() {
   );
 }
 
-type Call = <T>(method: string, params: Record<string, unknown>) => Promise<HallResult<T>>;
+type Call = <M extends MethodName>(method: M, params: HallParams<M>) => Promise<HallReply<M>>;
 
-function Login({ snapshot, call, onLogin }: { snapshot: HallSnapshot; call: Call; onLogin: (session: CounterSession) => void }) {
+function Login({ snapshot, call, onLogin }: { snapshot: QueueSnapshot; call: Call; onLogin: (session: CounterSession) => void }) {
   const [categoryId, setCategoryId] = useState<string>();
   const [windowNo, setWindowNo] = useState<string>();
   const [staffId, setStaffId] = useState('');
@@ -90,7 +85,7 @@ function Login({ snapshot, call, onLogin }: { snapshot: HallSnapshot; call: Call
 
   const login = async (): Promise<void> => {
     if (windowNo === undefined) return;
-    const result = await call<CounterSession>('counterLogin', { windowNo, staffId: staffId.trim(), pin });
+    const result = await call('counterLogin', { windowNo, staffId: staffId.trim(), pin });
     setPin('');
     if (result.ok) onLogin(result.value);
     else setProblem(result.error.message);
@@ -161,22 +156,22 @@ function Login({ snapshot, call, onLogin }: { snapshot: HallSnapshot; call: Call
   );
 }
 
-function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: HallSnapshot; session: CounterSession; call: Call; onLogout: () => void; refresh: () => void }) {
+function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: QueueSnapshot; session: CounterSession; call: Call; onLogout: () => void; refresh: () => void }) {
   const [message, setMessage] = useState<string>();
   const [transferring, setTransferring] = useState(false);
   const category = snapshot.categories.find((c) => c.id === session.categoryId);
   const here = snapshot.windows.find((w) => w.windowNo === session.windowNo);
   const current = here?.current ?? null;
 
-  const act = async (method: string, params: Record<string, unknown> = {}, describe?: (value: unknown) => string): Promise<void> => {
-    const result = await call<unknown>(method, { token: session.token, ...params });
+  const token = session.token;
+  /** Shows what happened; a login that ended (new day, replaced at this window) goes back to the login. */
+  const report = <T,>(result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }, describe: (value: T) => string): void => {
     if (!result.ok) {
       setMessage(result.error.message);
-      // The login ended (new day, replaced at this window): back to the login.
       if (result.error.code === 'not-logged-in') onLogout();
       return;
     }
-    setMessage(describe?.(result.value));
+    setMessage(describe(result.value));
     refresh();
   };
 
@@ -208,7 +203,7 @@ function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: HallSn
                 className="counter-button"
                 onClick={() => {
                   setTransferring(false);
-                  void act('transfer', { toCategoryId: c.id }, () => `${current ?? ''} 已转至 ${c.name}`);
+                  void call('transfer', { token, toCategoryId: c.id }).then((r) => report(r, (t) => `${t.displayNo} 已转至 ${c.name}`));
                 }}
               >
                 {c.name}
@@ -223,28 +218,28 @@ function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: HallSn
           <button
             type="button"
             className="counter-button primary big"
-            onClick={() => void act('callNext', {}, (v) => ((v as { called: HallTicket | null }).called === null ? '当前无人等候' : `已呼叫 ${(v as { called: HallTicket }).called.displayNo}`))}
+            onClick={() => void call('callNext', { token }).then((r) => report(r, (v) => (v.called === null ? '当前无人等候' : `已呼叫 ${v.called.displayNo}`)))}
             data-testid="counter-call-next"
           >
             呼叫下一位
           </button>
-          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('recall', {}, (v) => `已重呼 ${(v as HallTicket).displayNo}`)} data-testid="counter-recall">
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => void call('recall', { token }).then((r) => report(r, (t) => `已重呼 ${t.displayNo}`))} data-testid="counter-recall">
             重呼
           </button>
-          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('skip', {}, (v) => `${(v as HallTicket).displayNo} 已过号`)} data-testid="counter-skip">
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => void call('skip', { token }).then((r) => report(r, (t) => `${t.displayNo} 已过号`))} data-testid="counter-skip">
             过号
           </button>
           <button type="button" className="counter-button" disabled={current === null} onClick={() => setTransferring(true)} data-testid="counter-transfer">
             转移
           </button>
-          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('finish', {}, (v) => `${(v as HallTicket).displayNo} 已办结`)} data-testid="counter-finish">
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => void call('finish', { token }).then((r) => report(r, (t) => `${t.displayNo} 已办结`))} data-testid="counter-finish">
             办结
           </button>
           <button
             type="button"
             className="counter-small"
             onClick={() => {
-              void call('counterLogout', { token: session.token }).finally(onLogout);
+              void call('counterLogout', { token }).finally(onLogout);
             }}
             data-testid="counter-logout"
           >

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
-import { connectHall, pageKeyFromLocation, rememberPageKey, type HallEvent, type HallLink, type HallSnapshot, type LinkState } from './hallClient.js';
+import type { QueueSnapshot, TicketEvent } from '../../hall/protocol/index.js';
+import { connectHall, pageKeyFromLocation, rememberPageKey, type HallLink, type LinkState } from './hallClient.js';
 import { KeyPrompt } from './KeyPrompt.js';
 
 /**
@@ -8,10 +9,10 @@ import { KeyPrompt } from './KeyPrompt.js';
  * after every event. `keyPrompt` is the screen to show while there is no
  * usable key.
  */
-export function useHallLink(role: 'counter' | 'display', onEvent?: (event: HallEvent) => void) {
+export function useHallLink(role: 'counter' | 'display', onEvent?: (event: TicketEvent) => void) {
   const [key, setKey] = useState(() => pageKeyFromLocation(role));
   const [state, setState] = useState<LinkState>('connecting');
-  const [snapshot, setSnapshot] = useState<HallSnapshot>();
+  const [snapshot, setSnapshot] = useState<QueueSnapshot>();
   const link = useRef<HallLink>(undefined);
   const refreshTimer = useRef<number>(undefined);
   // The latest handler, without reconnecting when the page passes a new one.
@@ -24,7 +25,7 @@ export function useHallLink(role: 'counter' | 'display', onEvent?: (event: HallE
     if (refreshTimer.current !== undefined) return;
     refreshTimer.current = window.setTimeout(() => {
       refreshTimer.current = undefined;
-      void link.current?.call<HallSnapshot>('snapshot', {}).then((result) => {
+      void link.current?.call('snapshot', {}).then((result) => {
         if (result.ok) setSnapshot(result.value);
       });
     }, 150);

@@ -1,6 +1,6 @@
 import { StrictMode, useCallback, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { HallEvent } from '../counter/hallClient.js';
+import type { TicketEvent } from '../../hall/protocol/index.js';
 import { useHallLink } from '../counter/useHallLink.js';
 import './display.css';
 
@@ -32,7 +32,7 @@ function speak(text: string): void {
 function DisplayApp() {
   const [announcements, setAnnouncements] = useState<string[]>([]);
   const onEvent = useCallback(
-    (event: HallEvent) => {
+    (event: TicketEvent) => {
       if ((event.kind === 'called' || event.kind === 'recalled') && event.windowNo !== null) {
         const text = announcementText(event.ticket.displayNo, event.windowNo);
         setAnnouncements((current) => [text, ...current].slice(0, ANNOUNCEMENTS_KEPT));

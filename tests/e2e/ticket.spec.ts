@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { hashPin } from '../../electron/host/queue/pin.js';
-import { pageKey } from '../../electron/host/queue/server.js';
+import { hashPin } from '../../hall/index.js';
+import { pageKey } from '../../hall/index.js';
 import { expect, printedJob, test } from './kiosk.js';
 
 /**

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../electron/common/random.js';
 import { silentLogger } from '../../electron/host/logging/logger.js';
-import { startHallServer, type HallServer } from '../../electron/host/queue/server.js';
-import { serviceFixture, type Fixture } from '../../electron/host/queue/testSupport.js';
+import { startHallServer, type HallServer } from '../../hall/server.js';
+import { serviceFixture, type Fixture } from '../../hall/testing.js';
 import { hostileHttpRequest, hostileWebSocketCase } from './generate.js';
 import { fuzzHttp, fuzzSeed, fuzzWebSocket } from './run.js';
 

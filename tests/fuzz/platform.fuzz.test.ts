@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../electron/common/random.js';
-import { signRequest } from '../../platform/auth.js';
-import { PATHS } from '../../platform/contract.js';
+import { signRequest } from '../../platform-contract/auth.js';
+import { PATHS } from '../../platform-contract/contract.js';
 import { startLoopbackPlatform, TEST_ADMIN_TOKEN, type LoopbackPlatform } from '../../platform/testing.js';
 import { hostileBody, hostileHttpRequest } from './generate.js';
 import { fuzzHttp, fuzzSeed } from './run.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CaseStatusChange } from '../../platform/contract.js';
+import type { CaseStatusChange } from '../../platform-contract/contract.js';
 import { startLoopbackPlatform, type LoopbackPlatform } from '../../platform/testing.js';
 import { createApiClient, type ApiClient } from '../../renderer/src/api/client.js';
 import { parseConfig } from '../../electron/host/config/load.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { CaseStatusChange } from '../../../platform/contract.js';
+import type { CaseStatusChange } from '../../../platform-contract/contract.js';
 import { ImageError, normalise, ScanError, type ColourMode, type NormaliseOptions, type NormalisedPage } from '../../../devices/scanner/index.js';
 import { maskIdNumber, maskName } from '../../common/pii.js';
 import { ApiError, type CaseView, type DraftView, type ErrorCode, type PageView, type PrintOutcomeView, type SelfServiceItem } from '../../contract/index.js';

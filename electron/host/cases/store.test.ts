@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SyncRecord } from '../../../platform/contract.js';
-import { rejectionReason } from '../../../platform/kinds.js';
+import { SyncRecord } from '../../../platform-contract/contract.js';
+import { rejectionReason } from '../../../platform-contract/kinds.js';
 import { DataKey } from '../storage/crypto.js';
 import { Database } from '../storage/database.js';
 import { Outbox, outboxMigrations } from '../storage/outbox.js';

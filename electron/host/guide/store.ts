@@ -39,7 +39,7 @@ export interface FeedbackRecord {
   feedback: CleanFeedback;
 }
 
-/** The outbox payload (sealed by the outbox); its shape is what platform/kinds.ts accepts for the kind. */
+/** The outbox payload (sealed by the outbox); its shape is what platform-contract/kinds.ts accepts for the kind. */
 export function feedbackPayload(record: FeedbackRecord): Record<string, unknown> {
   const { feedback } = record;
   return {

@@ -1,5 +1,5 @@
 import type { ContentPackage, Hall, QueueCategory } from '../content/schema.js';
-import type { QueueSnapshot } from './types.js';
+import type { QueueSnapshot } from '../../../hall/protocol/index.js';
 
 type CategorySnapshot = QueueSnapshot['categories'][number];
 

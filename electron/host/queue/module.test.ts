@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadContent } from '../content/loader.js';
 import { categoryForService, kioskCatalog } from './catalog.js';
 import { httpBaseOf, loadOrCreateHallSecret, ticketDoc } from './module.js';
-import { pageKey } from './server.js';
-import { tempDir } from './testSupport.js';
-import type { IssueResult } from './types.js';
+import { pageKey } from '../../../hall/index.js';
+import { tempDir } from '../../../hall/testing.js';
+import type { IssueResult } from '../../../hall/protocol/index.js';
 
 const content = loadContent(new URL('../../../content/hall/', import.meta.url).pathname);
 const dirs: string[] = [];

@@ -8,11 +8,9 @@ import type { HostContext, HostModule } from '../module.js';
 import { rendererDist } from '../paths.js';
 import type { SessionManager } from '../session/manager.js';
 import { categoryForService, categoryView, kioskCatalog } from './catalog.js';
-import type { HallCalendar } from './hours.js';
 import { RemoteHallQueue } from './remote.js';
-import { startHallServer, type HallServer } from './server.js';
-import { HallQueueService } from './service.js';
-import type { HallQueue, IssueResult, Priority, QueueErrorCode, QueueSnapshot, Ticket } from './types.js';
+import { HallQueueService, startHallServer, type HallCalendar, type HallServer } from '../../../hall/index.js';
+import type { HallQueue, IssueResult, Priority, QueueErrorCode, QueueSnapshot, Ticket } from '../../../hall/protocol/index.js';
 
 /**
  * The queue capability in the kiosk host: opens the hall queue (embedded,

@@ -6,11 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logging/logger.js';
 import type { Database } from '../storage/database.js';
 import { RemoteHallQueue } from './remote.js';
-import { hall, openDatabase, requestId, tempDir } from './testSupport.js';
-import type { IssueResult, Result } from './types.js';
+import { hall, openDatabase, requestId, tempDir } from '../../../hall/testing.js';
+import type { IssueResult, Result } from '../../../hall/protocol/index.js';
 
 /**
- * Two kiosks against the real standalone service (scripts/hall.ts, a child
+ * Two kiosks against the real standalone service (hall/main.ts, a child
  * process) over loopback WebSocket; the service is killed (SIGKILL) and
  * restarted on the same port and data directory.
  */
@@ -27,7 +27,7 @@ afterEach(async () => {
 
 async function startHall(dataDir: string, port: number): Promise<{ child: ChildProcess; port: number }> {
   // `node --import tsx` runs the script in this one process, so SIGKILL really kills the service.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/hall.ts', '--port', String(port), '--host', '127.0.0.1', '--secret', SECRET, '--data-dir', dataDir, '--clock-start', CLOCK_START, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hall/main.ts', '--port', String(port), '--host', '127.0.0.1', '--secret', SECRET, '--data-dir', dataDir, '--clock-start', CLOCK_START, '--log-level', 'warn'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

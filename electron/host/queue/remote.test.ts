@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { silentLogger } from '../logging/logger.js';
 import { RemoteHallQueue } from './remote.js';
-import * as store from './store.js';
-import { TestClock, hall, openDatabase, requestId, tempDir } from './testSupport.js';
+import * as store from './offline-store.js';
+import { TestClock, hall, openDatabase, requestId, tempDir } from '../../../hall/testing.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -4,10 +4,10 @@ import type { Hall } from '../content/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { Database } from '../storage/database.js';
 import { serviceDay } from '../../common/hall-time.js';
-import { findCategory, isIssuingOpen, nextServiceDay, type HallCalendar } from './hours.js';
-import { Responses, ServerMessage, type MethodName, type OfflineTicket } from './protocol.js';
-import { decidePriority, formatTicketNumber } from './rules.js';
-import * as store from './store.js';
+import { findCategory, isIssuingOpen, nextServiceDay, type HallCalendar } from '../../../hall/hours.js';
+import { Responses, ServerMessage, type MethodName, type OfflineTicket } from '../../../hall/protocol/index.js';
+import { decidePriority, formatTicketNumber } from '../../../hall/rules.js';
+import * as store from './offline-store.js';
 import {
   IssueRequest,
   Ticket,
@@ -27,7 +27,7 @@ import {
   type TicketInfo,
   type TicketQuery,
   type TransferRequest,
-} from './types.js';
+} from '../../../hall/protocol/index.js';
 
 /**
  * The kiosk's (or a counter tool's) view of a standalone hall service, with
@@ -107,7 +107,7 @@ export class RemoteHallQueue implements HallQueue {
 
   /** Prepares the kiosk's tables and starts connecting (it does not wait for the service). */
   static async open(options: RemoteHallQueueOptions): Promise<RemoteHallQueue> {
-    await options.db.migrate('queue', store.queueMigrations);
+    await options.db.migrate('queue-kiosk', store.kioskQueueMigrations);
     const client = new RemoteHallQueue(options);
     client.connect();
     return client;

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rejectionReason } from '../../../platform/kinds.js';
+import { rejectionReason } from '../../../platform-contract/kinds.js';
 import { type ApiClient } from '../../../renderer/src/api/client.js';
 import type { EventPayload, ResultOf } from '../../contract/index.js';
 import { loadContent } from '../content/loader.js';

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
-import { signRequest } from '../../../platform/auth.js';
+import { signRequest } from '../../../platform-contract/auth.js';
 import {
   BatchResponse,
   CaseStatusPage,
@@ -13,7 +13,7 @@ import {
   contentPackagePath,
   type Heartbeat,
   type SyncRecord,
-} from '../../../platform/contract.js';
+} from '../../../platform-contract/contract.js';
 import type { Logger } from '../logging/logger.js';
 
 /**

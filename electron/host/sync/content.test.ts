@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CaseStatusChange, ContentBundle } from '../../../platform/contract.js';
+import type { CaseStatusChange, ContentBundle } from '../../../platform-contract/contract.js';
 import { startLoopbackPlatform, type LoopbackPlatform } from '../../../platform/testing.js';
 import { silentLogger } from '../logging/logger.js';
 import { ContentRefused, ContentStore, validateContentDir, verifyBundle, type StagedContent } from './content.js';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { sha256Hex } from '../../../platform/auth.js';
-import { CONTENT_FILES, ContentVersion, contentPackageHash, type ContentBundle } from '../../../platform/contract.js';
+import { sha256Hex } from '../../../platform-contract/auth.js';
+import { CONTENT_FILES, ContentVersion, contentPackageHash, type ContentBundle } from '../../../platform-contract/contract.js';
 import { Hall, Intents, Services } from '../content/schema.js';
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { CaseStatusChange } from '../../../platform/contract.js';
+import type { CaseStatusChange } from '../../../platform-contract/contract.js';
 import { ApiError, type SyncStatusView } from '../../contract/index.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { loadContent } from '../content/loader.js';

@@ -1,5 +1,5 @@
 import type { DeviceHealth } from '../../../devices/device.js';
-import type { RecordAck, SyncRecord } from '../../../platform/contract.js';
+import type { RecordAck, SyncRecord } from '../../../platform-contract/contract.js';
 import type { QueuedRow } from '../storage/outbox.js';
 
 /**

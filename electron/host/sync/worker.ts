@@ -1,4 +1,4 @@
-import { MAX_BATCH_RECORDS, contentEtag, type CaseStatusChange, type Heartbeat } from '../../../platform/contract.js';
+import { MAX_BATCH_RECORDS, contentEtag, type CaseStatusChange, type Heartbeat } from '../../../platform-contract/contract.js';
 import type { Logger } from '../logging/logger.js';
 import type { Database, Migration } from '../storage/database.js';
 import { outboxMigrations, type DeadLetter, type Outbox } from '../storage/outbox.js';

@@ -3,12 +3,12 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { silentLogger } from '../logging/logger.js';
-import { RemoteHallQueue } from './remote.js';
+import { silentLogger } from '../electron/host/logging/logger.js';
+import { RemoteHallQueue } from '../electron/host/queue/remote.js';
 import { startHallServer, type HallServer } from './server.js';
-import { PIN, hall, openDatabase, requestId, serviceFixture, tempDir, type Fixture } from './testSupport.js';
-import type { Database } from '../storage/database.js';
-import type { TicketEvent } from './types.js';
+import { PIN, hall, openDatabase, requestId, serviceFixture, tempDir, type Fixture } from './testing.js';
+import type { Database } from '../electron/host/storage/database.js';
+import type { TicketEvent } from './protocol/types.js';
 
 const SECRET = 'hall-secret-for-tests';
 

@@ -2,10 +2,10 @@
  * The standalone hall queue service: one per hall, serving several kiosks and
  * the counter/display pages over HTTP + WebSocket. See electron/host/queue/README.md.
  *
- *   npx tsx scripts/hall.ts --port 8790 --secret S --data-dir D [--content content/hall] [--static DIR]
+ *   npx tsx hall/main.ts --port 8790 --secret S --data-dir D [--content content/hall] [--static DIR]
  *                           [--counters counters.json] [--host 0.0.0.0] [--calendar calendar.json] [--clock-start ISO]
- *   npx tsx scripts/hall.ts hash-pin 1234      # prints a PIN hash for counters.json
- *   npx tsx scripts/hall.ts page-urls --secret S [--url http://hall-server:8790]
+ *   npx tsx hall/main.ts hash-pin 1234      # prints a PIN hash for counters.json
+ *   npx tsx hall/main.ts page-urls --secret S [--url http://hall-server:8790]
  *                                              # the counter and display page links, with their page keys
  *   (page-urls also takes --secret-file FILE, e.g. an embedded kiosk's <dataDir>/keys/hall.secret)
  *
@@ -23,9 +23,9 @@ import { rendererDist } from '../electron/host/paths.js';
 import { DataKey } from '../electron/host/storage/crypto.js';
 import { Database } from '../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
-import { hashPin } from '../electron/host/queue/pin.js';
-import { pageKey, startHallServer } from '../electron/host/queue/server.js';
-import { HallQueueService } from '../electron/host/queue/service.js';
+import { hashPin } from './pin.js';
+import { pageKey, startHallServer } from './server.js';
+import { HallQueueService } from './service.js';
 
 const CounterAccounts = z.array(z.object({ staffId: z.string().min(1), pinHash: z.string().startsWith('scrypt$'), windows: z.array(z.string()).optional() }));
 const Calendar = z.object({ holidays: z.array(z.string()).optional(), workdays: z.array(z.string()).optional() });

@@ -1,4 +1,4 @@
-import type { TicketInfo } from './types.js';
+import type { TicketInfo } from './protocol/types.js';
 
 /**
  * The page behind the QR code on a ticket: the citizen scans it with her

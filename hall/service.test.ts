@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../logging/logger.js';
+import { silentLogger } from '../electron/host/logging/logger.js';
 import { HallQueueService } from './service.js';
-import { PIN, counters, hall, openDatabase, requestId, serviceFixture, type Fixture } from './testSupport.js';
-import type { IssueResult, Result, TicketEvent } from './types.js';
+import { PIN, counters, hall, openDatabase, requestId, serviceFixture, type Fixture } from './testing.js';
+import type { IssueResult, Result, TicketEvent } from './protocol/types.js';
 
 let fixture: Fixture | undefined;
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn } from '../../common/age.js';
+import { ageOn } from '../electron/common/age.js';
 import {
   chooseNext,
   decidePriority,

@@ -95,8 +95,38 @@ export const Responses = {
   lease: resultOf(z.array(LeaseGrant)),
   uploadOffline: resultOf(z.array(UploadOutcome)),
 } satisfies Record<MethodName, z.ZodType>;
+/** What a method takes (before defaults) and what it answers. */
+export type MethodParams<M extends MethodName> = z.input<(typeof Methods)[M]>;
+export type MethodReply<M extends MethodName> = z.output<(typeof Responses)[M]>;
+/** A call that never reached the service (not connected, no answer, a reply that fails its schema). */
+export type CallFailure = { ok: false; error: QueueError };
+
+/**
+ * Checks a reply against its method's schema. Spelled out per method so a
+ * generic caller (`call<M>`) gets `MethodReply<M>` back without a cast.
+ */
+export const checkReply: { [M in MethodName]: (value: unknown) => z.ZodSafeParseResult<MethodReply<M>> } = {
+  issue: (v) => Responses.issue.safeParse(v),
+  ticket: (v) => Responses.ticket.safeParse(v),
+  snapshot: (v) => Responses.snapshot.safeParse(v),
+  counterLogin: (v) => Responses.counterLogin.safeParse(v),
+  counterLogout: (v) => Responses.counterLogout.safeParse(v),
+  callNext: (v) => Responses.callNext.safeParse(v),
+  recall: (v) => Responses.recall.safeParse(v),
+  skip: (v) => Responses.skip.safeParse(v),
+  finish: (v) => Responses.finish.safeParse(v),
+  requeue: (v) => Responses.requeue.safeParse(v),
+  transfer: (v) => Responses.transfer.safeParse(v),
+  lease: (v) => Responses.lease.safeParse(v),
+  uploadOffline: (v) => Responses.uploadOffline.safeParse(v),
+};
+
 export const MethodName = z.enum(Object.keys(Methods) as [MethodName, ...MethodName[]]);
 export const COUNTER_METHODS: ReadonlySet<MethodName> = new Set(['counterLogout', 'callNext', 'recall', 'skip', 'finish', 'requeue', 'transfer']);
+
+/** The two pages the hall service serves, each opened with its own page key. */
+export const PageRole = z.enum(['counter', 'display']);
+export type PageRole = z.infer<typeof PageRole>;
 
 export const ClientMessage = z.discriminatedUnion('type', [
   z.object({

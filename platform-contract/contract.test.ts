@@ -4,7 +4,7 @@ import { z } from 'zod';
 import * as contract from './contract.js';
 
 /**
- * platform/openapi.yaml is the published contract, platform/contract.ts the
+ * platform-contract/openapi.yaml is the published contract, platform-contract/contract.ts the
  * same contract in code. This test reads the YAML (with a reader for the
  * block-style subset the file is written in) and checks that both name the
  * same paths and methods, and that every schema has the same properties,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 /**
  * The terminal ↔ platform contract in code: one set of zod schemas used by the
  * reference server (platform/server.ts) and the terminal's sync client
- * (electron/host/sync). platform/openapi.yaml is the published form of the
+ * (electron/host/sync). platform-contract/openapi.yaml is the published form of the
  * same contract; contract.test.ts keeps the two in step.
  */
 
@@ -20,7 +20,7 @@ export function contentPackagePath(version: string): string {
   return PATHS.contentPackage.replace('{version}', encodeURIComponent(version));
 }
 
-/** Request headers of the HMAC scheme (platform/auth.ts). Node lower-cases header names. */
+/** Request headers of the HMAC scheme (platform-contract/auth.ts). Node lower-cases header names. */
 export const AUTH_HEADERS = {
   terminal: 'x-liuliu-terminal',
   timestamp: 'x-liuliu-timestamp',

@@ -3,7 +3,7 @@
  * order, waiting estimates, re-queueing and grace. Each rule is described in
  * README.md; the store and the service only feed them data.
  */
-import { ageOn, SENIOR_AGE } from '../../common/age.js';
+import { ageOn, SENIOR_AGE } from '../electron/common/age.js';
 
 // ---------------------------------------------------------------- numbering
 

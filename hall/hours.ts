@@ -1,5 +1,5 @@
-import type { Hall, QueueCategory } from '../content/schema.js';
-import { addDays, formatHhmm, hallInstant, hallLocalTime, parseHhmm, weekdayOf } from '../../common/hall-time.js';
+import type { Hall, QueueCategory } from '../electron/host/content/schema.js';
+import { addDays, formatHhmm, hallInstant, hallLocalTime, parseHhmm, weekdayOf } from '../electron/common/hall-time.js';
 
 /**
  * When a queue category issues tickets, from `hall.openingHours`. Pure: the

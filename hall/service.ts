@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Hall, QueueCategory } from '../content/schema.js';
-import type { Logger } from '../logging/logger.js';
-import type { Database, Queryable } from '../storage/database.js';
-import type { Outbox } from '../storage/outbox.js';
-import { addDays, serviceDay } from '../../common/hall-time.js';
+import type { Hall, QueueCategory } from '../electron/host/content/schema.js';
+import type { Logger } from '../electron/host/logging/logger.js';
+import type { Database, Queryable } from '../electron/host/storage/database.js';
+import type { Outbox } from '../electron/host/storage/outbox.js';
+import { addDays, serviceDay } from '../electron/common/hall-time.js';
 import { findCategory, isIssuingOpen, type HallCalendar, type IssuingStatus } from './hours.js';
 import { hashToken, newSessionToken, verifyPin } from './pin.js';
 import {
@@ -43,8 +43,8 @@ import {
   type Ticket,
   type TicketEvent,
   type TicketInfo,
-} from './types.js';
-import { LeaseRequest, OfflineUpload, type LeaseGrant, type OfflineTicket, type UploadOutcome } from './protocol.js';
+} from './protocol/types.js';
+import { LeaseRequest, OfflineUpload, type LeaseGrant, type OfflineTicket, type UploadOutcome } from './protocol/messages.js';
 
 type TransactionBody<T> = (tx: Queryable, events: TicketEvent[]) => Promise<Result<T>>;
 

@@ -1,15 +1,15 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../logging/logger.js';
-import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, COUNTER_METHODS, Methods, MethodName, type ServerMessage } from './protocol.js';
+import { parseRequestTarget } from '../electron/host/http/request-target.js';
+import { serveStaticFile } from '../electron/host/http/static-files.js';
+import type { Logger } from '../electron/host/logging/logger.js';
+import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, COUNTER_METHODS, Methods, MethodName, type PageRole, type ServerMessage } from './protocol/messages.js';
 import type { HallQueueService } from './service.js';
 import { ticketPageHtml } from './ticket-page.js';
-import { fail, type Result } from './types.js';
+import { fail, type Result } from './protocol/types.js';
 
 /**
  * The standalone hall service over the network: JSON RPC over a WebSocket
@@ -39,21 +39,6 @@ export interface HallServer {
 }
 
 const MAX_BODY_BYTES = 1 << 20;
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.woff2': 'font/woff2',
-  '.mp3': 'audio/mpeg',
-  '.wav': 'audio/wav',
-  '.ico': 'image/x-icon',
-};
-
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
@@ -72,8 +57,6 @@ function secretMatches(presented: string | undefined, secret: string): boolean {
  * counter key still needs a staff PIN (`counterLogin`) for every counter
  * operation. Kiosks and HTTP use the shared secret itself.
  */
-export type PageRole = 'counter' | 'display';
-
 export function pageKey(secret: string, role: PageRole): string {
   return createHmac('sha256', secret).update(`liuliu-hall-page:${role}`).digest('base64url');
 }
@@ -153,30 +136,9 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 }
 
 async function serveStatic(root: string, urlPath: string, res: ServerResponse, headOnly: boolean): Promise<void> {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: 'bad path' } });
-    return;
-  }
-  let file = resolve(root, `.${decoded}`);
-  if (file !== root && !file.startsWith(root + sep)) {
-    sendJson(res, 404, { ok: false, error: { code: 'not-found', message: 'not found' } });
-    return;
-  }
-  let info = await stat(file).catch(() => null);
-  if (info?.isDirectory() === true) {
-    file = join(file, 'index.html');
-    info = await stat(file).catch(() => null);
-  }
-  if (info === null || !info.isFile()) {
-    sendJson(res, 404, { ok: false, error: { code: 'not-found', message: 'not found' } });
-    return;
-  }
-  res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', 'content-length': info.size });
-  if (headOnly) res.end();
-  else createReadStream(file).pipe(res);
+  const outcome = await serveStaticFile(res, { root, pathname: urlPath, headOnly, directoryIndex: true });
+  if (outcome === 'bad-path') sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: 'bad path' } });
+  else if (outcome === 'not-found') sendJson(res, 404, { ok: false, error: { code: 'not-found', message: 'not found' } });
 }
 
 interface Client {
@@ -195,7 +157,8 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   const clients = new Set<Client>();
 
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://hall');
+    const url = parseRequestTarget(req.url);
+    if (url === undefined) return sendJson(res, 400, fail('bad-request', 'malformed request target'));
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
     if (url.pathname.startsWith('/api/')) {
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];

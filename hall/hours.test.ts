@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isIssuingOpen, nextServiceDay } from './hours.js';
-import { hall } from './testSupport.js';
+import { hall } from './testing.js';
 
 // 2026-11-25 is a Wednesday; 11-28 Saturday, 11-29 Sunday, 11-30 Monday.
 const at = (iso: string): Date => new Date(iso);

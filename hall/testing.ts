@@ -1,16 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hall } from '../content/schema.js';
-import { silentLogger } from '../logging/logger.js';
-import { DataKey } from '../storage/crypto.js';
-import { Database } from '../storage/database.js';
-import { Outbox, outboxMigrations } from '../storage/outbox.js';
+import { Hall } from '../electron/host/content/schema.js';
+import { silentLogger } from '../electron/host/logging/logger.js';
+import { DataKey } from '../electron/host/storage/crypto.js';
+import { Database } from '../electron/host/storage/database.js';
+import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
 import { hashPin } from './pin.js';
 import { HallQueueService, type CounterAccount, type HallQueueServiceOptions } from './service.js';
 
 /** Shared fixtures of the queue tests (not used by production code). */
-export const hall: Hall = Hall.parse(JSON.parse(readFileSync(new URL('../../../content/hall/hall.json', import.meta.url), 'utf8')));
+export const hall: Hall = Hall.parse(JSON.parse(readFileSync(new URL('../content/hall/hall.json', import.meta.url), 'utf8')));
 
 /** A clock the test moves by hand. Starts at `iso` (give it with +08:00 for readability). */
 export class TestClock {

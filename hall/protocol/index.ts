@@ -1,0 +1,8 @@
+/**
+ * The hall protocol, declared once (zod): the queue API's requests, answers
+ * and events (`types.ts`) and the network messages (`messages.ts`). The hall
+ * service, the kiosk's queue client and the counter/display pages all import
+ * it from here. Pure: no Node, no DOM, no host code.
+ */
+export * from './types.js';
+export * from './messages.js';
