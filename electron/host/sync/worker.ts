@@ -4,7 +4,7 @@ import type { Database, Migration } from '../storage/database.js';
 import { outboxMigrations, type DeadLetter, type Outbox } from '../storage/outbox.js';
 import { PlatformClient, describeError, type CallError } from './client.js';
 import { ContentRefused, validateContentDir, type ContentStore, type ContentValidator, type StagedContent } from './content.js';
-import { DEFAULT_BACKOFF, interpretAcks, planBatch, retrySchedule, sameStatus, type BackoffPolicy, type SyncStatus } from './state.js';
+import { DEFAULT_BACKOFF, planAnswer, planBatch, retrySchedule, sameStatus, type BackoffPolicy, type SyncStatus } from './state.js';
 
 /**
  * The sync worker: drains the outbox to the platform, pulls content packages
@@ -242,26 +242,20 @@ export class SyncWorker {
         logger.warn({ error: message, records: sent.length }, 'sync batch failed; will retry');
         return message;
       }
-      const outcome = interpretAcks(
-        sent.map((row) => row.id),
-        result.value.acks,
-      );
-      const unacked = new Set(outcome.unacked);
-      const retry = retrySchedule(
-        sent.filter((row) => unacked.has(row.id)),
-        now(),
-        this.backoff,
-        this.random,
-      );
+      const outcome = planAnswer(sent, result.value.acks, now(), this.backoff, this.random);
       await db.transaction(async (tx) => {
         await outbox.markSynced(tx, outcome.synced, now());
         await outbox.markDead(tx, outcome.rejected, now());
-        await outbox.recordAttempt(tx, retry, 'not acknowledged by the platform');
+        await outbox.recordAttempt(tx, outcome.backOff, 'not acknowledged by the platform');
       });
       this.latest = { ...this.latest, online: true };
       for (const dead of outcome.rejected) logger.warn({ id: dead.id, reason: dead.reason }, 'platform rejected a record; dead-lettered');
       if (outcome.strays.length > 0) logger.warn({ strays: outcome.strays.length }, 'platform acknowledged records that were not sent; ignored');
-      if (outcome.unacked.length > 0) problem = `${outcome.unacked.length} records not acknowledged; retrying`;
+      if (outcome.resendNow.length > 0) logger.debug({ records: outcome.resendNow.length }, 'partial acknowledgement; resending the rest at once');
+      if (outcome.backOff.length > 0) {
+        this.nextDueAt = earliest(outcome.backOff.map((row) => row.nextAttemptAt));
+        problem = `${outcome.backOff.length} records not acknowledged; retrying`;
+      }
     }
   }
 
