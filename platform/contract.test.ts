@@ -107,6 +107,7 @@ const schemaNames = [
   'DeviceStatus',
   'Heartbeat',
   'HeartbeatResponse',
+  'BlobStatus',
   'ErrorBody',
 ] as const;
 
@@ -122,6 +123,7 @@ describe('openapi.yaml and contract.ts', () => {
       [contract.PATHS.contentPackage]: ['get'],
       [contract.PATHS.caseStatusChanges]: ['get'],
       [contract.PATHS.heartbeat]: ['post'],
+      [contract.PATHS.blob]: ['get', 'put'],
     });
   });
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { DataKey } from '../electron/host/storage/crypto.js';
 import { Database } from '../electron/host/storage/database.js';
 import { PlatformAdmin } from '../platform/admin.js';
 import { CONTENT_FILES } from '../platform/contract.js';
@@ -140,6 +141,8 @@ async function main(): Promise<void> {
     terminals,
     faults,
     logger,
+    // Page chunks are sealed at rest with this key (0600, created on first start).
+    blobKey: DataKey.loadOrCreate(join(dataDir, 'keys', 'blob.key')),
     ...(seed === undefined ? {} : { seed }),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(windowSeconds === undefined ? {} : { windowSeconds }),

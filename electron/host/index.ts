@@ -140,6 +140,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
       appVersion: packageVersion(),
       requireStaff: () => staff.requireStaff(),
       applyCaseStatus: (changes) => cases.applyCaseStatus(changes),
+      blobs: cases.pageBlobs,
     }),
   ];
   const startedModules: HostModule[] = [];

@@ -1,3 +1,4 @@
+import type { BlobSource } from './blobs.js';
 import { readFileSync } from 'node:fs';
 import type { CaseStatusChange } from '../../../platform/contract.js';
 import { ApiError, type SyncStatusView } from '../../contract/index.js';
@@ -27,6 +28,8 @@ export interface SyncModuleOptions {
   /** The host's staff PIN guard (electron/host/staff): sync controls and dead letters are for staff. */
   requireStaff: () => void;
   applyCaseStatus?: CaseStatusSink;
+  /** The pages case records name (the cases module's `pageBlobs`): uploaded before each case, released after retention. */
+  blobs?: BlobSource;
   /** How long requestSync waits for more records before syncing (default 2 s). */
   requestDelayMs?: number;
 }
@@ -137,6 +140,7 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
           config: settings.sync,
           content: { store, validate: (dir) => void loadContent(dir), onContentReady },
           ...(options.applyCaseStatus === undefined ? {} : { applyCaseStatus: options.applyCaseStatus }),
+          ...(options.blobs === undefined ? {} : { blobs: options.blobs }),
           heartbeat: () => ({
             appVersion: options.appVersion,
             devices: Object.fromEntries(

@@ -1,7 +1,8 @@
-import { MAX_BATCH_RECORDS, contentEtag, type CaseStatusChange, type Heartbeat } from '../../../platform/contract.js';
+import { MAX_BATCH_RECORDS, casePageHashes, contentEtag, type CaseStatusChange, type Heartbeat, type SyncRecord } from '../../../platform/contract.js';
 import type { Logger } from '../logging/logger.js';
 import type { Database, Migration } from '../storage/database.js';
 import { outboxMigrations, type DeadLetter, type Outbox } from '../storage/outbox.js';
+import { uploadBlob, type BlobSource } from './blobs.js';
 import { PlatformClient, describeError, type CallError } from './client.js';
 import { ContentRefused, validateContentDir, type ContentStore, type ContentValidator, type StagedContent } from './content.js';
 import { DEFAULT_BACKOFF, planAnswer, planBatch, retrySchedule, sameStatus, type BackoffPolicy, type SyncStatus } from './state.js';
@@ -29,6 +30,8 @@ export interface SyncConfig {
   maxResponseBytes?: number;
   backoff?: BackoffPolicy;
   caseStatusPageSize?: number;
+  /** Bytes per page-upload chunk (default and maximum: the contract's 256 KiB). */
+  blobChunkBytes?: number;
 }
 
 export interface ContentHooks {
@@ -49,6 +52,12 @@ export interface SyncWorkerOptions {
   /** Applies pulled case status changes; the cursor advances only after it resolves. */
   applyCaseStatus?: (changes: CaseStatusChange[]) => void | Promise<void>;
   /**
+   * The pages `case` records name (the cases store): uploaded before the
+   * record, released `retentionDays` after the platform held them. Without
+   * it case records go alone, and the platform rejects those naming pages.
+   */
+  blobs?: BlobSource;
+  /**
    * What the heartbeat reports besides the sync figures. A heartbeat goes out
    * every cycle, so `online` stays true even when there is nothing to push.
    */
@@ -58,6 +67,7 @@ export interface SyncWorkerOptions {
 
 export const syncMigrations: readonly Migration[] = [
   { version: 1, name: 'create sync state', up: 'CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)' },
+  { version: 2, name: 'pages the platform holds', up: 'CREATE TABLE blob_uploads (sha256 TEXT PRIMARY KEY, uploaded_at TEXT NOT NULL, released_at TEXT)' },
 ];
 
 const CASE_CURSOR = 'case-status-cursor';
@@ -232,16 +242,20 @@ export class SyncWorker {
       }
       const attempts = new Map(rows.map((row) => [row.id, row.attempts]));
       const sent = plan.records.map((record) => ({ id: record.id, attempts: attempts.get(record.id) ?? 0 }));
-      const result = await this.client.pushBatch(plan.records);
-      if (!result.ok) {
-        const message = describeError(result.error);
+      const fail = async (error: CallError, what: string): Promise<string> => {
+        const message = describeError(error);
         const schedule = retrySchedule(sent, now(), this.backoff, this.random);
         await db.transaction((tx) => outbox.recordAttempt(tx, schedule, message));
         this.nextDueAt = earliest(schedule.map((row) => row.nextAttemptAt));
-        this.markOffline(result.error);
-        logger.warn({ error: message, records: sent.length }, 'sync batch failed; will retry');
+        this.markOffline(error);
+        logger.warn({ error: message, records: sent.length }, `${what} failed; will retry`);
         return message;
-      }
+      };
+      // Pages first: the platform accepts a case only when it holds every page the case names.
+      const pagesFailed = await this.uploadPages(plan.records);
+      if (pagesFailed !== null) return fail(pagesFailed, 'page upload');
+      const result = await this.client.pushBatch(plan.records);
+      if (!result.ok) return fail(result.error, 'sync batch');
       const outcome = planAnswer(sent, result.value.acks, now(), this.backoff, this.random);
       await db.transaction(async (tx) => {
         await outbox.markSynced(tx, outcome.synced, now());
@@ -260,9 +274,43 @@ export class SyncWorker {
   }
 
   private async purge(): Promise<string | null> {
-    const { db, outbox, config, logger, now } = this.options;
-    const purged = await outbox.purgeSynced(db, new Date(now().getTime() - config.retentionDays * DAY_MS));
+    const { db, outbox, config, logger, now, blobs } = this.options;
+    const before = new Date(now().getTime() - config.retentionDays * DAY_MS);
+    const purged = await outbox.purgeSynced(db, before);
     if (purged > 0) logger.info({ purged, retentionDays: config.retentionDays }, 'purged synced outbox rows past retention');
+    if (blobs) {
+      const due = await db.all<{ sha256: string }>('SELECT sha256 FROM blob_uploads WHERE released_at IS NULL AND uploaded_at < ?', [before.toISOString()]);
+      if (due.length > 0) {
+        const hashes = due.map((row) => row.sha256);
+        await blobs.release(hashes);
+        const at = now().toISOString();
+        await db.transaction(async (tx) => {
+          for (const sha256 of hashes) await tx.run('UPDATE blob_uploads SET released_at = ? WHERE sha256 = ?', [at, sha256]);
+        });
+        logger.info({ pages: hashes.length, retentionDays: config.retentionDays }, 'released page images the platform holds, past retention');
+      }
+    }
+    return null;
+  }
+
+  /** Uploads every page the records name that the platform is not known to hold; the error that stopped it, or null. */
+  private async uploadPages(records: readonly SyncRecord[]): Promise<CallError | null> {
+    const { blobs, db, logger, now, config } = this.options;
+    if (!blobs) return null;
+    for (const record of records) {
+      for (const sha256 of casePageHashes(record)) {
+        if (await db.get('SELECT sha256 FROM blob_uploads WHERE sha256 = ?', [sha256])) continue;
+        const bytes = await blobs.read(sha256);
+        if (bytes === undefined) {
+          // Nothing to send: the platform decides (it rejects a case naming a page it does not hold).
+          logger.warn({ id: record.id, sha256 }, 'a case names a page this terminal does not hold');
+          continue;
+        }
+        const outcome = await uploadBlob(this.client, sha256, bytes, logger, config.blobChunkBytes);
+        if (outcome.kind === 'failed') return outcome.error;
+        if (outcome.kind === 'held') await db.run('INSERT OR IGNORE INTO blob_uploads (sha256, uploaded_at) VALUES (?, ?)', [sha256, now().toISOString()]);
+      }
+    }
     return null;
   }
 
