@@ -108,6 +108,8 @@ const schemaNames = [
   'Heartbeat',
   'HeartbeatResponse',
   'BlobStatus',
+  'Reply',
+  'ReplyPage',
   'ErrorBody',
 ] as const;
 
@@ -124,6 +126,7 @@ describe('openapi.yaml and contract.ts', () => {
       [contract.PATHS.caseStatusChanges]: ['get'],
       [contract.PATHS.heartbeat]: ['post'],
       [contract.PATHS.blob]: ['get', 'put'],
+      [contract.PATHS.replies]: ['get'],
     });
   });
 

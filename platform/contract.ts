@@ -15,6 +15,7 @@ export const PATHS = {
   caseStatusChanges: '/v1/cases/status-changes',
   heartbeat: '/v1/heartbeat',
   blob: '/v1/blobs/{sha256}',
+  replies: '/v1/replies',
 } as const;
 
 export function contentPackagePath(version: string): string {
@@ -197,3 +198,17 @@ export function casePageHashes(record: Pick<SyncRecord, 'kind' | 'payload'>): st
 }
 
 const CasePages = z.object({ materials: z.array(z.object({ pages: z.array(z.object({ sha256: sha256Hex })) })) });
+
+/** A staff answer to a consultation or complaint a terminal sent (recordId = that record's id). */
+export const Reply = z.object({
+  seq: z.number().int().positive(),
+  recordId: RecordId,
+  kind: z.enum(['consultation', 'complaint']),
+  text: z.string().min(1).max(2000),
+  answeredAt: isoDateTime,
+});
+export type Reply = z.infer<typeof Reply>;
+
+/** Replies to this terminal's records after the cursor; `cursor` is opaque, send it back unchanged. */
+export const ReplyPage = z.object({ replies: z.array(Reply), cursor: z.string().max(200), more: z.boolean() });
+export type ReplyPage = z.infer<typeof ReplyPage>;

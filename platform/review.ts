@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { maskIdNumber } from '../electron/common/pii.js';
 import type { Logger } from '../electron/host/logging/logger.js';
 import type { BlobStore } from './blobs.js';
+import { deadlineLevel, monthlyReport, reportCsv, workingDayDeadline, REPLY_WORKING_DAYS, type DeadlineLevel, type HolidayCalendar } from './deadlines.js';
+import { ReplyRefusal, type ReplyStore } from './replies.js';
 import { BlobHash, type CaseStatusChange } from './contract.js';
 import type { PlatformStore } from './store.js';
 
@@ -19,6 +21,10 @@ import type { PlatformStore } from './store.js';
  *   GET  /review/cases/{caseId}           one case: applicant (ID masked), materials, pages, status history, status form
  *   GET  /review/blobs/{sha256}           a page image
  *   POST /review/cases/{caseId}/status    action=pre-accepted&days=N | returned&reason=… | accepted | done
+ *   GET  /review/consultations            consultations and complaints with their deadline (green / yellow / red card) and answer forms
+ *   POST /review/consultations/{id}/reply  text=… (one answer per record; it reaches the kiosk with the next sync)
+ *   GET  /review/report?month=YYYY-MM     monthly figures per department; /review/report.csv the same rows as CSV
+ *   GET  /m/consultations/{id}            the citizen's phone page behind the QR on her slip (no token: the id is a random UUID)
  */
 export const REVIEW_COOKIE = 'liuliu_review';
 
@@ -81,13 +87,22 @@ export class ReviewError extends Error {
 export interface ReviewDeps {
   store: PlatformStore;
   blobs: BlobStore;
+  replies: ReplyStore;
+  calendar: HolidayCalendar;
   adminToken: string;
   logger: Logger;
   now: () => Date;
 }
 
 export function isReviewPath(pathname: string): boolean {
-  return pathname === '/review' || pathname.startsWith('/review/');
+  return pathname === '/review' || pathname.startsWith('/review/') || pathname.startsWith('/m/');
+}
+
+const LEVEL_NAMES: Record<DeadlineLevel, string> = { green: '正常', yellow: '黄牌预警', red: '红牌超期' };
+const LEVEL_COLOURS: Record<DeadlineLevel, string> = { green: '#2e7d32', yellow: '#f9a825', red: '#c62828' };
+
+function levelBadge(level: DeadlineLevel): string {
+  return `<span class="level level-${level}" style="color:#fff;background:${LEVEL_COLOURS[level]};padding:0 .4rem">${LEVEL_NAMES[level]}</span>`;
 }
 
 export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => Promise<void> {
@@ -167,8 +182,39 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
     );
   };
 
+  const consultationsPage = async (): Promise<string> => {
+    const now = deps.now();
+    const rows = (await deps.replies.consultations()).map((c) => {
+      const received = new Date(c.receivedAt);
+      const level = deadlineLevel(received, c.reply ? new Date(c.reply.answeredAt) : now, deps.calendar);
+      const due = workingDayDeadline(received, REPLY_WORKING_DAYS, deps.calendar);
+      const answer = c.reply
+        ? `<p class="reply">${escapeHtml(c.reply.text)}<br><small>${escapeHtml(c.reply.answeredAt)}</small></p>`
+        : `<form method="post" action="/review/consultations/${encodeURIComponent(c.id)}/reply"><textarea name="text" required maxlength="2000" rows="2" cols="40"></textarea> <button>答复</button></form>`;
+      return `<tr data-id="${escapeHtml(c.id)}"><td>${c.kind === 'complaint' ? '投诉' : '咨询'}</td><td>${escapeHtml(c.category)}</td><td>${escapeHtml(c.text)}</td><td>${escapeHtml(c.receivedAt)}<br><small>时限 ${escapeHtml(due.toISOString())}</small></td><td>${levelBadge(level)}</td><td>${answer}</td></tr>`;
+    });
+    return page(
+      '咨询投诉答复',
+      `<p><a href="/review">办件</a> · <a href="/review/report">月报</a></p><h1>咨询投诉答复</h1><p>${REPLY_WORKING_DAYS} 个工作日内答复：超过 1 个工作日黄牌预警，超过 2 个工作日亮红牌。</p>
+<table><thead><tr><th>类型</th><th>类别</th><th>内容</th><th>收到 / 时限</th><th>监察</th><th>答复</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    );
+  };
+
+  const reportRows = async (url: URL) => {
+    const month = url.searchParams.get('month') ?? deps.now().toISOString().slice(0, 7);
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new ReviewError(400, '月份格式为 YYYY-MM');
+    return { month, rows: monthlyReport(await deps.replies.watchedItems(), month, deps.now(), deps.calendar) };
+  };
+
   return async (req, res, url, body) => {
     const route = `${req.method ?? ''} ${url.pathname}`;
+    const phone = /^GET \/m\/consultations\/([^/]+)$/.exec(route);
+    if (phone?.[1] !== undefined) {
+      const found = await deps.replies.consultation(decodeURIComponent(phone[1]));
+      if (!found) throw new ReviewError(404, '没有找到这条留言');
+      const reply = found.reply ? `<h2>答复</h2><p class="reply">${escapeHtml(found.reply.text)}</p><p><small>${escapeHtml(found.reply.answeredAt)}</small></p>` : '<p class="pending">已收到，工作人员将在 2 个工作日内答复。</p>';
+      return send(res, 200, page('我的咨询', `<meta name="viewport" content="width=device-width"><h1>我的${found.kind === 'complaint' ? '投诉' : '咨询'}</h1><p>${escapeHtml(found.text)}</p>${reply}`));
+    }
     if (route === 'POST /review/login') {
       const given = new URLSearchParams(body.toString('utf8')).get('token') ?? '';
       const bytes = Buffer.from(given);
@@ -185,6 +231,38 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
       return;
     }
     if (route === 'GET /review') return send(res, 200, await listPage());
+    if (route === 'GET /review/consultations') return send(res, 200, await consultationsPage());
+    const reply = /^POST \/review\/consultations\/([^/]+)\/reply$/.exec(route);
+    if (reply?.[1] !== undefined) {
+      try {
+        await deps.replies.answer(decodeURIComponent(reply[1]), new URLSearchParams(body.toString('utf8')).get('text') ?? '', deps.now());
+      } catch (err) {
+        if (err instanceof ReplyRefusal) throw new ReviewError(err.status, err.message);
+        throw err;
+      }
+      return redirect(res, '/review/consultations');
+    }
+    if (route === 'GET /review/report.csv') {
+      const { month, rows } = await reportRows(url);
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="report-${month}.csv"` });
+      res.end(reportCsv(rows));
+      return;
+    }
+    if (route === 'GET /review/report') {
+      const { month, rows } = await reportRows(url);
+      const body = rows
+        .map((r) => `<tr><td>${escapeHtml(r.department)}</td><td>${r.received}</td><td>${r.answered}</td><td>${r.overdue}</td><td>${r.warned}</td><td>${r.averageReplyHours ?? ''}</td></tr>`)
+        .join('');
+      return send(
+        res,
+        200,
+        page(
+          `月报 ${month}`,
+          `<p><a href="/review">办件</a> · <a href="/review/consultations">咨询投诉</a></p><h1>电子监察月报 ${escapeHtml(month)}</h1><p>咨询、投诉的答复与办件的预受理，按部门；超期 = 超过 2 个工作日。<a href="/review/report.csv?month=${escapeHtml(month)}">下载 CSV</a></p>
+<table><thead><tr><th>department 部门</th><th>received 收到</th><th>answered 已答复</th><th>overdue 超期</th><th>warned 预警中</th><th>averageReplyHours 平均答复小时</th></tr></thead><tbody>${body}</tbody></table>`,
+        ),
+      );
+    }
     const blob = /^GET \/review\/blobs\/([^/]+)$/.exec(route);
     if (blob?.[1] !== undefined) {
       const sha256 = decodeURIComponent(blob[1]);

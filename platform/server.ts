@@ -13,6 +13,8 @@ import { DataKey } from '../electron/host/storage/crypto.js';
 import { BlobRefusal, BlobStore } from './blobs.js';
 import { casePageHashes, SyncRecord } from './contract.js';
 import { isReviewPath, reviewHandler, sendReviewError } from './review.js';
+import { ReplyStore } from './replies.js';
+import { HolidayCalendar } from './deadlines.js';
 
 /**
  * The reference platform: implements platform/openapi.yaml over node:http
@@ -36,6 +38,8 @@ export interface PlatformServerOptions {
   now?: () => Date;
   /** Seals blob chunks at rest (scripts/platform.ts: `<dataDir>/keys/blob.key`); omitted = a key held in memory for this run (tests). */
   blobKey?: DataKey;
+  /** Holidays and make-up working days for the reply and pre-acceptance deadlines; default: weekends only. */
+  calendar?: HolidayCalendar;
 }
 
 export interface PlatformServer {
@@ -43,6 +47,7 @@ export interface PlatformServer {
   readonly port: number;
   readonly store: PlatformStore;
   readonly blobs: BlobStore;
+  readonly replies: ReplyStore;
   faults(): FaultConfig;
   setFaults(change: Partial<FaultConfig>): FaultConfig;
   /** Answers given since start, keyed `METHOD /path/{template} STATUS`, e.g. `GET /v1/content/current 304`. */
@@ -131,6 +136,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
   const random = options.seed === undefined ? Math.random : seededRandom(options.seed);
   const store = await PlatformStore.open(options.db);
   const blobs = await BlobStore.open(options.db, options.blobKey ?? DataKey.fromBytes(randomBytes(32)), logger);
+  const replies = await ReplyStore.open(options.db, store, logger);
   for (const terminal of options.terminals ?? []) await store.putTerminal(terminal.id, terminal.secret, now());
   // Terminals are looked up on every request, so they live in memory too.
   const terminals = new Map<string, TerminalCredentials>();
@@ -239,6 +245,15 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
       await answer(res, plan, 200, { serverTime: now().toISOString(), contentVersion: current?.version ?? null });
       return;
     }
+    if (req.method === 'GET' && url.pathname === PATHS.replies) {
+      const cursor = url.searchParams.get('cursor') ?? '0';
+      const limit = Number(url.searchParams.get('limit') ?? '100');
+      if (!/^\d{1,15}$/.test(cursor)) throw new HttpError(400, 'bad_request', 'unknown cursor');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new HttpError(400, 'bad_request', 'limit must be 1–500');
+      const page = await replies.since(terminalId, Number(cursor), limit);
+      await answer(res, plan, 200, { replies: page.replies, cursor: String(page.replies.at(-1)?.seq ?? cursor), more: page.more });
+      return;
+    }
     if (url.pathname.startsWith(blobPrefix) && (req.method === 'GET' || req.method === 'PUT')) {
       const sha256 = safeDecode(url.pathname.slice(blobPrefix.length));
       try {
@@ -300,7 +315,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     throw new HttpError(404, 'not_found', `no route ${route}`);
   };
 
-  const review = reviewHandler({ store, blobs, adminToken: options.adminToken, logger, now });
+  const review = reviewHandler({ store, blobs, replies, calendar: options.calendar ?? HolidayCalendar.parse({}), adminToken: options.adminToken, logger, now });
   const requests: Record<string, number> = {};
   const packagePrefix = PATHS.contentPackage.replace('{version}', '');
   const blobPrefix = PATHS.blob.replace('{sha256}', '');
@@ -346,6 +361,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     port: address.port,
     store,
     blobs,
+    replies,
     faults: () => faults,
     requests: () => ({ ...requests }),
     setFaults(change) {

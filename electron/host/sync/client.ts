@@ -11,6 +11,7 @@ import {
   ErrorBody,
   HeartbeatResponse,
   PATHS,
+  ReplyPage,
   blobPath,
   contentPackagePath,
   type Heartbeat,
@@ -99,6 +100,13 @@ export class PlatformClient {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor !== null) query.set('cursor', cursor);
     return this.call('GET', `${PATHS.caseStatusChanges}?${query.toString()}`, CaseStatusPage);
+  }
+
+  /** Staff answers to this terminal's consultations and complaints after the cursor. */
+  replies(cursor: string | null, limit: number): Promise<CallResult<ReplyPage>> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (cursor !== null) query.set('cursor', cursor);
+    return this.call('GET', `${PATHS.replies}?${query.toString()}`, ReplyPage);
   }
 
   heartbeat(heartbeat: Heartbeat): Promise<CallResult<HeartbeatResponse>> {
