@@ -1,9 +1,9 @@
-import { MAX_BATCH_RECORDS, casePageHashes, contentEtag, type CaseStatusChange, type Heartbeat, type SyncRecord } from '../../../platform/contract.js';
+import { MAX_BATCH_RECORDS, casePageHashes, contentEtag, type CaseStatusChange, type Heartbeat, type Reply, type SyncRecord } from '../../../platform/contract.js';
 import type { Logger } from '../logging/logger.js';
 import type { Database, Migration } from '../storage/database.js';
 import { outboxMigrations, type DeadLetter, type Outbox } from '../storage/outbox.js';
 import { uploadBlob, type BlobSource } from './blobs.js';
-import { PlatformClient, describeError, type CallError } from './client.js';
+import { PlatformClient, describeError, type CallError, type CallResult } from './client.js';
 import { ContentRefused, validateContentDir, type ContentStore, type ContentValidator, type StagedContent } from './content.js';
 import { DEFAULT_BACKOFF, planAnswer, planBatch, retrySchedule, sameStatus, type BackoffPolicy, type SyncStatus } from './state.js';
 
@@ -57,6 +57,8 @@ export interface SyncWorkerOptions {
    * it case records go alone, and the platform rejects those naming pages.
    */
   blobs?: BlobSource;
+  /** Stores staff answers to this terminal's consultations and complaints (idempotent per reply); the cursor advances only after it resolves. */
+  applyReplies?: (replies: Reply[]) => void | Promise<void>;
   /**
    * What the heartbeat reports besides the sync figures. A heartbeat goes out
    * every cycle, so `online` stays true even when there is nothing to push.
@@ -71,6 +73,7 @@ export const syncMigrations: readonly Migration[] = [
 ];
 
 const CASE_CURSOR = 'case-status-cursor';
+const REPLIES_CURSOR = 'replies-cursor';
 const MAX_CASE_PAGES_PER_CYCLE = 20;
 const DAY_MS = 86_400_000;
 
@@ -217,6 +220,7 @@ export class SyncWorker {
       await step('heartbeat', () => this.sendHeartbeat());
       if (this.options.content) await step('content', () => this.pullContent());
       if (this.options.applyCaseStatus) await step('case status', () => this.pullCaseStatus());
+      if (this.options.applyReplies) await step('replies', () => this.pullReplies());
     }
     // "In sync" = everything due was acknowledged and the platform answered this cycle.
     const inSync = pushed && this.latest.online;
@@ -368,18 +372,50 @@ export class SyncWorker {
   }
 
   private async pullCaseStatus(): Promise<string | null> {
-    const { db, applyCaseStatus, config } = this.options;
+    const { applyCaseStatus, config } = this.options;
     if (!applyCaseStatus) return null;
-    let cursor = (await db.get<{ value: string }>('SELECT value FROM sync_state WHERE key = ?', [CASE_CURSOR]))?.value ?? null;
+    return this.pullPaged(
+      CASE_CURSOR,
+      (cursor) => this.client.caseStatusChanges(cursor, config.caseStatusPageSize ?? 100),
+      (page) => page.changes,
+      applyCaseStatus,
+    );
+  }
+
+  private async pullReplies(): Promise<string | null> {
+    const { applyReplies } = this.options;
+    if (!applyReplies) return null;
+    return this.pullPaged(
+      REPLIES_CURSOR,
+      (cursor) => this.client.replies(cursor, 100),
+      (page) => page.replies,
+      applyReplies,
+    );
+  }
+
+  /**
+   * Pulls pages after a persisted cursor and hands each page's items to
+   * `apply`; the cursor is saved only after it resolves, so a failure or a
+   * crash re-delivers the same items (`apply` must be idempotent).
+   */
+  private async pullPaged<P extends { cursor: string; more: boolean }, T>(
+    cursorKey: string,
+    fetchPage: (cursor: string | null) => Promise<CallResult<P>>,
+    items: (page: P) => T[],
+    apply: (items: T[]) => void | Promise<void>,
+  ): Promise<string | null> {
+    const { db } = this.options;
+    let cursor = (await db.get<{ value: string }>('SELECT value FROM sync_state WHERE key = ?', [cursorKey]))?.value ?? null;
     for (let page = 0; page < MAX_CASE_PAGES_PER_CYCLE; page += 1) {
-      const result = await this.client.caseStatusChanges(cursor, config.caseStatusPageSize ?? 100);
+      const result = await fetchPage(cursor);
       const failed = this.outcome(result);
       if (failed !== null || !result.ok) return failed;
-      if (result.value.changes.length > 0) await applyCaseStatus(result.value.changes);
-      // Only after the host has applied the changes: a crash before this line re-fetches them.
+      const pulled = items(result.value);
+      if (pulled.length > 0) await apply(pulled);
+      // Only after the host has applied them: a crash before this line re-fetches them.
       if (result.value.cursor !== cursor) {
         cursor = result.value.cursor;
-        await db.run('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [CASE_CURSOR, cursor]);
+        await db.run('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [cursorKey, cursor]);
       }
       if (!result.value.more) return null;
     }
