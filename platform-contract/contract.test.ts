@@ -107,6 +107,9 @@ const schemaNames = [
   'DeviceStatus',
   'Heartbeat',
   'HeartbeatResponse',
+  'BlobStatus',
+  'Reply',
+  'ReplyPage',
   'ErrorBody',
 ] as const;
 
@@ -122,6 +125,8 @@ describe('openapi.yaml and contract.ts', () => {
       [contract.PATHS.contentPackage]: ['get'],
       [contract.PATHS.caseStatusChanges]: ['get'],
       [contract.PATHS.heartbeat]: ['post'],
+      [contract.PATHS.blob]: ['get', 'put'],
+      [contract.PATHS.replies]: ['get'],
     });
   });
 

@@ -14,6 +14,8 @@ export const PATHS = {
   contentPackage: '/v1/content/packages/{version}',
   caseStatusChanges: '/v1/cases/status-changes',
   heartbeat: '/v1/heartbeat',
+  blob: '/v1/blobs/{sha256}',
+  replies: '/v1/replies',
 } as const;
 
 export function contentPackagePath(version: string): string {
@@ -148,8 +150,66 @@ export const ErrorCode = z.enum([
   'body_too_large',
   'not_found',
   'internal',
+  'chunk_out_of_order',
+  'hash_mismatch',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export const ErrorBody = z.object({ error: z.object({ code: ErrorCode, message: z.string() }) });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * Blobs (scanned pages): content-addressed by the SHA-256 of their bytes and
+ * uploaded in chunks, each a signed `PUT /v1/blobs/{sha256}?offset=N&size=TOTAL`
+ * with the raw bytes as body. `GET /v1/blobs/{sha256}` says how much the
+ * platform holds, so an upload cut off (or a terminal killed) resumes at
+ * `received`. A chunk must start exactly at `received`; a resent chunk that
+ * ends at or before it is answered with the current status (idempotent). When
+ * the last byte arrives the platform checks the hash; a mismatch discards the
+ * whole upload. A `case` record naming a page the platform does not hold
+ * complete is rejected.
+ */
+export const MAX_BLOB_BYTES = 16 * 1024 * 1024;
+export const MAX_BLOB_CHUNK_BYTES = 256 * 1024;
+
+export const BlobHash = sha256Hex;
+
+export function blobPath(sha256: string, chunk?: { offset: number; size: number }): string {
+  const path = PATHS.blob.replace('{sha256}', encodeURIComponent(sha256));
+  return chunk === undefined ? path : `${path}?offset=${chunk.offset}&size=${chunk.size}`;
+}
+
+export const BlobStatus = z.object({
+  sha256: sha256Hex,
+  /** Declared total size in bytes. */
+  size: z.number().int().nonnegative().max(MAX_BLOB_BYTES),
+  /** Bytes held so far: the next chunk starts here. */
+  received: z.number().int().nonnegative(),
+  /** Every byte arrived and the hash matched. */
+  complete: z.boolean(),
+});
+export type BlobStatus = z.infer<typeof BlobStatus>;
+
+/** The page hashes a `case` record names (payload.materials[].pages[].sha256); [] for other kinds. */
+export function casePageHashes(record: Pick<SyncRecord, 'kind' | 'payload'>): string[] {
+  if (record.kind !== 'case') return [];
+  const parsed = CasePages.safeParse(record.payload);
+  if (!parsed.success) return [];
+  return [...new Set(parsed.data.materials.flatMap((material) => material.pages.map((page) => page.sha256)))];
+}
+
+const CasePages = z.object({ materials: z.array(z.object({ pages: z.array(z.object({ sha256: sha256Hex })) })) });
+
+/** A staff answer to a consultation or complaint a terminal sent (recordId = that record's id). */
+export const Reply = z.object({
+  seq: z.number().int().positive(),
+  recordId: RecordId,
+  kind: z.enum(['consultation', 'complaint']),
+  text: z.string().min(1).max(2000),
+  answeredAt: isoDateTime,
+});
+export type Reply = z.infer<typeof Reply>;
+
+/** Replies to this terminal's records after the cursor; `cursor` is opaque, send it back unchanged. */
+export const ReplyPage = z.object({ replies: z.array(Reply), cursor: z.string().max(200), more: z.boolean() });
+export type ReplyPage = z.infer<typeof ReplyPage>;

@@ -44,6 +44,17 @@ export class PlatformAdmin {
     return this.call('POST', '/admin/cases/status', change);
   }
 
+  /** Answers a consultation or complaint through the staff page (as a reviewer's form post would). */
+  async answerConsultation(recordId: string, text: string): Promise<void> {
+    const response = await fetch(new URL(`/review/consultations/${encodeURIComponent(recordId)}/reply`, this.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ text }).toString(),
+      redirect: 'manual',
+    });
+    if (response.status !== 303) throw new Error(`answering ${recordId} failed: HTTP ${response.status} ${await response.text()}`);
+  }
+
   putTerminal(id: string, secret: string): Promise<{ id: string }> {
     return this.call('POST', '/admin/terminals', { id, secret });
   }

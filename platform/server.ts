@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -10,6 +10,12 @@ import { seededRandom } from '../electron/common/random.js';
 import { decodeRequestPath, parseRequestTarget, type RequestTarget } from '../electron/host/http/request-target.js';
 import { FaultConfig, NO_FAULTS, partialSubset, planFaults, type FaultPlan } from './faults.js';
 import { PlatformStore } from './store.js';
+import { DataKey } from '../electron/host/storage/crypto.js';
+import { BlobRefusal, BlobStore } from './blobs.js';
+import { casePageHashes, SyncRecord } from '../platform-contract/contract.js';
+import { isReviewPath, reviewHandler, sendReviewError } from './review.js';
+import { ReplyStore } from './replies.js';
+import { HolidayCalendar } from './deadlines.js';
 
 /**
  * The reference platform: implements platform-contract/openapi.yaml over node:http
@@ -31,12 +37,18 @@ export interface PlatformServerOptions {
   seed?: number;
   logger: Logger;
   now?: () => Date;
+  /** Seals blob chunks at rest (scripts/platform.ts: `<dataDir>/keys/blob.key`); omitted = a key held in memory for this run (tests). */
+  blobKey?: DataKey;
+  /** Holidays and make-up working days for the reply and pre-acceptance deadlines; default: weekends only. */
+  calendar?: HolidayCalendar;
 }
 
 export interface PlatformServer {
   readonly url: string;
   readonly port: number;
   readonly store: PlatformStore;
+  readonly blobs: BlobStore;
+  readonly replies: ReplyStore;
   faults(): FaultConfig;
   setFaults(change: Partial<FaultConfig>): FaultConfig;
   /** Answers given since start, keyed `METHOD /path/{template} STATUS`, e.g. `GET /v1/content/current 304`. */
@@ -122,6 +134,8 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const random = options.seed === undefined ? Math.random : seededRandom(options.seed);
   const store = await PlatformStore.open(options.db);
+  const blobs = await BlobStore.open(options.db, options.blobKey ?? DataKey.fromBytes(randomBytes(32)), logger);
+  const replies = await ReplyStore.open(options.db, store, logger);
   for (const terminal of options.terminals ?? []) await store.putTerminal(terminal.id, terminal.secret, now());
   // Terminals are looked up on every request, so they live in memory too.
   const terminals = new Map<string, TerminalCredentials>();
@@ -187,7 +201,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     const terminalId = verdict.terminalId;
     if (isBatch) {
       const envelope = parseJson(body, BatchEnvelope);
-      const acks = await store.storeBatch(terminalId, envelope.records, now());
+      const acks = await store.storeBatch(terminalId, envelope.records, now(), await missingPages(envelope.records));
       const response: BatchResponse = { acks: plan.response === 'partial' ? partialSubset(acks, random) : acks, serverTime: now().toISOString() };
       await answer(res, plan, 200, response);
       return;
@@ -230,7 +244,48 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
       await answer(res, plan, 200, { serverTime: now().toISOString(), contentVersion: current?.version ?? null });
       return;
     }
+    if (req.method === 'GET' && url.pathname === PATHS.replies) {
+      const cursor = url.searchParams.get('cursor') ?? '0';
+      const limit = Number(url.searchParams.get('limit') ?? '100');
+      if (!/^\d{1,15}$/.test(cursor)) throw new HttpError(400, 'bad_request', 'unknown cursor');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new HttpError(400, 'bad_request', 'limit must be 1–500');
+      const page = await replies.since(terminalId, Number(cursor), limit);
+      await answer(res, plan, 200, { replies: page.replies, cursor: String(page.replies.at(-1)?.seq ?? cursor), more: page.more });
+      return;
+    }
+    if (url.pathname.startsWith(blobPrefix) && (req.method === 'GET' || req.method === 'PUT')) {
+      const sha256 = safeDecode(url.pathname.slice(blobPrefix.length));
+      try {
+        if (req.method === 'GET') {
+          const status = await blobs.status(sha256);
+          if (!status) throw new HttpError(404, 'not_found', `no blob ${sha256}`);
+          await answer(res, plan, 200, status);
+          return;
+        }
+        const chunk = { sha256, offset: Number(url.searchParams.get('offset') ?? 'NaN'), size: Number(url.searchParams.get('size') ?? 'NaN') };
+        await answer(res, plan, 200, await blobs.putChunk(terminalId, chunk, body, now()));
+      } catch (err) {
+        if (err instanceof BlobRefusal) throw new HttpError(err.status, err.code, err.message);
+        throw err;
+      }
+      return;
+    }
     throw new HttpError(404, 'not_found', `no route ${req.method ?? ''} ${url.pathname}`);
+  };
+
+  /** Case records naming pages the platform does not hold complete, with the reason they are rejected. */
+  const missingPages = async (records: readonly unknown[]): Promise<Map<string, string>> => {
+    const refusals = new Map<string, string>();
+    for (const raw of records) {
+      const record = SyncRecord.safeParse(raw);
+      if (!record.success) continue;
+      const missing = await blobs.missing(casePageHashes(record.data));
+      if (missing.length === 0) continue;
+      const reason = `the case names ${missing.length} page(s) the platform does not hold: ${missing.slice(0, 3).join(', ')}`;
+      logger.warn({ id: record.data.id, missing: missing.length }, 'case refused: pages missing');
+      refusals.set(record.data.id, reason);
+    }
+    return refusals;
   };
 
   const handleAdmin = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget, body: Buffer): Promise<void> => {
@@ -259,6 +314,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     throw new HttpError(404, 'not_found', `no route ${route}`);
   };
 
+  const review = reviewHandler({ store, blobs, replies, calendar: options.calendar ?? HolidayCalendar.parse({}), adminToken: options.adminToken, logger, now });
   const requests: Record<string, number> = {};
   const packagePrefix = PATHS.contentPackage.replace('{version}', '');
   const knownPaths = new Set<string>(Object.values(PATHS));
@@ -269,10 +325,12 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
    */
   const routeOf = (pathname: string, status: number): string => {
     if (pathname.startsWith(packagePrefix)) return PATHS.contentPackage;
+    if (pathname.startsWith(blobPrefix)) return PATHS.blob;
     if (knownPaths.has(pathname)) return pathname;
     if (status < 400 && pathname.startsWith('/admin/')) return pathname.replace(/^\/admin\/terminals\/[^/]+\//, '/admin/terminals/{id}/').replace(/^\/admin\/([^/]+)\/[^/]{20,}/, '/admin/$1/{id}');
     return '(other)';
   };
+  const blobPrefix = PATHS.blob.replace('{sha256}', '');
   const http: Server = createServer((req, res) => {
     const url = parseRequestTarget(req.url);
     res.on('finish', () => {
@@ -283,6 +341,12 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     if (url === undefined) {
       req.resume();
       sendError(res, 400, 'bad_request', 'malformed request target');
+      return;
+    }
+    if (isReviewPath(url.pathname)) {
+      readBody(req, 64 * 1024)
+        .then((body) => review(req, res, url, body))
+        .catch((err: unknown) => sendReviewError(res, err, logger));
       return;
     }
     readBody(req, maxBodyBytes)
@@ -317,6 +381,8 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     url: `http://${host}:${address.port}`,
     port: address.port,
     store,
+    blobs,
+    replies,
     faults: () => faults,
     requests: () => ({ ...requests }),
     setFaults(change) {

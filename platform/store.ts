@@ -55,10 +55,11 @@ export class PlatformStore {
 
   /**
    * Stores a batch in one transaction and acknowledges each record: a record
-   * that fails the contract or its kind's schema is rejected for good, an id
+   * that fails the contract or its kind's schema, or that `refused` names
+   * (a case whose pages are missing), is rejected for good, an id
    * already held is a duplicate, anything else is accepted.
    */
-  async storeBatch(terminalId: string, records: readonly unknown[], now: Date): Promise<RecordAck[]> {
+  async storeBatch(terminalId: string, records: readonly unknown[], now: Date, refused: ReadonlyMap<string, string> = new Map()): Promise<RecordAck[]> {
     return this.db.transaction(async (tx) => {
       const acks: RecordAck[] = [];
       let duplicates = 0;
@@ -73,7 +74,7 @@ export class PlatformStore {
           continue;
         }
         const record = parsed.data;
-        const reason = rejectionReason(record);
+        const reason = rejectionReason(record) ?? refused.get(record.id) ?? null;
         if (reason !== null) {
           rejected += 1;
           acks.push({ id: record.id, status: 'rejected', reason });
@@ -113,6 +114,22 @@ export class PlatformStore {
   async record(id: string): Promise<{ id: string; kind: string; schemaVersion: number; payload: unknown; terminalId: string } | undefined> {
     const row = await this.db.get<{ id: string; kind: string; schema_version: number; payload: string; terminal_id: string }>('SELECT * FROM records WHERE id = ?', [id]);
     return row && { id: row.id, kind: row.kind, schemaVersion: row.schema_version, payload: JSON.parse(row.payload) as unknown, terminalId: row.terminal_id };
+  }
+
+  /** Every record of a kind, oldest first (the reviewer's case list). */
+  async recordsOfKind(kind: string): Promise<{ id: string; terminalId: string; payload: unknown; receivedAt: string }[]> {
+    const rows = await this.db.all<{ id: string; terminal_id: string; payload: string; received_at: string }>('SELECT id, terminal_id, payload, received_at FROM records WHERE kind = ? ORDER BY rowid', [kind]);
+    return rows.map((row) => ({ id: row.id, terminalId: row.terminal_id, payload: JSON.parse(row.payload) as unknown, receivedAt: row.received_at }));
+  }
+
+  /** The status changes posted for a case (by id or number), oldest first. */
+  async caseStatusHistory(caseIds: readonly string[]): Promise<CaseStatusChange[]> {
+    if (caseIds.length === 0) return [];
+    const rows = await this.db.all<{ seq: number; case_id: string; status: string; note: string | null; changed_at: string }>(
+      `SELECT * FROM case_status_changes WHERE case_id IN (${caseIds.map(() => '?').join(', ')}) ORDER BY seq`,
+      [...caseIds],
+    );
+    return rows.map((row) => ({ seq: row.seq, caseId: row.case_id, status: row.status, ...(row.note === null ? {} : { note: row.note }), changedAt: row.changed_at }));
   }
 
   async terminals(): Promise<TerminalRow[]> {

@@ -3,18 +3,20 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { DataKey } from '../electron/host/storage/crypto.js';
 import { Database } from '../electron/host/storage/database.js';
 import { PlatformAdmin } from '../platform/admin.js';
 import { CONTENT_FILES } from '../platform-contract/contract.js';
 import type { FaultConfig } from '../platform/faults.js';
 import { startPlatformServer } from '../platform/server.js';
+import { HolidayCalendar } from '../platform/deadlines.js';
 
 /**
  * The reference platform server:
  *   npx tsx scripts/platform.ts --port 8800 --data-dir D [--terminal id:secret …]
  *     [--admin-token T] [--host 127.0.0.1] [--max-body-bytes N] [--window-seconds S] [--seed N]
  *     [--fail-percent P] [--drop-percent P] [--delay-percent P --delay-ms MS]
- *     [--partial-ack-percent P] [--malformed-percent P] [--oversized-percent P]
+ *     [--partial-ack-percent P] [--malformed-percent P] [--oversized-percent P] [--calendar holidays.json]
  * Prints one JSON line `{"listening": url, "adminToken": …}` on stdout once it
  * accepts connections; logs go to stderr.
  *
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
       'partial-ack-percent': { type: 'string' },
       'malformed-percent': { type: 'string' },
       'oversized-percent': { type: 'string' },
+      calendar: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -130,6 +133,8 @@ async function main(): Promise<void> {
   const db = await Database.open(join(dataDir, 'platform.db'));
   const adminToken = values['admin-token'] ?? randomBytes(16).toString('hex');
   const seed = number(values.seed, '--seed');
+  // Holidays and make-up working days for the reply / pre-acceptance deadlines: {"holidays": ["2026-10-01", …], "workdays": ["2026-09-27", …]}.
+  const calendar = values.calendar === undefined ? undefined : HolidayCalendar.parse(JSON.parse(readFileSync(values.calendar, 'utf8')));
   const maxBodyBytes = number(values['max-body-bytes'], '--max-body-bytes');
   const windowSeconds = number(values['window-seconds'], '--window-seconds');
   const server = await startPlatformServer({
@@ -140,7 +145,10 @@ async function main(): Promise<void> {
     terminals,
     faults,
     logger,
+    // Page chunks are sealed at rest with this key (0600, created on first start).
+    blobKey: DataKey.loadOrCreate(join(dataDir, 'keys', 'blob.key')),
     ...(seed === undefined ? {} : { seed }),
+    ...(calendar === undefined ? {} : { calendar }),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(windowSeconds === undefined ? {} : { windowSeconds }),
   });

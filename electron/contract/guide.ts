@@ -124,6 +124,17 @@ export type FeedbackSubmission = z.infer<typeof FeedbackSubmission>;
 export const FeedbackReceipt = z.object({ id: z.string(), kind: z.enum(['consultation', 'complaint', 'rating']), receivedAt: z.string() });
 export type FeedbackReceipt = z.infer<typeof FeedbackReceipt>;
 
+/** A consultation or complaint the logged-in citizen left at this kiosk, with the staff answer once it has come. */
+export const MyFeedback = z.object({
+  id: z.string(),
+  kind: z.enum(['consultation', 'complaint']),
+  category: z.string(),
+  text: z.string(),
+  receivedAt: z.string(),
+  reply: z.object({ text: z.string(), answeredAt: z.string() }).nullable(),
+});
+export type MyFeedback = z.infer<typeof MyFeedback>;
+
 export const guideApi = {
   'guide.catalog': method(noParams, GuideCatalog),
   'guide.list': method(z.object({ filter: GuideFilter }).strict(), z.array(ServiceSummary)),
@@ -133,5 +144,7 @@ export const guideApi = {
   /** Receipt printer (short form) or A4 PDF (printed, or saved under <dataDir>/documents). Never throws for a printer problem: the outcome says. */
   'guide.print': method(z.object({ serviceId, form: GuidePrintForm }).strict(), GuidePrintOutcome),
   'feedback.submit': method(FeedbackSubmission, FeedbackReceipt),
+  /** The citizen's own consultations and complaints (ID-card session), newest first; refused without a card. */
+  'feedback.mine': method(noParams, z.array(MyFeedback)),
 };
 export const guideEvents = {};

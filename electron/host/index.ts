@@ -125,13 +125,14 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     ...(documentPrinter !== undefined ? { documentPrinter } : {}),
     ...(queryUrlBase !== undefined ? { queryUrlBase } : {}),
   });
+  const guide = guideModule(context, sessions, documentPrinter !== undefined ? { a4Printer: documentPrinter } : {});
   const modules: HostModule[] = [
     systemModule(context, { version: packageVersion(), bootMs: () => bootMs }),
     staff,
     sessionModule(context, sessions, reader, demoCardsForPanel()),
     deviceModule(context, 'printer', printer?.printer, () => printer?.dispose()),
     deviceModule(context, 'scanner', scanner, () => scanner?.stop()),
-    guideModule(context, sessions, documentPrinter !== undefined ? { a4Printer: documentPrinter } : {}),
+    guide,
     queueModule(context, sessions),
     robotModule(context, { requireStaff: () => staff.requireStaff() }),
     cases,
@@ -140,6 +141,8 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
       appVersion: packageVersion(),
       requireStaff: () => staff.requireStaff(),
       applyCaseStatus: (changes) => cases.applyCaseStatus(changes),
+      blobs: cases.pageBlobs,
+      applyReplies: (replies) => guide.applyReplies(replies),
     }),
   ];
   const startedModules: HostModule[] = [];

@@ -39,6 +39,8 @@ export type CaseStatusInput = CaseStatusChange & { resultDocument?: ResultDocume
 export interface CasesHostModule extends HostModule {
   /** For the sync module: applies pulled status changes, idempotent per `seq`. */
   applyCaseStatus(changes: readonly CaseStatusInput[]): Promise<void>;
+  /** For the sync module: page images by SHA-256 for the upload, and their release once the platform holds them. */
+  pageBlobs: { read(sha256: string): Promise<Buffer | undefined>; release(hashes: readonly string[]): Promise<void> };
 }
 
 export const DEFAULT_QUERY_URL_BASE = 'https://zwfw.example.gov.cn/ys/query';
@@ -338,6 +340,13 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
       },
     },
 
+    pageBlobs: {
+      read: (sha256) => requireStore().pageBySha256(sha256),
+      async release(hashes) {
+        const released = await requireStore().releasePages(hashes, ctx.now());
+        logger.info({ pages: released }, 'page images released: the platform holds them and the retention has passed');
+      },
+    },
     async applyCaseStatus(changes) {
       const cases = requireStore();
       const stages = content().services.stages;

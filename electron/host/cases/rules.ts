@@ -88,7 +88,7 @@ export function applicantKey(secret: Buffer, idNumber: string): string {
 }
 
 /** Platform status words → the content's stage names; the stage names themselves pass through. */
-const STAGE_ALIASES: Readonly<Record<string, number>> = { applied: 0, submitted: 0, accepted: 1, reviewing: 2, review: 2, decided: 3, decision: 3, completed: 4, closed: 4, done: 4 };
+const STAGE_ALIASES: Readonly<Record<string, number>> = { applied: 0, submitted: 0, returned: 0, 'pre-accepted': 1, accepted: 1, reviewing: 2, review: 2, decided: 3, decision: 3, completed: 4, closed: 4, done: 4 };
 
 export function stageOf(status: string, stages: readonly string[]): string | null {
   const trimmed = status.trim();

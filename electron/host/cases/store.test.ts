@@ -56,7 +56,7 @@ describe('CaseStore', () => {
     expect(Buffer.from(JSON.stringify(await db.all('SELECT * FROM cases')))).not.toContain(Buffer.from('张三丰'));
     const page = await db.get<{ image: Buffer }>('SELECT image FROM case_pages LIMIT 1');
     expect(page?.image.equals(jpeg(1))).toBe(false);
-    expect((await store.pages(first.id)).map((p) => p.jpeg.equals(jpeg(p.materialIndex + 1)))).toEqual([true, true]);
+    expect((await store.pages(first.id)).map((p) => p.jpeg?.equals(jpeg(p.materialIndex + 1)))).toEqual([true, true]);
     expect(await store.applicant(first.id)).toMatchObject({ name: '张三丰', idNumber: '430181198001011239' });
   });
 

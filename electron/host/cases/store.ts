@@ -45,6 +45,12 @@ export const casesMigrations: readonly Migration[] = [
     CREATE TABLE case_status_applied (seq INTEGER PRIMARY KEY, case_id TEXT NOT NULL, applied_at TEXT NOT NULL);
     CREATE TABLE case_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);`,
   },
+  {
+    version: 2,
+    name: 'page images released once the platform holds them',
+    up: `ALTER TABLE case_pages ADD COLUMN released_at TEXT;
+    CREATE INDEX case_pages_sha256 ON case_pages (sha256);`,
+  },
 ];
 
 /** The personal part of a case: sealed at rest, opened only to print or to sync. */
@@ -233,12 +239,31 @@ export class CaseStore {
     return this.db.all<{ stage: string; at: string }>('SELECT stage, at FROM case_stages WHERE case_id = ? ORDER BY at, rowid', [caseId]);
   }
 
-  async pages(caseId: string): Promise<{ materialIndex: number; jpeg: Buffer; width: number; height: number }[]> {
-    const rows = await this.db.all<{ material_index: number; image: Buffer; width: number; height: number }>(
-      'SELECT material_index, image, width, height FROM case_pages WHERE case_id = ? ORDER BY position',
+  /** The case's pages; `jpeg` is null once the image was released (the platform holds it and the retention passed). */
+  async pages(caseId: string): Promise<{ materialIndex: number; jpeg: Buffer | null; width: number; height: number; sha256: string }[]> {
+    const rows = await this.db.all<{ material_index: number; image: Buffer; width: number; height: number; sha256: string; released_at: string | null }>(
+      'SELECT material_index, image, width, height, sha256, released_at FROM case_pages WHERE case_id = ? ORDER BY position',
       [caseId],
     );
-    return rows.map((row) => ({ materialIndex: row.material_index, jpeg: this.key.open(row.image), width: row.width, height: row.height }));
+    return rows.map((row) => ({ materialIndex: row.material_index, jpeg: row.released_at === null ? this.key.open(row.image) : null, width: row.width, height: row.height, sha256: row.sha256 }));
+  }
+
+  /** A page image by its SHA-256, for the upload to the platform; undefined when none is held (or it was released). */
+  async pageBySha256(sha256: string): Promise<Buffer | undefined> {
+    const row = await this.db.get<{ image: Buffer }>('SELECT image FROM case_pages WHERE sha256 = ? AND released_at IS NULL LIMIT 1', [sha256]);
+    return row && this.key.open(row.image);
+  }
+
+  /** Deletes the terminal's copies of these page images (the platform holds them); the page rows stay, with their hash. */
+  async releasePages(hashes: readonly string[], now: Date): Promise<number> {
+    let released = 0;
+    await this.db.transaction(async (tx) => {
+      for (const sha256 of hashes) {
+        const result = await tx.run("UPDATE case_pages SET image = X'', released_at = ? WHERE sha256 = ? AND released_at IS NULL", [now.toISOString(), sha256]);
+        released += result.changes;
+      }
+    });
+    return released;
   }
 
   async result(caseId: string): Promise<ResultDocument | undefined> {

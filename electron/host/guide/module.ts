@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { receiptDoc } from '../../../devices/printer/index.js';
 import { maskName } from '../../common/pii.js';
@@ -10,7 +10,7 @@ import type { SessionManager } from '../session/manager.js';
 import { findService, guideCatalog, guideReceiptLines, listServices, serviceGuide } from './catalog.js';
 import { checkFeedback } from './feedback.js';
 import { buildGuideSearchIndex, searchServices, type GuideSearchIndex } from './search.js';
-import { feedbackMigrations, storeFeedback } from './store.js';
+import { feedbackLookupSecret, feedbackMigrations, feedbackOf, storeFeedback, storeReplies, type FeedbackReply } from './store.js';
 
 /**
  * The guide capability in the host: browse and search the service guide,
@@ -22,8 +22,19 @@ export interface GuideModuleOptions {
   a4Printer?: string;
 }
 
-export function guideModule(ctx: HostContext, sessions: SessionManager, options: GuideModuleOptions = {}): HostModule {
+export interface GuideHostModule extends HostModule {
+  /** For the sync module: staff answers pulled from the platform, stored against this kiosk's consultations (idempotent). */
+  applyReplies(replies: readonly FeedbackReply[]): Promise<void>;
+}
+
+export function guideModule(ctx: HostContext, sessions: SessionManager, options: GuideModuleOptions = {}): GuideHostModule {
   const logger = ctx.logger.child({ module: 'guide' });
+  let lookupSecret: Buffer | undefined;
+  /** The keyed hash of an ID number (HMAC-SHA256 with this kiosk's sealed lookup secret): never the number itself. */
+  const citizenKey = (idNumber: string): string => {
+    if (lookupSecret === undefined) throw new ApiError('unavailable', 'feedback is not ready yet');
+    return createHmac('sha256', lookupSecret).update(idNumber.trim().toUpperCase()).digest('hex');
+  };
   let index: { hash: string; search: GuideSearchIndex } | undefined;
   const searchIndex = (content: ContentPackage): GuideSearchIndex => {
     if (index?.hash !== content.hash) index = { hash: content.hash, search: buildGuideSearchIndex(content) };
@@ -77,6 +88,11 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     name: 'guide',
     async start() {
       await ctx.db.migrate('feedback', feedbackMigrations);
+      lookupSecret = await feedbackLookupSecret(ctx.db, ctx.key);
+    },
+    async applyReplies(replies) {
+      const stored = await storeReplies(ctx.db, ctx.key, replies);
+      if (stored > 0) logger.info({ replies: stored }, 'staff replies to consultations stored');
     },
     handlers: {
       'guide.catalog': () => guideCatalog(ctx.content()),
@@ -106,11 +122,16 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
           at,
           terminalId: ctx.config.terminalId,
           sessionId: session?.id ?? null,
-          ...(citizen !== undefined ? { maskedName: maskName(citizen.name) } : {}),
+          ...(citizen !== undefined ? { maskedName: maskName(citizen.name), citizenKey: citizenKey(citizen.idNumber) } : {}),
           feedback: checked.value,
         });
         logger.info({ id, kind: checked.value.kind }, 'feedback stored');
         return { id, kind: checked.value.kind, receivedAt: at.toISOString() };
+      },
+      'feedback.mine': async () => {
+        const citizen = sessions.citizen();
+        if (citizen === undefined) throw new ApiError('refused', '查看我的咨询需要先核验身份：请将身份证放在感应区', { reason: 'card-required' });
+        return feedbackOf(ctx.db, ctx.key, citizenKey(citizen.idNumber));
       },
     },
   };

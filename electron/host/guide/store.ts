@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DataKey } from '../storage/crypto.js';
 import type { Database, Migration } from '../storage/database.js';
 import type { Outbox } from '../storage/outbox.js';
@@ -27,7 +28,75 @@ export const feedbackMigrations: readonly Migration[] = [
     );
     CREATE INDEX feedback_kind_created ON feedback (kind, created_at);`,
   },
+  {
+    version: 2,
+    name: 'citizen key on feedback, staff replies, lookup secret',
+    up: `ALTER TABLE feedback ADD COLUMN citizen_key TEXT;
+    CREATE INDEX feedback_citizen ON feedback (citizen_key);
+    CREATE TABLE feedback_replies (feedback_id TEXT PRIMARY KEY REFERENCES feedback (id), seq INTEGER NOT NULL, reply BLOB NOT NULL, answered_at TEXT NOT NULL);
+    CREATE TABLE feedback_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);`,
+  },
 ];
+
+const LOOKUP_SECRET = 'citizen-lookup';
+
+/** The secret under which feedback is found by the citizen's ID number (HMAC), created on first use and sealed with the data key. */
+export async function feedbackLookupSecret(db: Database, key: DataKey): Promise<Buffer> {
+  return db.transaction(async (tx) => {
+    const row = await tx.get<{ value: Buffer }>('SELECT value FROM feedback_secrets WHERE name = ?', [LOOKUP_SECRET]);
+    if (row) return key.open(row.value);
+    const fresh = randomBytes(32);
+    await tx.run('INSERT INTO feedback_secrets (name, value) VALUES (?, ?)', [LOOKUP_SECRET, key.seal(fresh)]);
+    return fresh;
+  });
+}
+
+/** A staff answer pulled from the platform (platform/contract.ts Reply). */
+export interface FeedbackReply {
+  seq: number;
+  recordId: string;
+  text: string;
+  answeredAt: string;
+}
+
+/** Stores answers to this terminal's consultations and complaints, sealed; idempotent per record. Returns how many were new. */
+export async function storeReplies(db: Database, key: DataKey, replies: readonly FeedbackReply[]): Promise<number> {
+  let stored = 0;
+  await db.transaction(async (tx) => {
+    for (const reply of replies) {
+      if (!(await tx.get('SELECT id FROM feedback WHERE id = ?', [reply.recordId]))) continue;
+      const result = await tx.run('INSERT OR IGNORE INTO feedback_replies (feedback_id, seq, reply, answered_at) VALUES (?, ?, ?, ?)', [reply.recordId, reply.seq, key.sealJson(reply.text), reply.answeredAt]);
+      stored += result.changes;
+    }
+  });
+  return stored;
+}
+
+export interface MyFeedback {
+  id: string;
+  kind: 'consultation' | 'complaint';
+  category: string;
+  text: string;
+  receivedAt: string;
+  reply: { text: string; answeredAt: string } | null;
+}
+
+/** The consultations and complaints filed under this citizen key, newest first, with their answers. */
+export async function feedbackOf(db: Database, key: DataKey, citizenKey: string): Promise<MyFeedback[]> {
+  const rows = await db.all<{ id: string; kind: 'consultation' | 'complaint'; category: string; sealed: Buffer; created_at: string; reply: Buffer | null; answered_at: string | null }>(
+    `SELECT f.id, f.kind, f.category, f.sealed, f.created_at, r.reply, r.answered_at FROM feedback f LEFT JOIN feedback_replies r ON r.feedback_id = f.id
+     WHERE f.citizen_key = ? AND f.kind IN ('consultation', 'complaint') ORDER BY f.created_at DESC`,
+    [citizenKey],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    category: row.category,
+    text: String((key.openJson(row.sealed) as { text?: string | null }).text ?? ''),
+    receivedAt: row.created_at,
+    reply: row.reply === null || row.answered_at === null ? null : { text: String(key.openJson(row.reply)), answeredAt: row.answered_at },
+  }));
+}
 
 export interface FeedbackRecord {
   id: string;
@@ -36,6 +105,8 @@ export interface FeedbackRecord {
   sessionId: string | null;
   /** Only for a citizen who swiped her card: 张*丰. Never the full name or ID number. */
   maskedName?: string;
+  /** Only for a citizen who swiped her card: the keyed hash of her ID number, so she finds her consultations again. */
+  citizenKey?: string;
   feedback: CleanFeedback;
 }
 
@@ -61,7 +132,7 @@ export async function storeFeedback(db: Database, outbox: Outbox, key: DataKey, 
   };
   await db.transaction(async (tx) => {
     await tx.run(
-      'INSERT INTO feedback (id, kind, category, stars, reasons, service_id, department_id, session_id, sealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO feedback (id, kind, category, stars, reasons, service_id, department_id, session_id, sealed, created_at, citizen_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
         record.id,
         feedback.kind,
@@ -73,6 +144,7 @@ export async function storeFeedback(db: Database, outbox: Outbox, key: DataKey, 
         record.sessionId,
         key.sealJson(personal),
         record.at.toISOString(),
+        record.citizenKey ?? null,
       ],
     );
     await outbox.append(tx, { id: record.id, kind: feedback.kind, schemaVersion: 1, payload: feedbackPayload(record) }, record.at);

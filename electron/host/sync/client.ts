@@ -4,12 +4,15 @@ import type { z } from 'zod';
 import { signRequest } from '../../../platform-contract/auth.js';
 import {
   BatchResponse,
+  BlobStatus,
   CaseStatusPage,
   ContentBundle,
   ContentCurrent,
   ErrorBody,
   HeartbeatResponse,
   PATHS,
+  ReplyPage,
+  blobPath,
   contentPackagePath,
   type Heartbeat,
   type SyncRecord,
@@ -99,8 +102,27 @@ export class PlatformClient {
     return this.call('GET', `${PATHS.caseStatusChanges}?${query.toString()}`, CaseStatusPage);
   }
 
+  /** Staff answers to this terminal's consultations and complaints after the cursor. */
+  replies(cursor: string | null, limit: number): Promise<CallResult<ReplyPage>> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (cursor !== null) query.set('cursor', cursor);
+    return this.call('GET', `${PATHS.replies}?${query.toString()}`, ReplyPage);
+  }
+
   heartbeat(heartbeat: Heartbeat): Promise<CallResult<HeartbeatResponse>> {
     return this.call('POST', PATHS.heartbeat, HeartbeatResponse, { body: heartbeat });
+  }
+
+  /** How much of a blob the platform holds; `none` when it has nothing of it. */
+  async blobStatus(sha256: string): Promise<CallResult<BlobStatus | 'none'>> {
+    const result = await this.call('GET', blobPath(sha256), BlobStatus, { passStatuses: [404] });
+    if (!result.ok || result.status === 200) return result;
+    return { ...result, value: 'none' };
+  }
+
+  /** One chunk of a blob, raw bytes; answers the upload's status after it. */
+  putBlobChunk(sha256: string, offset: number, size: number, bytes: Buffer): Promise<CallResult<BlobStatus>> {
+    return this.call('PUT', blobPath(sha256, { offset, size }), BlobStatus, { raw: bytes });
   }
 
   close(): void {
@@ -108,12 +130,13 @@ export class PlatformClient {
   }
 
   private async call<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     pathAndQuery: string,
     schema: S,
-    options: { body?: unknown; headers?: Record<string, string>; maxBytes?: number; passStatuses?: number[] } = {},
+    options: { body?: unknown; raw?: Buffer; headers?: Record<string, string>; maxBytes?: number; passStatuses?: number[] } = {},
   ): Promise<CallResult<z.infer<S>>> {
-    const body = options.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(options.body));
+    const body = options.raw ?? (options.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(options.body)));
+    if (options.raw !== undefined) options.headers = { ...options.headers, 'content-type': 'application/octet-stream' };
     let sent = await this.send(method, pathAndQuery, body, options.headers ?? {}, options.maxBytes ?? this.maxResponseBytes);
     if (sent.ok && sent.value.status === 401 && this.learnClockOffset(sent.value)) {
       sent = await this.send(method, pathAndQuery, body, options.headers ?? {}, options.maxBytes ?? this.maxResponseBytes);
@@ -170,7 +193,7 @@ export class PlatformClient {
       accept: 'application/json',
     };
     if (body.length > 0) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = extraHeaders['content-type'] ?? 'application/json';
       headers['content-length'] = String(body.length);
     }
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;

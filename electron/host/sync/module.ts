@@ -1,5 +1,6 @@
+import type { BlobSource } from './blobs.js';
 import { readFileSync } from 'node:fs';
-import type { CaseStatusChange } from '../../../platform-contract/contract.js';
+import type { CaseStatusChange, Reply } from '../../../platform-contract/contract.js';
 import { ApiError, type SyncStatusView } from '../../contract/index.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { loadContent } from '../content/loader.js';
@@ -27,6 +28,10 @@ export interface SyncModuleOptions {
   /** The host's staff PIN guard (electron/host/staff): sync controls and dead letters are for staff. */
   requireStaff: () => void;
   applyCaseStatus?: CaseStatusSink;
+  /** The pages case records name (the cases module's `pageBlobs`): uploaded before each case, released after retention. */
+  blobs?: BlobSource;
+  /** Staff answers to consultations (the guide module's `applyReplies`). */
+  applyReplies?: (replies: Reply[]) => Promise<void>;
   /** How long requestSync waits for more records before syncing (default 2 s). */
   requestDelayMs?: number;
 }
@@ -137,6 +142,8 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
           config: settings.sync,
           content: { store, validate: (dir) => void loadContent(dir), onContentReady },
           ...(options.applyCaseStatus === undefined ? {} : { applyCaseStatus: options.applyCaseStatus }),
+          ...(options.blobs === undefined ? {} : { blobs: options.blobs }),
+          ...(options.applyReplies === undefined ? {} : { applyReplies: options.applyReplies }),
           heartbeat: () => ({
             appVersion: options.appVersion,
             devices: Object.fromEntries(
@@ -151,6 +158,16 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
     const counts = await ctx.outbox.counts(ctx.db);
     if (status !== null) return { configured: true, ...status, backlog: counts.pending, deadLetters: counts.dead };
     return { configured: false, online: false, backlog: counts.pending, deadLetters: counts.dead, lastSyncAt: null, lastError: settings.kind === 'unusable' ? settings.reason : null };
+  };
+
+  let unsubscribe: (() => void) | undefined;
+  const requestSync = (): void => {
+    if (worker === null || requestTimer !== null) return;
+    requestTimer = setTimeout(() => {
+      requestTimer = null;
+      worker.syncNow().catch((err: unknown) => logger.error({ err }, 'requested sync failed'));
+    }, options.requestDelayMs ?? 2_000);
+    requestTimer.unref();
   };
 
   return {
@@ -184,20 +201,18 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
         ctx.bus.publish('sync.status', { configured: true, ...status });
       });
       await worker.start();
+      // A visit begins or ends: push what it queued, and pull what came for the citizen (status changes, replies) while she is here.
+      unsubscribe = ctx.bus.subscribe((event) => {
+        if (event === 'session.changed') requestSync();
+      });
     },
     async stop() {
+      unsubscribe?.();
       if (requestTimer !== null) clearTimeout(requestTimer);
       requestTimer = null;
       await worker?.stop();
     },
-    requestSync() {
-      if (worker === null || requestTimer !== null) return;
-      requestTimer = setTimeout(() => {
-        requestTimer = null;
-        worker.syncNow().catch((err: unknown) => logger.error({ err }, 'requested sync failed'));
-      }, options.requestDelayMs ?? 2_000);
-      requestTimer.unref();
-    },
+    requestSync,
     pendingContent: () => pending,
   };
 }

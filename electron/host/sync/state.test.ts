@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueuedRow } from '../storage/outbox.js';
-import { backoffDelay, interpretAcks, planBatch, platformHealth, retrySchedule } from './state.js';
+import { backoffDelay, interpretAcks, planAnswer, planBatch, platformHealth, retrySchedule } from './state.js';
 
 const now = new Date('2026-03-02T08:00:00.000Z');
 
@@ -96,6 +96,44 @@ describe('interpretAcks', () => {
 
   it('treats an empty answer as nothing acknowledged', () => {
     expect(interpretAcks(['a'], []).unacked).toEqual(['a']);
+  });
+});
+
+describe('planAnswer', () => {
+  const policy = { baseMs: 1000, maxMs: 60_000 };
+  const sent = [
+    { id: 'a', attempts: 0 },
+    { id: 'b', attempts: 2 },
+    { id: 'c', attempts: 0 },
+  ];
+
+  it('resends the unacknowledged rest of a partial answer at once, without a backoff or an attempt', () => {
+    const plan = planAnswer(sent, [{ id: 'a', status: 'accepted' }], now, policy, () => 0);
+    expect(plan.synced).toEqual(['a']);
+    expect(plan.resendNow).toEqual(['b', 'c']);
+    expect(plan.backOff).toEqual([]);
+  });
+
+  it('counts a rejection as progress too', () => {
+    const plan = planAnswer(sent, [{ id: 'c', status: 'rejected', reason: 'unknown kind' }], now, policy, () => 0);
+    expect(plan.rejected).toEqual([{ id: 'c', reason: 'unknown kind' }]);
+    expect(plan.resendNow).toEqual(['a', 'b']);
+  });
+
+  it('backs off every row of an answer that acknowledged nothing, from its own failure count', () => {
+    const plan = planAnswer(sent, [{ id: 'stray', status: 'accepted' }], now, policy, () => 0);
+    expect(plan.resendNow).toEqual([]);
+    expect(plan.strays).toEqual(['stray']);
+    expect(plan.backOff.map((row) => [row.id, row.nextAttemptAt.getTime() - now.getTime()])).toEqual([
+      ['a', 500],
+      ['b', 2000],
+      ['c', 500],
+    ]);
+  });
+
+  it('leaves nothing to do when everything was acknowledged', () => {
+    const plan = planAnswer(sent, sent.map((row) => ({ id: row.id, status: 'duplicate' as const })), now, policy, () => 0);
+    expect(plan).toMatchObject({ synced: ['a', 'b', 'c'], resendNow: [], backOff: [] });
   });
 });
 

@@ -95,7 +95,7 @@ export interface AckOutcome {
   synced: string[];
   /** Refused for good: dead letters. */
   rejected: { id: string; reason: string }[];
-  /** Sent but not acknowledged: still pending, tried again after a backoff. */
+  /** Sent but not acknowledged: still pending (see planAnswer for when they are resent). */
   unacked: string[];
   /** Acks naming ids that were not in the batch (ignored, logged). */
   strays: string[];
@@ -128,6 +128,53 @@ export function retrySchedule(
   random: () => number,
 ): { id: string; nextAttemptAt: Date }[] {
   return rows.map((row) => ({ id: row.id, nextAttemptAt: new Date(now.getTime() + backoffDelay(row.attempts + 1, policy, random)) }));
+}
+
+export interface AnswerPlan {
+  synced: string[];
+  rejected: { id: string; reason: string }[];
+  /** Unacknowledged rows of an answer that made progress: left due, so the next batch resends them at once. */
+  resendNow: string[];
+  /** Unacknowledged rows of an answer that acknowledged nothing: a failure, each backs off. */
+  backOff: { id: string; nextAttemptAt: Date }[];
+  strays: string[];
+}
+
+/**
+ * What a 200 answer to a batch means. A partial acknowledgement is progress,
+ * not a failure: the platform answered and held some records, so the rest are
+ * resent at once, without counting an attempt (the platform deduplicates by
+ * id, so a resend is always safe). Only an answer that acknowledged none of
+ * the batch is a failure and backs off — which also ends the loop when the
+ * platform keeps leaving the same record unacknowledged.
+ */
+export function planAnswer(
+  sent: readonly { id: string; attempts: number }[],
+  acks: readonly RecordAck[],
+  now: Date,
+  policy: BackoffPolicy,
+  random: () => number,
+): AnswerPlan {
+  const outcome = interpretAcks(
+    sent.map((row) => row.id),
+    acks,
+  );
+  const progressed = outcome.synced.length + outcome.rejected.length > 0;
+  const unacked = new Set(outcome.unacked);
+  return {
+    synced: outcome.synced,
+    rejected: outcome.rejected,
+    strays: outcome.strays,
+    resendNow: progressed ? outcome.unacked : [],
+    backOff: progressed
+      ? []
+      : retrySchedule(
+          sent.filter((row) => unacked.has(row.id)),
+          now,
+          policy,
+          random,
+        ),
+  };
 }
 
 export interface SyncStatus {

@@ -199,21 +199,35 @@ describe('SyncWorker under injected faults', () => {
     await expectExactlyOnce(ids);
   });
 
-  it('marks only the acknowledged part of a partial answer', async () => {
+  it('resends the unacknowledged part of a partial answer at once, within the same cycle', async () => {
+    const ids = await queueRatings(storage, 'q', 120);
+    await platform.admin.setFaults({ partialAckPercent: 30 });
+    // A backoff far longer than the test: anything that backed off would still be pending.
+    const sync = worker({ batchSize: 40, backoff: { baseMs: 600_000, maxMs: 600_000 } });
+    const status = await sync.syncNow();
+    expect(status.backlog).toBe(0);
+    expect(await storage.outbox.counts(storage.db)).toEqual({ pending: 0, synced: 120, dead: 0 });
+    await expectExactlyOnce(ids);
+    const stats = await platform.admin.stats();
+    expect(stats.duplicatesSeen).toBeGreaterThan(0);
+    expect(stats.requests['POST /v1/records:batch 200']).toBeGreaterThan(3);
+  });
+
+  it('backs off when an answer acknowledges nothing, and then resends only what is missing', async () => {
     const ids = await queueRatings(storage, 'q', 40);
     await platform.admin.setFaults({ partialAckPercent: 100 });
-    // A backoff long enough that the unacknowledged rows are not retried within the same cycle.
+    // With every answer partial, the last lone record is never acknowledged: that is a failure.
     const sync = worker({ batchSize: 40, backoff: { baseMs: 600, maxMs: 600 } });
     const partial = await sync.syncNow();
     expect(partial.lastError).toMatch(/not acknowledged/);
     const counts = await storage.outbox.counts(storage.db);
     expect(counts.pending).toBeGreaterThan(0);
-    expect(counts.synced).toBeLessThan(40);
+    expect(counts.pending).toBeLessThan(5);
     expect((await platform.admin.stats()).stored).toBe(40);
     await platform.admin.setFaults({ partialAckPercent: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 650));
     await drain(sync);
     await expectExactlyOnce(ids);
-    expect((await platform.admin.stats()).duplicatesSeen).toBe(counts.pending);
   });
 
   it('treats malformed and oversized answers as transient', async () => {

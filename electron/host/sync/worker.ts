@@ -1,10 +1,11 @@
-import { MAX_BATCH_RECORDS, contentEtag, type CaseStatusChange, type Heartbeat } from '../../../platform-contract/contract.js';
+import { MAX_BATCH_RECORDS, casePageHashes, contentEtag, type CaseStatusChange, type Heartbeat, type Reply, type SyncRecord } from '../../../platform-contract/contract.js';
 import type { Logger } from '../logging/logger.js';
 import type { Database, Migration } from '../storage/database.js';
 import { outboxMigrations, type DeadLetter, type Outbox } from '../storage/outbox.js';
-import { PlatformClient, describeError, type CallError } from './client.js';
+import { uploadBlob, type BlobSource } from './blobs.js';
+import { PlatformClient, describeError, type CallError, type CallResult } from './client.js';
 import { ContentRefused, validateContentDir, type ContentStore, type ContentValidator, type StagedContent } from './content.js';
-import { DEFAULT_BACKOFF, interpretAcks, planBatch, retrySchedule, sameStatus, type BackoffPolicy, type SyncStatus } from './state.js';
+import { DEFAULT_BACKOFF, planAnswer, planBatch, retrySchedule, sameStatus, type BackoffPolicy, type SyncStatus } from './state.js';
 
 /**
  * The sync worker: drains the outbox to the platform, pulls content packages
@@ -29,6 +30,8 @@ export interface SyncConfig {
   maxResponseBytes?: number;
   backoff?: BackoffPolicy;
   caseStatusPageSize?: number;
+  /** Bytes per page-upload chunk (default and maximum: the contract's 256 KiB). */
+  blobChunkBytes?: number;
 }
 
 export interface ContentHooks {
@@ -49,6 +52,14 @@ export interface SyncWorkerOptions {
   /** Applies pulled case status changes; the cursor advances only after it resolves. */
   applyCaseStatus?: (changes: CaseStatusChange[]) => void | Promise<void>;
   /**
+   * The pages `case` records name (the cases store): uploaded before the
+   * record, released `retentionDays` after the platform held them. Without
+   * it case records go alone, and the platform rejects those naming pages.
+   */
+  blobs?: BlobSource;
+  /** Stores staff answers to this terminal's consultations and complaints (idempotent per reply); the cursor advances only after it resolves. */
+  applyReplies?: (replies: Reply[]) => void | Promise<void>;
+  /**
    * What the heartbeat reports besides the sync figures. A heartbeat goes out
    * every cycle, so `online` stays true even when there is nothing to push.
    */
@@ -58,9 +69,11 @@ export interface SyncWorkerOptions {
 
 export const syncMigrations: readonly Migration[] = [
   { version: 1, name: 'create sync state', up: 'CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)' },
+  { version: 2, name: 'pages the platform holds', up: 'CREATE TABLE blob_uploads (sha256 TEXT PRIMARY KEY, uploaded_at TEXT NOT NULL, released_at TEXT)' },
 ];
 
 const CASE_CURSOR = 'case-status-cursor';
+const REPLIES_CURSOR = 'replies-cursor';
 const MAX_CASE_PAGES_PER_CYCLE = 20;
 const DAY_MS = 86_400_000;
 
@@ -207,6 +220,7 @@ export class SyncWorker {
       await step('heartbeat', () => this.sendHeartbeat());
       if (this.options.content) await step('content', () => this.pullContent());
       if (this.options.applyCaseStatus) await step('case status', () => this.pullCaseStatus());
+      if (this.options.applyReplies) await step('replies', () => this.pullReplies());
     }
     // "In sync" = everything due was acknowledged and the platform answered this cycle.
     const inSync = pushed && this.latest.online;
@@ -232,43 +246,75 @@ export class SyncWorker {
       }
       const attempts = new Map(rows.map((row) => [row.id, row.attempts]));
       const sent = plan.records.map((record) => ({ id: record.id, attempts: attempts.get(record.id) ?? 0 }));
-      const result = await this.client.pushBatch(plan.records);
-      if (!result.ok) {
-        const message = describeError(result.error);
+      const fail = async (error: CallError, what: string): Promise<string> => {
+        const message = describeError(error);
         const schedule = retrySchedule(sent, now(), this.backoff, this.random);
         await db.transaction((tx) => outbox.recordAttempt(tx, schedule, message));
         this.nextDueAt = earliest(schedule.map((row) => row.nextAttemptAt));
-        this.markOffline(result.error);
-        logger.warn({ error: message, records: sent.length }, 'sync batch failed; will retry');
+        this.markOffline(error);
+        logger.warn({ error: message, records: sent.length }, `${what} failed; will retry`);
         return message;
-      }
-      const outcome = interpretAcks(
-        sent.map((row) => row.id),
-        result.value.acks,
-      );
-      const unacked = new Set(outcome.unacked);
-      const retry = retrySchedule(
-        sent.filter((row) => unacked.has(row.id)),
-        now(),
-        this.backoff,
-        this.random,
-      );
+      };
+      // Pages first: the platform accepts a case only when it holds every page the case names.
+      const pagesFailed = await this.uploadPages(plan.records);
+      if (pagesFailed !== null) return fail(pagesFailed, 'page upload');
+      const result = await this.client.pushBatch(plan.records);
+      if (!result.ok) return fail(result.error, 'sync batch');
+      const outcome = planAnswer(sent, result.value.acks, now(), this.backoff, this.random);
       await db.transaction(async (tx) => {
         await outbox.markSynced(tx, outcome.synced, now());
         await outbox.markDead(tx, outcome.rejected, now());
-        await outbox.recordAttempt(tx, retry, 'not acknowledged by the platform');
+        await outbox.recordAttempt(tx, outcome.backOff, 'not acknowledged by the platform');
       });
       this.latest = { ...this.latest, online: true };
       for (const dead of outcome.rejected) logger.warn({ id: dead.id, reason: dead.reason }, 'platform rejected a record; dead-lettered');
       if (outcome.strays.length > 0) logger.warn({ strays: outcome.strays.length }, 'platform acknowledged records that were not sent; ignored');
-      if (outcome.unacked.length > 0) problem = `${outcome.unacked.length} records not acknowledged; retrying`;
+      if (outcome.resendNow.length > 0) logger.debug({ records: outcome.resendNow.length }, 'partial acknowledgement; resending the rest at once');
+      if (outcome.backOff.length > 0) {
+        this.nextDueAt = earliest(outcome.backOff.map((row) => row.nextAttemptAt));
+        problem = `${outcome.backOff.length} records not acknowledged; retrying`;
+      }
     }
   }
 
   private async purge(): Promise<string | null> {
-    const { db, outbox, config, logger, now } = this.options;
-    const purged = await outbox.purgeSynced(db, new Date(now().getTime() - config.retentionDays * DAY_MS));
+    const { db, outbox, config, logger, now, blobs } = this.options;
+    const before = new Date(now().getTime() - config.retentionDays * DAY_MS);
+    const purged = await outbox.purgeSynced(db, before);
     if (purged > 0) logger.info({ purged, retentionDays: config.retentionDays }, 'purged synced outbox rows past retention');
+    if (blobs) {
+      const due = await db.all<{ sha256: string }>('SELECT sha256 FROM blob_uploads WHERE released_at IS NULL AND uploaded_at < ?', [before.toISOString()]);
+      if (due.length > 0) {
+        const hashes = due.map((row) => row.sha256);
+        await blobs.release(hashes);
+        const at = now().toISOString();
+        await db.transaction(async (tx) => {
+          for (const sha256 of hashes) await tx.run('UPDATE blob_uploads SET released_at = ? WHERE sha256 = ?', [at, sha256]);
+        });
+        logger.info({ pages: hashes.length, retentionDays: config.retentionDays }, 'released page images the platform holds, past retention');
+      }
+    }
+    return null;
+  }
+
+  /** Uploads every page the records name that the platform is not known to hold; the error that stopped it, or null. */
+  private async uploadPages(records: readonly SyncRecord[]): Promise<CallError | null> {
+    const { blobs, db, logger, now, config } = this.options;
+    if (!blobs) return null;
+    for (const record of records) {
+      for (const sha256 of casePageHashes(record)) {
+        if (await db.get('SELECT sha256 FROM blob_uploads WHERE sha256 = ?', [sha256])) continue;
+        const bytes = await blobs.read(sha256);
+        if (bytes === undefined) {
+          // Nothing to send: the platform decides (it rejects a case naming a page it does not hold).
+          logger.warn({ id: record.id, sha256 }, 'a case names a page this terminal does not hold');
+          continue;
+        }
+        const outcome = await uploadBlob(this.client, sha256, bytes, logger, config.blobChunkBytes);
+        if (outcome.kind === 'failed') return outcome.error;
+        if (outcome.kind === 'held') await db.run('INSERT OR IGNORE INTO blob_uploads (sha256, uploaded_at) VALUES (?, ?)', [sha256, now().toISOString()]);
+      }
+    }
     return null;
   }
 
@@ -326,18 +372,50 @@ export class SyncWorker {
   }
 
   private async pullCaseStatus(): Promise<string | null> {
-    const { db, applyCaseStatus, config } = this.options;
+    const { applyCaseStatus, config } = this.options;
     if (!applyCaseStatus) return null;
-    let cursor = (await db.get<{ value: string }>('SELECT value FROM sync_state WHERE key = ?', [CASE_CURSOR]))?.value ?? null;
+    return this.pullPaged(
+      CASE_CURSOR,
+      (cursor) => this.client.caseStatusChanges(cursor, config.caseStatusPageSize ?? 100),
+      (page) => page.changes,
+      applyCaseStatus,
+    );
+  }
+
+  private async pullReplies(): Promise<string | null> {
+    const { applyReplies } = this.options;
+    if (!applyReplies) return null;
+    return this.pullPaged(
+      REPLIES_CURSOR,
+      (cursor) => this.client.replies(cursor, 100),
+      (page) => page.replies,
+      applyReplies,
+    );
+  }
+
+  /**
+   * Pulls pages after a persisted cursor and hands each page's items to
+   * `apply`; the cursor is saved only after it resolves, so a failure or a
+   * crash re-delivers the same items (`apply` must be idempotent).
+   */
+  private async pullPaged<P extends { cursor: string; more: boolean }, T>(
+    cursorKey: string,
+    fetchPage: (cursor: string | null) => Promise<CallResult<P>>,
+    items: (page: P) => T[],
+    apply: (items: T[]) => void | Promise<void>,
+  ): Promise<string | null> {
+    const { db } = this.options;
+    let cursor = (await db.get<{ value: string }>('SELECT value FROM sync_state WHERE key = ?', [cursorKey]))?.value ?? null;
     for (let page = 0; page < MAX_CASE_PAGES_PER_CYCLE; page += 1) {
-      const result = await this.client.caseStatusChanges(cursor, config.caseStatusPageSize ?? 100);
+      const result = await fetchPage(cursor);
       const failed = this.outcome(result);
       if (failed !== null || !result.ok) return failed;
-      if (result.value.changes.length > 0) await applyCaseStatus(result.value.changes);
-      // Only after the host has applied the changes: a crash before this line re-fetches them.
+      const pulled = items(result.value);
+      if (pulled.length > 0) await apply(pulled);
+      // Only after the host has applied them: a crash before this line re-fetches them.
       if (result.value.cursor !== cursor) {
         cursor = result.value.cursor;
-        await db.run('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [CASE_CURSOR, cursor]);
+        await db.run('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [cursorKey, cursor]);
       }
       if (!result.value.more) return null;
     }

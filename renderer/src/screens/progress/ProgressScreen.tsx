@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseView, PrintOutcomeView } from '../../../../electron/contract/index.js';
+import type { CaseView, MyFeedback, PrintOutcomeView } from '../../../../electron/contract/index.js';
 import type { CallResult } from '../../api/client.js';
 import { useApi } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
@@ -12,7 +12,9 @@ import '../apply/cases.css';
  * Progress of cases: type a pre-acceptance number on the keypad (YS is
  * printed, the 16 digits are typed), or — logged in with the ID card — list
  * one's own cases. Each case shows its stages with dates; a citizen prints
- * the result of her own case once it is there.
+ * the result of her own case once it is there. Her consultations and
+ * complaints (我的咨询) come with them, each with the staff answer once the
+ * kiosk has pulled it from the platform.
  */
 const DIGITS = 16;
 
@@ -71,6 +73,29 @@ function CaseCard({ item, canPrint }: { item: CaseView; canPrint: boolean }) {
   );
 }
 
+function MyConsultations({ items }: { items: MyFeedback[] }) {
+  const { t, i18n } = useTranslation('cases');
+  return (
+    <section className="cases-card" data-testid="progress-consultations">
+      <h2>{t('progress.myConsultations')}</h2>
+      <p className="cases-hint">{t('progress.myConsultationsHint')}</p>
+      {items.length === 0 && <p>{t('progress.noConsultations')}</p>}
+      {items.map((item) => (
+        <article key={item.id} className="cases-consultation" data-testid="progress-consultation">
+          <dl className="cases-facts">
+            <dt>{t(item.kind === 'complaint' ? 'progress.complaint' : 'progress.consultation')}</dt>
+            <dd>{item.text}</dd>
+            <dt>{t('progress.receivedAt')}</dt>
+            <dd>{formatDate(item.receivedAt, i18n.language)}</dd>
+            <dt>{t('progress.reply')}</dt>
+            <dd data-testid="progress-consultation-reply">{item.reply === null ? t('progress.awaitingReply') : t('progress.replyWithDate', { text: item.reply.text, date: formatDate(item.reply.answeredAt, i18n.language) })}</dd>
+          </dl>
+        </article>
+      ))}
+    </section>
+  );
+}
+
 export function ProgressScreen() {
   const { t } = useTranslation('cases');
   const api = useApi();
@@ -79,6 +104,7 @@ export function ProgressScreen() {
   const citizen = session?.kind === 'citizen';
   const [digits, setDigits] = useState(() => (arg ?? '').replace(/^YS/i, '').replace(/\D/g, '').slice(0, DIGITS));
   const [cases, setCases] = useState<CaseView[] | null>(null);
+  const [consultations, setConsultations] = useState<MyFeedback[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -98,8 +124,9 @@ export function ProgressScreen() {
   const mine = async (): Promise<void> => {
     setBusy(true);
     setProblem(null);
-    const result = await api.call('cases.mine', {});
+    const [result, feedback] = await Promise.all([api.call('cases.mine', {}), api.call('feedback.mine', {})]);
     setBusy(false);
+    setConsultations(feedback.ok ? feedback.value : null);
     if (result.ok) {
       setCases(result.value);
       if (result.value.length === 0) setProblem(t('progress.noCases'));
@@ -154,6 +181,7 @@ export function ProgressScreen() {
       )}
       {busy && <div className="spinner" aria-hidden />}
       {cases?.map((item) => <CaseCard key={item.caseId} item={item} canPrint={citizen} />)}
+      {citizen && consultations !== null && <MyConsultations items={consultations} />}
       <div className="cases-actions">
         <button type="button" className="touch" onClick={() => navigate('home')}>
           {t('apply.home')}
