@@ -1,3 +1,4 @@
+import type { RequestTarget } from '../electron/host/http/request-target.js';
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -105,7 +106,7 @@ function levelBadge(level: DeadlineLevel): string {
   return `<span class="level level-${level}" style="color:#fff;background:${LEVEL_COLOURS[level]};padding:0 .4rem">${LEVEL_NAMES[level]}</span>`;
 }
 
-export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => Promise<void> {
+export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: ServerResponse, url: RequestTarget, body: Buffer) => Promise<void> {
   const token = Buffer.from(deps.adminToken);
   const authorised = (req: IncomingMessage): boolean => {
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -200,7 +201,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
     );
   };
 
-  const reportRows = async (url: URL) => {
+  const reportRows = async (url: RequestTarget) => {
     const month = url.searchParams.get('month') ?? deps.now().toISOString().slice(0, 7);
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new ReviewError(400, '月份格式为 YYYY-MM');
     return { month, rows: monthlyReport(await deps.replies.watchedItems(), month, deps.now(), deps.calendar) };
