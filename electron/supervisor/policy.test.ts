@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../common/random.js';
-import { DEFAULT_POLICY, FRESH_PART, afterAlive, afterFailure, afterStart, appendRestart, describeExit, isSilent, mayFeedWatchdog, pageRemedy } from './policy.js';
+import type { RestartLog } from '../contract/index.js';
+import { type PartHistory, DEFAULT_POLICY, FRESH_PART, afterAlive, afterFailure, afterStart, appendRestart, describeExit, isSilent, mayFeedWatchdog, pageRemedy } from './policy.js';
 
 const policy = DEFAULT_POLICY;
 const random = seededRandom(7);
@@ -30,7 +31,7 @@ describe('restart backoff', () => {
   });
 
   it('forgets the crash loop once the part has run for stableAfterMs', () => {
-    let history = { failures: 6, startedAt: 1_000, downSince: undefined };
+    let history: PartHistory = { failures: 6, startedAt: 1_000, downSince: undefined };
     const next = afterFailure(history, 1_000 + policy.stableAfterMs, policy, random);
     expect(next.delayMs).toBe(0);
     expect(next.history.failures).toBe(1);
@@ -65,7 +66,7 @@ describe('liveness', () => {
 
 describe('restart record', () => {
   it('keeps the newest entries only', () => {
-    let log = { supervisorStartedAt: '2026-01-01T00:00:00.000Z', restarts: [] as Parameters<typeof appendRestart>[1][] };
+    let log: RestartLog = { supervisorStartedAt: '2026-01-01T00:00:00.000Z', restarts: [] };
     for (let i = 0; i < policy.recordCap + 5; i++) log = appendRestart(log, { at: String(i), part: 'host', reason: 'killed by SIGKILL', action: 'restart', delayMs: 0 }, policy);
     expect(log.restarts).toHaveLength(policy.recordCap);
     expect(log.restarts[0]?.at).toBe('5');

@@ -42,6 +42,8 @@ export const KioskConfig = z
         host: z.literal('127.0.0.1').default('127.0.0.1'),
         port: port.default(0),
         chromiumPath: z.string().optional(),
+        /** Extra Chromium flags for the kiosk window, e.g. `--ozone-platform=wayland` under cage (deploy/). */
+        chromiumArgs: z.array(z.string().regex(/^--[\w-]+(=.*)?$/, 'a --flag or --flag=value')).default([]),
       })
       .strict()
       .prefault({}),
