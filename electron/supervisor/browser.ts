@@ -65,6 +65,7 @@ export async function superviseBrowserShell(options: BrowserSupervisorOptions): 
   let pageNavigatedAt = 0;
   let reloadsWithoutRecovery = 0;
   let announced = false;
+  let lastCrashAt = 0;
 
   const hostEntry = join(appRoot(), 'dist', 'electron', 'browser-shell', 'host-process.js');
   const host = base.child({
@@ -123,7 +124,9 @@ export async function superviseBrowserShell(options: BrowserSupervisorOptions): 
         const crashed =
           (event.method === 'Target.targetCrashed' && event.params['targetId'] === page?.targetId) ||
           (event.method === 'Inspector.targetCrashed' && event.sessionId === page?.sessionId);
-        if (!crashed) return;
+        // Chromium reports one crash twice (Target and Inspector domains): act once.
+        if (!crashed || Date.now() - lastCrashAt < 2_000) return;
+        lastCrashAt = Date.now();
         base.record({ part: 'renderer', reason: `the page's renderer crashed${typeof event.params['status'] === 'string' ? ` (${event.params['status']})` : ''}`, action: 'reload', delayMs: 0 });
         reloadsWithoutRecovery += 1;
         navigate('renderer crashed');

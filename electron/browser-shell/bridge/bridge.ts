@@ -28,8 +28,12 @@ const PAGE_PING = 'ping';
 const PAGE_PONG = 'pong';
 /** The page beats this often; the supervisor reloads a page that stops. */
 const PING_EVERY_MS = 500;
-/** No pong for this long: the host is hung, count it as lost (the whole detection stays under 2 s). */
-const PONG_TIMEOUT_MS = 1_500;
+/**
+ * No pong for this long: the host hangs, count it as lost. A host that dies is noticed at once (its socket
+ * closes); this only backs up a hung one, which the supervisor kills after 6 s anyway. Shorter, and a host
+ * busy for a moment on a loaded machine would flash the restoring notice at a citizen for nothing.
+ */
+const PONG_TIMEOUT_MS = 4_000;
 const RECONNECT_MS = 500;
 
 const fragment = new URLSearchParams(window.location.hash.slice(1));

@@ -12,14 +12,15 @@ import { App } from './App.js';
  * timeout).
  */
 export function Supervised({ bridge, client }: { bridge: Bridge; client: ApiClient }) {
-  const [lost, setLost] = useState(false);
+  /** When the bridge reported the host lost (epoch ms; shown on the notice for diagnostics and tests). */
+  const [lost, setLost] = useState<number | undefined>();
   const [generation, setGeneration] = useState(0);
   useEffect(
     () =>
       bridge.onStatus?.((status) => {
-        if (status === 'lost') setLost(true);
+        if (status === 'lost') setLost((since) => since ?? Date.now());
         else {
-          setLost(false);
+          setLost(undefined);
           setGeneration((g) => g + 1);
         }
       }),
@@ -27,18 +28,18 @@ export function Supervised({ bridge, client }: { bridge: Bridge; client: ApiClie
   );
   return (
     <>
-      {!lost && <App key={generation} client={client} />}
-      {lost && <Restoring />}
+      {lost === undefined && <App key={generation} client={client} />}
+      {lost !== undefined && <Restoring since={lost} />}
     </>
   );
 }
 
-function Restoring() {
+function Restoring({ since }: { since: number }) {
   const i18n = useMemo(() => createI18n('zh-CN'), []);
   const zh = i18n.getFixedT('zh-CN', 'common');
   const en = i18n.getFixedT('en', 'common');
   return (
-    <main className="restoring" role="alert" aria-live="assertive" data-testid="restoring">
+    <main className="restoring" role="alert" aria-live="assertive" data-testid="restoring" data-since={since}>
       <div className="restoring-pulse" aria-hidden />
       <h1 lang="zh-CN">{zh('recovery.title')}</h1>
       <p lang="zh-CN">{zh('recovery.detail')}</p>
