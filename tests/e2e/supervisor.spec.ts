@@ -82,7 +82,7 @@ async function attach(running: Running, previousWindow?: number | null): Promise
     .poll(() => {
       window = state(running.dataDir)?.parts.window ?? 0;
       return window !== 0 && window !== previousWindow;
-    }, { timeout: 30_000 })
+    }, { timeout: 90_000 })
     .toBe(true);
   const portFile = join(running.dataDir, 'chromium-profile', 'DevToolsActivePort');
   let browser: Browser | undefined;
@@ -92,7 +92,7 @@ async function attach(running: Running, previousWindow?: number | null): Promise
       const port = readFileSync(portFile, 'utf8').split('\n')[0];
       browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`).catch(() => undefined);
       return browser !== undefined;
-    }, { timeout: 30_000 })
+    }, { timeout: 90_000 })
     .toBe(true);
   const connected = browser as Browser;
   let page: Page | undefined;
@@ -100,7 +100,7 @@ async function attach(running: Running, previousWindow?: number | null): Promise
     .poll(() => {
       page = connected.contexts().flatMap((context) => context.pages()).find((p) => p.url().startsWith('http://127.0.0.1:'));
       return page !== undefined;
-    }, { timeout: 30_000 })
+    }, { timeout: 90_000 })
     .toBe(true);
   return { browser: connected, page: page as Page, window };
 }
@@ -118,10 +118,10 @@ test.afterEach(async () => {
 
 test('the kiosk comes back to its attract screen by itself after its host, its renderer or its Chromium dies', async () => {
   test.skip(test.info().project.metadata['shell'] !== 'browser', 'the browser shell under its supervisor (the Electron shell is tested against its test double)');
-  test.setTimeout(180_000);
+  test.setTimeout(400_000);
   running = await startKiosk();
   let { browser, page, window } = await attach(running);
-  await expect(page.getByTestId('attract-screen')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('attract-screen')).toBeVisible({ timeout: 90_000 });
 
   // The token reached the page, but no process's arguments or environment carry it.
   const token = await page.evaluate(() => sessionStorage.getItem('liuliu.token'));
