@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, Menu, protocol, session } from 'electron';
+import { app, Menu, protocol, session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../common/csp.js';
 import { HEARTBEAT_INTERVAL_MS } from '../contract/index.js';
 import { loadConfig } from '../host/config/load.js';
 import { startHost, type KioskHost } from '../host/index.js';
 import { rendererDist } from '../host/paths.js';
-import { ORIGIN, SCHEME, ipcConnection, kioskWindowOptions, lockDown, serveRenderer, supervisorChannel, watchRenderer } from './shell.js';
+import { ORIGIN, SCHEME, createKioskWindow, ipcConnection, lockDown, serveRenderer, supervisorChannel, watchRenderer } from './shell.js';
 
 /**
  * The Electron shell. It only opens one locked-down kiosk window and carries
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } }),
   );
 
-  const window = new BrowserWindow(kioskWindowOptions(join(import.meta.dirname, '..', 'preload', 'index.cjs'), windowed));
+  const window = createKioskWindow(join(import.meta.dirname, '..', 'preload', 'index.cjs'), windowed);
   host.attach(ipcConnection(window.webContents));
   watchRenderer(window, {
     logger: host.logger,

@@ -9,14 +9,14 @@ import { FakeBrowserWindow, FakeWebContents, app, ipcEvent, ipcMain, protocol } 
 
 // electron/main runs against the test double: Electron's binary is not installed here.
 vi.mock('electron', () => import('./testing.js'));
-const { CHANNEL, ORIGIN, SCHEME, ipcConnection, kioskWindowOptions, lockDown, serveRenderer, watchRenderer } = await import('./shell.js');
+const { CHANNEL, ORIGIN, SCHEME, createKioskWindow, ipcConnection, lockDown, serveRenderer, watchRenderer } = await import('./shell.js');
 
 const asContents = (fake: FakeWebContents): WebContents => fake as unknown as WebContents;
 const asWindow = (fake: FakeBrowserWindow): BrowserWindow => fake as unknown as BrowserWindow;
 
 describe('the kiosk window', () => {
   it('is a full-screen kiosk with the renderer sandboxed and isolated, no Node in it', () => {
-    const options = kioskWindowOptions('/app/preload/index.cjs', false);
+    const options = (createKioskWindow('/app/preload/index.cjs', false) as unknown as FakeBrowserWindow).options;
     expect(options).toMatchObject({ kiosk: true, fullscreen: true });
     expect(options.webPreferences).toMatchObject({
       contextIsolation: true,
@@ -27,8 +27,9 @@ describe('the kiosk window', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
-    expect(kioskWindowOptions('/p', true)).toMatchObject({ kiosk: false, fullscreen: false });
+    expect((createKioskWindow('/p', true) as unknown as FakeBrowserWindow).options).toMatchObject({ kiosk: false, fullscreen: false });
   });
 
   it('blocks new windows, navigation and redirects away from the app, webviews, and every permission but one', () => {

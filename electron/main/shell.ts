@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, type BrowserWindowConstructorOptions, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, type WebContents } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../common/csp.js';
 import type { FromSupervised, RestartRecord } from '../contract/index.js';
 import type { Logger } from '../host/logging/logger.js';
@@ -23,8 +23,9 @@ const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javasc
 /** The only permission the page may have: choosing the speaker for the robot's voice. */
 export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['speaker-selection']);
 
-export function kioskWindowOptions(preload: string, windowed: boolean): BrowserWindowConstructorOptions {
-  return {
+/** The kiosk window. The options are written out here, in the constructor call, so that electronegativity can check them. */
+export function createKioskWindow(preload: string, windowed: boolean): BrowserWindow {
+  return new BrowserWindow({
     kiosk: !windowed,
     fullscreen: !windowed,
     width: 1080,
@@ -43,9 +44,11 @@ export function kioskWindowOptions(preload: string, windowed: boolean): BrowserW
       experimentalFeatures: false,
       webviewTag: false,
       navigateOnDragDrop: false,
+      // Middle-click must not open a link in a new window (the window-open handler denies it too).
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
     },
-  };
+  });
 }
 
 /** Serves the built renderer on liuliu://app, nothing outside it, every response with the CSP. */
