@@ -29,8 +29,8 @@ export interface SupervisorPolicy {
 export const DEFAULT_POLICY: SupervisorPolicy = {
   backoff: { baseMs: 1_000, maxMs: 60_000 },
   stableAfterMs: 60_000,
-  hostTimeoutMs: 6_000,
-  pageTimeoutMs: 5_000,
+  hostTimeoutMs: 10_000,
+  pageTimeoutMs: 10_000,
   startupGraceMs: 15_000,
   reloadsBeforeRelaunch: 2,
   maxDownMs: 5 * 60_000,

@@ -30,10 +30,11 @@ const PAGE_PONG = 'pong';
 const PING_EVERY_MS = 500;
 /**
  * No pong for this long: the host hangs, count it as lost. A host that dies is noticed at once (its socket
- * closes); this only backs up a hung one, which the supervisor kills after 6 s anyway. Shorter, and a host
- * busy for a moment on a loaded machine would flash the restoring notice at a citizen for nothing.
+ * closes); this only backs up a hung one, which the supervisor kills after 10 s anyway (its socket then
+ * closes). Shorter, and a host busy for a few seconds on a loaded machine would flash the restoring notice
+ * at a citizen and restart her visit for nothing.
  */
-const PONG_TIMEOUT_MS = 4_000;
+const PONG_TIMEOUT_MS = 10_000;
 const RECONNECT_MS = 500;
 
 const fragment = new URLSearchParams(window.location.hash.slice(1));
