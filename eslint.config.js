@@ -58,6 +58,11 @@ export default tseslint.config(
     rules: restrict(['electron', '**/renderer/**', '**/browser-shell/**', '**/main/**'], 'the host is plain Node: no Electron, no renderer, no shell code'),
   },
   {
+    files: ['electron/supervisor/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(['electron', 'react', '**/renderer/**', '**/main/**', '**/devices/**'], 'the supervisor is plain Node: it starts and watches processes, never Electron, the renderer or devices'),
+  },
+  {
     // A sandboxed preload must be CommonJS; `import x = require()` is how TypeScript writes that.
     files: ['electron/preload/**/*.cts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -162,7 +162,7 @@ test('the kiosk comes back to its attract screen by itself after its host, its r
   // Attach once the supervisor has reloaded the page (Playwright does not adopt a page while its renderer is dead).
   await expect.poll(() => restarts(running?.dataDir as string).some((r) => r.part === 'renderer'), { timeout: RECOVERY_MS }).toBe(true);
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  ({ browser, page, window } = await attach(running));
+  ({ browser, page } = await attach(running));
   await expect(page.getByTestId('attract-screen')).toBeVisible({ timeout: RECOVERY_MS });
   expect(Date.now() - killedAt).toBeLessThan(RECOVERY_MS);
   await expect(page.getByTestId('greeting')).toHaveCount(0);

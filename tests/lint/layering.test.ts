@@ -22,4 +22,10 @@ describe('layering lint rules', () => {
     expect(await importErrors('devices/x.ts', "import { startHost } from '../electron/host/index.js';\nexport const x = startHost;\n")).toHaveLength(1);
     expect(await importErrors('electron/contract/x.ts', "import { join } from 'node:path';\nexport const x = join;\n")).toHaveLength(1);
   });
+
+  it('keeps the supervisor plain Node: no Electron, no renderer, no devices', async () => {
+    expect(await importErrors('electron/supervisor/x.ts', "import { app } from 'electron';\nexport const x = app;\n")).toHaveLength(1);
+    expect(await importErrors('electron/supervisor/x.ts', "import { createIdCardReader } from '../../devices/idcard/index.js';\nexport const x = createIdCardReader;\n")).toHaveLength(1);
+    expect(await importErrors('electron/supervisor/x.ts', "import { backoffDelay } from '../common/backoff.js';\nexport const x = backoffDelay;\n")).toHaveLength(0);
+  });
 });
