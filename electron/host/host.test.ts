@@ -68,4 +68,33 @@ describe('host over the contract', () => {
     const list = await client.call('devices.status', {});
     expect(list.ok && list.value.find((status) => status.device === 'printer')?.reason).toBe('paper out');
   });
+
+  it('ends a session in progress as a timeout when its renderer goes away (crashed, reloaded, window gone)', async () => {
+    const kiosk = await boot();
+    const pipe = memoryPipe();
+    kiosk.attach(pipe.host);
+    const client = createApiClient(pipe.renderer);
+    const ended: string[] = [];
+    client.on('session.changed', ({ session, reason }) => {
+      if (session === null) ended.push(reason);
+    });
+    const begun = await client.call('session.begin', {});
+    expect(begun.ok).toBe(true);
+    expect(kiosk.sessions.current()).not.toBeNull();
+    const spare = memoryPipe('a second page');
+    kiosk.attach(spare.host);
+    spare.host.close();
+    expect(kiosk.sessions.current()).not.toBeNull(); // another renderer is still showing the session
+    pipe.host.close();
+    await expect.poll(() => kiosk.sessions.current()).toBeNull();
+    expect(ended).toEqual(['timeout']);
+  });
+
+  it('shows staff the supervisor restart record, and nobody else', async () => {
+    const kiosk = await boot();
+    const refused = await kiosk.handle(JSON.stringify({ type: 'call', id: 1, method: 'system.restarts', params: {} }));
+    expect(refused).toContain('"ok":false');
+    expect(refused).toContain('refused');
+  });
 });
+
