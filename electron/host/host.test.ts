@@ -75,8 +75,9 @@ describe('host over the contract', () => {
     kiosk.attach(pipe.host);
     const client = createApiClient(pipe.renderer);
     const ended: string[] = [];
-    client.on('session.changed', ({ session, reason }) => {
-      if (session === null) ended.push(reason);
+    // The renderer that went away hears nothing more: watch the host's own event stream.
+    kiosk.context.bus.subscribe((event, payload) => {
+      if (event === 'session.changed' && (payload as { session: unknown }).session === null) ended.push((payload as { reason: string }).reason);
     });
     const begun = await client.call('session.begin', {});
     expect(begun.ok).toBe(true);
