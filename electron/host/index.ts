@@ -191,7 +191,15 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
       }
       await db.close();
       logger.info('host stopped');
-      logger.flush();
+      // The log goes through a worker thread: wait until it has written everything, so that a process
+      // exiting right after stop() (SIGTERM) does not lose the end of its log. Bounded: a stuck transport does not hold the stop.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2_000);
+        logger.flush(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     },
   };
 }
