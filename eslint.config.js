@@ -95,6 +95,11 @@ export default tseslint.config(
     rules: restrict([...nodeBuiltins, 'electron', 'react', '**/electron/**', '**/renderer/**', '**/devices/**', '**/platform/**', '../*'], 'the hall protocol is pure (zod only): the pages import it in the browser'),
   },
   {
+    files: ['electron/supervisor/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(['electron', 'react', '**/renderer/**', '**/main/**', '**/devices/**'], 'the supervisor is plain Node: it starts and watches processes, never Electron, the renderer or devices'),
+  },
+  {
     // A sandboxed preload must be CommonJS; `import x = require()` is how TypeScript writes that.
     files: ['electron/preload/**/*.cts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 #   poppler-utils     pdftotext, to check generated PDFs in tests
 #   cups-client       lp, the browser shell's print path for A4 documents
 #   libudev1 libusb-1.0-0  runtime libraries of node-hid / serialport
-DEBIAN_PACKAGES=(chromium socat sane-utils fonts-noto-cjk poppler-utils cups-client libudev1 libusb-1.0-0)
+#   systemd           systemd-analyze / systemd-sysusers / systemd-notify: deploy/ is verified by the tests
+DEBIAN_PACKAGES=(chromium socat sane-utils fonts-noto-cjk poppler-utils cups-client libudev1 libusb-1.0-0 systemd)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -24,7 +24,7 @@ async function main(): Promise<number> {
     console.error('smoke: Chromium not found (install the Debian package chromium or set CHROMIUM)');
     return 1;
   }
-  const shell = await runBrowserShell(config, { headless: true });
+  const shell = await runBrowserShell(config);
   const browser = await chromium.launch({ executablePath: executable, args: HEADLESS_CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1080, height: 1440 } });

@@ -7,7 +7,7 @@ import { rawHttp, rawWebSocket, wsFrame } from '../../tests/support/raw-wire.js'
 import { MAX_MESSAGE_BYTES } from '../contract/index.js';
 import { silentLogger } from '../host/logging/logger.js';
 import type { Connection } from '../host/rpc/server.js';
-import { startBrowserShellServer, type BrowserShellServer } from './server.js';
+import { PAGE_PING, PAGE_PONG, startBrowserShellServer, type BrowserShellServer } from './server.js';
 
 let server: BrowserShellServer | undefined;
 afterEach(async () => {
@@ -15,12 +15,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(connections: Connection[]): Promise<BrowserShellServer> {
+async function start(connections: Connection[], extra: { token?: string; port?: number } = {}): Promise<BrowserShellServer> {
   const dir = mkdtempSync(join(tmpdir(), 'liuliu-shell-'));
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), '<html><head></head><body>kiosk</body></html>');
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
-  server = await startBrowserShellServer({ rendererDir: dir, bridgeScript: '/*bridge*/', port: 0, logger: silentLogger(), onConnection: (c) => connections.push(c) });
+  server = await startBrowserShellServer({ rendererDir: dir, bridgeScript: '/*bridge*/', port: extra.port ?? 0, ...(extra.token !== undefined ? { token: extra.token } : {}), logger: silentLogger(), onConnection: (c) => connections.push(c) });
   return server;
 }
 
@@ -89,7 +89,7 @@ describe('browser shell server', () => {
     const token = new URL(shell.launchUrl).hash.slice('#token='.length);
     const oversized = await rawWebSocket(shell.port, `/rpc?token=${token}`, { Origin: shell.origin });
     expect(oversized.status).toBe(101);
-    oversized.send(wsFrame(0x1, Buffer.alloc(MAX_MESSAGE_BYTES + 1024, 0x61)));
+    oversized.send(wsFrame(0x1, Buffer.alloc(64, 0x61), { declaredLength: MAX_MESSAGE_BYTES + 1024 }));
     await oversized.closed;
     const invalid = await rawWebSocket(shell.port, `/rpc?token=${token}`, { Origin: shell.origin });
     expect(invalid.status).toBe(101);
@@ -98,4 +98,37 @@ describe('browser shell server', () => {
     expect((await fetch(`${shell.origin}/`)).status).toBe(200);
     expect(await tryConnect(`ws://127.0.0.1:${shell.port}/rpc?token=${token}`, shell.origin)).toBe('open');
   });
+
+  it('a restarted server on the same port with the supervisor token accepts the page that was already open', async () => {
+    const token = 'supervisor-token-0123456789abcdef';
+    const first = await start([], { token });
+    const port = first.port;
+    expect(first.launchUrl).toBe(`http://127.0.0.1:${port}/#token=${token}`);
+    await first.close();
+    server = undefined;
+    const connections: Connection[] = [];
+    const second = await start(connections, { token, port });
+    expect(await tryConnect(`ws://127.0.0.1:${port}/rpc?token=${token}`, second.origin)).toBe('open');
+    expect(connections).toHaveLength(1);
+  });
+
+  it('answers the page heartbeat below the contract and remembers when it beat', async () => {
+    const connections: Connection[] = [];
+    const shell = await start(connections);
+    const token = new URL(shell.launchUrl).hash.slice('#token='.length);
+    expect(shell.lastPageBeatAt()).toBeUndefined();
+    const received: string[] = [];
+    const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/rpc?token=${token}`, { origin: shell.origin });
+    await new Promise((resolve) => ws.once('open', resolve));
+    await expect.poll(() => connections.length).toBe(1);
+    connections[0]?.onMessage((text) => received.push(text));
+    const pong = new Promise<string>((resolve) => ws.once('message', (data) => resolve(String(data))));
+    ws.send(PAGE_PING);
+    expect(await pong).toBe(PAGE_PONG);
+    expect(shell.lastPageBeatAt()).toBeGreaterThan(Date.now() - 5_000);
+    ws.send('{"type":"call"}');
+    await expect.poll(() => received).toEqual(['{"type":"call"}']);
+    ws.close();
+  });
 });
+

@@ -23,13 +23,27 @@ export interface BrowserShellServer {
   readonly origin: string;
   /** The URL Chromium opens: origin + `/#token=…`. */
   readonly launchUrl: string;
+  /** When the page last sent its heartbeat (epoch ms), undefined before the first. */
+  lastPageBeatAt(): number | undefined;
   close(): Promise<void>;
 }
+
+/**
+ * The page's heartbeat on its socket: the bridge sends PAGE_PING every
+ * second and the server answers PAGE_PONG at once, below the contract (these
+ * texts are not contract messages and never reach the RPC server). The
+ * supervisor reloads a page that stops beating; the page shows "restoring"
+ * when its pongs stop.
+ */
+export const PAGE_PING = 'ping';
+export const PAGE_PONG = 'pong';
 
 export interface BrowserShellOptions {
   rendererDir: string;
   bridgeScript: string;
   port: number;
+  /** The start token; the supervisor passes its own so that a restarted host accepts the page already open. Default: a fresh random one. */
+  token?: string;
   logger: Logger;
   onConnection(connection: Connection): void;
 }
@@ -44,7 +58,8 @@ function tokensEqual(a: string, b: string): boolean {
 
 export async function startBrowserShellServer(options: BrowserShellOptions): Promise<BrowserShellServer> {
   const { rendererDir, logger } = options;
-  const token = randomBytes(24).toString('base64url');
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  let lastPageBeatAt: number | undefined;
   const indexFile = join(rendererDir, 'index.html');
   if (!existsSync(indexFile)) throw new Error(`renderer not built: ${indexFile} is missing (run npm run build)`);
   // The bridge script is injected ahead of the renderer's own module script.
@@ -111,7 +126,13 @@ export async function startBrowserShellServer(options: BrowserShellOptions): Pro
     if (req.headers.origin !== origin) return refuse(403, 'foreign origin');
     if (!['127.0.0.1', '::ffff:127.0.0.1', '::1'].includes(remote)) return refuse(403, 'not loopback');
     if (!tokensEqual(target.searchParams.get('token') ?? '', token)) return refuse(403, 'missing or wrong token');
-    wss.handleUpgrade(req, socket, head, (ws) => options.onConnection(wsConnection(ws, `ws:${remote}:${req.socket.remotePort ?? 0}`, logger)));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      options.onConnection(
+        wsConnection(ws, `ws:${remote}:${req.socket.remotePort ?? 0}`, logger, () => {
+          lastPageBeatAt = Date.now();
+        }),
+      ),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -125,6 +146,7 @@ export async function startBrowserShellServer(options: BrowserShellOptions): Pro
     port,
     origin,
     launchUrl: `${origin}/#token=${token}`,
+    lastPageBeatAt: () => lastPageBeatAt,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
@@ -135,11 +157,16 @@ export async function startBrowserShellServer(options: BrowserShellOptions): Pro
   };
 }
 
-function wsConnection(ws: WebSocket, label: string, logger: Logger): Connection {
+function wsConnection(ws: WebSocket, label: string, logger: Logger, onPageBeat: () => void): Connection {
   // ws reports an oversized frame (over maxPayload), invalid UTF-8 or a
   // protocol violation as an 'error' and then closes the socket; without a
   // listener that error would be thrown and end the host.
   ws.on('error', (err: Error & { code?: string }) => logger.warn({ connection: label, code: err.code, err: err.message }, 'closed a WebSocket after a bad frame'));
+  ws.on('message', (data, isBinary) => {
+    if (isBinary || data.toString() !== PAGE_PING) return;
+    onPageBeat();
+    if (ws.readyState === ws.OPEN) ws.send(PAGE_PONG);
+  });
   return {
     label,
     send: (text) => {
@@ -151,7 +178,8 @@ function wsConnection(ws: WebSocket, label: string, logger: Logger): Connection 
           logger.warn({ connection: label }, 'dropped a binary WebSocket frame');
           return;
         }
-        listener(data.toString());
+        const text = data.toString();
+        if (text !== PAGE_PING) listener(text);
       }),
     onClose: (listener) => ws.on('close', listener),
   };

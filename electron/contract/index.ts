@@ -52,3 +52,4 @@ export * from './robot.js';
 export * from './session.js';
 export * from './sync.js';
 export * from './system.js';
+export * from './supervision.js';

@@ -68,4 +68,34 @@ describe('host over the contract', () => {
     const list = await client.call('devices.status', {});
     expect(list.ok && list.value.find((status) => status.device === 'printer')?.reason).toBe('paper out');
   });
+
+  it('ends a session in progress as a timeout when its renderer goes away (crashed, reloaded, window gone)', async () => {
+    const kiosk = await boot();
+    const pipe = memoryPipe();
+    kiosk.attach(pipe.host);
+    const client = createApiClient(pipe.renderer);
+    const ended: string[] = [];
+    // The renderer that went away hears nothing more: watch the host's own event stream.
+    kiosk.context.bus.subscribe((event, payload) => {
+      if (event === 'session.changed' && (payload as { session: unknown }).session === null) ended.push((payload as { reason: string }).reason);
+    });
+    const begun = await client.call('session.begin', {});
+    expect(begun.ok).toBe(true);
+    expect(kiosk.sessions.current()).not.toBeNull();
+    const spare = memoryPipe('a second page');
+    kiosk.attach(spare.host);
+    spare.host.close();
+    expect(kiosk.sessions.current()).not.toBeNull(); // another renderer is still showing the session
+    pipe.host.close();
+    await expect.poll(() => kiosk.sessions.current()).toBeNull();
+    expect(ended).toEqual(['timeout']);
+  });
+
+  it('shows staff the supervisor restart record, and nobody else', async () => {
+    const kiosk = await boot();
+    const refused = await kiosk.handle(JSON.stringify({ type: 'call', id: 1, method: 'system.restarts', params: {} }));
+    expect(refused).toContain('"ok":false');
+    expect(refused).toContain('refused');
+  });
 });
+

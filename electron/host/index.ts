@@ -15,6 +15,7 @@ import { Outbox, outboxMigrations } from './storage/outbox.js';
 import { SessionManager } from './session/manager.js';
 import { sessionModule } from './session/module.js';
 import { deviceModule, systemModule } from './system/module.js';
+import { restartsModule } from './system/restarts.js';
 import { staffModule } from './staff/module.js';
 import { startupContent, syncModule } from './sync/module.js';
 import { casesModule } from './cases/index.js';
@@ -135,6 +136,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     guide,
     queueModule(context, sessions),
     robotModule(context, { requireStaff: () => staff.requireStaff() }),
+    restartsModule(config.dataDir, logger, { requireStaff: () => staff.requireStaff() }),
     cases,
     // Last: its first cycle may hand case status changes to the cases module, whose tables must exist by then.
     syncModule(context, sessions, {
@@ -163,13 +165,26 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   logger.info({ bootMs, contentHash: content.hash.slice(0, 12) }, 'host ready');
 
   let stopped = false;
+  let renderers = 0;
   return {
     config,
     logger,
     bootMs,
     context,
     sessions,
-    attach: (connection) => rpc.attach(connection),
+    attach: (connection) => {
+      renderers += 1;
+      connection.onClose(() => {
+        renderers -= 1;
+        // The page crashed, hung and was reloaded, or its window died: the citizen's screen is gone,
+        // so her session ends as a timeout would (wiped, nothing half-stored), not left open for the next visitor.
+        if (renderers === 0 && !stopped && sessions.current() !== null) {
+          logger.warn('the renderer went away during a citizen session: ending it as a timeout');
+          void sessions.end('timeout');
+        }
+      });
+      rpc.attach(connection);
+    },
     handle: (text) => rpc.handle(text, 'direct'),
     async stop() {
       if (stopped) return;
@@ -179,7 +194,15 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
       }
       await db.close();
       logger.info('host stopped');
-      logger.flush();
+      // The log goes through a worker thread: wait until it has written everything, so that a process
+      // exiting right after stop() (SIGTERM) does not lose the end of its log. Bounded: a stuck transport does not hold the stop.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2_000);
+        logger.flush(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     },
   };
 }

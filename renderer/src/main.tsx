@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApiClient, type Bridge } from './api/client.js';
-import { App } from './app/App.js';
+import { Supervised } from './app/Supervised.js';
 import './styles/app.css';
 
 declare global {
@@ -18,7 +18,7 @@ if (!bridge) {
 } else {
   root.render(
     <StrictMode>
-      <App client={createApiClient(bridge)} />
+      <Supervised bridge={bridge} client={createApiClient(bridge)} />
     </StrictMode>,
   );
 }

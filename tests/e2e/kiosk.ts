@@ -58,7 +58,8 @@ export const test = base.extend<{ kioskConfig: Record<string, unknown>; kiosk: K
     const configFile = join(dataDir, 'config.json');
     // Each kiosk's embedded hall server takes a free port unless the spec names one (tests run beside other kiosks).
     const queue = (kioskConfig['queue'] ?? {}) as Record<string, unknown>;
-    writeFileSync(configFile, JSON.stringify({ ...kioskConfig, queue: { ...queue, listen: { port: 0, ...((queue['listen'] as object | undefined) ?? {}) } } }));
+    // E2E drives the simulators from the developer panel, which a config must turn on (default off).
+    writeFileSync(configFile, JSON.stringify({ developerMode: true, ...kioskConfig, queue: { ...queue, listen: { port: 0, ...((queue['listen'] as object | undefined) ?? {}) } } }));
     if (shell === 'electron') {
       const binary = electronBinary();
       if (binary === undefined) console.log(`[${testInfo.title}] electron-shell skipped: Electron's binary is not installed here`);

@@ -50,6 +50,7 @@ describe('case status from the platform reaches the progress view', () => {
       parseConfig(
         {
           terminalId: terminal.id,
+          developerMode: true,
           staffPin: PIN,
           devices: { idcard: { kind: 'simulator' }, printer: { kind: 'simulator' }, scanner: { kind: 'simulator' } },
           queue: { listen: { port: 0 } },

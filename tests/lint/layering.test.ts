@@ -48,4 +48,10 @@ describe('layering lint rules', () => {
     expect(await importErrors('platform-contract/x.ts', use('../electron/host/storage/database.js'))).toHaveLength(1);
     expect(await importErrors('platform-contract/x.ts', use('../platform/store.js'))).toHaveLength(1);
   });
+
+  it('keeps the supervisor plain Node: no Electron, no renderer, no devices', async () => {
+    expect(await importErrors('electron/supervisor/x.ts', "import { app } from 'electron';\nexport const x = app;\n")).toHaveLength(1);
+    expect(await importErrors('electron/supervisor/x.ts', "import { createIdCardReader } from '../../devices/idcard/index.js';\nexport const x = createIdCardReader;\n")).toHaveLength(1);
+    expect(await importErrors('electron/supervisor/x.ts', "import { backoffDelay } from '../common/backoff.js';\nexport const x = backoffDelay;\n")).toHaveLength(0);
+  });
 });

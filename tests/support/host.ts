@@ -63,7 +63,7 @@ export interface ModuleHarness {
 export async function moduleHarness(cleanups: Cleanups, options: { printer?: boolean } = {}): Promise<ModuleHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-module-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const config = parseConfig({}, 'test', { LIULIU_DATA_DIR: dataDir });
+  const config = parseConfig({ developerMode: true }, 'test', { LIULIU_DATA_DIR: dataDir });
   const logger = silentLogger();
   const db = await Database.open(join(dataDir, 'liuliu.db'));
   cleanups.push(() => db.close());

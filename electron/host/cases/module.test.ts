@@ -34,7 +34,7 @@ async function boot(): Promise<{ client: ApiClient; dataDir: string; kiosk: Kios
   const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-cases-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   // Port 0: the embedded hall queue server must not collide with parallel tests.
-  const kiosk = await startHost(parseConfig({ queue: { listen: { port: 0 } } }, 'test', { LIULIU_DATA_DIR: dataDir }), { logger: silentLogger() });
+  const kiosk = await startHost(parseConfig({ developerMode: true, queue: { listen: { port: 0 } } }, 'test', { LIULIU_DATA_DIR: dataDir }), { logger: silentLogger() });
   host = kiosk;
   const pipe = memoryPipe();
   kiosk.attach(pipe.host);

@@ -2,17 +2,28 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from './load.js';
+import { ConfigError, EMBEDDED_DEMO_SOURCE, loadConfig, parseConfig } from './load.js';
 
 describe('config', () => {
   it('needs nothing: the embedded default uses simulators and the demo hall', () => {
     const dir = mkdtempSync(join(tmpdir(), 'liuliu-cfg-'));
     const config = loadConfig(undefined, { LIULIU_DATA_DIR: dir });
-    expect(config.source).toBe('embedded default');
+    expect(config.source).toBe(EMBEDDED_DEMO_SOURCE);
+    // The demo turns the simulator panel on explicitly…
+    expect(config.developerMode).toBe(true);
     expect(config.dataDir).toBe(dir);
     expect(config.devices.idcard.kind).toBe('simulator');
     expect(config.session.idleTimeoutSeconds).toBe(90);
     expect(config.contentDir).toMatch(/content[/\\]hall$/);
+  });
+
+  it('keeps the developer panel off in any config that does not turn it on (a hall terminal)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liuliu-cfg-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ terminalId: 'hall-07' }));
+    expect(loadConfig(file, {}).developerMode).toBe(false);
+    expect(parseConfig({}, 'x.json', {}).developerMode).toBe(false);
+    expect(parseConfig({ developerMode: true }, 'x.json', {}).developerMode).toBe(true);
   });
 
   it('names the field that is wrong', () => {

@@ -20,7 +20,7 @@ export class ConfigError extends Error {
 export interface ResolvedConfig extends KioskConfig {
   dataDir: string;
   contentDir: string;
-  /** Where the config came from (a file path or "embedded default"). */
+  /** Where the config came from (a file path or EMBEDDED_DEMO_SOURCE). */
   source: string;
 }
 
@@ -48,6 +48,10 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
   };
 }
 
+/** The configuration `npm start` runs with when there is no config file: the demo with its developer panel on. */
+export const EMBEDDED_DEMO_CONFIG = { developerMode: true } as const;
+export const EMBEDDED_DEMO_SOURCE = 'embedded demo default (developer mode on)';
+
 /**
  * Loads the config: an explicit file (--config or LIULIU_CONFIG) must exist;
  * otherwise `<dataDir>/config.json` is used when present, else the embedded
@@ -56,7 +60,8 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
 export function loadConfig(explicitFile?: string, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const file = explicitFile ?? env['LIULIU_CONFIG'];
   const candidate = file ?? join(defaultDataDir(env), 'config.json');
-  if (file === undefined && !existsSync(candidate)) return parseConfig({}, 'embedded default', env);
+  // The embedded demo runs the simulators, so it turns the developer panel on explicitly (and the screen says so).
+  if (file === undefined && !existsSync(candidate)) return parseConfig(EMBEDDED_DEMO_CONFIG, EMBEDDED_DEMO_SOURCE, env);
   let text: string;
   try {
     text = readFileSync(candidate, 'utf8');

@@ -5,7 +5,7 @@ import { receiptPrinterConfigSchema } from '../../../devices/printer/index.js';
 /**
  * The kiosk's configuration: one JSON file, this schema, these defaults. The
  * embedded default needs nothing: simulated devices, the demo hall content, a
- * local data directory. Every device section is a tagged union so that a
+ * local data directory (and, for the demo only, the developer panel). Every device section is a tagged union so that a
  * hall switches from simulator to hardware by changing `kind`.
  */
 const port = z.number().int().min(0).max(65535);
@@ -32,13 +32,18 @@ export const KioskConfig = z
     /** A content package directory (hall.json, services.json, intents.json). Default: the shipped demo hall. */
     contentDir: z.string().min(1).optional(),
     defaultLocale: z.enum(['zh-CN', 'en']).default('zh-CN'),
-    /** Shows the simulator panel (place/remove a card…). Never on in a hall. */
-    developerMode: z.boolean().default(true),
+    /**
+     * Shows the simulator panel (place/remove a card…). Off unless a config turns it on: a hall
+     * terminal that forgot to set it never shows it. The embedded demo (no config file) turns it on.
+     */
+    developerMode: z.boolean().default(false),
     browserShell: z
       .object({
         host: z.literal('127.0.0.1').default('127.0.0.1'),
         port: port.default(0),
         chromiumPath: z.string().optional(),
+        /** Extra Chromium flags for the kiosk window, e.g. `--ozone-platform=wayland` under cage (deploy/). */
+        chromiumArgs: z.array(z.string().regex(/^--[\w-]+(=.*)?$/, 'a --flag or --flag=value')).default([]),
       })
       .strict()
       .prefault({}),

@@ -26,7 +26,7 @@ function filesUnder(dir: string): string[] {
 async function boot(session: Record<string, unknown> = {}, idcard: Record<string, unknown> = { kind: 'simulator' }): Promise<{ client: ApiClient; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-session-'));
   dataDirs.push(dataDir);
-  host = await startHost(parseConfig({ session, devices: { idcard }, logging: { level: 'debug' }, queue: { listen: { port: 0 } } }, 'test', { LIULIU_DATA_DIR: dataDir }));
+  host = await startHost(parseConfig({ developerMode: true, session, devices: { idcard }, logging: { level: 'debug' }, queue: { listen: { port: 0 } } }, 'test', { LIULIU_DATA_DIR: dataDir }));
   const pipe = memoryPipe();
   host.attach(pipe.host);
   return { client: createApiClient(pipe.renderer), dataDir };

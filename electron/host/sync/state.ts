@@ -1,6 +1,7 @@
 import type { DeviceHealth } from '../../../devices/device.js';
 import type { RecordAck, SyncRecord } from '../../../platform-contract/contract.js';
 import type { QueuedRow } from '../storage/outbox.js';
+import { backoffDelay, type BackoffPolicy } from '../../common/backoff.js';
 
 /**
  * The sync worker's decisions as plain functions over data: which queued rows
@@ -8,26 +9,10 @@ import type { QueuedRow } from '../storage/outbox.js';
  * row may be tried again. No I/O here; worker.ts does the talking.
  */
 
-export interface BackoffPolicy {
-  /** Delay after the first failure. */
-  baseMs: number;
-  /** No delay grows beyond this. */
-  maxMs: number;
-}
+// The one capped-exponential-backoff-with-jitter helper lives in electron/common (the supervisor uses it too).
+export { backoffDelay, type BackoffPolicy } from '../../common/backoff.js';
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 5 * 60_000 };
-
-/**
- * Capped exponential backoff with "equal jitter": after the n-th failure
- * (n ≥ 1) the ceiling is min(max, base·2^(n−1)) and the delay is drawn from
- * [ceiling/2, ceiling), so terminals that failed together do not retry
- * together, yet none retries sooner than half the ceiling.
- */
-export function backoffDelay(failures: number, policy: BackoffPolicy, random: () => number): number {
-  const exponent = Math.min(Math.max(failures, 1) - 1, 30);
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
-  return Math.floor(ceiling / 2 + random() * (ceiling / 2));
-}
 
 export interface BatchLimits {
   maxRecords: number;

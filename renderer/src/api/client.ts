@@ -8,6 +8,8 @@ import type { ApiErrorShape, EventName, EventPayload, HostMessage, MethodName, P
 export interface Bridge {
   send(text: string): void;
   onMessage(listener: (text: string) => void): () => void;
+  /** The browser shell's bridge reports losing and regaining its host; Electron's host lives and dies with the window. */
+  onStatus?(listener: (status: 'connected' | 'lost') => void): () => void;
 }
 
 export type CallResult<M extends MethodName> = { ok: true; value: ResultOf<M> } | { ok: false; error: ApiErrorShape };

@@ -19,27 +19,39 @@ export function DevPanel() {
   }, [api, open]);
 
   if (!info.developerMode) return null;
+  // Said on screen, so a terminal left in developer mode is noticed by anyone who walks past.
+  const banner = (
+    <p className="dev-banner" role="note" data-testid="dev-banner">
+      {t('banner')}
+    </p>
+  );
   if (!open) {
     return (
-      <button type="button" className="dev-open" onClick={() => setOpen(true)} data-testid="dev-open">
-        {t('open')}
-      </button>
+      <>
+        {banner}
+        <button type="button" className="dev-open" onClick={() => setOpen(true)} data-testid="dev-open">
+          {t('open')}
+        </button>
+      </>
     );
   }
   return (
-    <aside className="dev-panel" data-testid="dev-panel">
-      <h2>{t('title')}</h2>
-      {cards.map((card) => (
-        <button type="button" key={card.id} className="touch" onClick={() => void api.call('dev.idcard.place', { cardId: card.id })} data-testid={`dev-place-${card.id}`}>
-          {t('place', { label: card.label })}
+    <>
+      {banner}
+      <aside className="dev-panel" data-testid="dev-panel">
+        <h2>{t('title')}</h2>
+        {cards.map((card) => (
+          <button type="button" key={card.id} className="touch" onClick={() => void api.call('dev.idcard.place', { cardId: card.id })} data-testid={`dev-place-${card.id}`}>
+            {t('place', { label: card.label })}
+          </button>
+        ))}
+        <button type="button" className="touch" onClick={() => void api.call('dev.idcard.remove', {})} data-testid="dev-remove-card">
+          {t('remove')}
         </button>
-      ))}
-      <button type="button" className="touch" onClick={() => void api.call('dev.idcard.remove', {})} data-testid="dev-remove-card">
-        {t('remove')}
-      </button>
-      <button type="button" className="touch" onClick={() => setOpen(false)}>
-        {t('close')}
-      </button>
-    </aside>
+        <button type="button" className="touch" onClick={() => setOpen(false)}>
+          {t('close')}
+        </button>
+      </aside>
+    </>
   );
 }
