@@ -107,6 +107,13 @@ const schemaNames = [
   'DeviceStatus',
   'Heartbeat',
   'HeartbeatResponse',
+  'RestartRecord',
+  'CommandResult',
+  'MaintenanceState',
+  'CommandEnvelope',
+  'LogFile',
+  'LogUpload',
+  'LogUploadResponse',
   'ErrorBody',
 ] as const;
 
@@ -122,6 +129,7 @@ describe('openapi.yaml and contract.ts', () => {
       [contract.PATHS.contentPackage]: ['get'],
       [contract.PATHS.caseStatusChanges]: ['get'],
       [contract.PATHS.heartbeat]: ['post'],
+      [contract.PATHS.logsUpload]: ['post'],
     });
   });
 

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import type { Logger } from '../electron/host/logging/logger.js';
 import type { Database } from '../electron/host/storage/database.js';
 import { DEFAULT_WINDOW_SECONDS, ReplayCache, sha256Hex, verifyRequest, type TerminalCredentials } from './auth.js';
-import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, MAX_BATCH_RECORDS, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from './contract.js';
+import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, LogUpload, MAX_BATCH_RECORDS, MAX_LOG_UPLOAD_BYTES, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from './contract.js';
 import { seededRandom } from '../electron/common/random.js';
 import { FaultConfig, NO_FAULTS, partialSubset, planFaults, type FaultPlan } from './faults.js';
 import { PlatformStore } from './store.js';
+import { FleetStore, NewCommand, renderFleetPage, type FleetOptions } from './fleet.js';
 
 /**
  * The reference platform: implements platform/openapi.yaml over node:http
@@ -30,12 +31,15 @@ export interface PlatformServerOptions {
   seed?: number;
   logger: Logger;
   now?: () => Date;
+  /** Heartbeat history and log uploads kept per terminal, and when a silent terminal counts as stale (platform/fleet.ts). */
+  fleet?: Partial<FleetOptions>;
 }
 
 export interface PlatformServer {
   readonly url: string;
   readonly port: number;
   readonly store: PlatformStore;
+  readonly fleet: FleetStore;
   faults(): FaultConfig;
   setFaults(change: Partial<FaultConfig>): FaultConfig;
   /** Answers given since start, keyed `METHOD /path/{template} STATUS`, e.g. `GET /v1/content/current 304`. */
@@ -123,6 +127,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const random = options.seed === undefined ? Math.random : seededRandom(options.seed);
   const store = await PlatformStore.open(options.db);
+  const fleet = await FleetStore.open(options.db, options.fleet);
   for (const terminal of options.terminals ?? []) await store.putTerminal(terminal.id, terminal.secret, now());
   // Terminals are looked up on every request, so they live in memory too.
   const terminals = new Map<string, TerminalCredentials>();
@@ -227,17 +232,52 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     if (req.method === 'POST' && url.pathname === PATHS.heartbeat) {
       const heartbeat = parseJson(body, Heartbeat);
       await store.recordHeartbeat(terminalId, heartbeat, now());
+      const commands = await fleet.heartbeat(terminalId, heartbeat, now());
       const current = await store.currentContent();
-      await answer(res, plan, 200, { serverTime: now().toISOString(), contentVersion: current?.version ?? null });
+      await answer(res, plan, 200, { serverTime: now().toISOString(), contentVersion: current?.version ?? null, ...(commands.length > 0 ? { commands } : {}) });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === PATHS.logsUpload) {
+      if (body.length > MAX_LOG_UPLOAD_BYTES) throw new HttpError(413, 'body_too_large', `a log upload is at most ${MAX_LOG_UPLOAD_BYTES} bytes`);
+      const id = await fleet.storeLogs(terminalId, parseJson(body, LogUpload), body.length, now());
+      logger.info({ terminal: terminalId, bytes: body.length, upload: id }, 'terminal logs uploaded');
+      await answer(res, plan, 200, { id, bytes: body.length });
       return;
     }
     throw new HttpError(404, 'not_found', `no route ${req.method ?? ''} ${url.pathname}`);
   };
 
   const handleAdmin = async (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> => {
-    const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer /, ''));
-    if (given.length !== adminToken.length || !timingSafeEqual(given, adminToken)) throw new HttpError(401, 'missing_auth', 'admin token required');
+    const given = Buffer.from(presentedAdminToken(req.headers.authorization));
+    if (given.length !== adminToken.length || !timingSafeEqual(given, adminToken)) {
+      // The fleet page is opened in a browser: Basic auth (any user name, the admin token as password) makes it ask.
+      if (url.pathname === '/admin/fleet') res.setHeader('www-authenticate', 'Basic realm="Liuliu platform admin", charset="UTF-8"');
+      throw new HttpError(401, 'missing_auth', 'admin token required');
+    }
     const route = `${req.method ?? ''} ${url.pathname}`;
+    if (route === 'GET /admin/fleet') {
+      const page = renderFleetPage(await fleet.fleet(await store.terminals(), now()), now(), fleet.options.staleAfterSeconds);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(page)), 'cache-control': 'no-store' });
+      res.end(page);
+      return;
+    }
+    if (route === 'GET /admin/fleet.json') return sendJson(res, 200, { staleAfterSeconds: fleet.options.staleAfterSeconds, terminals: await fleet.fleet(await store.terminals(), now()) });
+    const perTerminal = /^(GET|POST) \/admin\/terminals\/([^/]+)\/(heartbeats|commands|logs)$/.exec(route);
+    if (perTerminal?.[2] !== undefined) {
+      const id = safeDecode(perTerminal[2]);
+      if (!(await store.terminals()).some((terminal) => terminal.id === id)) throw new HttpError(404, 'not_found', `no terminal ${id}`);
+      const what = `${perTerminal[1] ?? ''} ${perTerminal[3] ?? ''}`;
+      if (what === 'GET heartbeats') return sendJson(res, 200, { heartbeats: await fleet.history(id, Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? '100') || 100))) });
+      if (what === 'GET commands') return sendJson(res, 200, { commands: await fleet.commands(id) });
+      if (what === 'POST commands') return sendJson(res, 200, await fleet.addCommand(id, parseJson(body, NewCommand), now()));
+      if (what === 'GET logs') return sendJson(res, 200, { uploads: await fleet.logUploads(id) });
+    }
+    const logUpload = /^GET \/admin\/logs\/([^/]+)$/.exec(route);
+    if (logUpload?.[1] !== undefined) {
+      const upload = await fleet.logUpload(safeDecode(logUpload[1]));
+      if (upload === undefined) throw new HttpError(404, 'not_found', 'no such log upload');
+      return sendJson(res, 200, upload);
+    }
     if (route === 'GET /admin/stats') return sendJson(res, 200, { ...(await store.stats()), requests });
     if (route === 'GET /admin/records/ids') return sendJson(res, 200, { ids: await store.recordIds() });
     if (route === 'GET /admin/faults') return sendJson(res, 200, faults);
@@ -297,6 +337,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     url: `http://${host}:${address.port}`,
     port: address.port,
     store,
+    fleet,
     faults: () => faults,
     requests: () => ({ ...requests }),
     setFaults(change) {
@@ -311,6 +352,17 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
       }),
   };
   return server;
+}
+
+/** The admin token from `Bearer <token>`, or the password of `Basic base64(user:token)` (browsers, for the fleet page). */
+export function presentedAdminToken(authorization: string | undefined): string {
+  const header = authorization ?? '';
+  if (header.startsWith('Basic ')) {
+    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon === -1 ? '' : decoded.slice(colon + 1);
+  }
+  return header.replace(/^Bearer /, '');
 }
 
 /** Turns an admin publish request into a bundle: per-file hashes and the package hash, unless overridden. */
