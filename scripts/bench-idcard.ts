@@ -161,11 +161,19 @@ async function startBenchHost(pollIntervalMs: number | undefined, wirePacing: bo
 async function ptyLogin(bench: BenchHost, cardId: DemoCardName): Promise<{ placedAt: number; readingAt: number; startedAt: number }> {
   const reading = nextEvent(bench.client, 'card.notice', (n) => n.state === 'reading');
   const started = nextEvent(bench.client, 'session.changed', (e) => e.session?.kind === 'citizen');
-  const placedAt = performance.now();
-  const placed = await bench.client.call('dev.idcard.place', { cardId });
-  if (!placed.ok) throw new Error(`dev.idcard.place: ${placed.error.message}`);
-  const [readingAt, startedAt] = await Promise.all([reading.then((e) => e.at), started.then((e) => e.at)]);
-  return { placedAt, readingAt, startedAt };
+  const notices: string[] = [];
+  const off = bench.client.on('card.notice', (notice) => notices.push(notice.state));
+  try {
+    const placedAt = performance.now();
+    const placed = await bench.client.call('dev.idcard.place', { cardId });
+    if (!placed.ok) throw new Error(`dev.idcard.place: ${placed.error.message}`);
+    const [readingAt, startedAt] = await Promise.all([reading.then((e) => e.at), started.then((e) => e.at)]);
+    return { placedAt, readingAt, startedAt };
+  } catch (error) {
+    throw new Error(`login with card ${cardId} failed (card notices: ${notices.join(', ') || 'none'})`, { cause: error });
+  } finally {
+    off();
+  }
 }
 
 /** Logout over the API, then the card is lifted and the driver has seen it go. */

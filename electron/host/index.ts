@@ -21,6 +21,8 @@ import { casesModule } from './cases/index.js';
 import { guideModule } from './guide/module.js';
 import { queueModule } from './queue/module.js';
 import { robotModule } from './robot/module.js';
+import { operationsModule } from './operations/module.js';
+import { exitForRestart, type RestartHistory, type RestartRequest } from './operations/restarts.js';
 import { createReceiptPrinter } from '../../devices/printer/index.js';
 import { createScanner } from '../../devices/scanner/index.js';
 import { createIdCardReader, DEMO_CARDS, type IdCardReaderHandle, type SimCard } from '../../devices/idcard/index.js';
@@ -48,6 +50,10 @@ export interface StartHostOptions {
   now?: () => Date;
   /** Log to stderr as well as the rotating file. */
   logToStderr?: boolean;
+  /** The supervisor's record of restarts (electron/host/operations/restarts.ts); default: none known. */
+  restartHistory?: RestartHistory;
+  /** How to ask for a restart; default: stop the host and exit with RESTART_EXIT_CODE (75). */
+  requestRestart?: RestartRequest;
 }
 
 /** Demo cards for the developer panel, labelled with masked names so the panel itself shows no full name. */
@@ -125,6 +131,21 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     ...(documentPrinter !== undefined ? { documentPrinter } : {}),
     ...(queryUrlBase !== undefined ? { queryUrlBase } : {}),
   });
+  let stopHost: () => Promise<void> = () => Promise.resolve();
+  const operations = operationsModule(context, sessions, {
+    requireStaff: () => staff.requireStaff(),
+    requestRestart: options.requestRestart ?? exitForRestart(() => stopHost(), logger),
+    startedAt: context.now(),
+    ...(options.restartHistory === undefined ? {} : { restartHistory: options.restartHistory }),
+  });
+  const sync = syncModule(context, sessions, {
+    appVersion: packageVersion(),
+    requireStaff: () => staff.requireStaff(),
+    applyCaseStatus: (changes) => cases.applyCaseStatus(changes),
+    heartbeatExtras: () => operations.heartbeatExtras(),
+    onHeartbeatAnswer: (answer, sent) => operations.onHeartbeatAnswer(answer, sent),
+  });
+  operations.connectPlatform(sync);
   const modules: HostModule[] = [
     systemModule(context, { version: packageVersion(), bootMs: () => bootMs }),
     staff,
@@ -135,12 +156,9 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     queueModule(context, sessions),
     robotModule(context, { requireStaff: () => staff.requireStaff() }),
     cases,
-    // Last: its first cycle may hand case status changes to the cases module, whose tables must exist by then.
-    syncModule(context, sessions, {
-      appVersion: packageVersion(),
-      requireStaff: () => staff.requireStaff(),
-      applyCaseStatus: (changes) => cases.applyCaseStatus(changes),
-    }),
+    operations,
+    // Last: its first cycle may hand case status changes to the cases module (and commands to operations), whose tables must exist by then.
+    sync,
   ];
   const startedModules: HostModule[] = [];
   try {
@@ -160,7 +178,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   logger.info({ bootMs, contentHash: content.hash.slice(0, 12) }, 'host ready');
 
   let stopped = false;
-  return {
+  const host: KioskHost = {
     config,
     logger,
     bootMs,
@@ -179,4 +197,6 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
       logger.flush();
     },
   };
+  stopHost = () => host.stop();
+  return host;
 }

@@ -9,9 +9,11 @@ import {
   ContentCurrent,
   ErrorBody,
   HeartbeatResponse,
+  LogUploadResponse,
   PATHS,
   contentPackagePath,
   type Heartbeat,
+  type LogUpload,
   type SyncRecord,
 } from '../../../platform/contract.js';
 import type { Logger } from '../logging/logger.js';
@@ -101,6 +103,10 @@ export class PlatformClient {
 
   heartbeat(heartbeat: Heartbeat): Promise<CallResult<HeartbeatResponse>> {
     return this.call('POST', PATHS.heartbeat, HeartbeatResponse, { body: heartbeat });
+  }
+
+  uploadLogs(upload: LogUpload): Promise<CallResult<LogUploadResponse>> {
+    return this.call('POST', PATHS.logsUpload, LogUploadResponse, { body: upload });
   }
 
   close(): void {
