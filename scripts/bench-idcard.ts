@@ -117,6 +117,7 @@ async function startBenchHost(pollIntervalMs: number | undefined, wirePacing: bo
     {
       write: (line: string) => {
         if (line.includes('"msg":"idcard: card removed"')) removalWaiters.splice(0).forEach((resolve) => resolve());
+        if (line.includes('"msg":"idcard: card could not be read"')) process.stderr.write(`  driver: ${line}`);
       },
     },
   );
