@@ -67,6 +67,8 @@ interface LatencyRow {
   /** `reading` notice → session: select + read + decode + host, without the wait for the next find. */
   readingToSession: Stats;
   medianWithinTarget: boolean;
+  /** Cards the driver gave up on (notice `failed`), left out of the figures. */
+  readFailures: number;
   idle: IdleCost;
 }
 
@@ -83,6 +85,8 @@ interface IdleCost {
 interface MemoryResult {
   directCycles: number;
   ptyCycles: number;
+  /** Pty logins the driver gave up on (counted, card lifted, next cycle). */
+  ptyReadFailures: number;
   pollIntervalMs: number;
   rssBeforeMb: number;
   rssAfterMb: number;
@@ -117,7 +121,6 @@ async function startBenchHost(pollIntervalMs: number | undefined, wirePacing: bo
     {
       write: (line: string) => {
         if (line.includes('"msg":"idcard: card removed"')) removalWaiters.splice(0).forEach((resolve) => resolve());
-        if (line.includes('"msg":"idcard: card could not be read"')) process.stderr.write(`  driver: ${line}`);
       },
     },
   );
@@ -158,22 +161,48 @@ async function startBenchHost(pollIntervalMs: number | undefined, wirePacing: bo
   };
 }
 
+/**
+ * The driver gave up on a card (notice `failed`): on a loaded machine the
+ * in-process simulator can answer later than the driver's command timeouts,
+ * three attempts in a row. Counted and reported, never timed.
+ */
+class ReadFailed extends Error {}
+
 /** One login over the pty: place → session started; returns the timestamps. */
 async function ptyLogin(bench: BenchHost, cardId: DemoCardName): Promise<{ placedAt: number; readingAt: number; startedAt: number }> {
   const reading = nextEvent(bench.client, 'card.notice', (n) => n.state === 'reading');
   const started = nextEvent(bench.client, 'session.changed', (e) => e.session?.kind === 'citizen');
-  const notices: string[] = [];
-  const off = bench.client.on('card.notice', (notice) => notices.push(notice.state));
+  let failed: () => void = () => undefined;
+  const readFailed = new Promise<never>((_, reject) => {
+    failed = () => reject(new ReadFailed(`the driver could not read card ${cardId}`));
+  });
+  const off = bench.client.on('card.notice', (notice) => {
+    if (notice.state === 'failed') failed();
+  });
   try {
     const placedAt = performance.now();
     const placed = await bench.client.call('dev.idcard.place', { cardId });
     if (!placed.ok) throw new Error(`dev.idcard.place: ${placed.error.message}`);
-    const [readingAt, startedAt] = await Promise.all([reading.then((e) => e.at), started.then((e) => e.at)]);
+    const [readingAt, startedAt] = await Promise.race([Promise.all([reading.then((e) => e.at), started.then((e) => e.at)]), readFailed]);
     return { placedAt, readingAt, startedAt };
-  } catch (error) {
-    throw new Error(`login with card ${cardId} failed (card notices: ${notices.join(', ') || 'none'})`, { cause: error });
   } finally {
     off();
+    reading.catch(() => undefined);
+    started.catch(() => undefined);
+  }
+}
+
+/** A login that may fail to read: the card is lifted and the failure counted; returns null then. */
+async function ptyLoginOrCount(bench: BenchHost, cardId: DemoCardName, failures: { count: number }): Promise<{ placedAt: number; readingAt: number; startedAt: number } | null> {
+  try {
+    return await ptyLogin(bench, cardId);
+  } catch (error) {
+    if (!(error instanceof ReadFailed)) throw error;
+    failures.count += 1;
+    const removed = bench.cardRemoved();
+    await bench.client.call('dev.idcard.remove', {});
+    await removed;
+    return null;
   }
 }
 
@@ -222,6 +251,7 @@ async function measureLatency(
   const bench = await startBenchHost(interval, wirePacing);
   const placedToSession: number[] = [];
   const readingToSession: number[] = [];
+  const readFailures = { count: 0 };
   let idleCost: IdleCost;
   try {
     const cpuPercent = await idleCpuPercent(idle.seconds);
@@ -237,7 +267,8 @@ async function measureLatency(
     for (let i = 0; i < reads; i++) {
       // A random phase against the poll timer, as with a real hand.
       await sleep(Math.random() * pollIntervalMs);
-      const t = await ptyLogin(bench, LOGIN_CARDS[i % LOGIN_CARDS.length] ?? 'zhang');
+      const t = await ptyLoginOrCount(bench, LOGIN_CARDS[i % LOGIN_CARDS.length] ?? 'zhang', readFailures);
+      if (t === null) continue;
       placedToSession.push(t.startedAt - t.placedAt);
       readingToSession.push(t.startedAt - t.readingAt);
       await logoutAndLift(bench);
@@ -253,6 +284,7 @@ async function measureLatency(
     placedToSession: total,
     readingToSession: stats(readingToSession),
     medianWithinTarget: total.medianMs <= targetMs,
+    readFailures: readFailures.count,
     idle: idleCost,
   };
 }
@@ -276,9 +308,9 @@ async function measureMemory(directCycles: number, ptyCycles: number, pollInterv
     await started;
     await logout(bench);
   };
+  const readFailures = { count: 0 };
   const ptyCycle = async (i: number): Promise<void> => {
-    await ptyLogin(bench, LOGIN_CARDS[i % LOGIN_CARDS.length] ?? 'zhang');
-    await logoutAndLift(bench);
+    if ((await ptyLoginOrCount(bench, LOGIN_CARDS[i % LOGIN_CARDS.length] ?? 'zhang', readFailures)) !== null) await logoutAndLift(bench);
   };
   try {
     // Warm-up: JIT, pools and caches reach their working size before the first reading.
@@ -296,6 +328,7 @@ async function measureMemory(directCycles: number, ptyCycles: number, pollInterv
     return {
       directCycles,
       ptyCycles,
+      ptyReadFailures: readFailures.count,
       pollIntervalMs,
       rssBeforeMb: mb(before.rss),
       rssAfterMb: mb(after.rss),
@@ -400,13 +433,15 @@ async function main(): Promise<void> {
       `${label.padEnd(18)} ${String(row.placedToSession.medianMs).padStart(22)} ${String(row.placedToSession.p95Ms).padStart(8)} ${String(row.readingToSession.medianMs).padStart(23)} ${String(row.readingToSession.p95Ms).padStart(8)} ${String(round(wireTimeMs)).padStart(11)} ${String(round(targetMs)).padStart(8)}  ${(row.medianWithinTarget ? 'yes' : 'no').padEnd(3)}  ${`${row.idle.cpuPercent} % (+${row.idle.cpuPercentOverBaseline})`.padStart(28)} ${String(row.idle.findsPerSecond).padStart(8)} ${`${row.idle.lineSharePercent} %`.padStart(6)}`,
     );
   }
+  const failures = rows.filter((row) => row.readFailures > 0).map((row) => `${row.pollIntervalMs} ms: ${row.readFailures}`);
+  if (failures.length > 0) console.log(`cards the driver gave up on (command timeouts on a loaded machine; left out of the figures): ${failures.join(', ')}`);
   console.log(`idle CPU: the host over ${idleSeconds} s with no card in the field, % of one core; a host without a reader: ${baselineCpuPercent} %`);
 
   const memoryInterval = rows[0]?.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const memory = await measureMemory(Number(values.cycles), Number(values['pty-cycles']), memoryInterval, wirePacing);
   console.log('');
   console.log(`Host memory over ${memory.directCycles} login/logout cycles (SessionManager) + ${memory.ptyCycles} over the pty (poll ${memory.pollIntervalMs} ms), forced GC ${memory.forcedGc ? 'yes' : 'NO'}`);
-  console.log(`RSS ${memory.rssBeforeMb} → ${memory.rssAfterMb} MB (growth ${memory.rssGrowthMb} MB, target ≤ ${memory.targetMb} MB: ${memory.withinTarget ? 'met' : 'missed'}); heap used ${memory.heapUsedBeforeMb} → ${memory.heapUsedAfterMb} MB`);
+  console.log(`RSS ${memory.rssBeforeMb} → ${memory.rssAfterMb} MB (growth ${memory.rssGrowthMb} MB, target ≤ ${memory.targetMb} MB: ${memory.withinTarget ? 'met' : 'missed'}); heap used ${memory.heapUsedBeforeMb} → ${memory.heapUsedAfterMb} MB; pty reads the driver gave up on: ${memory.ptyReadFailures}`);
 
   const result = {
     bench: 'idcard',
