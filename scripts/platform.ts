@@ -13,6 +13,7 @@ import { startPlatformServer } from '../platform/server.js';
  * The reference platform server:
  *   npx tsx scripts/platform.ts --port 8800 --data-dir D [--terminal id:secret …]
  *     [--admin-token T] [--host 127.0.0.1] [--max-body-bytes N] [--window-seconds S] [--seed N]
+ *     [--stale-seconds S] [--heartbeat-history N]
  *     [--fail-percent P] [--drop-percent P] [--delay-percent P --delay-ms MS]
  *     [--partial-ack-percent P] [--malformed-percent P] [--oversized-percent P]
  * Prints one JSON line `{"listening": url, "adminToken": …}` on stdout once it
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
       'admin-token': { type: 'string' },
       'max-body-bytes': { type: 'string' },
       'window-seconds': { type: 'string' },
+      'stale-seconds': { type: 'string' },
+      'heartbeat-history': { type: 'string' },
       seed: { type: 'string' },
       'fail-percent': { type: 'string' },
       'drop-percent': { type: 'string' },
@@ -132,6 +135,8 @@ async function main(): Promise<void> {
   const seed = number(values.seed, '--seed');
   const maxBodyBytes = number(values['max-body-bytes'], '--max-body-bytes');
   const windowSeconds = number(values['window-seconds'], '--window-seconds');
+  const staleAfterSeconds = number(values['stale-seconds'], '--stale-seconds');
+  const historyLimit = number(values['heartbeat-history'], '--heartbeat-history');
   const server = await startPlatformServer({
     db,
     adminToken,
@@ -143,6 +148,7 @@ async function main(): Promise<void> {
     ...(seed === undefined ? {} : { seed }),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(windowSeconds === undefined ? {} : { windowSeconds }),
+    fleet: { ...(staleAfterSeconds === undefined ? {} : { staleAfterSeconds }), ...(historyLimit === undefined ? {} : { historyLimit }) },
   });
   process.stdout.write(`${JSON.stringify({ listening: server.url, adminToken })}\n`);
   logger.info({ url: server.url, terminals: terminals.map((t) => t.id), faults: server.faults() }, 'reference platform listening');
