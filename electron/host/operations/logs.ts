@@ -47,7 +47,7 @@ export function logTargets(configured: readonly string[]): LogTargetView[] {
   };
   for (const dir of configured) {
     const path = resolve(dir);
-    let isDir = false;
+    let isDir: boolean;
     try {
       isDir = statSync(path).isDirectory();
     } catch {

@@ -33,14 +33,17 @@ export function OperationsPanel({ onExpired }: { onExpired: () => void }) {
     },
     [onExpired, t],
   );
-  const load = useCallback(async () => {
-    const result = await api.call('ops.status', {});
-    if (result.ok) setStatus(result.value);
-    else failed(result.error);
-  }, [api, failed]);
   useEffect(() => {
-    void load();
-  }, [load]);
+    let live = true;
+    void api.call('ops.status', {}).then((result) => {
+      if (!live) return;
+      if (result.ok) setStatus(result.value);
+      else failed(result.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, failed]);
   useEvent(
     'maintenance.changed',
     useCallback((maintenance: MaintenanceView) => setStatus((current) => (current ? { ...current, maintenance } : current)), []),
