@@ -110,6 +110,13 @@ const schemaNames = [
   'BlobStatus',
   'Reply',
   'ReplyPage',
+  'RestartRecord',
+  'CommandResult',
+  'MaintenanceState',
+  'CommandEnvelope',
+  'LogFile',
+  'LogUpload',
+  'LogUploadResponse',
   'ErrorBody',
 ] as const;
 
@@ -127,6 +134,7 @@ describe('openapi.yaml and contract.ts', () => {
       [contract.PATHS.heartbeat]: ['post'],
       [contract.PATHS.blob]: ['get', 'put'],
       [contract.PATHS.replies]: ['get'],
+      [contract.PATHS.logsUpload]: ['post'],
     });
   });
 

@@ -16,6 +16,7 @@ export const PATHS = {
   heartbeat: '/v1/heartbeat',
   blob: '/v1/blobs/{sha256}',
   replies: '/v1/replies',
+  logsUpload: '/v1/logs',
 } as const;
 
 export function contentPackagePath(version: string): string {
@@ -125,18 +126,91 @@ export const DeviceStatus = z.object({
   reason: z.string().max(500).optional(),
 });
 
+const count = z.number().int().nonnegative();
+
+/** One restart the supervisor made: when, what died (host, renderer, browser…), and why. */
+export const RestartRecord = z.object({ at: isoDateTime, what: z.string().min(1).max(64), reason: z.string().max(500) });
+export type RestartRecord = z.infer<typeof RestartRecord>;
+
+/** What the terminal did with a command from a heartbeat reply; reported until a reply has seen it. */
+export const CommandResult = z.object({ id: z.string().min(1).max(64), outcome: z.enum(['done', 'failed']), message: z.string().max(500).optional(), at: isoDateTime });
+export type CommandResult = z.infer<typeof CommandResult>;
+
+/** Out of service: the kiosk shows a notice sending citizens to an information desk. */
+export const MaintenanceState = z.object({ outOfService: z.boolean(), desk: z.string().max(16).nullable(), since: isoDateTime.nullable() });
+export type MaintenanceState = z.infer<typeof MaintenanceState>;
+
+/** Receipt paper as the printer last reported it; `none` = no receipt printer configured. */
+export const PaperState = z.enum(['ok', 'near-end', 'out', 'unknown', 'none']);
+export type PaperState = z.infer<typeof PaperState>;
+
+/**
+ * A heartbeat. The fields after `devices` were added for fleet monitoring;
+ * they are optional so that terminals of an older release still report.
+ */
 export const Heartbeat = z.object({
   at: isoDateTime,
   appVersion: z.string().min(1).max(64),
   contentVersion: z.string().max(64).nullable(),
-  backlog: z.number().int().nonnegative(),
-  deadLetters: z.number().int().nonnegative(),
+  backlog: count,
+  deadLetters: count,
   devices: z.record(z.string(), DeviceStatus),
+  /** Seconds since the host started. */
+  uptimeSeconds: count.optional(),
+  /** Restarts the supervisor made since the machine booted, and the last one. */
+  restartsSinceBoot: count.optional(),
+  lastRestart: RestartRecord.nullable().optional(),
+  /** Free and total bytes of the file system holding the data directory. */
+  dataDirFreeBytes: count.optional(),
+  dataDirTotalBytes: count.optional(),
+  /** The host process's resident memory, and the machine's free and total memory. */
+  hostRssBytes: count.optional(),
+  systemFreeMemoryBytes: count.optional(),
+  systemTotalMemoryBytes: count.optional(),
+  /** Age of the oldest record still waiting in the outbox; null = nothing waiting. */
+  oldestPendingSeconds: count.nullable().optional(),
+  /** Queue tickets issued offline that the hall service has not taken yet. */
+  offlineTicketsWaiting: count.optional(),
+  printerPaper: PaperState.optional(),
+  /** Hash prefixes of the content package and the intent model in force. */
+  contentHash: z.string().max(64).optional(),
+  modelVersion: z.string().max(64).nullable().optional(),
+  maintenance: MaintenanceState.optional(),
+  commandResults: z.array(CommandResult).max(100).optional(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 
-export const HeartbeatResponse = z.object({ serverTime: isoDateTime, contentVersion: z.string().nullable() });
+/**
+ * What the platform may ask a terminal to do, carried in heartbeat replies
+ * until the terminal reports it in `commandResults`. The terminal checks each
+ * command on its own, so one it does not know fails alone.
+ */
+export const TerminalCommand = z.discriminatedUnion('type', [
+  z.object({ id: z.string().min(1).max(64), type: z.literal('maintenance.enter'), desk: z.string().min(1).max(16).optional() }),
+  z.object({ id: z.string().min(1).max(64), type: z.literal('maintenance.exit') }),
+  z.object({ id: z.string().min(1).max(64), type: z.literal('restart') }),
+  z.object({ id: z.string().min(1).max(64), type: z.literal('logs.upload') }),
+]);
+export type TerminalCommand = z.infer<typeof TerminalCommand>;
+
+/** A command as carried: id and type, checked as a TerminalCommand by the terminal. */
+export const CommandEnvelope = z.looseObject({ id: z.string().min(1).max(64), type: z.string().min(1).max(64) });
+
+export const HeartbeatResponse = z.object({ serverTime: isoDateTime, contentVersion: z.string().nullable(), commands: z.array(CommandEnvelope).max(20).optional() });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
+
+/** Log uploads are bounded as a whole (the JSON body): the terminal sends the newest lines that fit. */
+export const MAX_LOG_UPLOAD_BYTES = 768 * 1024;
+
+export const LogFile = z.object({ name: z.string().regex(/^[\w.-]{1,100}$/), text: z.string(), truncated: z.boolean() });
+export type LogFile = z.infer<typeof LogFile>;
+
+/** The terminal's (already redacted) log files, newest first; `commandId` when the platform asked for them. */
+export const LogUpload = z.object({ at: isoDateTime, commandId: z.string().min(1).max(64).optional(), files: z.array(LogFile).max(50) });
+export type LogUpload = z.infer<typeof LogUpload>;
+
+export const LogUploadResponse = z.object({ id: z.string(), bytes: count });
+export type LogUploadResponse = z.infer<typeof LogUploadResponse>;
 
 export const ErrorCode = z.enum([
   'missing_auth',

@@ -69,6 +69,24 @@ export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodT
   'help.request': {
     1: z.looseObject({ id, at, terminalId: id, reason: z.string().max(200).optional() }),
   },
+  /**
+   * A staff or platform operation on the terminal (electron/host/operations):
+   * out of service / back in service, restart, log export or upload, with who
+   * asked (`staff` at the kiosk, or `platform` with the command id) and how it ended.
+   */
+  'terminal.operation': {
+    1: z.looseObject({
+      id,
+      at,
+      terminalId: id,
+      action: z.enum(['maintenance.enter', 'maintenance.exit', 'restart', 'logs.export', 'logs.upload']),
+      by: z.enum(['staff', 'platform']),
+      outcome: z.enum(['done', 'failed', 'deferred']),
+      commandId: id.optional(),
+      desk: z.string().max(16).optional(),
+      detail: z.string().max(500).optional(),
+    }),
+  },
   /** One citizen session's summary for hall statistics (no personal data). */
   'session.summary': {
     1: z.looseObject({ sessionId: id, startedAt: at, endedAt: at }),

@@ -1,4 +1,6 @@
-import type { ContentCurrent, CaseStatusChange } from '../platform-contract/contract.js';
+import type { ContentCurrent, CaseStatusChange, Heartbeat, LogUpload, TerminalCommand } from '../platform-contract/contract.js';
+import type { CommandRow, FleetRow, NewCommand } from './fleet.js';
+import type { z } from 'zod';
 import type { FaultConfig } from './faults.js';
 import type { PlatformStats } from './store.js';
 
@@ -61,6 +63,39 @@ export class PlatformAdmin {
 
   revokeTerminal(id: string): Promise<{ id: string; revoked: boolean }> {
     return this.call('POST', `/admin/terminals/${encodeURIComponent(id)}/revoke`);
+  }
+
+  fleet(): Promise<{ staleAfterSeconds: number; terminals: FleetRow[] }> {
+    return this.call('GET', '/admin/fleet.json');
+  }
+
+  /** The fleet page's HTML. */
+  async fleetPage(): Promise<string> {
+    const response = await fetch(new URL('/admin/fleet', this.baseUrl), { headers: { authorization: `Bearer ${this.token}` } });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`admin GET /admin/fleet failed: HTTP ${response.status} ${text}`);
+    return text;
+  }
+
+  heartbeats(terminalId: string, limit = 100): Promise<{ heartbeats: { receivedAt: string; heartbeat: Heartbeat }[] }> {
+    return this.call('GET', `/admin/terminals/${encodeURIComponent(terminalId)}/heartbeats?limit=${limit}`);
+  }
+
+  /** Queues a command for the terminal; it goes out in heartbeat replies until the terminal reports it. */
+  sendCommand(terminalId: string, command: z.input<typeof NewCommand>): Promise<TerminalCommand> {
+    return this.call('POST', `/admin/terminals/${encodeURIComponent(terminalId)}/commands`, command);
+  }
+
+  async commands(terminalId: string): Promise<CommandRow[]> {
+    return (await this.call<{ commands: CommandRow[] }>('GET', `/admin/terminals/${encodeURIComponent(terminalId)}/commands`)).commands;
+  }
+
+  async logUploads(terminalId: string): Promise<{ id: string; receivedAt: string; commandId: string | null; bytes: number; files: string[] }[]> {
+    return (await this.call<{ uploads: { id: string; receivedAt: string; commandId: string | null; bytes: number; files: string[] }[] }>('GET', `/admin/terminals/${encodeURIComponent(terminalId)}/logs`)).uploads;
+  }
+
+  logUpload(id: string): Promise<LogUpload & { terminalId: string }> {
+    return this.call('GET', `/admin/logs/${encodeURIComponent(id)}`);
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

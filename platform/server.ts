@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Logger } from '../electron/host/logging/logger.js';
 import type { Database } from '../electron/host/storage/database.js';
 import { DEFAULT_WINDOW_SECONDS, ReplayCache, sha256Hex, verifyRequest, type TerminalCredentials } from '../platform-contract/auth.js';
-import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, MAX_BATCH_RECORDS, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from '../platform-contract/contract.js';
+import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, LogUpload, MAX_BATCH_RECORDS, MAX_LOG_UPLOAD_BYTES, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from '../platform-contract/contract.js';
 import { seededRandom } from '../electron/common/random.js';
 import { decodeRequestPath, parseRequestTarget, type RequestTarget } from '../electron/host/http/request-target.js';
 import { FaultConfig, NO_FAULTS, partialSubset, planFaults, type FaultPlan } from './faults.js';
@@ -16,6 +16,7 @@ import { casePageHashes, SyncRecord } from '../platform-contract/contract.js';
 import { isReviewPath, reviewHandler, sendReviewError } from './review.js';
 import { ReplyStore } from './replies.js';
 import { HolidayCalendar } from './deadlines.js';
+import { FleetStore, NewCommand, renderFleetPage, type FleetOptions } from './fleet.js';
 
 /**
  * The reference platform: implements platform-contract/openapi.yaml over node:http
@@ -41,6 +42,8 @@ export interface PlatformServerOptions {
   blobKey?: DataKey;
   /** Holidays and make-up working days for the reply and pre-acceptance deadlines; default: weekends only. */
   calendar?: HolidayCalendar;
+  /** Heartbeat history and log uploads kept per terminal, and when a silent terminal counts as stale (platform/fleet.ts). */
+  fleet?: Partial<FleetOptions>;
 }
 
 export interface PlatformServer {
@@ -49,6 +52,7 @@ export interface PlatformServer {
   readonly store: PlatformStore;
   readonly blobs: BlobStore;
   readonly replies: ReplyStore;
+  readonly fleet: FleetStore;
   faults(): FaultConfig;
   setFaults(change: Partial<FaultConfig>): FaultConfig;
   /** Answers given since start, keyed `METHOD /path/{template} STATUS`, e.g. `GET /v1/content/current 304`. */
@@ -136,6 +140,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
   const store = await PlatformStore.open(options.db);
   const blobs = await BlobStore.open(options.db, options.blobKey ?? DataKey.fromBytes(randomBytes(32)), logger);
   const replies = await ReplyStore.open(options.db, store, logger);
+  const fleet = await FleetStore.open(options.db, options.fleet);
   for (const terminal of options.terminals ?? []) await store.putTerminal(terminal.id, terminal.secret, now());
   // Terminals are looked up on every request, so they live in memory too.
   const terminals = new Map<string, TerminalCredentials>();
@@ -240,8 +245,16 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     if (req.method === 'POST' && url.pathname === PATHS.heartbeat) {
       const heartbeat = parseJson(body, Heartbeat);
       await store.recordHeartbeat(terminalId, heartbeat, now());
+      const commands = await fleet.heartbeat(terminalId, heartbeat, now());
       const current = await store.currentContent();
-      await answer(res, plan, 200, { serverTime: now().toISOString(), contentVersion: current?.version ?? null });
+      await answer(res, plan, 200, { serverTime: now().toISOString(), contentVersion: current?.version ?? null, ...(commands.length > 0 ? { commands } : {}) });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === PATHS.logsUpload) {
+      if (body.length > MAX_LOG_UPLOAD_BYTES) throw new HttpError(413, 'body_too_large', `a log upload is at most ${MAX_LOG_UPLOAD_BYTES} bytes`);
+      const id = await fleet.storeLogs(terminalId, parseJson(body, LogUpload), body.length, now());
+      logger.info({ terminal: terminalId, bytes: body.length, upload: id }, 'terminal logs uploaded');
+      await answer(res, plan, 200, { id, bytes: body.length });
       return;
     }
     if (req.method === 'GET' && url.pathname === PATHS.replies) {
@@ -289,9 +302,36 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
   };
 
   const handleAdmin = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget, body: Buffer): Promise<void> => {
-    const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer /, ''));
-    if (given.length !== adminToken.length || !timingSafeEqual(given, adminToken)) throw new HttpError(401, 'missing_auth', 'admin token required');
+    const given = Buffer.from(presentedAdminToken(req.headers.authorization));
+    if (given.length !== adminToken.length || !timingSafeEqual(given, adminToken)) {
+      // The fleet page is opened in a browser: Basic auth (any user name, the admin token as password) makes it ask.
+      if (url.pathname === '/admin/fleet') res.setHeader('www-authenticate', 'Basic realm="Liuliu platform admin", charset="UTF-8"');
+      throw new HttpError(401, 'missing_auth', 'admin token required');
+    }
     const route = `${req.method ?? ''} ${url.pathname}`;
+    if (route === 'GET /admin/fleet') {
+      const page = renderFleetPage(await fleet.fleet(await store.terminals(), now()), now(), fleet.options.staleAfterSeconds);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(page)), 'cache-control': 'no-store' });
+      res.end(page);
+      return;
+    }
+    if (route === 'GET /admin/fleet.json') return sendJson(res, 200, { staleAfterSeconds: fleet.options.staleAfterSeconds, terminals: await fleet.fleet(await store.terminals(), now()) });
+    const perTerminal = /^(GET|POST) \/admin\/terminals\/([^/]+)\/(heartbeats|commands|logs)$/.exec(route);
+    if (perTerminal?.[2] !== undefined) {
+      const id = safeDecode(perTerminal[2]);
+      if (!(await store.terminals()).some((terminal) => terminal.id === id)) throw new HttpError(404, 'not_found', `no terminal ${id}`);
+      const what = `${perTerminal[1] ?? ''} ${perTerminal[3] ?? ''}`;
+      if (what === 'GET heartbeats') return sendJson(res, 200, { heartbeats: await fleet.history(id, Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? '100') || 100))) });
+      if (what === 'GET commands') return sendJson(res, 200, { commands: await fleet.commands(id) });
+      if (what === 'POST commands') return sendJson(res, 200, await fleet.addCommand(id, parseJson(body, NewCommand), now()));
+      if (what === 'GET logs') return sendJson(res, 200, { uploads: await fleet.logUploads(id) });
+    }
+    const logUpload = /^GET \/admin\/logs\/([^/]+)$/.exec(route);
+    if (logUpload?.[1] !== undefined) {
+      const upload = await fleet.logUpload(safeDecode(logUpload[1]));
+      if (upload === undefined) throw new HttpError(404, 'not_found', 'no such log upload');
+      return sendJson(res, 200, upload);
+    }
     if (route === 'GET /admin/stats') return sendJson(res, 200, { ...(await store.stats()), requests });
     if (route === 'GET /admin/records/ids') return sendJson(res, 200, { ids: await store.recordIds() });
     if (route === 'GET /admin/faults') return sendJson(res, 200, faults);
@@ -383,6 +423,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     store,
     blobs,
     replies,
+    fleet,
     faults: () => faults,
     requests: () => ({ ...requests }),
     setFaults(change) {
@@ -397,6 +438,17 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
       }),
   };
   return server;
+}
+
+/** The admin token from `Bearer <token>`, or the password of `Basic base64(user:token)` (browsers, for the fleet page). */
+export function presentedAdminToken(authorization: string | undefined): string {
+  const header = authorization ?? '';
+  if (header.startsWith('Basic ')) {
+    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon === -1 ? '' : decoded.slice(colon + 1);
+  }
+  return header.replace(/^Bearer /, '');
 }
 
 /** Turns an admin publish request into a bundle: per-file hashes and the package hash, unless overridden. */

@@ -5,6 +5,7 @@ import { silentLogger } from '../electron/host/logging/logger.js';
 import { Database } from '../electron/host/storage/database.js';
 import { PlatformAdmin } from './admin.js';
 import type { FaultConfig } from './faults.js';
+import type { FleetOptions } from './fleet.js';
 import { startPlatformServer, type PlatformServer } from './server.js';
 
 /** A reference platform on loopback in a temp directory, for tests: server, admin client, and cleanup. */
@@ -18,7 +19,7 @@ export interface LoopbackPlatform {
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 
 export async function startLoopbackPlatform(
-  options: { terminals?: { id: string; secret: string }[]; faults?: Partial<FaultConfig>; maxBodyBytes?: number; now?: () => Date; seed?: number } = {},
+  options: { terminals?: { id: string; secret: string }[]; faults?: Partial<FaultConfig>; maxBodyBytes?: number; now?: () => Date; seed?: number; fleet?: Partial<FleetOptions> } = {},
 ): Promise<LoopbackPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'liuliu-platform-'));
   const db = await Database.open(join(dir, 'platform.db'));
@@ -31,6 +32,7 @@ export async function startLoopbackPlatform(
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
   });
   return {
     server,

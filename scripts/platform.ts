@@ -15,6 +15,7 @@ import { HolidayCalendar } from '../platform/deadlines.js';
  * The reference platform server:
  *   npx tsx scripts/platform.ts --port 8800 --data-dir D [--terminal id:secret …]
  *     [--admin-token T] [--host 127.0.0.1] [--max-body-bytes N] [--window-seconds S] [--seed N]
+ *     [--stale-seconds S] [--heartbeat-history N]
  *     [--fail-percent P] [--drop-percent P] [--delay-percent P --delay-ms MS]
  *     [--partial-ack-percent P] [--malformed-percent P] [--oversized-percent P] [--calendar holidays.json]
  * Prints one JSON line `{"listening": url, "adminToken": …}` on stdout once it
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
       'admin-token': { type: 'string' },
       'max-body-bytes': { type: 'string' },
       'window-seconds': { type: 'string' },
+      'stale-seconds': { type: 'string' },
+      'heartbeat-history': { type: 'string' },
       seed: { type: 'string' },
       'fail-percent': { type: 'string' },
       'drop-percent': { type: 'string' },
@@ -137,6 +140,8 @@ async function main(): Promise<void> {
   const calendar = values.calendar === undefined ? undefined : HolidayCalendar.parse(JSON.parse(readFileSync(values.calendar, 'utf8')));
   const maxBodyBytes = number(values['max-body-bytes'], '--max-body-bytes');
   const windowSeconds = number(values['window-seconds'], '--window-seconds');
+  const staleAfterSeconds = number(values['stale-seconds'], '--stale-seconds');
+  const historyLimit = number(values['heartbeat-history'], '--heartbeat-history');
   const server = await startPlatformServer({
     db,
     adminToken,
@@ -151,6 +156,7 @@ async function main(): Promise<void> {
     ...(calendar === undefined ? {} : { calendar }),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(windowSeconds === undefined ? {} : { windowSeconds }),
+    fleet: { ...(staleAfterSeconds === undefined ? {} : { staleAfterSeconds }), ...(historyLimit === undefined ? {} : { historyLimit }) },
   });
   process.stdout.write(`${JSON.stringify({ listening: server.url, adminToken })}\n`);
   logger.info({ url: server.url, terminals: terminals.map((t) => t.id), faults: server.faults() }, 'reference platform listening');

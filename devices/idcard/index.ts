@@ -1,7 +1,7 @@
 /** Public surface of the ID card reader device layer (what the host imports). */
 export { createIdCardReader, idCardReaderConfigSchema } from './factory.js';
 export type { IdCardReaderConfig, IdCardReaderHandle, IdCardReaderTuning } from './factory.js';
-export { IdCardReader } from './reader.js';
+export { DEFAULT_POLL_INTERVAL_MS, IdCardReader } from './reader.js';
 export type { CardRead, IdCardReaderEvents, IdCardReaderOptions, ReadErrorCode, ReadErrorEvent } from './reader.js';
 export type { CardProblem, CardProblemCode, Gender, IdCardRecord, Nation } from './validate.js';
 export { isExpired } from './validate.js';

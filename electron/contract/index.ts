@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { MethodSpec } from './define.js';
 import { casesApi, casesEvents } from './cases.js';
 import { guideApi, guideEvents } from './guide.js';
+import { operationsApi, operationsEvents } from './operations.js';
 import { queueApi, queueEvents } from './queue.js';
 import { robotApi, robotEvents } from './robot.js';
 import { sessionApi, sessionEvents } from './session.js';
@@ -22,6 +23,7 @@ export const api = {
   ...casesApi,
   ...guideApi,
   ...syncApi,
+  ...operationsApi,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -32,6 +34,7 @@ export const events = {
   ...casesEvents,
   ...guideEvents,
   ...syncEvents,
+  ...operationsEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Api = typeof api;
@@ -47,6 +50,7 @@ export * from './errors.js';
 export * from './envelope.js';
 export * from './cases.js';
 export * from './guide.js';
+export * from './operations.js';
 export * from './queue.js';
 export * from './robot.js';
 export * from './session.js';

@@ -15,13 +15,15 @@ import { Outbox, outboxMigrations } from './storage/outbox.js';
 import { SessionManager } from './session/manager.js';
 import { sessionModule } from './session/module.js';
 import { deviceModule, systemModule } from './system/module.js';
-import { restartsModule } from './system/restarts.js';
+import { restartsModule, supervisorRestartHistory } from './system/restarts.js';
 import { staffModule } from './staff/module.js';
 import { startupContent, syncModule } from './sync/module.js';
 import { casesModule } from './cases/index.js';
 import { guideModule } from './guide/module.js';
 import { queueModule } from './queue/module.js';
 import { robotModule } from './robot/module.js';
+import { operationsModule } from './operations/module.js';
+import { exitForRestart, type RestartHistory, type RestartRequest } from './operations/restarts.js';
 import { createReceiptPrinter } from '../../devices/printer/index.js';
 import { createScanner } from '../../devices/scanner/index.js';
 import { createIdCardReader, DEMO_CARDS, type IdCardReaderHandle, type SimCard } from '../../devices/idcard/index.js';
@@ -49,6 +51,10 @@ export interface StartHostOptions {
   now?: () => Date;
   /** Log to stderr as well as the rotating file. */
   logToStderr?: boolean;
+  /** The supervisor's record of restarts (electron/host/operations/restarts.ts); default: none known. */
+  restartHistory?: RestartHistory;
+  /** How to ask for a restart; default: stop the host and exit with RESTART_EXIT_CODE (75). */
+  requestRestart?: RestartRequest;
 }
 
 /** Demo cards for the developer panel, labelled with masked names so the panel itself shows no full name. */
@@ -127,6 +133,23 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     ...(queryUrlBase !== undefined ? { queryUrlBase } : {}),
   });
   const guide = guideModule(context, sessions, documentPrinter !== undefined ? { a4Printer: documentPrinter } : {});
+  let stopHost: () => Promise<void> = () => Promise.resolve();
+  const operations = operationsModule(context, sessions, {
+    requireStaff: () => staff.requireStaff(),
+    requestRestart: options.requestRestart ?? exitForRestart(() => stopHost(), logger),
+    startedAt: context.now(),
+    restartHistory: options.restartHistory ?? supervisorRestartHistory(config.dataDir, logger),
+  });
+  const sync = syncModule(context, sessions, {
+    appVersion: packageVersion(),
+    requireStaff: () => staff.requireStaff(),
+    applyCaseStatus: (changes) => cases.applyCaseStatus(changes),
+    heartbeatExtras: () => operations.heartbeatExtras(),
+    onHeartbeatAnswer: (answer, sent) => operations.onHeartbeatAnswer(answer, sent),
+    blobs: cases.pageBlobs,
+    applyReplies: (replies) => guide.applyReplies(replies),
+  });
+  operations.connectPlatform(sync);
   const modules: HostModule[] = [
     systemModule(context, { version: packageVersion(), bootMs: () => bootMs }),
     staff,
@@ -138,14 +161,9 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     robotModule(context, { requireStaff: () => staff.requireStaff() }),
     restartsModule(config.dataDir, logger, { requireStaff: () => staff.requireStaff() }),
     cases,
-    // Last: its first cycle may hand case status changes to the cases module, whose tables must exist by then.
-    syncModule(context, sessions, {
-      appVersion: packageVersion(),
-      requireStaff: () => staff.requireStaff(),
-      applyCaseStatus: (changes) => cases.applyCaseStatus(changes),
-      blobs: cases.pageBlobs,
-      applyReplies: (replies) => guide.applyReplies(replies),
-    }),
+    operations,
+    // Last: its first cycle may hand case status changes to the cases module (and commands to operations), whose tables must exist by then.
+    sync,
   ];
   const startedModules: HostModule[] = [];
   try {
@@ -166,7 +184,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
 
   let stopped = false;
   let renderers = 0;
-  return {
+  const host: KioskHost = {
     config,
     logger,
     bootMs,
@@ -205,4 +223,6 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
       });
     },
   };
+  stopHost = () => host.stop();
+  return host;
 }

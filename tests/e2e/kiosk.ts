@@ -113,3 +113,13 @@ export async function printedJob(dataDir: string, needle: string, timeout = 20_0
     .toBe(true);
   return found;
 }
+
+/** Holds a finger on an element for longer than the staff hold (3 s): how staff reach their screen. */
+export async function holdForStaff(page: Page, testId: string): Promise<void> {
+  const box = await page.getByTestId(testId).boundingBox();
+  if (box === null) throw new Error(`${testId} is not on screen`);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(3500);
+  await page.mouse.up();
+}

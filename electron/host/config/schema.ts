@@ -118,6 +118,16 @@ export const KioskConfig = z
       .strict()
       .refine((q) => q.mode === 'embedded' || (q.url !== undefined && q.secret !== undefined), { message: 'remote mode needs url and secret', path: ['url'] })
       .prefault({}),
+    /** Running the kiosk (electron/host/operations): maintenance mode and log export. README "Maintenance mode". */
+    operations: z
+      .object({
+        /** The information desk the out-of-service notice sends citizens to ("请到1号咨询台"). Default: 1 when the content lists an information desk. */
+        desk: z.string().regex(/^[\p{L}\p{N}-]{1,16}$/u, '1–16 letters, digits or dashes').optional(),
+        /** Directories staff may export logs to, and any drive mounted directly inside one (e.g. /media/kiosk). `<dataDir>/exports` is always offered. */
+        logExportDirs: z.array(z.string().min(1)).max(10).default([]),
+      })
+      .strict()
+      .prefault({}),
     logging: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
   })
   .strict();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CardRead, IdCardRecord, ReadErrorEvent } from '../../../devices/idcard/index.js';
 import { maskIdNumber, maskName } from '../../common/pii.js';
-import type { CardReaderNotice, SessionEndReason, SessionView } from '../../contract/index.js';
+import { ApiError, type CardReaderNotice, type SessionEndReason, type SessionView } from '../../contract/index.js';
 import type { HostContext } from '../module.js';
 import { SENIOR_AGE, ageOn } from '../../common/age.js';
 import { serviceDay } from '../../common/hall-time.js';
@@ -33,6 +33,7 @@ export class SessionManager {
   private active: ActiveSession | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly endHooks: EndHook[] = [];
+  private closed: () => boolean = () => false;
 
   constructor(private readonly ctx: HostContext) {}
 
@@ -50,7 +51,13 @@ export class SessionManager {
     this.endHooks.push(hook);
   }
 
+  /** While `closed()` is true (the kiosk is out of service, electron/host/operations) no visit starts. */
+  closeWhile(closed: () => boolean): void {
+    this.closed = closed;
+  }
+
   begin(): SessionView {
+    if (!this.active && this.closed()) throw new ApiError('unavailable', '本机暂停服务 (this kiosk is out of service)', { reason: 'out-of-service' });
     if (this.active) {
       this.touch();
       return this.active.view;
@@ -101,6 +108,10 @@ export class SessionManager {
     const { record } = read;
     if (read.expired) {
       this.notice('refused', '身份证已过有效期，请到公安局窗口换领新证', 'This ID card has expired. Please renew it at the public security windows.');
+      return;
+    }
+    if (this.closed()) {
+      this.notice('unavailable', '本机暂停服务，请到咨询台办理', 'This kiosk is out of service. Please ask at the information desk.');
       return;
     }
     const current = this.active;

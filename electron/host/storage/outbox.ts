@@ -128,6 +128,12 @@ export class Outbox {
     return counts;
   }
 
+  /** When the oldest record still waiting was queued; null when none waits. */
+  async oldestPendingAt(db: Queryable): Promise<Date | null> {
+    const row = await db.get<{ at: string | null }>("SELECT MIN(created_at) AS at FROM outbox WHERE state = 'pending'");
+    return row?.at == null ? null : new Date(row.at);
+  }
+
   /**
    * Pending rows in queue order, due or not (the sync planner decides what a
    * not-yet-due row holds back). A payload that cannot be opened is reported,

@@ -10,11 +10,13 @@ import {
   ContentCurrent,
   ErrorBody,
   HeartbeatResponse,
+  LogUploadResponse,
   PATHS,
   ReplyPage,
   blobPath,
   contentPackagePath,
   type Heartbeat,
+  type LogUpload,
   type SyncRecord,
 } from '../../../platform-contract/contract.js';
 import type { Logger } from '../logging/logger.js';
@@ -123,6 +125,10 @@ export class PlatformClient {
   /** One chunk of a blob, raw bytes; answers the upload's status after it. */
   putBlobChunk(sha256: string, offset: number, size: number, bytes: Buffer): Promise<CallResult<BlobStatus>> {
     return this.call('PUT', blobPath(sha256, { offset, size }), BlobStatus, { raw: bytes });
+  }
+
+  uploadLogs(upload: LogUpload): Promise<CallResult<LogUploadResponse>> {
+    return this.call('POST', PATHS.logsUpload, LogUploadResponse, { body: upload });
   }
 
   close(): void {

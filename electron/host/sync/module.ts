@@ -1,6 +1,6 @@
 import type { BlobSource } from './blobs.js';
 import { readFileSync } from 'node:fs';
-import type { CaseStatusChange, Reply } from '../../../platform-contract/contract.js';
+import type { CaseStatusChange, Heartbeat, HeartbeatResponse, LogUpload, Reply } from '../../../platform-contract/contract.js';
 import { ApiError, type SyncStatusView } from '../../contract/index.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { loadContent } from '../content/loader.js';
@@ -10,7 +10,8 @@ import type { HostContext, HostModule } from '../module.js';
 import type { SessionManager } from '../session/manager.js';
 import { ContentStore, type StagedContent } from './content.js';
 import { platformHealth, type SyncStatus } from './state.js';
-import { SyncWorker, type SyncConfig } from './worker.js';
+import { SyncWorker, type HeartbeatInfo, type SyncConfig } from './worker.js';
+import { describeError } from './client.js';
 
 /**
  * The sync capability in the host: runs the SyncWorker against the configured
@@ -34,9 +35,22 @@ export interface SyncModuleOptions {
   applyReplies?: (replies: Reply[]) => Promise<void>;
   /** How long requestSync waits for more records before syncing (default 2 s). */
   requestDelayMs?: number;
+  /** More heartbeat fields (electron/host/operations): health figures, maintenance, command results. */
+  heartbeatExtras?: () => Promise<Omit<HeartbeatInfo, 'appVersion' | 'devices'>>;
+  /** The platform's answer to a heartbeat: its commands go to electron/host/operations. */
+  onHeartbeatAnswer?: (answer: HeartbeatResponse, sent: Heartbeat) => void | Promise<void>;
 }
 
-export interface SyncHostModule extends HostModule {
+/** What other host modules may do with the platform link. */
+export interface PlatformLink {
+  /** A platform is configured and its secret readable. */
+  readonly configured: boolean;
+  uploadLogs(upload: LogUpload): Promise<{ ok: true; bytes: number } | { ok: false; message: string }>;
+  /** Runs a sync cycle now (records queued just before are sent). */
+  syncNow(): Promise<void>;
+}
+
+export interface SyncHostModule extends HostModule, PlatformLink {
   /** Asks for a sync soon (debounced): modules call it after queueing records. Does nothing when no platform is configured. */
   requestSync(): void;
   /** The staged package waiting for the current session to end, if any. */
@@ -144,12 +158,14 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
           ...(options.applyCaseStatus === undefined ? {} : { applyCaseStatus: options.applyCaseStatus }),
           ...(options.blobs === undefined ? {} : { blobs: options.blobs }),
           ...(options.applyReplies === undefined ? {} : { applyReplies: options.applyReplies }),
-          heartbeat: () => ({
+          heartbeat: async () => ({
+            ...(await options.heartbeatExtras?.()),
             appVersion: options.appVersion,
             devices: Object.fromEntries(
               ctx.devices.list().map((status) => [status.device, { state: status.state, ...(status.reason === undefined ? {} : { reason: truncate(status.reason, 500) }) }]),
             ),
           }),
+          ...(options.onHeartbeatAnswer === undefined ? {} : { onHeartbeatAnswer: options.onHeartbeatAnswer }),
         })
       : null;
 
@@ -214,5 +230,14 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
     },
     requestSync,
     pendingContent: () => pending,
+    configured: worker !== null,
+    async uploadLogs(upload) {
+      if (worker === null) return { ok: false, message: settings.kind === 'unusable' ? settings.reason : NOT_CONFIGURED_REASON };
+      const result = await worker.uploadLogs(upload);
+      return result.ok ? { ok: true, bytes: result.value.bytes } : { ok: false, message: describeError(result.error) };
+    },
+    async syncNow() {
+      await worker?.syncNow();
+    },
   };
 }

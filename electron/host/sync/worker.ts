@@ -1,4 +1,4 @@
-import { MAX_BATCH_RECORDS, casePageHashes, contentEtag, type CaseStatusChange, type Heartbeat, type Reply, type SyncRecord } from '../../../platform-contract/contract.js';
+import { MAX_BATCH_RECORDS, casePageHashes, contentEtag, type CaseStatusChange, type Heartbeat, type HeartbeatResponse, type LogUpload, type LogUploadResponse, type Reply, type SyncRecord } from '../../../platform-contract/contract.js';
 import type { Logger } from '../logging/logger.js';
 import type { Database, Migration } from '../storage/database.js';
 import { outboxMigrations, type DeadLetter, type Outbox } from '../storage/outbox.js';
@@ -63,9 +63,14 @@ export interface SyncWorkerOptions {
    * What the heartbeat reports besides the sync figures. A heartbeat goes out
    * every cycle, so `online` stays true even when there is nothing to push.
    */
-  heartbeat?: () => Pick<Heartbeat, 'appVersion' | 'devices'>;
+  heartbeat?: () => HeartbeatInfo | Promise<HeartbeatInfo>;
+  /** The platform's answer to a heartbeat (commands for the terminal), with the heartbeat it answers. */
+  onHeartbeatAnswer?: (answer: HeartbeatResponse, sent: Heartbeat) => void | Promise<void>;
   random?: () => number;
 }
+
+/** The heartbeat without the figures the worker fills in itself. */
+export type HeartbeatInfo = Omit<Heartbeat, 'at' | 'contentVersion' | 'backlog' | 'deadLetters'>;
 
 export const syncMigrations: readonly Migration[] = [
   { version: 1, name: 'create sync state', up: 'CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)' },
@@ -159,6 +164,11 @@ export class SyncWorker {
   async deadLetters(): Promise<DeadLetter[]> {
     await this.prepare();
     return this.options.outbox.deadLetters(this.options.db);
+  }
+
+  /** Sends the terminal's log files to the platform (staff or a platform command asked). */
+  uploadLogs(upload: LogUpload): Promise<CallResult<LogUploadResponse>> {
+    return this.client.uploadLogs(upload);
   }
 
   /** The platform clock minus ours, as learned from a timestamp refusal (0 until then). */
@@ -320,15 +330,17 @@ export class SyncWorker {
 
   private async sendHeartbeat(): Promise<string | null> {
     const { db, outbox, now, content } = this.options;
-    const info = this.options.heartbeat?.() ?? { appVersion: 'unknown', devices: {} };
+    const info = (await this.options.heartbeat?.()) ?? { appVersion: 'unknown', devices: {} };
     const counts = await outbox.counts(db);
-    const result = await this.client.heartbeat({
+    const heartbeat: Heartbeat = {
       ...info,
       at: now().toISOString(),
       contentVersion: content?.store.current()?.version ?? null,
       backlog: counts.pending,
       deadLetters: counts.dead,
-    });
+    };
+    const result = await this.client.heartbeat(heartbeat);
+    if (result.ok) await this.options.onHeartbeatAnswer?.(result.value, heartbeat);
     return this.outcome(result);
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { RestartLog } from '../../contract/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostModule } from '../module.js';
+import type { RestartHistory } from '../operations/restarts.js';
 
 /**
  * The supervisor's restart record as the host sees it. The supervisor (a
@@ -66,5 +67,21 @@ export function restartsModule(dataDir: string, logger: Logger, options: { requi
         return readRestartLog(dataDir, logger);
       },
     },
+  };
+}
+
+/**
+ * The supervisor's record as the heartbeat's RestartHistory: every restart
+ * since the supervisor started (it starts at boot under systemd), read fresh
+ * each time so a restart just made shows in the next heartbeat.
+ */
+export function supervisorRestartHistory(dataDir: string, logger: Logger): RestartHistory {
+  return {
+    sinceBoot: () =>
+      readRestartLog(dataDir, logger).restarts.map((restart) => ({
+        at: restart.at,
+        what: `${restart.part} ${restart.action}`.slice(0, 64),
+        reason: restart.reason,
+      })),
   };
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CardNotice } from '../screens/session/CardNotice.js';
 import { CountdownOverlay } from '../screens/session/CountdownOverlay.js';
 import { DevPanel } from '../screens/session/DevPanel.js';
+import { OutOfServiceNotice } from '../screens/maintenance/OutOfServiceNotice.js';
 import { SessionBadge } from '../screens/session/SessionBadge.js';
 import { useNavigation } from './navigation.js';
 import { usePreferences } from './preferences.js';
@@ -45,6 +46,7 @@ export function Chrome({ children }: { children: ReactNode }) {
       <CountdownOverlay />
       <CardNotice />
       <DevPanel />
+      <OutOfServiceNotice />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { ApiErrorShape, DeadLetterView, DeviceStatus, SyncStatusView } from
 import { useApi, useEvent } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
 import { HelpRequestsPanel } from '../robot/HelpRequestsPanel.js';
+import { OperationsPanel } from './OperationsPanel.js';
 import './staff.css';
 
 /**
@@ -136,6 +137,8 @@ function Dashboard({ onExpired }: { onExpired: () => void }) {
       </section>
 
       <HelpRequestsPanel onExpired={onExpired} />
+
+      <OperationsPanel onExpired={onExpired} />
 
       <section className="staff-card" aria-labelledby="staff-sync" data-testid="staff-sync">
         <h2 id="staff-sync">{t('sync.title')}</h2>
