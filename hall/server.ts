@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { z } from 'zod';
 import type { Logger } from '../electron/host/logging/logger.js';
 import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, COUNTER_METHODS, Methods, MethodName, type PageRole, type ServerMessage } from './protocol/messages.js';
 import type { HallQueueService } from './service.js';
@@ -83,46 +84,46 @@ export const PAGE_METHODS: Record<PageRole, ReadonlySet<MethodName>> = {
 
 /** Validates a method's params and runs it; counter methods first resolve their session token. */
 export async function dispatch(service: HallQueueService, method: MethodName, rawParams: unknown): Promise<Result<unknown>> {
-  const parsed = Methods[method].safeParse(rawParams ?? {});
-  if (!parsed.success) return fail('bad-request', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-  const params = parsed.data as Record<string, unknown>;
-  if (COUNTER_METHODS.has(method)) {
-    const { token, ...rest } = params as { token: string };
-    const session = await service.sessionByToken(token);
-    if (session === null) return fail('not-logged-in', '窗口未登录或登录已过期，请重新登录');
-    const request = { ...rest, ...session };
-    switch (method) {
-      case 'counterLogout':
-        return service.counterLogout(request);
-      case 'callNext':
-        return service.callNext(request);
-      case 'recall':
-        return service.recall(request);
-      case 'skip':
-        return service.skip(request);
-      case 'finish':
-        return service.finish(request);
-      case 'requeue':
-        return service.requeue(request as typeof request & { displayNo: string });
-      case 'transfer':
-        return service.transfer(request as typeof request & { toCategoryId: string });
-    }
-  }
+  const params = rawParams ?? {};
+  const withParams = async <S extends z.ZodType>(schema: S, run: (value: z.output<S>) => Promise<Result<unknown>>): Promise<Result<unknown>> => {
+    const parsed = schema.safeParse(params);
+    if (!parsed.success) return fail('bad-request', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+    return run(parsed.data);
+  };
+  /** A counter method: its token names the window and staff logged in there. */
+  const atCounter = <S extends z.ZodType<{ token: string }>>(schema: S, run: (session: { windowNo: string; staffId: string }, value: z.output<S>) => Promise<Result<unknown>>) =>
+    withParams(schema, async (value) => {
+      const session = await service.sessionByToken(value.token);
+      if (session === null) return fail('not-logged-in', '窗口未登录或登录已过期，请重新登录');
+      return run(session, value);
+    });
   switch (method) {
     case 'issue':
-      return service.issue(parsed.data as Parameters<HallQueueService['issue']>[0]);
+      return withParams(Methods.issue, (v) => service.issue(v));
     case 'ticket':
-      return service.ticket(parsed.data as Parameters<HallQueueService['ticket']>[0]);
+      return withParams(Methods.ticket, (v) => service.ticket(v));
     case 'snapshot':
-      return service.snapshot();
+      return withParams(Methods.snapshot, () => service.snapshot());
     case 'counterLogin':
-      return service.counterLogin(parsed.data as Parameters<HallQueueService['counterLogin']>[0]);
+      return withParams(Methods.counterLogin, (v) => service.counterLogin(v));
+    case 'counterLogout':
+      return atCounter(Methods.counterLogout, (at) => service.counterLogout(at));
+    case 'callNext':
+      return atCounter(Methods.callNext, (at) => service.callNext(at));
+    case 'recall':
+      return atCounter(Methods.recall, (at) => service.recall(at));
+    case 'skip':
+      return atCounter(Methods.skip, (at) => service.skip(at));
+    case 'finish':
+      return atCounter(Methods.finish, (at) => service.finish(at));
+    case 'requeue':
+      return atCounter(Methods.requeue, (at, v) => service.requeue({ ...at, displayNo: v.displayNo }));
+    case 'transfer':
+      return atCounter(Methods.transfer, (at, v) => service.transfer({ ...at, toCategoryId: v.toCategoryId }));
     case 'lease':
-      return service.lease(parsed.data as Parameters<HallQueueService['lease']>[0]);
+      return withParams(Methods.lease, (v) => service.lease(v));
     case 'uploadOffline':
-      return service.mergeOffline(parsed.data as Parameters<HallQueueService['mergeOffline']>[0]);
-    default:
-      return fail('bad-request', `unknown method ${method}`);
+      return withParams(Methods.uploadOffline, (v) => service.mergeOffline(v));
   }
 }
 
