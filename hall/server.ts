@@ -36,6 +36,8 @@ export interface HallServer {
   /** `ws://host:port/ws` */
   wsUrl: string;
   httpUrl: string;
+  /** Authenticated sockets by role, for the hall service's health in its heartbeat. */
+  connections(): Record<'kiosk' | 'counter' | 'display', number>;
   close(): Promise<void>;
 }
 
@@ -184,6 +186,7 @@ interface Client {
   events: boolean;
   /** Methods a page-key client may call; null = the shared secret, every method. */
   allowed: ReadonlySet<MethodName> | null;
+  role: 'kiosk' | 'counter' | 'display' | null;
 }
 
 export async function startHallServer(options: HallServerOptions): Promise<HallServer> {
@@ -240,7 +243,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   };
 
   wss.on('connection', (socket) => {
-    const client: Client = { socket, authenticated: false, events: true, allowed: null };
+    const client: Client = { socket, authenticated: false, events: true, allowed: null, role: null };
     clients.add(client);
     const helloTimer = setTimeout(() => {
       if (!client.authenticated) socket.close(CLOSE_UNAUTHORIZED, 'no hello');
@@ -275,6 +278,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
           return;
         }
         client.authenticated = true;
+        client.role = role;
         client.events = message.events ?? true;
         client.allowed = byPageKey ? PAGE_METHODS[role] : null;
         clearTimeout(helloTimer);
@@ -326,6 +330,11 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
     port,
     wsUrl: `ws://${host}:${port}/ws`,
     httpUrl: `http://${host}:${port}`,
+    connections: () => {
+      const counts = { kiosk: 0, counter: 0, display: 0 };
+      for (const client of clients) if (client.authenticated && client.role !== null) counts[client.role]++;
+      return counts;
+    },
     close: async () => {
       unsubscribe();
       for (const client of clients) client.socket.terminate();

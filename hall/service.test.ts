@@ -387,6 +387,20 @@ describe('HallQueueService: offline leases and merge', () => {
     ]);
   });
 
+  it('keeps the id an offline ticket was printed with, so its QR page answers; refuses an id already taken', async () => {
+    const f = await setup('2026-11-25T10:00:00+08:00');
+    value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-25'], minFree: 5 }));
+    const printedId = '6b1f0d3e-5a0c-4f5e-9a51-2f1c7d9e8a01';
+    const upload = { kioskId: 'k1', tickets: [{ id: printedId, requestId: 'offline-qr-1', displayNo: 'A900', categoryId: 'qc-integrated', priority: null, issuedAt: '2026-11-25T09:59:00+08:00' }] };
+    expect(value(await f.service.mergeOffline(upload))[0]?.result).toMatchObject({ ok: true, value: { id: printedId, displayNo: 'A900' } });
+    expect(value(await f.service.ticket({ id: printedId })).ticket.displayNo).toBe('A900');
+    // Uploaded again (a lost reply): the same ticket, same id.
+    expect(value(await f.service.mergeOffline(upload))[0]?.result).toMatchObject({ ok: true, value: { id: printedId } });
+    const clash = value(await f.service.mergeOffline({ kioskId: 'k1', tickets: [{ ...upload.tickets[0]!, requestId: 'offline-qr-2', displayNo: 'A901' }] }));
+    expect(clash[0]?.result).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect((await f.db.all("SELECT id FROM queue_tickets WHERE display_no = 'A901'")).length).toBe(0);
+  });
+
   it('voids a never-delivered online ticket when the kiosk uploads its offline one for the same request', async () => {
     const f = await setup('2026-11-25T10:00:00+08:00');
     value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-25'], minFree: 5 }));

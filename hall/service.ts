@@ -553,9 +553,13 @@ export class HallQueueService implements HallQueue {
           events.push(await store.appendEvent(tx, this.outbox, { kind: 'voided', at: now.toISOString(), ticket: voided, detail: { reason: 'superseded-by-offline', by: offline.displayNo } }));
         }
       }
+      // The id printed in the QR code stays the ticket's id for good (`/t/<id>`), unless it is taken.
+      if (offline.id !== undefined && (await store.ticketById(tx, offline.id)) !== undefined) {
+        return fail('bad-request', `ticket id ${offline.id} is already used by another ticket`);
+      }
       const issuedAtMs = Date.parse(offline.issuedAt);
       const ticket = waitingTicket({
-        id: randomUUID(),
+        id: offline.id ?? randomUUID(),
         requestId: offline.requestId,
         displayNo: offline.displayNo,
         prefix: parsedNo.prefix,

@@ -34,6 +34,12 @@ export const LeaseGrant = z.object({ day, prefix: z.string(), blocks: z.array(z.
 export type LeaseGrant = z.infer<typeof LeaseGrant>;
 
 export const OfflineTicket = z.object({
+  /**
+   * The id the kiosk printed in the ticket's QR code: the service keeps it, so
+   * `/t/<id>` answers for the citizen's phone once the ticket is uploaded.
+   * (Optional only for kiosks of earlier versions; they get a new id.)
+   */
+  id: z.string().regex(/^[\w-]{8,64}$/).optional(),
   requestId: z.string().min(8).max(100),
   displayNo: z.string().min(4).max(6),
   categoryId: z.string().min(1).max(100),

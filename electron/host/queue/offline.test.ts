@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logging/logger.js';
 import type { Database } from '../storage/database.js';
 import { RemoteHallQueue } from './remote.js';
-import { hall, openDatabase, requestId, tempDir } from '../../../hall/testing.js';
+import { hall, killHard, openDatabase, requestId, spawnHallService, tempDir, until } from '../../../hall/testing.js';
 import type { IssueResult, Result } from '../../../hall/protocol/index.js';
 
 /**
@@ -16,7 +15,6 @@ import type { IssueResult, Result } from '../../../hall/protocol/index.js';
  */
 const SECRET = 'offline-test-secret';
 const CLOCK_START = '2026-11-25T10:00:00+08:00';
-const ROOT = new URL('../../../', import.meta.url).pathname;
 
 const children: ChildProcess[] = [];
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -26,34 +24,12 @@ afterEach(async () => {
 });
 
 async function startHall(dataDir: string, port: number): Promise<{ child: ChildProcess; port: number }> {
-  // `node --import tsx` runs the script in this one process, so SIGKILL really kills the service.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hall/main.ts', '--port', String(port), '--host', '127.0.0.1', '--secret', SECRET, '--data-dir', dataDir, '--clock-start', CLOCK_START, '--log-level', 'warn'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const line = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`hall service exited with ${code}`)));
-  });
-  return { child, port: (JSON.parse(line) as { listening: number }).listening };
+  const started = await spawnHallService(['--port', String(port), '--host', '127.0.0.1', '--secret', SECRET, '--data-dir', dataDir, '--clock-start', CLOCK_START, '--log-level', 'warn']);
+  children.push(started.child);
+  return started;
 }
 
-function killed(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const killed = killHard;
 
 function value<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);

@@ -283,6 +283,7 @@ export class RemoteHallQueue implements HallQueue {
       const tickets: OfflineTicket[] = rows.map((row) => {
         const t = Ticket.parse(JSON.parse(row.ticket));
         return {
+          id: t.id,
           requestId: row.request_id,
           displayNo: t.displayNo,
           categoryId: t.categoryId,
