@@ -13,6 +13,12 @@
  * counters.json: [{ "staffId": "s1", "pinHash": "scrypt$…", "windows": ["3", "4"] }]
  * The secret may also come from the LIULIU_HALL_SECRET environment variable.
  *
+ * Kiosk credentials (one key per kiosk, kept 0600 in <data-dir>/kiosks.json; a running service picks changes up):
+ *   npx tsx hall/main.ts kiosk-add k1 --data-dir D     # prints k1's key: the kiosk's queue.secret
+ *   npx tsx hall/main.ts kiosk-revoke k1 --data-dir D
+ *   npx tsx hall/main.ts kiosk-list --data-dir D
+ * TLS: --tls-cert hall.crt --tls-key hall.key serves https:// and wss:// (README "TLS").
+ *
  * Sync to the central platform (the same worker and contract as a kiosk, under the service's own terminal id):
  *   --platform-url https://platform.example --terminal-id hall-01 --platform-secret-file /etc/liuliu/hall-01.secret
  *   [--sync-interval-seconds 30] [--sync-batch-size 200]   (the secret may also come from LIULIU_HALL_PLATFORM_SECRET)
@@ -27,10 +33,11 @@ import { appRoot, rendererDist } from '../electron/host/paths.js';
 import { DataKey } from '../electron/host/storage/crypto.js';
 import { Database } from '../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
-import { hashPin } from './pin.js';
+import { hashPin } from '../electron/host/staff/credentials.js';
 import { pageKey, startHallServer } from './server.js';
 import { HallQueueService } from './service.js';
 import { startHallSync, type HallSync } from './sync.js';
+import { KioskRegistry } from './handshake.js';
 
 const CounterAccounts = z.array(z.object({ staffId: z.string().min(1), pinHash: z.string().startsWith('scrypt$'), windows: z.array(z.string()).optional() }));
 const Calendar = z.object({ holidays: z.array(z.string()).optional(), workdays: z.array(z.string()).optional() });
@@ -58,6 +65,8 @@ async function main(): Promise<void> {
       url: { type: 'string', default: 'http://127.0.0.1:8790' },
       'secret-file': { type: 'string' },
       'platform-url': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       'terminal-id': { type: 'string', default: 'hall-service' },
       'platform-secret-file': { type: 'string' },
       'sync-interval-seconds': { type: 'string', default: '30' },
@@ -68,6 +77,16 @@ async function main(): Promise<void> {
     const pin = positionals[1];
     if (pin === undefined || !/^\d{4,12}$/.test(pin)) throw new Error('usage: hash-pin <4–12 digit PIN>');
     process.stdout.write(`${hashPin(pin)}\n`);
+    return;
+  }
+  if (positionals[0] === 'kiosk-add' || positionals[0] === 'kiosk-revoke' || positionals[0] === 'kiosk-list') {
+    if (values['data-dir'] === undefined) throw new Error(`${positionals[0]} needs --data-dir`);
+    const registry = new KioskRegistry(join(values['data-dir'], 'kiosks.json'));
+    const kioskId = positionals[1];
+    if (positionals[0] === 'kiosk-list') process.stdout.write(`${JSON.stringify(registry.list(), null, 2)}\n`);
+    else if (kioskId === undefined || !/^[\w.-]{1,100}$/.test(kioskId)) throw new Error(`usage: ${positionals[0]} <kiosk id> --data-dir D`);
+    else if (positionals[0] === 'kiosk-add') process.stdout.write(`${registry.add(kioskId)}\n`);
+    else if (!registry.revoke(kioskId)) throw new Error(`no kiosk ${kioskId} in ${registry.file}`);
     return;
   }
   const secret = values.secret ?? (values['secret-file'] === undefined ? process.env.LIULIU_HALL_SECRET : readFileSync(values['secret-file'], 'utf8').trim());
@@ -100,9 +119,15 @@ async function main(): Promise<void> {
   const service = await HallQueueService.open({ hall: hall.data, db, outbox, logger, now, kioskId: values['terminal-id'], counters, calendar });
   const builtPages = rendererDist();
   const staticDir = values.static !== undefined ? resolve(values.static) : existsSync(join(builtPages, 'counter', 'index.html')) ? builtPages : undefined;
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  const tls = values['tls-cert'] === undefined ? undefined : { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key']!, 'utf8') };
+  const kiosks = new KioskRegistry(join(dataDir, 'kiosks.json'));
+  if (!kiosks.enforced) logger.warn('hall: no kiosk registered (kiosk-add): kiosks prove the hall secret; register each kiosk so one can be revoked alone');
   const server = await startHallServer({
     service,
     secret,
+    kiosks,
+    ...(tls === undefined ? {} : { tls }),
     port,
     host: values.host,
     logger,

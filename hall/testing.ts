@@ -3,13 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { z } from 'zod';
 import { Hall } from '../electron/host/content/schema.js';
-import { silentLogger } from '../electron/host/logging/logger.js';
+import { silentLogger, type Logger } from '../electron/host/logging/logger.js';
 import { DataKey } from '../electron/host/storage/crypto.js';
 import { Database } from '../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
-import { hashPin } from './pin.js';
+import { hashPin } from '../electron/host/staff/credentials.js';
 import { HallQueueService, type CounterAccount, type HallQueueServiceOptions } from './service.js';
 
 /** Shared fixtures of the queue tests (not used by production code). */
@@ -111,4 +112,9 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A logger that keeps every line (parsed) in `lines`: for tests that a refusal was logged. */
+export function recordingLogger(lines: Array<Record<string, unknown>>): Logger {
+  return pino({ level: 'debug' }, { write: (line: string) => void lines.push(z.record(z.string(), z.unknown()).parse(JSON.parse(line))) });
 }

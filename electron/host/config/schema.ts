@@ -94,8 +94,14 @@ export const KioskConfig = z
         mode: z.enum(['embedded', 'remote']).default('embedded'),
         /** remote: the hall service's WebSocket, `ws://hall-server:8790/ws`. */
         url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port/ws').optional(),
-        /** The hall's shared secret (≥ 8 characters). embedded: default = a random one kept in <dataDir>/keys/hall.secret. */
+        /**
+         * remote: this kiosk's own key (`npm run hall -- kiosk-add <terminalId>` on the hall server; the hall secret
+         * only while the hall has registered no kiosks). It is proved on every connection and never sent.
+         * embedded: the hall secret; default = a random one kept in <dataDir>/keys/hall.secret.
+         */
         secret: z.string().min(8).optional(),
+        /** remote over wss://: the hall's certificate (or its CA) as a PEM file, when no public CA signed it. */
+        tlsCaFile: z.string().min(1).optional(),
         /** embedded: where the hall server listens for counters and displays (a hall sets host 0.0.0.0). */
         listen: z
           .object({ host: z.string().min(1).default('127.0.0.1'), port: port.default(8790) })

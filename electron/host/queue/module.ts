@@ -226,7 +226,8 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
   };
 
   const startRemote = async (url: string, secret: string): Promise<void> => {
-    const remote = await RemoteHallQueue.open({ url, secret, kioskId: ctx.config.terminalId, hall: ctx.content().hall, db: ctx.db, logger, now: ctx.now, calendar });
+    const tlsCa = config.tlsCaFile === undefined ? undefined : readFileSync(config.tlsCaFile, 'utf8');
+    const remote = await RemoteHallQueue.open({ url, secret, kioskId: ctx.config.terminalId, hall: ctx.content().hall, db: ctx.db, logger, now: ctx.now, calendar, ...(tlsCa === undefined ? {} : { tlsCa }) });
     queue = remote;
     publicBase ??= httpBaseOf(url);
     const report = (): void =>

@@ -6,6 +6,7 @@ import type { Database } from '../storage/database.js';
 import { serviceDay } from '../../common/hall-time.js';
 import { findCategory, isIssuingOpen, nextServiceDay, type HallCalendar } from '../../../hall/hours.js';
 import { ServerMessage, checkReply, type CallFailure, type ClientMessage, type MethodName, type MethodParams, type MethodReply, type OfflineTicket } from '../../../hall/protocol/index.js';
+import { helloProof } from '../../../hall/handshake.js';
 import { decidePriority, formatTicketNumber } from '../../../hall/rules.js';
 import * as store from './offline-store.js';
 import {
@@ -37,9 +38,16 @@ import {
  * uploaded, idempotently, and the leases topped up. README "Offline fallback".
  */
 export interface RemoteHallQueueOptions {
-  /** `ws://host:port/ws` of the hall service. */
+  /** `ws://host:port/ws` or `wss://…` of the hall service. */
   url: string;
+  /**
+   * The key this client proves on every connection (hall/handshake.ts): a
+   * kiosk's own key (`npm run hall -- kiosk-add <id>`), or the hall secret for
+   * staff tools and halls without registered kiosks. It never crosses the wire.
+   */
   secret: string;
+  /** PEM of the hall's certificate (or its CA) to trust for `wss://`, when it is not signed by a public CA. */
+  tlsCa?: string;
   kioskId: string;
   /** The same hall content the service uses (opening hours and windows for offline tickets). */
   hall: Hall;
@@ -90,7 +98,7 @@ export class RemoteHallQueue implements HallQueue {
   /** Session tokens of the counters logged in through this client, by window. */
   private readonly tokens = new Map<string, string>();
   private readonly now: () => Date;
-  private readonly options: Required<Omit<RemoteHallQueueOptions, 'now' | 'calendar'>> & { calendar: HallCalendar };
+  private readonly options: Required<Omit<RemoteHallQueueOptions, 'now' | 'calendar' | 'tlsCa'>> & { calendar: HallCalendar; tlsCa?: string };
 
   private constructor(options: RemoteHallQueueOptions) {
     this.now = options.now ?? (() => new Date());
@@ -373,10 +381,11 @@ export class RemoteHallQueue implements HallQueue {
   private connect(): void {
     if (this.closed) return;
     const { url, secret, role, kioskId, events, logger } = this.options;
-    const socket = new WebSocket(url, { handshakeTimeout: this.options.callTimeoutMs });
+    const socket = new WebSocket(url, { handshakeTimeout: this.options.callTimeoutMs, ...(this.options.tlsCa === undefined ? {} : { ca: this.options.tlsCa }) });
     this.socket = socket;
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', secret, role, kioskId, events })));
-    socket.on('message', (data) => this.onMessage(String(data)));
+    // The service speaks first (a challenge); the hello answers it with a proof, never the key itself.
+    const hello = (nonce: string): void => socket.send(JSON.stringify({ type: 'hello', role, kioskId, events, proof: helloProof(secret, nonce, role, kioskId) } satisfies ClientMessage));
+    socket.on('message', (data) => this.onMessage(String(data), hello));
     socket.on('error', (err) => logger.debug({ err: err.message }, 'queue: hall service connection error'));
     socket.on('close', (code) => {
       if (this.socket !== socket) return;
@@ -387,7 +396,7 @@ export class RemoteHallQueue implements HallQueue {
       if (this.syncTimer !== null) clearInterval(this.syncTimer);
       this.syncTimer = null;
       if (wasConnected) logger.warn({ code }, 'queue: lost the hall service; issuing from offline leases');
-      if (code === 4401) logger.error('queue: the hall service refused our secret');
+      if (code === 4401) logger.error('queue: the hall service refused this kiosk (unknown, revoked, or the wrong key)');
       this.scheduleReconnect();
     });
   }
@@ -401,7 +410,7 @@ export class RemoteHallQueue implements HallQueue {
     this.reconnectTimer.unref();
   }
 
-  private onMessage(text: string): void {
+  private onMessage(text: string, hello: (nonce: string) => void): void {
     let message: ServerMessage;
     try {
       const parsed = ServerMessage.safeParse(JSON.parse(text));
@@ -412,6 +421,9 @@ export class RemoteHallQueue implements HallQueue {
       return;
     }
     switch (message.type) {
+      case 'challenge':
+        hello(message.nonce);
+        return;
       case 'welcome':
         this.isConnected = true;
         this.attempts = 0;
