@@ -53,6 +53,17 @@ export function nextLeaseBlock(lastLeasedEnd: number | null, size: number): Numb
   return null;
 }
 
+/**
+ * How many unused offline numbers a kiosk should hold for a category: about
+ * an hour of issuing at the hall's current rate, shared by the kiosks that
+ * hold leases, never below `floor` (a quiet morning still survives a short
+ * outage) and never above `cap` (the reserve is 1,100 numbers per category
+ * and day for every kiosk together).
+ */
+export function leaseTarget(issuedLastHour: number, kiosks: number, floor: number, cap: number): number {
+  return Math.min(cap, Math.max(floor, Math.ceil(issuedLastHour / Math.max(1, kiosks))));
+}
+
 /** A001 … A899, A1000 …: at least three digits. */
 export function formatTicketNumber(prefix: string, number: number): string {
   return `${prefix}${String(number).padStart(3, '0')}`;

@@ -377,7 +377,7 @@ describe('HallQueueService: consistency', () => {
 
 describe('HallQueueService: offline leases and merge', () => {
   it('leases disjoint blocks from the reserve and merges uploads idempotently at their issue time', async () => {
-    const f = await setup('2026-11-25T10:00:00+08:00');
+    const f = await setup('2026-11-25T10:00:00+08:00', { rules: { leaseFloor: 1 } });
     const k1 = value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-25', '2026-11-26'], minFree: 10 }));
     const k2 = value(await f.service.lease({ kioskId: 'k2', days: ['2026-11-25'], minFree: 15 }));
     const a1 = k1.find((g) => g.day === '2026-11-25' && g.prefix === 'A')!;
@@ -430,6 +430,21 @@ describe('HallQueueService: offline leases and merge', () => {
     const clash = value(await f.service.mergeOffline({ kioskId: 'k1', tickets: [{ ...upload.tickets[0]!, requestId: 'offline-qr-2', displayNo: 'A901' }] }));
     expect(clash[0]?.result).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect((await f.db.all("SELECT id FROM queue_tickets WHERE display_no = 'A901'")).length).toBe(0);
+  });
+
+  it('sizes a lease from the last hour of demand, shared by the kiosks, with a floor and a cap (an outage of an hour, not of 10 tickets)', async () => {
+    const f = await setup('2026-11-25T09:00:00+08:00', { rules: { leaseFloor: 20, leaseCap: 200 } });
+    const free = (grants: Array<{ prefix: string; blocks: Array<{ start: number; end: number }> }>, prefix: string) =>
+      grants.find((g) => g.prefix === prefix)!.blocks.reduce((n, b) => n + b.end - b.start + 1, 0);
+    // A quiet hall: the floor.
+    expect(free(value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-25'], minFree: 1 })), 'A')).toBe(20);
+    // 90 A tickets in the last hour, two kiosks holding leases: 45 each.
+    value(await f.service.lease({ kioskId: 'k2', days: ['2026-11-25'], minFree: 1 }));
+    for (let i = 0; i < 90; i++) await issue(f, 'qc-integrated');
+    expect(free(value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-25'], minFree: 1 })), 'A')).toBe(50);
+    // Other categories stay at the floor; the next service day (no demand yet) too.
+    expect(free(value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-25'], minFree: 1 })), 'H')).toBe(20);
+    expect(free(value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-26'], minFree: 1 })), 'A')).toBe(20);
   });
 
   it('voids a never-delivered online ticket when the kiosk uploads its offline one for the same request', async () => {

@@ -11,6 +11,7 @@ import {
   decidePriority,
   etaMinutes,
   formatTicketNumber,
+  leaseTarget,
   nextLeaseBlock,
   nextOnlineNumber,
   offlineLineKey,
@@ -98,6 +99,10 @@ export interface QueueRules {
   minServiceTimeSamples: number;
   /** Numbers per offline lease block. */
   leaseBlockSize: number;
+  /** Fewest unused offline numbers a kiosk holds per category (today); more when the last hour was busier. */
+  leaseFloor: number;
+  /** Most unused offline numbers a kiosk holds per category. */
+  leaseCap: number;
 }
 
 export const DEFAULT_RULES: QueueRules = {
@@ -107,6 +112,8 @@ export const DEFAULT_RULES: QueueRules = {
   serviceTimeSamples: 10,
   minServiceTimeSamples: 3,
   leaseBlockSize: 10,
+  leaseFloor: 30,
+  leaseCap: 200,
 };
 
 export interface HallQueueServiceOptions {
@@ -491,12 +498,16 @@ export class HallQueueService implements HallQueue {
       for (const day of days) {
         const held = await store.kioskLeases(tx, day, kioskId);
         const used = await store.usedLeasedNumbers(tx, day, kioskId);
+        const demand = day === today ? await store.issuedSince(tx, day, new Date(now.getTime() - 3_600_000).toISOString()) : new Map<string, number>();
+        const leaseHolders = day === today ? await store.leaseHolders(tx, day) : 1;
         for (const category of this.hall.queueCategories) {
           const blocks: NumberRange[] = held.filter((b) => b.prefix === category.prefix).map(({ start, end }) => ({ start, end }));
           const usedHere = used.filter((u) => u.prefix === category.prefix).length;
           let free = blocks.reduce((n, b) => n + b.end - b.start + 1, 0) - usedHere;
           let numbers = await store.dayNumbers(tx, day, category.prefix);
-          while (free < minFree) {
+          // An hour of this category's recent demand, shared by the kiosks, with a floor: sized for an outage, refilled while online.
+          const target = Math.max(minFree, leaseTarget(demand.get(category.prefix) ?? 0, leaseHolders, this.rules.leaseFloor, this.rules.leaseCap));
+          while (free < target) {
             const block = nextLeaseBlock(numbers.last_leased, this.rules.leaseBlockSize);
             if (block === null) break;
             await store.insertLease(tx, day, category.prefix, kioskId, block, now.toISOString());
