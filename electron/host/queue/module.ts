@@ -9,7 +9,7 @@ import { rendererDist } from '../paths.js';
 import type { SessionManager } from '../session/manager.js';
 import { categoryForService, categoryView, kioskCatalog } from './catalog.js';
 import { RemoteHallQueue } from './remote.js';
-import { HallQueueService, startHallServer, type HallCalendar, type HallServer } from '../../../hall/index.js';
+import { DEFAULT_RULES, HallQueueService, startHallServer, type HallCalendar, type HallServer } from '../../../hall/index.js';
 import type { HallQueue, IssueResult, Priority, QueueErrorCode, QueueSnapshot, Ticket } from '../../../hall/protocol/index.js';
 
 /**
@@ -80,6 +80,8 @@ export function ticketDoc(hallName: string, issued: IssueResult, qrUrl: string):
     ...(ticket.maskedName !== null ? { maskedName: ticket.maskedName } : {}),
     ...(ticket.priority !== null ? { priority: PRIORITY_LABELS[ticket.priority] } : {}),
     issuedAt: new Date(ticket.issuedAt),
+    // The hall service's grace rule (DEFAULT_RULES.graceMinutes): a skipped number re-queues at the window within it (过号顺延).
+    graceMinutes: DEFAULT_RULES.graceMinutes,
   });
   if (issued.peopleAhead !== null) return doc;
   return doc.flatMap((item): PrintItem[] => {
