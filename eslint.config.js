@@ -67,7 +67,7 @@ export default tseslint.config(
     files: ['electron/host/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: restrict(
-      ['electron', '**/renderer/**', '**/browser-shell/**', '**/main/**', '**/platform/*', ...hallInternals('protocol', 'index.js', 'hours.js', 'rules.js')],
+      ['electron', '**/renderer/**', '**/browser-shell/**', '**/main/**', '**/platform/*', ...hallInternals('protocol', 'index.js', 'hours.js', 'rules.js', 'handshake.js')],
       'the host is plain Node: no Electron, no renderer, no shell code; the platform only through platform-contract/, the hall service only through hall/protocol, its pure rules and hall/index.ts',
     ),
   },

@@ -12,6 +12,16 @@
  * Static files (the counter and display pages) default to dist/renderer when it is built.
  * counters.json: [{ "staffId": "s1", "pinHash": "scrypt$…", "windows": ["3", "4"] }]
  * The secret may also come from the LIULIU_HALL_SECRET environment variable.
+ *
+ * Kiosk credentials (one key per kiosk, kept 0600 in <data-dir>/kiosks.json; a running service picks changes up):
+ *   npx tsx hall/main.ts kiosk-add k1 --data-dir D     # prints k1's key: the kiosk's queue.secret
+ *   npx tsx hall/main.ts kiosk-revoke k1 --data-dir D
+ *   npx tsx hall/main.ts kiosk-list --data-dir D
+ * TLS: --tls-cert hall.crt --tls-key hall.key serves https:// and wss:// (README "TLS").
+ *
+ * Sync to the central platform (the same worker and contract as a kiosk, under the service's own terminal id):
+ *   --platform-url https://platform.example --terminal-id hall-01 --platform-secret-file /etc/liuliu/hall-01.secret
+ *   [--sync-interval-seconds 30] [--sync-batch-size 200]   (the secret may also come from LIULIU_HALL_PLATFORM_SECRET)
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,16 +29,20 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { Hall } from '../electron/host/content/schema.js';
 import { createLogger } from '../electron/host/logging/logger.js';
-import { rendererDist } from '../electron/host/paths.js';
+import { appRoot, rendererDist } from '../electron/host/paths.js';
 import { DataKey } from '../electron/host/storage/crypto.js';
 import { Database } from '../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
-import { hashPin } from './pin.js';
+import { hashPin } from '../electron/host/staff/credentials.js';
 import { pageKey, startHallServer } from './server.js';
 import { HallQueueService } from './service.js';
+import { startHallSync, type HallSync } from './sync.js';
+import { KioskRegistry } from './handshake.js';
 
 const CounterAccounts = z.array(z.object({ staffId: z.string().min(1), pinHash: z.string().startsWith('scrypt$'), windows: z.array(z.string()).optional() }));
 const Calendar = z.object({ holidays: z.array(z.string()).optional(), workdays: z.array(z.string()).optional() });
+
+const APP_VERSION = z.object({ version: z.string().min(1).max(64) }).safeParse(readJson(join(appRoot(), 'package.json'))).data?.version ?? '0.0.0';
 
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));
@@ -50,12 +64,29 @@ async function main(): Promise<void> {
       'log-level': { type: 'string', default: 'info' },
       url: { type: 'string', default: 'http://127.0.0.1:8790' },
       'secret-file': { type: 'string' },
+      'platform-url': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'terminal-id': { type: 'string', default: 'hall-service' },
+      'platform-secret-file': { type: 'string' },
+      'sync-interval-seconds': { type: 'string', default: '30' },
+      'sync-batch-size': { type: 'string', default: '200' },
     },
   });
   if (positionals[0] === 'hash-pin') {
     const pin = positionals[1];
     if (pin === undefined || !/^\d{4,12}$/.test(pin)) throw new Error('usage: hash-pin <4–12 digit PIN>');
     process.stdout.write(`${hashPin(pin)}\n`);
+    return;
+  }
+  if (positionals[0] === 'kiosk-add' || positionals[0] === 'kiosk-revoke' || positionals[0] === 'kiosk-list') {
+    if (values['data-dir'] === undefined) throw new Error(`${positionals[0]} needs --data-dir`);
+    const registry = new KioskRegistry(join(values['data-dir'], 'kiosks.json'));
+    const kioskId = positionals[1];
+    if (positionals[0] === 'kiosk-list') process.stdout.write(`${JSON.stringify(registry.list(), null, 2)}\n`);
+    else if (kioskId === undefined || !/^[\w.-]{1,100}$/.test(kioskId)) throw new Error(`usage: ${positionals[0]} <kiosk id> --data-dir D`);
+    else if (positionals[0] === 'kiosk-add') process.stdout.write(`${registry.add(kioskId)}\n`);
+    else if (!registry.revoke(kioskId)) throw new Error(`no kiosk ${kioskId} in ${registry.file}`);
     return;
   }
   const secret = values.secret ?? (values['secret-file'] === undefined ? process.env.LIULIU_HALL_SECRET : readFileSync(values['secret-file'], 'utf8').trim());
@@ -85,17 +116,24 @@ async function main(): Promise<void> {
   const db = await Database.open(join(dataDir, 'hall-queue.db'));
   await db.migrate('outbox', outboxMigrations);
   const outbox = new Outbox(DataKey.loadOrCreate(join(dataDir, 'keys', 'data.key')));
-  const service = await HallQueueService.open({ hall: hall.data, db, outbox, logger, now, kioskId: 'hall-service', counters, calendar });
+  const service = await HallQueueService.open({ hall: hall.data, db, outbox, logger, now, kioskId: values['terminal-id'], counters, calendar });
   const builtPages = rendererDist();
   const staticDir = values.static !== undefined ? resolve(values.static) : existsSync(join(builtPages, 'counter', 'index.html')) ? builtPages : undefined;
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  const tls = values['tls-cert'] === undefined ? undefined : { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key']!, 'utf8') };
+  const kiosks = new KioskRegistry(join(dataDir, 'kiosks.json'));
+  if (!kiosks.enforced) logger.warn('hall: no kiosk registered (kiosk-add): kiosks prove the hall secret; register each kiosk so one can be revoked alone');
   const server = await startHallServer({
     service,
     secret,
+    kiosks,
+    ...(tls === undefined ? {} : { tls }),
     port,
     host: values.host,
     logger,
     ...(staticDir === undefined ? {} : { staticDir }),
   });
+  const sync = values['platform-url'] === undefined ? undefined : await startSync(values, { db, outbox, logger, now, service, health: () => healthOf(server.connections()) });
   // One line on stdout for whoever started us (tests, scripts): where we listen.
   process.stdout.write(`${JSON.stringify({ listening: server.port, wsUrl: server.wsUrl, httpUrl: server.httpUrl })}\n`);
 
@@ -103,8 +141,8 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    server
-      .close()
+    Promise.resolve(sync?.stop())
+      .then(() => server.close())
       .then(() => db.close())
       .then(
         () => process.exit(0),
@@ -113,6 +151,29 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** The service's health in its heartbeat: what is connected to it. */
+function healthOf(connections: Record<'kiosk' | 'counter' | 'display', number>): Record<string, { state: 'ok' | 'degraded'; reason: string }> {
+  return {
+    'hall-queue': { state: 'ok', reason: `kiosks ${connections.kiosk}, counters ${connections.counter}, displays ${connections.display}` },
+  };
+}
+
+async function startSync(
+  values: { 'platform-url'?: string; 'terminal-id': string; 'platform-secret-file'?: string; 'sync-interval-seconds': string; 'sync-batch-size': string },
+  parts: Omit<Parameters<typeof startHallSync>[0], 'config' | 'appVersion'>,
+): Promise<HallSync> {
+  const secret = values['platform-secret-file'] === undefined ? process.env.LIULIU_HALL_PLATFORM_SECRET : readFileSync(values['platform-secret-file'], 'utf8').trim();
+  if (secret === undefined || secret.length < 16) throw new Error('--platform-url needs --platform-secret-file (or LIULIU_HALL_PLATFORM_SECRET) of at least 16 characters');
+  const intervalSeconds = Number(values['sync-interval-seconds']);
+  const batchSize = Number(values['sync-batch-size']);
+  if (!(intervalSeconds > 0) || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 500) throw new Error('bad --sync-interval-seconds or --sync-batch-size');
+  return startHallSync({
+    ...parts,
+    appVersion: APP_VERSION,
+    config: { baseUrl: values['platform-url']!, terminalId: values['terminal-id'], secret, batchSize, intervalMs: intervalSeconds * 1000, retentionDays: 7 },
+  });
 }
 
 main().catch((err: unknown) => {

@@ -53,14 +53,15 @@ describe('priority', () => {
     expect(ageOn('not a date', '2026-11-25')).toBeNull();
   });
 
-  it('gives elderly priority from 70, and requires proof for staff and appointment claims', () => {
+  it('gives elderly priority from 70, disabled priority only with a verified staff credential, and appointment priority never from a claim', () => {
     expect(decidePriority({ birthDate: '19561125' }, '2026-11-25')).toEqual({ ok: true, priority: 'elderly' });
     expect(decidePriority({ birthDate: '19561126' }, '2026-11-25')).toEqual({ ok: true, priority: null });
     expect(decidePriority({}, '2026-11-25')).toEqual({ ok: true, priority: null });
     expect(decidePriority({ priority: 'disabled' }, '2026-11-25')).toMatchObject({ ok: false, code: 'priority-needs-staff' });
-    expect(decidePriority({ priority: 'disabled', staffId: 's1' }, '2026-11-25')).toEqual({ ok: true, priority: 'disabled' });
+    expect(decidePriority({ priority: 'disabled', staffVerified: false }, '2026-11-25')).toMatchObject({ ok: false, code: 'priority-needs-staff' });
+    expect(decidePriority({ priority: 'disabled', staffVerified: true }, '2026-11-25')).toEqual({ ok: true, priority: 'disabled' });
     expect(decidePriority({ priority: 'appointment' }, '2026-11-25')).toMatchObject({ ok: false, code: 'priority-needs-appointment' });
-    expect(decidePriority({ priority: 'appointment', appointmentId: 'YY1' }, '2026-11-25')).toEqual({ ok: true, priority: 'appointment' });
+    expect(decidePriority({ priority: 'appointment', staffVerified: true }, '2026-11-25')).toMatchObject({ ok: false, code: 'priority-needs-appointment' });
   });
 });
 

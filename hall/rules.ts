@@ -53,6 +53,17 @@ export function nextLeaseBlock(lastLeasedEnd: number | null, size: number): Numb
   return null;
 }
 
+/**
+ * How many unused offline numbers a kiosk should hold for a category: about
+ * an hour of issuing at the hall's current rate, shared by the kiosks that
+ * hold leases, never below `floor` (a quiet morning still survives a short
+ * outage) and never above `cap` (the reserve is 1,100 numbers per category
+ * and day for every kiosk together).
+ */
+export function leaseTarget(issuedLastHour: number, kiosks: number, floor: number, cap: number): number {
+  return Math.min(cap, Math.max(floor, Math.ceil(issuedLastHour / Math.max(1, kiosks))));
+}
+
 /** A001 … A899, A1000 …: at least three digits. */
 export function formatTicketNumber(prefix: string, number: number): string {
   return `${prefix}${String(number).padStart(3, '0')}`;
@@ -74,30 +85,26 @@ export const ELDERLY_AGE = SENIOR_AGE;
 export interface PriorityClaim {
   /** From the ID card read at the kiosk; used only for this decision, never stored. */
   birthDate?: string;
-  /** Staff-confirmed disability (残疾人证 seen by staff) or appointment check-in. */
+  /** A staff-confirmed disability (残疾人证 seen by staff). Appointment priority comes only from check-in, never from a claim. */
   priority?: 'disabled' | 'appointment';
-  /** The staff member confirming a `disabled` claim. */
-  staffId?: string;
-  /** The appointment being checked in. */
-  appointmentId?: string;
+  /** Whether a staff credential confirming a `disabled` claim was verified (the caller verifies it). */
+  staffVerified?: boolean;
 }
 
 export type PriorityDecision = { ok: true; priority: PriorityKind | null } | { ok: false; code: 'priority-needs-staff' | 'priority-needs-appointment'; message: string };
 
 /**
- * Explicit claims must carry their proof (a staff id, an appointment id) or the
- * request is refused; age is checked silently: a card holder under 70 simply
- * gets a regular ticket.
+ * A `disabled` claim needs a verified staff credential; an `appointment`
+ * claim is always refused here, because appointment priority is given only by
+ * checking in a valid appointment inside its window (the service's `checkIn`).
+ * Age is checked silently: a card holder under 70 simply gets a regular ticket.
  */
 export function decidePriority(claim: PriorityClaim, today: string): PriorityDecision {
   if (claim.priority === 'disabled') {
-    if (claim.staffId === undefined || claim.staffId.trim() === '') return { ok: false, code: 'priority-needs-staff', message: '残疾人优先号须由工作人员核验后发放' };
+    if (claim.staffVerified !== true) return { ok: false, code: 'priority-needs-staff', message: '残疾人优先号须由工作人员核验后发放' };
     return { ok: true, priority: 'disabled' };
   }
-  if (claim.priority === 'appointment') {
-    if (claim.appointmentId === undefined || claim.appointmentId.trim() === '') return { ok: false, code: 'priority-needs-appointment', message: '预约签到须提供预约编号' };
-    return { ok: true, priority: 'appointment' };
-  }
+  if (claim.priority === 'appointment') return { ok: false, code: 'priority-needs-appointment', message: '预约优先号须通过预约签到取得' };
   if (claim.birthDate !== undefined) {
     const age = ageOn(claim.birthDate, today);
     if (age !== null && age >= ELDERLY_AGE) return { ok: true, priority: 'elderly' };

@@ -3,8 +3,10 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { z } from 'zod';
 import { silentLogger } from '../electron/host/logging/logger.js';
 import { RemoteHallQueue } from '../electron/host/queue/remote.js';
+import { helloProof } from './handshake.js';
 import { startHallServer, type HallServer } from './server.js';
 import { PIN, hall, openDatabase, requestId, serviceFixture, tempDir, type Fixture } from './testing.js';
 import type { Database } from '../electron/host/storage/database.js';
@@ -55,8 +57,12 @@ function rawGet(s: HallServer, path: string): Promise<{ status: number; body: st
 
 type Received = Array<Record<string, unknown>>;
 
-/** Opens a raw socket, sends `messages`, and collects what comes back until it closes, `enough` holds, or 15 s pass. */
-function rawSocket(s: HallServer, messages: string[], enough: (received: Received) => boolean = () => false): Promise<{ closeCode: number | null; received: Received }> {
+/** Opens a raw socket, sends `messages` once the server's challenge came, and collects what comes back until it closes, `enough` holds, or 15 s pass. */
+function rawSocket(
+  s: HallServer,
+  messages: string[] | ((nonce: string) => string[]),
+  enough: (received: Received) => boolean = () => false,
+): Promise<{ closeCode: number | null; received: Received }> {
   return new Promise((resolve) => {
     const socket = new WebSocket(s.wsUrl);
     const received: Received = [];
@@ -67,9 +73,10 @@ function rawSocket(s: HallServer, messages: string[], enough: (received: Receive
       resolve({ closeCode, received });
     };
     const timer = setTimeout(finish, 15_000);
-    socket.on('open', () => messages.forEach((m) => socket.send(m)));
     socket.on('message', (data) => {
-      received.push(JSON.parse(String(data)) as Record<string, unknown>);
+      const message = z.record(z.string(), z.unknown()).parse(JSON.parse(String(data)));
+      received.push(message);
+      if (message.type === 'challenge') (typeof messages === 'function' ? messages(String(message.nonce)) : messages).forEach((m) => socket.send(m));
       if (enough(received)) finish();
     });
     socket.on('close', (code) => {
@@ -166,8 +173,8 @@ describe('hall server: WebSocket', () => {
     const { s } = await start();
     const { received, closeCode } = await rawSocket(
       s,
-      [
-        JSON.stringify({ type: 'hello', secret: SECRET, role: 'display' }),
+      (nonce) => [
+        JSON.stringify({ type: 'hello', role: 'kiosk', kioskId: 'k-ws', proof: helloProof(SECRET, nonce, 'kiosk', 'k-ws') }),
         JSON.stringify({ type: 'call', id: 1, method: 'nope', params: {} }),
         'not json',
         JSON.stringify({ type: 'call', id: 2, method: 'issue', params: { requestId: requestId(), categoryId: 'qc-tax', kioskId: 'k-ws' } }),

@@ -1,15 +1,18 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseRequestTarget } from '../electron/host/http/request-target.js';
 import { serveStaticFile } from '../electron/host/http/static-files.js';
+import type { z } from 'zod';
 import type { Logger } from '../electron/host/logging/logger.js';
 import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, COUNTER_METHODS, Methods, MethodName, type PageRole, type ServerMessage } from './protocol/messages.js';
 import type { HallQueueService } from './service.js';
+import { helloProof, newNonce, sameSecret, type KioskRegistry } from './handshake.js';
 import { ticketPageHtml } from './ticket-page.js';
-import { fail, type Result } from './protocol/types.js';
+import { fail, ok, type Result } from './protocol/types.js';
 
 /**
  * The standalone hall service over the network: JSON RPC over a WebSocket
@@ -20,7 +23,12 @@ import { fail, type Result } from './protocol/types.js';
  */
 export interface HallServerOptions {
   service: HallQueueService;
+  /** The hall secret: the manager's HTTP API, staff tools' handshake key, page keys are derived from it; kiosks' key until kiosks are registered. */
   secret: string;
+  /** Per-kiosk keys (`<dataDir>/kiosks.json`); once any kiosk is registered, kiosks must prove their own key. */
+  kiosks?: KioskRegistry;
+  /** Serve HTTPS + wss:// with the hall's certificate (PEM). */
+  tls?: { cert: string; key: string };
   port: number;
   /** Interface to listen on; 127.0.0.1 for tests, 0.0.0.0 for a hall LAN. */
   host?: string;
@@ -35,18 +43,16 @@ export interface HallServer {
   /** `ws://host:port/ws` */
   wsUrl: string;
   httpUrl: string;
+  /** Authenticated sockets by role, for the hall service's health in its heartbeat. */
+  connections(): Record<'kiosk' | 'counter' | 'display', number>;
   close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1 << 20;
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
+const secretMatches = sameSecret;
 
-/** Constant-time comparison of a presented secret with the configured one. */
-function secretMatches(presented: string | undefined, secret: string): boolean {
-  return presented !== undefined && timingSafeEqual(digest(presented), digest(secret));
-}
+/** Who is calling, as established by the connection: priority claims and kiosk ids are checked against it. */
+export type Caller = { kind: 'kiosk'; kioskId: string } | { kind: 'page' } | { kind: 'manager' };
 
 /**
  * Page keys: the counter and display pages are public files, so they are given
@@ -67,47 +73,62 @@ export const PAGE_METHODS: Record<PageRole, ReadonlySet<MethodName>> = {
 };
 
 /** Validates a method's params and runs it; counter methods first resolve their session token. */
-export async function dispatch(service: HallQueueService, method: MethodName, rawParams: unknown): Promise<Result<unknown>> {
-  const parsed = Methods[method].safeParse(rawParams ?? {});
-  if (!parsed.success) return fail('bad-request', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-  const params = parsed.data as Record<string, unknown>;
-  if (COUNTER_METHODS.has(method)) {
-    const { token, ...rest } = params as { token: string };
-    const session = await service.sessionByToken(token);
-    if (session === null) return fail('not-logged-in', '窗口未登录或登录已过期，请重新登录');
-    const request = { ...rest, ...session };
-    switch (method) {
-      case 'counterLogout':
-        return service.counterLogout(request);
-      case 'callNext':
-        return service.callNext(request);
-      case 'recall':
-        return service.recall(request);
-      case 'skip':
-        return service.skip(request);
-      case 'finish':
-        return service.finish(request);
-      case 'requeue':
-        return service.requeue(request as typeof request & { displayNo: string });
-      case 'transfer':
-        return service.transfer(request as typeof request & { toCategoryId: string });
-    }
-  }
+export async function dispatch(service: HallQueueService, method: MethodName, rawParams: unknown, caller: Caller, logger?: Logger): Promise<Result<unknown>> {
+  const params = rawParams ?? {};
+  const withParams = async <S extends z.ZodType>(schema: S, run: (value: z.output<S>) => Promise<Result<unknown>>): Promise<Result<unknown>> => {
+    const parsed = schema.safeParse(params);
+    if (!parsed.success) return fail('bad-request', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+    return run(parsed.data);
+  };
+  /** A counter method: its token names the window and staff logged in there. */
+  const atCounter = <S extends z.ZodType<{ token: string }>>(schema: S, run: (session: { windowNo: string; staffId: string }, value: z.output<S>) => Promise<Result<unknown>>) =>
+    withParams(schema, async (value) => {
+      const session = await service.sessionByToken(value.token);
+      if (session === null) return fail('not-logged-in', '窗口未登录或登录已过期，请重新登录');
+      return run(session, value);
+    });
   switch (method) {
     case 'issue':
-      return service.issue(parsed.data as Parameters<HallQueueService['issue']>[0]);
+      return withParams(Methods.issue, (v) => {
+        // Priority is decided where it is checked: the card's birth date only from a kiosk's authenticated connection, for itself.
+        const refusal =
+          caller.kind === 'kiosk'
+            ? v.kioskId !== caller.kioskId
+              ? `this connection is kiosk ${caller.kioskId}, not ${v.kioskId}`
+              : null
+            : v.birthDate !== undefined || v.priority !== undefined
+              ? 'priority claims come only from a kiosk connection'
+              : null;
+        if (refusal === null) return service.issue(v);
+        logger?.warn({ caller: caller.kind, kioskId: v.kioskId, priority: v.priority ?? null, elderlyClaim: v.birthDate !== undefined }, `queue server: issue refused: ${refusal}`);
+        return Promise.resolve(fail('unauthorized', refusal));
+      });
     case 'ticket':
-      return service.ticket(parsed.data as Parameters<HallQueueService['ticket']>[0]);
+      return withParams(Methods.ticket, (v) => service.ticket(v));
     case 'snapshot':
-      return service.snapshot();
+      return withParams(Methods.snapshot, () => service.snapshot());
     case 'counterLogin':
-      return service.counterLogin(parsed.data as Parameters<HallQueueService['counterLogin']>[0]);
+      return withParams(Methods.counterLogin, (v) => service.counterLogin(v));
+    case 'counterLogout':
+      return atCounter(Methods.counterLogout, (at) => service.counterLogout(at));
+    case 'callNext':
+      return atCounter(Methods.callNext, (at) => service.callNext(at));
+    case 'recall':
+      return atCounter(Methods.recall, (at) => service.recall(at));
+    case 'skip':
+      return atCounter(Methods.skip, (at) => service.skip(at));
+    case 'finish':
+      return atCounter(Methods.finish, (at) => service.finish(at));
+    case 'requeue':
+      return atCounter(Methods.requeue, (at, v) => service.requeue({ ...at, displayNo: v.displayNo }));
+    case 'transfer':
+      return atCounter(Methods.transfer, (at, v) => service.transfer({ ...at, toCategoryId: v.toCategoryId }));
     case 'lease':
-      return service.lease(parsed.data as Parameters<HallQueueService['lease']>[0]);
+      return withParams(Methods.lease, (v) => (caller.kind === 'kiosk' && v.kioskId !== caller.kioskId ? Promise.resolve(fail('unauthorized', `this connection is kiosk ${caller.kioskId}`)) : service.lease(v)));
     case 'uploadOffline':
-      return service.mergeOffline(parsed.data as Parameters<HallQueueService['mergeOffline']>[0]);
-    default:
-      return fail('bad-request', `unknown method ${method}`);
+      return withParams(Methods.uploadOffline, (v) => (caller.kind === 'kiosk' && v.kioskId !== caller.kioskId ? Promise.resolve(fail('unauthorized', `this connection is kiosk ${caller.kioskId}`)) : service.mergeOffline(v)));
+    case 'staffFailures':
+      return withParams(Methods.staffFailures, () => Promise.resolve(caller.kind === 'manager' ? ok(service.staffFailures()) : fail('unauthorized', 'the hall manager only')));
   }
 }
 
@@ -147,6 +168,9 @@ interface Client {
   events: boolean;
   /** Methods a page-key client may call; null = the shared secret, every method. */
   allowed: ReadonlySet<MethodName> | null;
+  role: 'kiosk' | 'counter' | 'display' | null;
+  caller: Caller;
+  nonce: string;
 }
 
 export async function startHallServer(options: HallServerOptions): Promise<HallServer> {
@@ -177,7 +201,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
       } else if (req.method !== 'GET' || method.data !== 'snapshot') {
         return sendJson(res, 405, fail('bad-request', 'use POST (GET only for snapshot)'));
       }
-      return sendJson(res, 200, await dispatch(service, method.data, params));
+      return sendJson(res, 200, await dispatch(service, method.data, params, { kind: 'manager' }, logger));
     }
     const ticketPage = /^\/t\/([\w-]{8,64})$/.exec(url.pathname);
     if (ticketPage !== null && req.method === 'GET') {
@@ -190,13 +214,41 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
     return sendJson(res, 404, fail('not-found', 'not found'));
   };
 
-  const http: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handleHttp(req, res).catch((err: unknown) => {
       logger.error({ err }, 'queue server: HTTP request failed');
       if (!res.headersSent) sendJson(res, 500, fail('internal', 'internal error'));
       else res.destroy();
     });
-  });
+  };
+  const http: Server = options.tls === undefined ? createServer(onRequest) : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
+
+  /**
+   * Kiosks: a proof of this connection's challenge with their own key (or the
+   * hall secret while no kiosk is registered), never a secret in clear.
+   * Staff tools: a proof with the hall secret. Pages: their page key.
+   */
+  const authenticate = (hello: Extract<ClientMessage, { type: 'hello' }>, nonce: string): Caller | null => {
+    const proves = (key: string | undefined): boolean => key !== undefined && hello.proof !== undefined && sameSecret(hello.proof, helloProof(key, nonce, hello.role, hello.kioskId));
+    if (hello.role === 'kiosk') {
+      if (hello.kioskId === undefined || hello.secret !== undefined) return null;
+      const key = options.kiosks?.enforced === true ? options.kiosks.keyOf(hello.kioskId) : secret;
+      return proves(key) ? { kind: 'kiosk', kioskId: hello.kioskId } : null;
+    }
+    if (proves(secret)) return { kind: 'manager' };
+    return secretMatches(hello.secret, pageKey(secret, hello.role)) ? { kind: 'page' } : null;
+  };
+  // A revoked kiosk's open sockets go within a second.
+  const revocationTimer = setInterval(() => {
+    if (options.kiosks?.enforced !== true) return;
+    for (const client of clients) {
+      if (client.caller.kind === 'kiosk' && options.kiosks.keyOf(client.caller.kioskId) === undefined) {
+        logger.warn({ kioskId: client.caller.kioskId }, 'queue server: kiosk revoked; closing its connection');
+        client.socket.close(CLOSE_UNAUTHORIZED, 'revoked');
+      }
+    }
+  }, 1000);
+  revocationTimer.unref();
 
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: MAX_BODY_BYTES });
   const send = (client: Client, message: ServerMessage): void => {
@@ -204,8 +256,9 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   };
 
   wss.on('connection', (socket) => {
-    const client: Client = { socket, authenticated: false, events: true, allowed: null };
+    const client: Client = { socket, authenticated: false, events: true, allowed: null, role: null, caller: { kind: 'page' }, nonce: newNonce() };
     clients.add(client);
+    send(client, { type: 'challenge', nonce: client.nonce });
     const helloTimer = setTimeout(() => {
       if (!client.authenticated) socket.close(CLOSE_UNAUTHORIZED, 'no hello');
     }, helloTimeoutMs);
@@ -230,17 +283,18 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         return;
       }
       if (message.type === 'hello') {
-        const role = message.role;
-        const byPageKey = role !== 'kiosk' && !secretMatches(message.secret, secret) && secretMatches(message.secret, pageKey(secret, role));
-        if (!byPageKey && !secretMatches(message.secret, secret)) {
-          logger.warn({ role: message.role, kioskId: message.kioskId }, 'queue server: wrong secret');
-          send(client, { type: 'error', code: 'unauthorized', message: 'wrong hall secret' });
+        const caller = authenticate(message, client.nonce);
+        if (caller === null) {
+          logger.warn({ role: message.role, kioskId: message.kioskId }, 'queue server: hello refused');
+          send(client, { type: 'error', code: 'unauthorized', message: 'not a known kiosk, page or staff tool of this hall' });
           socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');
           return;
         }
         client.authenticated = true;
+        client.role = message.role;
+        client.caller = caller;
         client.events = message.events ?? true;
-        client.allowed = byPageKey ? PAGE_METHODS[role] : null;
+        client.allowed = caller.kind === 'page' && message.role !== 'kiosk' ? PAGE_METHODS[message.role] : null;
         clearTimeout(helloTimer);
         send(client, { type: 'welcome', day: service.today(), at: new Date().toISOString() });
         return;
@@ -255,7 +309,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         send(client, { type: 'result', id, result: fail('unauthorized', `this page may not call ${method}`) });
         return;
       }
-      dispatch(service, method, params).then(
+      dispatch(service, method, params, client.caller, logger).then(
         (result) => send(client, { type: 'result', id, result }),
         (err: unknown) => {
           logger.error({ err, method }, 'queue server: call failed');
@@ -284,13 +338,20 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   }
   const port = (http.address() as AddressInfo).port;
   const host = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const secure = options.tls !== undefined;
   logger.info({ port }, 'queue server: listening');
 
   return {
     port,
-    wsUrl: `ws://${host}:${port}/ws`,
-    httpUrl: `http://${host}:${port}`,
+    wsUrl: `${secure ? 'wss' : 'ws'}://${host}:${port}/ws`,
+    httpUrl: `${secure ? 'https' : 'http'}://${host}:${port}`,
+    connections: () => {
+      const counts = { kiosk: 0, counter: 0, display: 0 };
+      for (const client of clients) if (client.authenticated && client.role !== null) counts[client.role]++;
+      return counts;
+    },
     close: async () => {
+      clearInterval(revocationTimer);
       unsubscribe();
       for (const client of clients) client.socket.terminate();
       await new Promise<void>((r) => wss.close(() => r()));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../electron/host/logging/logger.js';
 import { HallQueueService } from './service.js';
-import { PIN, counters, hall, openDatabase, requestId, serviceFixture, type Fixture } from './testing.js';
+import { PIN, counters, hall, openDatabase, recordingLogger, requestId, serviceFixture, type Fixture } from './testing.js';
 import type { IssueResult, Result, TicketEvent } from './protocol/types.js';
 
 let fixture: Fixture | undefined;
@@ -86,13 +86,27 @@ describe('HallQueueService: issuing', () => {
       ok: false,
       error: { code: 'priority-needs-staff' },
     });
-    expect((await issue(f, 'qc-hrss', { priority: 'disabled', staffId: 's3' })).ticket.priority).toBe('disabled');
-    expect((await issue(f, 'qc-hrss', { priority: 'appointment', appointmentId: 'YY-20261125-7' })).ticket.priority).toBe('appointment');
+    expect((await issue(f, 'qc-hrss', { priority: 'disabled', staff: { staffId: 's3', pin: PIN } })).ticket.priority).toBe('disabled');
     await f.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     const file = readFileSync(join(f.dir, 'hall.db'));
     for (const secret of ['19510315', '1951-03-15', '430181195103151234']) expect(file.includes(Buffer.from(secret)), secret).toBe(false);
     // …while the masked name is there, so the scan does see the ticket rows.
     expect(file.includes(Buffer.from('李*'))).toBe(true);
+  });
+});
+
+describe('HallQueueService: priority is verified where it is decided', () => {
+  it('refuses a disabled priority with an unknown staff id or a wrong PIN, and any bare appointment claim; each refusal logged, nothing issued', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const f = await setup('2026-11-25T09:00:00+08:00', { logger: recordingLogger(lines) });
+    const claim = (extra: Record<string, unknown>) => f.service.issue({ requestId: requestId(), categoryId: 'qc-hrss', kioskId: 'kiosk-1', ...extra });
+    expect(await claim({ priority: 'disabled', staff: { staffId: 'made-up', pin: PIN } })).toMatchObject({ ok: false, error: { code: 'bad-credentials' } });
+    expect(await claim({ priority: 'disabled', staff: { staffId: 's3', pin: '0000' } })).toMatchObject({ ok: false, error: { code: 'bad-credentials' } });
+    expect(await claim({ priority: 'appointment', appointmentId: 'YY-made-up' })).toMatchObject({ ok: false, error: { code: 'priority-needs-appointment' } });
+    expect(value(await f.service.snapshot()).categories.find((c) => c.id === 'qc-hrss')?.waiting).toBe(0);
+    expect(lines.filter((l) => l.msg === 'queue: priority claim refused')).toHaveLength(3);
+    expect(lines.filter((l) => l.msg === 'queue: staff credential refused').map((l) => l.staffId)).toEqual(['made-up', 's3']);
+    expect(f.service.staffFailures().map((x) => x.where)).toEqual(['priority at kiosk kiosk-1', 'priority at kiosk kiosk-1']);
   });
 });
 
@@ -117,14 +131,31 @@ describe('HallQueueService: counters', () => {
     expect(await f.service.callNext({ windowNo: '4', staffId: 's2' })).toMatchObject({ ok: false, error: { code: 'not-logged-in' } });
   });
 
-  it('locks a window for 5 minutes after 5 wrong PINs', async () => {
+  it('locks a staff identity, not a window: PIN guesses spread over windows get nowhere, and other staff still log in (#13 finding 2)', async () => {
     const f = await setup();
-    for (let i = 0; i < 5; i++) expect(await f.service.counterLogin({ windowNo: '5', staffId: 's1', pin: '1111' })).toMatchObject({ ok: false, error: { code: 'bad-credentials' } });
-    const locked = await f.service.counterLogin({ windowNo: '5', staffId: 's1', pin: PIN });
-    expect(locked).toMatchObject({ ok: false, error: { code: 'bad-credentials' } });
-    expect(locked.ok ? '' : locked.error.message).toContain('次数过多');
-    f.clock.advanceMinutes(6);
-    expect(await f.service.counterLogin({ windowNo: '5', staffId: 's1', pin: PIN })).toMatchObject({ ok: true });
+    const windows = hall.queueCategories.flatMap((c) => c.windows);
+    // The attack: a few guesses at each window, never 5 at one (the old per-window lockout never triggered).
+    const guesses = ['0000', '1111', '1234', '9999', '4321', '2222', '5555', PIN];
+    const answers = [];
+    for (const [i, pin] of guesses.entries()) answers.push(await f.service.counterLogin({ windowNo: windows[i % windows.length]!, staffId: 's1', pin }));
+    // The right PIN, 8th try at yet another window: refused, the identity is locked.
+    const last = answers.at(-1)!;
+    expect(last).toMatchObject({ ok: false, error: { code: 'bad-credentials' } });
+    expect(last.ok ? '' : last.error.message).toContain('次数过多');
+    // Locking s1 does not lock the windows: s2 logs in at one of them.
+    expect(await f.service.counterLogin({ windowNo: windows[0]!, staffId: 's2', pin: PIN })).toMatchObject({ ok: true });
+    f.clock.advanceMinutes(16);
+    expect(await f.service.counterLogin({ windowNo: windows[1]!, staffId: 's1', pin: PIN })).toMatchObject({ ok: true });
+    expect(f.service.staffFailures()).toHaveLength(8);
+  });
+
+  it('rate-limits wrong PINs hall-wide: guesses spread over staff ids stop after 20, for everyone, until they age out', async () => {
+    const f = await setup();
+    for (let i = 0; i < 20; i++) expect(await f.service.counterLogin({ windowNo: '5', staffId: `s${(i % 12) + 1}`, pin: String(1000 + i) })).toMatchObject({ ok: false });
+    const limited = await f.service.counterLogin({ windowNo: '5', staffId: 's12', pin: PIN });
+    expect(limited.ok ? '' : limited.error.message).toContain('全厅');
+    f.clock.advanceMinutes(11);
+    expect(await f.service.counterLogin({ windowNo: '5', staffId: 's12', pin: PIN })).toMatchObject({ ok: true });
   });
 
   it('answers an empty queue with a clear empty result', async () => {
@@ -346,7 +377,7 @@ describe('HallQueueService: consistency', () => {
 
 describe('HallQueueService: offline leases and merge', () => {
   it('leases disjoint blocks from the reserve and merges uploads idempotently at their issue time', async () => {
-    const f = await setup('2026-11-25T10:00:00+08:00');
+    const f = await setup('2026-11-25T10:00:00+08:00', { rules: { leaseFloor: 1 } });
     const k1 = value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-25', '2026-11-26'], minFree: 10 }));
     const k2 = value(await f.service.lease({ kioskId: 'k2', days: ['2026-11-25'], minFree: 15 }));
     const a1 = k1.find((g) => g.day === '2026-11-25' && g.prefix === 'A')!;
@@ -385,6 +416,35 @@ describe('HallQueueService: offline leases and merge', () => {
       { start: 900, end: 909 },
       { start: 930, end: 939 },
     ]);
+  });
+
+  it('keeps the id an offline ticket was printed with, so its QR page answers; refuses an id already taken', async () => {
+    const f = await setup('2026-11-25T10:00:00+08:00');
+    value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-25'], minFree: 5 }));
+    const printedId = '6b1f0d3e-5a0c-4f5e-9a51-2f1c7d9e8a01';
+    const upload = { kioskId: 'k1', tickets: [{ id: printedId, requestId: 'offline-qr-1', displayNo: 'A900', categoryId: 'qc-integrated', priority: null, issuedAt: '2026-11-25T09:59:00+08:00' }] };
+    expect(value(await f.service.mergeOffline(upload))[0]?.result).toMatchObject({ ok: true, value: { id: printedId, displayNo: 'A900' } });
+    expect(value(await f.service.ticket({ id: printedId })).ticket.displayNo).toBe('A900');
+    // Uploaded again (a lost reply): the same ticket, same id.
+    expect(value(await f.service.mergeOffline(upload))[0]?.result).toMatchObject({ ok: true, value: { id: printedId } });
+    const clash = value(await f.service.mergeOffline({ kioskId: 'k1', tickets: [{ ...upload.tickets[0]!, requestId: 'offline-qr-2', displayNo: 'A901' }] }));
+    expect(clash[0]?.result).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect((await f.db.all("SELECT id FROM queue_tickets WHERE display_no = 'A901'")).length).toBe(0);
+  });
+
+  it('sizes a lease from the last hour of demand, shared by the kiosks, with a floor and a cap (an outage of an hour, not of 10 tickets)', async () => {
+    const f = await setup('2026-11-25T09:00:00+08:00', { rules: { leaseFloor: 20, leaseCap: 200 } });
+    const free = (grants: Array<{ prefix: string; blocks: Array<{ start: number; end: number }> }>, prefix: string) =>
+      grants.find((g) => g.prefix === prefix)!.blocks.reduce((n, b) => n + b.end - b.start + 1, 0);
+    // A quiet hall: the floor.
+    expect(free(value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-25'], minFree: 1 })), 'A')).toBe(20);
+    // 90 A tickets in the last hour, two kiosks holding leases: 45 each.
+    value(await f.service.lease({ kioskId: 'k2', days: ['2026-11-25'], minFree: 1 }));
+    for (let i = 0; i < 90; i++) await issue(f, 'qc-integrated');
+    expect(free(value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-25'], minFree: 1 })), 'A')).toBe(50);
+    // Other categories stay at the floor; the next service day (no demand yet) too.
+    expect(free(value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-25'], minFree: 1 })), 'H')).toBe(20);
+    expect(free(value(await f.service.lease({ kioskId: 'k1', days: ['2026-11-26'], minFree: 1 })), 'A')).toBe(20);
   });
 
   it('voids a never-delivered online ticket when the kiosk uploads its offline one for the same request', async () => {

@@ -5,12 +5,13 @@ import type { Database, Queryable } from '../electron/host/storage/database.js';
 import type { Outbox } from '../electron/host/storage/outbox.js';
 import { addDays, serviceDay } from '../electron/common/hall-time.js';
 import { findCategory, isIssuingOpen, type HallCalendar, type IssuingStatus } from './hours.js';
-import { hashToken, newSessionToken, verifyPin } from './pin.js';
+import { StaffCredentials, hashToken, newSessionToken, type CredentialCheck, type CredentialFailure } from '../electron/host/staff/credentials.js';
 import {
   chooseNext,
   decidePriority,
   etaMinutes,
   formatTicketNumber,
+  leaseTarget,
   nextLeaseBlock,
   nextOnlineNumber,
   offlineLineKey,
@@ -62,8 +63,6 @@ interface IssuedTicket {
   estimate: Estimate;
 }
 
-const LOGIN_ATTEMPTS = 5;
-const LOGIN_LOCK_MS = 5 * 60_000;
 
 /** Most issue requests committed in one transaction. */
 const MAX_ISSUE_BATCH = 64;
@@ -100,6 +99,10 @@ export interface QueueRules {
   minServiceTimeSamples: number;
   /** Numbers per offline lease block. */
   leaseBlockSize: number;
+  /** Fewest unused offline numbers a kiosk holds per category (today); more when the last hour was busier. */
+  leaseFloor: number;
+  /** Most unused offline numbers a kiosk holds per category. */
+  leaseCap: number;
 }
 
 export const DEFAULT_RULES: QueueRules = {
@@ -109,6 +112,8 @@ export const DEFAULT_RULES: QueueRules = {
   serviceTimeSamples: 10,
   minServiceTimeSamples: 3,
   leaseBlockSize: 10,
+  leaseFloor: 30,
+  leaseCap: 200,
 };
 
 export interface HallQueueServiceOptions {
@@ -145,8 +150,8 @@ export class HallQueueService implements HallQueue {
   private factsGeneration = 0;
   private readonly issueQueue: PendingIssue[] = [];
   private flushing = false;
-  /** Failed PIN attempts per window: after LOGIN_ATTEMPTS, the window is locked for LOGIN_LOCK_MS. */
-  private readonly loginFailures = new Map<string, { count: number; lockedUntil: number }>();
+  /** Staff PINs (counter logins, staff-confirmed priority): lockout per staff identity, hall-wide rate limit, failures kept. */
+  private readonly credentials: StaffCredentials;
 
   private constructor(options: HallQueueServiceOptions) {
     this.hall = options.hall;
@@ -157,6 +162,7 @@ export class HallQueueService implements HallQueue {
     this.counters = options.counters ?? [];
     this.calendar = options.calendar ?? {};
     this.rules = { ...DEFAULT_RULES, ...options.rules };
+    this.credentials = new StaffCredentials(this.counters, this.now, {}, (failure) => this.logger.warn({ ...failure }, 'queue: staff credential refused'));
     for (const category of this.hall.queueCategories) for (const windowNo of category.windows) this.windowCategory.set(windowNo, category);
   }
 
@@ -169,6 +175,17 @@ export class HallQueueService implements HallQueue {
   /** The current hall service day, `YYYY-MM-DD`. */
   today(): string {
     return serviceDay(this.now());
+  }
+
+  /** Refused staff credentials (counter logins, priority confirmations), newest first, for the hall manager. */
+  staffFailures(): CredentialFailure[] {
+    return this.credentials.failures();
+  }
+
+  /** A refused priority claim: a clear error and a log line. */
+  private refuseIssue<T>(request: IssueRequest, code: 'bad-credentials' | 'priority-needs-staff' | 'priority-needs-appointment', message: string): Result<T> {
+    this.logger.warn({ code, kioskId: request.kioskId, priority: request.priority ?? null, categoryId: request.categoryId }, 'queue: priority claim refused');
+    return fail(code, message);
   }
 
   /** The hall's short name, for pages the hall server renders. */
@@ -190,8 +207,10 @@ export class HallQueueService implements HallQueue {
     const category = findCategory(this.hall, request.categoryId);
     if (category === undefined) return fail('unknown-category', `没有这个排队类别：${request.categoryId}`);
     const now = this.now();
-    const priority = decidePriority(request, serviceDay(now));
-    if (!priority.ok) return fail(priority.code, priority.message);
+    const staffVerified = request.priority === 'disabled' && request.staff !== undefined ? this.credentials.verify(request.staff.staffId, request.staff.pin, `priority at kiosk ${request.kioskId}`) : null;
+    if (staffVerified !== null && !staffVerified.ok) return this.refuseIssue(request, 'bad-credentials', credentialMessage(staffVerified, '工作人员工号或密码不正确', now));
+    const priority = decidePriority({ ...request, staffVerified: staffVerified?.ok === true }, serviceDay(now));
+    if (!priority.ok) return this.refuseIssue(request, priority.code, priority.message);
     const hours = isIssuingOpen(this.hall, category.id, now, this.calendar);
     const outcome = await new Promise<Result<IssuedTicket>>((resolve) => {
       this.issueQueue.push({ request, category, priority: priority.priority, hours, now, resolve });
@@ -285,8 +304,7 @@ export class HallQueueService implements HallQueue {
       });
       byRequest.set(request.requestId, ticket);
       const detail: Record<string, unknown> = {};
-      if (request.staffId !== undefined) detail.staffId = request.staffId;
-      if (request.appointmentId !== undefined) detail.appointmentId = request.appointmentId;
+      if (item.priority === 'disabled' && request.staff !== undefined) detail.confirmedBy = request.staff.staffId;
       issued.push({ kind: 'issued', at: ticket.issuedAt, ticket, detail });
       return ok(ticket);
     });
@@ -316,22 +334,9 @@ export class HallQueueService implements HallQueue {
     const { windowNo, staffId, pin } = parsed.value;
     const category = this.windowCategory.get(windowNo);
     if (category === undefined) return fail('unknown-window', `${windowNo}号窗口不是排队叫号窗口`);
-    const nowMs = this.now().getTime();
-    const failures = this.loginFailures.get(windowNo);
-    if (failures !== undefined && failures.count >= LOGIN_ATTEMPTS && nowMs < failures.lockedUntil) {
-      return fail('bad-credentials', `${windowNo}号窗口登录失败次数过多，请${Math.ceil((failures.lockedUntil - nowMs) / 60_000)}分钟后再试`);
-    }
     const account = this.counters.find((a) => a.staffId === staffId);
-    const allowed = account !== undefined && (account.windows === undefined || account.windows.includes(windowNo));
-    // Verify even when the account is unknown or not allowed, so timing does not reveal which staff ids exist.
-    const pinOk = verifyPin(pin, account?.pinHash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
-    if (!allowed || !pinOk) {
-      const count = (failures !== undefined && nowMs < failures.lockedUntil ? failures.count : 0) + 1;
-      this.loginFailures.set(windowNo, { count, lockedUntil: nowMs + LOGIN_LOCK_MS });
-      this.logger.warn({ windowNo, failures: count }, 'queue: counter login refused');
-      return fail('bad-credentials', '工号或密码不正确，或无权登录该窗口');
-    }
-    this.loginFailures.delete(windowNo);
+    const check = this.credentials.verify(staffId, pin, `window ${windowNo}`, () => account?.windows === undefined || account.windows.includes(windowNo));
+    if (!check.ok) return fail('bad-credentials', credentialMessage(check, '工号或密码不正确，或无权登录该窗口', this.now()));
     const token = newSessionToken();
     const now = this.now();
     await this.db.transaction((tx) => store.saveSession(tx, windowNo, staffId, hashToken(token), serviceDay(now), now.toISOString()));
@@ -493,12 +498,16 @@ export class HallQueueService implements HallQueue {
       for (const day of days) {
         const held = await store.kioskLeases(tx, day, kioskId);
         const used = await store.usedLeasedNumbers(tx, day, kioskId);
+        const demand = day === today ? await store.issuedSince(tx, day, new Date(now.getTime() - 3_600_000).toISOString()) : new Map<string, number>();
+        const leaseHolders = day === today ? await store.leaseHolders(tx, day) : 1;
         for (const category of this.hall.queueCategories) {
           const blocks: NumberRange[] = held.filter((b) => b.prefix === category.prefix).map(({ start, end }) => ({ start, end }));
           const usedHere = used.filter((u) => u.prefix === category.prefix).length;
           let free = blocks.reduce((n, b) => n + b.end - b.start + 1, 0) - usedHere;
           let numbers = await store.dayNumbers(tx, day, category.prefix);
-          while (free < minFree) {
+          // An hour of this category's recent demand, shared by the kiosks, with a floor: sized for an outage, refilled while online.
+          const target = Math.max(minFree, leaseTarget(demand.get(category.prefix) ?? 0, leaseHolders, this.rules.leaseFloor, this.rules.leaseCap));
+          while (free < target) {
             const block = nextLeaseBlock(numbers.last_leased, this.rules.leaseBlockSize);
             if (block === null) break;
             await store.insertLease(tx, day, category.prefix, kioskId, block, now.toISOString());
@@ -553,9 +562,13 @@ export class HallQueueService implements HallQueue {
           events.push(await store.appendEvent(tx, this.outbox, { kind: 'voided', at: now.toISOString(), ticket: voided, detail: { reason: 'superseded-by-offline', by: offline.displayNo } }));
         }
       }
+      // The id printed in the QR code stays the ticket's id for good (`/t/<id>`), unless it is taken.
+      if (offline.id !== undefined && (await store.ticketById(tx, offline.id)) !== undefined) {
+        return fail('bad-request', `ticket id ${offline.id} is already used by another ticket`);
+      }
       const issuedAtMs = Date.parse(offline.issuedAt);
       const ticket = waitingTicket({
-        id: randomUUID(),
+        id: offline.id ?? randomUUID(),
         requestId: offline.requestId,
         displayNo: offline.displayNo,
         prefix: parsedNo.prefix,
@@ -720,4 +733,10 @@ function chooseHead(heads: StoredTicket[], streak: number, maxPriorityStreak: nu
     streak,
     maxPriorityStreak,
   )?.ticket ?? null;
+}
+
+function credentialMessage(check: Exclude<CredentialCheck, { ok: true }>, wrong: string, now: Date): string {
+  if (check.reason === 'wrong') return wrong;
+  const minutes = check.retryAt === undefined ? 1 : Math.max(1, Math.ceil((check.retryAt.getTime() - now.getTime()) / 60_000));
+  return check.reason === 'locked' ? `该工号密码错误次数过多，请${minutes}分钟后再试` : `全厅登录失败次数过多，请${minutes}分钟后再试`;
 }

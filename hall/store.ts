@@ -391,6 +391,17 @@ export async function insertLease(db: Queryable, day: string, prefix: string, ki
   await db.run('INSERT INTO queue_leases (day, prefix, kiosk_id, start, end, granted_at) VALUES (?, ?, ?, ?, ?, ?)', [day, prefix, kioskId, block.start, block.end, at]);
 }
 
+/** Tickets issued since `sinceIso` on `day`, per issuing prefix (the recent demand that sizes offline leases). */
+export async function issuedSince(db: Queryable, day: string, sinceIso: string): Promise<Map<string, number>> {
+  const rows = await db.all<{ prefix: string; n: number }>('SELECT prefix, COUNT(*) AS n FROM queue_tickets WHERE day = ? AND issued_at >= ? GROUP BY prefix', [day, sinceIso]);
+  return new Map(rows.map((r) => [r.prefix, r.n]));
+}
+
+/** How many kiosks hold leases on `day` (at least 1). */
+export async function leaseHolders(db: Queryable, day: string): Promise<number> {
+  return Math.max(1, (await db.get<{ n: number }>('SELECT COUNT(DISTINCT kiosk_id) AS n FROM queue_leases WHERE day = ?', [day]))?.n ?? 0);
+}
+
 /** Numbers of a kiosk's leases that its uploaded offline tickets already used. */
 export async function usedLeasedNumbers(db: Queryable, day: string, kioskId: string): Promise<Array<{ prefix: string; number: number }>> {
   return db.all<{ prefix: string; number: number }>("SELECT prefix, number FROM queue_tickets WHERE day = ? AND kiosk_id = ? AND source = 'offline'", [day, kioskId]);

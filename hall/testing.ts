@@ -1,15 +1,20 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
+import { z } from 'zod';
 import { Hall } from '../electron/host/content/schema.js';
-import { silentLogger } from '../electron/host/logging/logger.js';
+import { silentLogger, type Logger } from '../electron/host/logging/logger.js';
 import { DataKey } from '../electron/host/storage/crypto.js';
 import { Database } from '../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
-import { hashPin } from './pin.js';
+import { hashPin } from '../electron/host/staff/credentials.js';
 import { HallQueueService, type CounterAccount, type HallQueueServiceOptions } from './service.js';
 
 /** Shared fixtures of the queue tests (not used by production code). */
+const REPO_ROOT = new URL('../', import.meta.url).pathname;
 export const hall: Hall = Hall.parse(JSON.parse(readFileSync(new URL('../content/hall/hall.json', import.meta.url), 'utf8')));
 
 /** A clock the test moves by hand. Starts at `iso` (give it with +08:00 for readability). */
@@ -73,4 +78,43 @@ let requestSeq = 0;
 export function requestId(): string {
   requestSeq++;
   return `req-${String(requestSeq).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** The standalone service (hall/main.ts) as a child process; `node --import tsx` runs it in that one process, so SIGKILL really kills it. */
+export interface HallChild {
+  child: ChildProcess;
+  port: number;
+  httpUrl: string;
+}
+
+export async function spawnHallService(args: readonly string[]): Promise<HallChild> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hall/main.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`hall service exited with ${code}`)));
+  });
+  const { listening, httpUrl } = z.object({ listening: z.number(), httpUrl: z.string() }).parse(JSON.parse(line));
+  return { child, port: listening, httpUrl };
+}
+
+export function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A logger that keeps every line (parsed) in `lines`: for tests that a refusal was logged. */
+export function recordingLogger(lines: Array<Record<string, unknown>>): Logger {
+  return pino({ level: 'debug' }, { write: (line: string) => void lines.push(z.record(z.string(), z.unknown()).parse(JSON.parse(line))) });
 }

@@ -1,8 +1,11 @@
 /**
  * Issue throughput of the standalone hall queue service: starts hall/main.ts
  * as a child process, connects 8 kiosk clients (RemoteHallQueue) over loopback
- * WebSocket, and issues a fixed number of tickets across all categories.
- * Target ≥ 500 tickets/s with 0 duplicate numbers. Last line: one JSON object.
+ * WebSocket, and issues a fixed number of tickets across all categories,
+ * with the service's sync on: it drains its ticket events to a reference
+ * platform (in this process) while issuing. Target ≥ 500 tickets/s with 0
+ * duplicate numbers, and every event on the platform once afterwards.
+ * Last line: one JSON object.
  *
  *   npx tsx scripts/bench-queue-hall.ts [--tickets 4000] [--kiosks 8]
  */
@@ -16,8 +19,10 @@ import { Hall } from '../electron/host/content/schema.js';
 import { silentLogger } from '../electron/host/logging/logger.js';
 import { Database } from '../electron/host/storage/database.js';
 import { RemoteHallQueue } from '../electron/host/queue/remote.js';
+import { startLoopbackPlatform } from '../platform/testing.js';
 
 const SECRET = 'bench-hall-secret';
+const PLATFORM_SECRET = 'bench-hall-platform-secret-0123';
 // A Wednesday morning in the hall, so every category issues.
 const CLOCK_START = '2026-11-25T09:00:00+08:00';
 
@@ -27,9 +32,17 @@ async function main(): Promise<void> {
   const kioskCount = Number(values.kiosks);
   const hall = Hall.parse(JSON.parse(readFileSync('content/hall/hall.json', 'utf8')));
   const dir = mkdtempSync(join(tmpdir(), 'liuliu-bench-queue-'));
-  const child = spawn(process.execPath, [...(process.env.BENCH_HALL_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'hall/main.ts', '--port', '0', '--host', '127.0.0.1', '--secret', SECRET, '--data-dir', join(dir, 'hall'), '--clock-start', CLOCK_START, '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const offset = Date.parse(CLOCK_START) - Date.now();
+  const platform = await startLoopbackPlatform({ terminals: [{ id: 'bench-hall', secret: PLATFORM_SECRET }], now: () => new Date(Date.now() + offset) });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_HALL_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ...['--import', 'tsx', 'hall/main.ts', '--port', '0', '--host', '127.0.0.1', '--secret', SECRET, '--data-dir', join(dir, 'hall'), '--clock-start', CLOCK_START, '--log-level', 'warn'],
+      ...['--platform-url', platform.url, '--terminal-id', 'bench-hall', '--sync-interval-seconds', '1'],
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LIULIU_HALL_PLATFORM_SECRET: PLATFORM_SECRET } },
+  );
   const clients: RemoteHallQueue[] = [];
   const dbs: Database[] = [];
   try {
@@ -38,7 +51,6 @@ async function main(): Promise<void> {
       child.once('exit', (code) => reject(new Error(`hall service exited with ${code}`)));
     });
     const { wsUrl } = JSON.parse(line) as { wsUrl: string };
-    const offset = Date.parse(CLOCK_START) - Date.now();
     for (let k = 0; k < kioskCount; k++) {
       const db = await Database.open(join(dir, `kiosk-${k}.db`));
       dbs.push(db);
@@ -81,6 +93,15 @@ async function main(): Promise<void> {
     // Let the display catch up before counting what it heard.
     for (let i = 0; i < 100 && eventsHeard < numbers.length; i++) await new Promise((r) => setTimeout(r, 50));
     const duplicates = numbers.length - new Set(numbers).size;
+    // The sync ran during the issuing; now wait for the rest to reach the platform.
+    const syncStarted = performance.now();
+    let platformEvents = 0;
+    while (performance.now() - syncStarted < 120_000) {
+      platformEvents = (await platform.admin.stats()).perKind['queue.ticket-event'] ?? 0;
+      if (platformEvents >= numbers.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const drainSeconds = Math.round(performance.now() - syncStarted) / 1000;
     latencies.sort((a, b) => a - b);
     const pct = (p: number): number => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 100) / 100;
     const figures = {
@@ -96,11 +117,14 @@ async function main(): Promise<void> {
       p99Ms: pct(0.99),
       duplicates,
       displayEventsHeard: eventsHeard,
+      sync: 'on',
+      platformEvents,
+      drainAfterIssueSeconds: drainSeconds,
       targetTicketsPerSecond: 500,
       // Context: the figure depends on what else the machine is doing.
       cpus: cpus().length,
       loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
-      pass: numbers.length / seconds >= 500 && duplicates === 0 && errors === 0,
+      pass: numbers.length / seconds >= 500 && duplicates === 0 && errors === 0 && platformEvents === numbers.length,
     };
     console.log('queue hall service: issue throughput over loopback WebSocket');
     console.log('metric                 value');
@@ -111,6 +135,7 @@ async function main(): Promise<void> {
     for (const db of dbs) await db.close();
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    await platform.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

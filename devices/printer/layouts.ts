@@ -22,6 +22,8 @@ export interface QueueTicket {
   /** Shown as a banner, e.g. "老年人优先" or true for the generic "优先办理". */
   priority?: boolean | string;
   issuedAt: Date;
+  /** Minutes a skipped number may still be re-queued at the window (the hall service's grace rule; default 30). */
+  graceMinutes?: number;
 }
 
 /** China has one time zone and no daylight saving: UTC+8, 2026-11-24 09:05. */
@@ -56,7 +58,7 @@ export function queueTicketDoc(ticket: QueueTicket): PrintDoc {
     { kind: 'rule' },
     { kind: 'qr', data: ticket.qrUrl, align: 'center' },
     { kind: 'text', text: '微信扫码查看排队进度', align: 'center' },
-    { kind: 'text', text: '请留意叫号屏幕和语音提示，过号请重新取号', align: 'center' },
+    { kind: 'text', text: `请留意叫号屏幕和语音提示，过号${ticket.graceMinutes ?? 30}分钟内可到窗口申请顺延`, align: 'center' },
     { kind: 'cut', partial: true },
   );
   return doc;

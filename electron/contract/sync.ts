@@ -33,7 +33,7 @@ export const DeadLetterView = z.object({
 });
 export type DeadLetterView = z.infer<typeof DeadLetterView>;
 
-/** 4–8 digits, as configured in `staffPin`. */
+/** 4–8 digits; config holds only its hash, `staffPinHash`. */
 export const StaffPin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
 
 export const StaffSessionView = z.object({
@@ -48,7 +48,7 @@ export const syncApi = {
   'sync.now': method(noParams, SyncStatusView),
   /** Staff: records the platform refused for good, in queue order. */
   'sync.deadLetters': method(noParams, z.array(DeadLetterView)),
-  /** Opens a staff session (refused: wrong PIN, too many attempts, or no staffPin configured). */
+  /** Opens a staff session (refused: wrong PIN, too many attempts, or no staffPinHash configured). */
   'staff.login': method(z.object({ pin: StaffPin }).strict(), StaffSessionView),
   'staff.logout': method(noParams, ok),
 };

@@ -34,6 +34,12 @@ export const LeaseGrant = z.object({ day, prefix: z.string(), blocks: z.array(z.
 export type LeaseGrant = z.infer<typeof LeaseGrant>;
 
 export const OfflineTicket = z.object({
+  /**
+   * The id the kiosk printed in the ticket's QR code: the service keeps it, so
+   * `/t/<id>` answers for the citizen's phone once the ticket is uploaded.
+   * (Optional only for kiosks of earlier versions; they get a new id.)
+   */
+  id: z.string().regex(/^[\w-]{8,64}$/).optional(),
   requestId: z.string().min(8).max(100),
   displayNo: z.string().min(4).max(6),
   categoryId: z.string().min(1).max(100),
@@ -54,6 +60,10 @@ function resultOf<T extends z.ZodType>(value: T) {
 
 export const UploadOutcome = z.object({ requestId: z.string(), result: resultOf(Ticket) });
 export type UploadOutcome = z.infer<typeof UploadOutcome>;
+
+/** A refused staff credential, as the hall manager sees it (never the PIN). */
+export const StaffFailure = z.object({ at: z.string(), staffId: z.string(), where: z.string(), reason: z.enum(['wrong', 'locked', 'rate-limited']) });
+export type StaffFailure = z.infer<typeof StaffFailure>;
 
 const token = z.string().min(10).max(100);
 const counter = z.object({ token });
@@ -76,6 +86,8 @@ export const Methods = {
   transfer: counter.extend({ toCategoryId: z.string().min(1).max(100) }),
   lease: LeaseRequest,
   uploadOffline: OfflineUpload,
+  /** Hall manager (hall secret: HTTP API or a staff tool): refused staff credentials, newest first. */
+  staffFailures: z.object({}).strict(),
 } as const;
 export type MethodName = keyof typeof Methods;
 
@@ -94,6 +106,7 @@ export const Responses = {
   transfer: resultOf(Ticket),
   lease: resultOf(z.array(LeaseGrant)),
   uploadOffline: resultOf(z.array(UploadOutcome)),
+  staffFailures: resultOf(z.array(StaffFailure)),
 } satisfies Record<MethodName, z.ZodType>;
 /** What a method takes (before defaults) and what it answers. */
 export type MethodParams<M extends MethodName> = z.input<(typeof Methods)[M]>;
@@ -119,6 +132,7 @@ export const checkReply: { [M in MethodName]: (value: unknown) => z.ZodSafeParse
   transfer: (v) => Responses.transfer.safeParse(v),
   lease: (v) => Responses.lease.safeParse(v),
   uploadOffline: (v) => Responses.uploadOffline.safeParse(v),
+  staffFailures: (v) => Responses.staffFailures.safeParse(v),
 };
 
 export const MethodName = z.enum(Object.keys(Methods) as [MethodName, ...MethodName[]]);
@@ -131,9 +145,13 @@ export type PageRole = z.infer<typeof PageRole>;
 export const ClientMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('hello'),
-    secret: z.string().max(200),
     role: z.enum(['kiosk', 'counter', 'display']),
+    /** Kiosks: their id (the key that signs `proof` is this kiosk's own). */
     kioskId: z.string().min(1).max(100).optional(),
+    /** HMAC of the server's challenge (hall/handshake.ts): kiosks and staff tools. No secret crosses the wire. */
+    proof: z.string().max(200).optional(),
+    /** Counter and display pages only: their page key (send it over wss://). */
+    secret: z.string().max(200).optional(),
     /** Receive ticket events on this socket (default true). */
     events: z.boolean().optional(),
   }),
@@ -143,6 +161,8 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 
 /** Server → client. `result.result` is a Result ({ok, value} | {ok:false, error}); `event.event` a TicketEvent. */
 export const ServerMessage = z.discriminatedUnion('type', [
+  /** First message on every connection: the nonce the hello's proof must sign. */
+  z.object({ type: z.literal('challenge'), nonce: z.string().min(16).max(100) }),
   z.object({ type: z.literal('welcome'), day, at: z.string() }),
   z.object({ type: z.literal('result'), id: z.number().int(), result: z.unknown() }),
   z.object({ type: z.literal('event'), event: z.unknown() }),

@@ -52,10 +52,14 @@ export const IssueRequest = z.object({
   maskedName: maskedName.optional(),
   /** From the ID card: a holder aged ≥ 70 gets an elderly priority ticket. Not stored. */
   birthDate: z.string().regex(/^\d{4}-?\d{2}-?\d{2}$/).optional(),
-  /** Explicit priority claims: `disabled` needs `staffId`, `appointment` needs `appointmentId`. */
+  /**
+   * Explicit priority claims: `disabled` needs `staff`, the credential of the
+   * staff member who saw the 残疾人证 (verified by the service, lockout and
+   * rate limit included). `appointment` is always refused here: appointment
+   * priority comes only from checking in an appointment.
+   */
   priority: z.enum(['disabled', 'appointment']).optional(),
-  staffId: id.optional(),
-  appointmentId: id.optional(),
+  staff: z.object({ staffId: id, pin: z.string().min(4).max(12) }).optional(),
 });
 export type IssueRequest = z.infer<typeof IssueRequest>;
 

@@ -1,16 +1,22 @@
 import { StrictMode, useState } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
 import { createRoot } from 'react-dom/client';
 import { CounterSession, type MethodName, type QueueSnapshot } from '../../hall/protocol/index.js';
 import { forgetPageKey, type HallParams, type HallReply } from './hallClient.js';
+import { createHallI18n, switchLocale } from './i18n.js';
 import { useHallLink } from './useHallLink.js';
 import './counter.css';
 
 /**
  * The counter page (窗口叫号), served by the hall service at /counter/: staff
  * choose their window, log in with their staff id and PIN (big PIN pad), then
- * call next, recall, skip, transfer and finish. It shows the ticket at the
- * window and how many wait in its category, refreshed live from ticket events.
+ * call next, recall, skip, re-queue a skipped number (过号顺延, within the
+ * grace), transfer and finish. It shows the ticket at the window and how many
+ * wait in its category, refreshed live from ticket events; during an outage
+ * of the service it says so and reconnects by itself. zh-CN and English.
  */
+/** The hall service's grace for a skipped number (hall/service.ts DEFAULT_RULES.graceMinutes). */
+const GRACE_MINUTES = 30;
 const SESSION_KEY = 'liuliu.counter.session';
 const PIN_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
 
@@ -26,6 +32,7 @@ function storedSession(): CounterSession | null {
 }
 
 function CounterApp() {
+  const { t, i18n } = useTranslation();
   const { setKey, state, snapshot, link, refresh, keyPrompt } = useHallLink('counter');
   const [session, setSession] = useState<CounterSession | null>(storedSession);
 
@@ -36,13 +43,16 @@ function CounterApp() {
   };
 
   if (keyPrompt !== null) return keyPrompt;
-  const call: Call = (method, params) => link.current?.call(method, params) ?? Promise.resolve({ ok: false, error: { code: 'unavailable', message: '未连接' } });
+  const call: Call = (method, params) => link.current?.call(method, params) ?? Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'not connected' } });
 
   return (
     <main className="counter" data-testid="counter-page" data-link={state}>
       <header className="counter-bar">
-        <span>窗口叫号</span>
-        <span className={`counter-link counter-link-${state}`}>{state === 'open' ? '已连接' : '正在连接叫号服务…'}</span>
+        <span>{t('counter.title')}</span>
+        <span className={`counter-link counter-link-${state}`}>{state === 'open' ? t('counter.connected') : t('counter.connecting')}</span>
+        <button type="button" className="counter-small" onClick={() => switchLocale(i18n)} data-testid="counter-language">
+          {t('language')}
+        </button>
         <button
           type="button"
           className="counter-small"
@@ -52,11 +62,16 @@ function CounterApp() {
             setKey(null);
           }}
         >
-          更换页面密钥
+          {t('counter.changeKey')}
         </button>
       </header>
+      {state !== 'open' && snapshot !== undefined && (
+        <p className="counter-outage" role="alert" data-testid="counter-outage">
+          {t('outage')}
+        </p>
+      )}
       {snapshot === undefined ? (
-        <p className="counter-wait">正在连接…</p>
+        <p className="counter-wait">{t('counter.connecting')}</p>
       ) : session === null ? (
         <Login snapshot={snapshot} call={call} onLogin={keep} />
       ) : (
@@ -68,7 +83,15 @@ function CounterApp() {
 
 type Call = <M extends MethodName>(method: M, params: HallParams<M>) => Promise<HallReply<M>>;
 
+/** A refusal in the page's language: by its code, the service's own message when the code is not known here. */
+function useProblem(): (error: { code: string; message: string }) => string {
+  const { t, i18n } = useTranslation();
+  return (error) => (i18n.exists(`errors.${error.code}`) ? t(`errors.${error.code}`) : error.message);
+}
+
 function Login({ snapshot, call, onLogin }: { snapshot: QueueSnapshot; call: Call; onLogin: (session: CounterSession) => void }) {
+  const { t } = useTranslation();
+  const problemText = useProblem();
   const [categoryId, setCategoryId] = useState<string>();
   const [windowNo, setWindowNo] = useState<string>();
   const [staffId, setStaffId] = useState('');
@@ -88,13 +111,13 @@ function Login({ snapshot, call, onLogin }: { snapshot: QueueSnapshot; call: Cal
     const result = await call('counterLogin', { windowNo, staffId: staffId.trim(), pin });
     setPin('');
     if (result.ok) onLogin(result.value);
-    else setProblem(result.error.message);
+    else setProblem(problemText(result.error));
   };
 
   if (category === undefined) {
     return (
       <section>
-        <h1>请选择您的业务类别</h1>
+        <h1>{t('counter.chooseCategory')}</h1>
         <div className="counter-grid">
           {snapshot.categories.map((c) => (
             <button type="button" key={c.id} className="counter-button" onClick={() => setCategoryId(c.id)} data-testid={`counter-category-${c.id}`}>
@@ -108,34 +131,34 @@ function Login({ snapshot, call, onLogin }: { snapshot: QueueSnapshot; call: Cal
   if (windowNo === undefined) {
     return (
       <section>
-        <h1>{category.name}：请选择窗口</h1>
+        <h1>{t('counter.chooseWindow', { category: category.name })}</h1>
         <div className="counter-grid">
           {category.windows.map((w) => (
             <button type="button" key={w} className="counter-button" onClick={() => setWindowNo(w)} data-testid={`counter-window-${w}`}>
-              {w}号窗口
+              {t('counter.window', { windowNo: w })}
             </button>
           ))}
         </div>
         <button type="button" className="counter-small" onClick={() => setCategoryId(undefined)}>
-          返回
+          {t('counter.back')}
         </button>
       </section>
     );
   }
   return (
     <section className="counter-login">
-      <h1>{windowNo}号窗口 登录</h1>
+      <h1>{t('counter.loginTitle', { windowNo })}</h1>
       <label className="counter-field">
-        工号
+        {t('counter.staffId')}
         <input value={staffId} onChange={(e) => setStaffId(e.target.value)} autoComplete="off" data-testid="counter-staff" />
       </label>
       <output className="counter-pin" data-testid="counter-pin-dots">
-        {'●'.repeat(pin.length) || '请输入密码'}
+        {'●'.repeat(pin.length) || t('counter.enterPin')}
       </output>
       <div className="counter-pinpad">
         {PIN_KEYS.map((k) => (
           <button type="button" key={k} className="counter-button" onClick={() => press(k)} data-testid={`counter-pin-${k}`}>
-            {k === 'clear' ? '清除' : k === 'back' ? '⌫' : k}
+            {k === 'clear' ? t('counter.clear') : k === 'back' ? '⌫' : k}
           </button>
         ))}
       </div>
@@ -146,10 +169,10 @@ function Login({ snapshot, call, onLogin }: { snapshot: QueueSnapshot; call: Cal
       )}
       <div className="counter-row">
         <button type="button" className="counter-button" onClick={() => setWindowNo(undefined)}>
-          返回
+          {t('counter.back')}
         </button>
         <button type="button" className="counter-button primary" disabled={staffId.trim() === '' || pin.length < 4} onClick={() => void login()} data-testid="counter-login">
-          登录
+          {t('counter.login')}
         </button>
       </div>
     </section>
@@ -157,8 +180,11 @@ function Login({ snapshot, call, onLogin }: { snapshot: QueueSnapshot; call: Cal
 }
 
 function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: QueueSnapshot; session: CounterSession; call: Call; onLogout: () => void; refresh: () => void }) {
+  const { t } = useTranslation();
+  const problemText = useProblem();
   const [message, setMessage] = useState<string>();
-  const [transferring, setTransferring] = useState(false);
+  const [mode, setMode] = useState<'actions' | 'transfer' | 'requeue'>('actions');
+  const [requeueNo, setRequeueNo] = useState('');
   const category = snapshot.categories.find((c) => c.id === session.categoryId);
   const here = snapshot.windows.find((w) => w.windowNo === session.windowNo);
   const current = here?.current ?? null;
@@ -167,7 +193,7 @@ function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: QueueS
   /** Shows what happened; a login that ended (new day, replaced at this window) goes back to the login. */
   const report = <T,>(result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }, describe: (value: T) => string): void => {
     if (!result.ok) {
-      setMessage(result.error.message);
+      setMessage(problemText(result.error));
       if (result.error.code === 'not-logged-in') onLogout();
       return;
     }
@@ -178,21 +204,22 @@ function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: QueueS
   return (
     <section className="counter-desk">
       <p className="counter-who" data-testid="counter-who">
-        {session.windowNo}号窗口 · {category?.name ?? session.categoryId} · 工号 {session.staffId}
+        {t('counter.who', { windowNo: session.windowNo, category: category?.name ?? session.categoryId, staffId: session.staffId })}
       </p>
-      <p className="counter-current-label">当前号码</p>
+      <p className="counter-current-label">{t('counter.currentLabel')}</p>
       <p className="counter-current" data-testid="counter-current">
         {current ?? '—'}
       </p>
       <p className="counter-waiting" data-testid="counter-waiting">
-        等候 {category?.waiting ?? 0} 人{category !== undefined && category.priorityWaiting > 0 ? `（优先 ${category.priorityWaiting} 人）` : ''}
+        {t('counter.waiting', { count: category?.waiting ?? 0 })}
+        {category !== undefined && category.priorityWaiting > 0 ? t('counter.priorityWaiting', { count: category.priorityWaiting }) : ''}
       </p>
       {message !== undefined && (
         <p className="counter-message" role="status" data-testid="counter-message">
           {message}
         </p>
       )}
-      {transferring ? (
+      {mode === 'transfer' ? (
         <div className="counter-grid">
           {snapshot.categories
             .filter((c) => c.id !== session.categoryId)
@@ -202,48 +229,74 @@ function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: QueueS
                 key={c.id}
                 className="counter-button"
                 onClick={() => {
-                  setTransferring(false);
-                  void call('transfer', { token, toCategoryId: c.id }).then((r) => report(r, (t) => `${t.displayNo} 已转至 ${c.name}`));
+                  setMode('actions');
+                  void call('transfer', { token, toCategoryId: c.id }).then((r) => report(r, (ticket) => t('counter.transferred', { no: ticket.displayNo, category: c.name })));
                 }}
               >
                 {c.name}
               </button>
             ))}
-          <button type="button" className="counter-button" onClick={() => setTransferring(false)}>
-            取消
+          <button type="button" className="counter-button" onClick={() => setMode('actions')}>
+            {t('counter.cancel')}
           </button>
         </div>
+      ) : mode === 'requeue' ? (
+        <form
+          className="counter-requeue"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const displayNo = requeueNo.trim().toUpperCase();
+            setMode('actions');
+            setRequeueNo('');
+            void call('requeue', { token, displayNo }).then((r) => report(r, (ticket) => t('counter.requeued', { no: ticket.displayNo })));
+          }}
+        >
+          <label className="counter-field">
+            {t('counter.requeuePrompt', { grace: GRACE_MINUTES })}
+            <input value={requeueNo} onChange={(e) => setRequeueNo(e.target.value)} maxLength={6} autoComplete="off" data-testid="counter-requeue-number" />
+          </label>
+          <div className="counter-row">
+            <button type="button" className="counter-button" onClick={() => setMode('actions')}>
+              {t('counter.cancel')}
+            </button>
+            <button type="submit" className="counter-button primary" disabled={!/^[A-Za-z]\d{3,4}$/.test(requeueNo.trim())} data-testid="counter-requeue-confirm">
+              {t('counter.requeueConfirm')}
+            </button>
+          </div>
+        </form>
       ) : (
         <div className="counter-actions">
           <button
             type="button"
             className="counter-button primary big"
-            onClick={() => void call('callNext', { token }).then((r) => report(r, (v) => (v.called === null ? '当前无人等候' : `已呼叫 ${v.called.displayNo}`)))}
+            onClick={() => void call('callNext', { token }).then((r) => report(r, (v) => (v.called === null ? t('counter.nobodyWaiting') : t('counter.called', { no: v.called.displayNo }))))}
             data-testid="counter-call-next"
           >
-            呼叫下一位
+            {t('counter.callNext')}
           </button>
-          <button type="button" className="counter-button" disabled={current === null} onClick={() => void call('recall', { token }).then((r) => report(r, (t) => `已重呼 ${t.displayNo}`))} data-testid="counter-recall">
-            重呼
-          </button>
-          <button type="button" className="counter-button" disabled={current === null} onClick={() => void call('skip', { token }).then((r) => report(r, (t) => `${t.displayNo} 已过号`))} data-testid="counter-skip">
-            过号
-          </button>
-          <button type="button" className="counter-button" disabled={current === null} onClick={() => setTransferring(true)} data-testid="counter-transfer">
-            转移
-          </button>
-          <button type="button" className="counter-button" disabled={current === null} onClick={() => void call('finish', { token }).then((r) => report(r, (t) => `${t.displayNo} 已办结`))} data-testid="counter-finish">
-            办结
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => void call('recall', { token }).then((r) => report(r, (ticket) => t('counter.recalled', { no: ticket.displayNo })))} data-testid="counter-recall">
+            {t('counter.recall')}
           </button>
           <button
             type="button"
-            className="counter-small"
-            onClick={() => {
-              void call('counterLogout', { token }).finally(onLogout);
-            }}
-            data-testid="counter-logout"
+            className="counter-button"
+            disabled={current === null}
+            onClick={() => void call('skip', { token }).then((r) => report(r, (ticket) => t('counter.skipped', { no: ticket.displayNo, grace: GRACE_MINUTES })))}
+            data-testid="counter-skip"
           >
-            退出登录
+            {t('counter.skip')}
+          </button>
+          <button type="button" className="counter-button" onClick={() => setMode('requeue')} data-testid="counter-requeue">
+            {t('counter.requeue')}
+          </button>
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => setMode('transfer')} data-testid="counter-transfer">
+            {t('counter.transfer')}
+          </button>
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => void call('finish', { token }).then((r) => report(r, (ticket) => t('counter.finished', { no: ticket.displayNo })))} data-testid="counter-finish">
+            {t('counter.finish')}
+          </button>
+          <button type="button" className="counter-small" onClick={() => void call('counterLogout', { token }).finally(onLogout)} data-testid="counter-logout">
+            {t('counter.logout')}
           </button>
         </div>
       )}
@@ -255,7 +308,9 @@ const root = document.getElementById('root');
 if (root !== null) {
   createRoot(root).render(
     <StrictMode>
-      <CounterApp />
+      <I18nextProvider i18n={createHallI18n()}>
+        <CounterApp />
+      </I18nextProvider>
     </StrictMode>,
   );
 }

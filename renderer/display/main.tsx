@@ -1,4 +1,6 @@
 import { StrictMode, useCallback, useState } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { createHallI18n, switchLocale } from '../counter/i18n.js';
 import { createRoot } from 'react-dom/client';
 import type { TicketEvent } from '../../hall/protocol/index.js';
 import { useHallLink } from '../counter/useHallLink.js';
@@ -8,38 +10,37 @@ import './display.css';
  * The display board (叫号屏), served by the hall service at /display/: the
  * latest calls with their windows in large type, each call and recall
  * spoken ("请A023号到53号窗口办理") when the browser has a voice, and the
- * waiting count per category. Live from the hall service's ticket events.
+ * waiting count per category. Live from the hall service's ticket events;
+ * during an outage of the service it says so and reconnects by itself.
+ * zh-CN and English (strings in renderer/counter/i18n/).
  */
 const ANNOUNCEMENTS_KEPT = 5;
 
-export function announcementText(displayNo: string, windowNo: string): string {
-  return `请${displayNo}号到${windowNo}号窗口办理`;
-}
-
-/** Speaks with a zh-CN voice when there is one; silently does nothing in a browser without speech or voices. */
-function speak(text: string): void {
+/** Speaks in the page's language when the browser has such a voice; silently does nothing otherwise. */
+function speak(text: string, lang: string): void {
   if (!('speechSynthesis' in window)) return;
   const voices = window.speechSynthesis.getVoices();
   if (voices.length === 0) return;
   const utterance = new SpeechSynthesisUtterance(text);
-  utterance.lang = 'zh-CN';
-  const voice = voices.find((v) => v.lang === 'zh-CN') ?? voices.find((v) => v.lang.startsWith('zh'));
+  utterance.lang = lang;
+  const voice = voices.find((v) => v.lang === lang) ?? voices.find((v) => v.lang.startsWith(lang.slice(0, 2)));
   if (voice !== undefined) utterance.voice = voice;
   utterance.rate = 0.9;
   window.speechSynthesis.speak(utterance);
 }
 
 function DisplayApp() {
+  const { t, i18n } = useTranslation();
   const [announcements, setAnnouncements] = useState<string[]>([]);
   const onEvent = useCallback(
     (event: TicketEvent) => {
       if ((event.kind === 'called' || event.kind === 'recalled') && event.windowNo !== null) {
-        const text = announcementText(event.ticket.displayNo, event.windowNo);
+        const text = t('display.announce', { no: event.ticket.displayNo, windowNo: event.windowNo });
         setAnnouncements((current) => [text, ...current].slice(0, ANNOUNCEMENTS_KEPT));
-        speak(text);
+        speak(text, i18n.language);
       }
     },
-    [],
+    [t, i18n],
   );
   const { state, snapshot, keyPrompt } = useHallLink('display', onEvent);
 
@@ -50,21 +51,21 @@ function DisplayApp() {
   return (
     <main className="display" data-testid="display-page" data-link={state}>
       <section className="display-calls">
-        <h1>叫号</h1>
+        <h1>{t('display.calls')}</h1>
         {latest === undefined ? (
-          <p className="display-none">暂无叫号</p>
+          <p className="display-none">{t('display.none')}</p>
         ) : (
           <div className="display-latest" data-testid="display-latest">
             <span className="display-number">{latest.displayNo}</span>
             <span className="display-arrow">→</span>
-            <span className="display-window">{latest.windowNo}号窗口</span>
+            <span className="display-window">{t('display.window', { windowNo: latest.windowNo })}</span>
           </div>
         )}
         <ul className="display-earlier" data-testid="display-calls">
           {earlier.map((call) => (
             <li key={`${call.displayNo}-${call.calledAt}`}>
               <span className="display-number-small">{call.displayNo}</span>
-              <span>{call.windowNo}号窗口</span>
+              <span>{t('display.window', { windowNo: call.windowNo })}</span>
               <span className="display-category">{categoryName.get(call.categoryId) ?? ''}</span>
             </li>
           ))}
@@ -74,7 +75,7 @@ function DisplayApp() {
         </p>
       </section>
       <aside className="display-waiting">
-        <h2>等候人数</h2>
+        <h2>{t('display.waiting')}</h2>
         <table>
           <tbody>
             {snapshot?.categories.map((c) => (
@@ -86,7 +87,14 @@ function DisplayApp() {
             ))}
           </tbody>
         </table>
-        {state !== 'open' && <p className="display-offline">正在连接叫号服务…</p>}
+        {state !== 'open' && (
+          <p className="display-offline" role="alert" data-testid="display-outage">
+            {t('outage')}
+          </p>
+        )}
+        <button type="button" className="display-language" onClick={() => switchLocale(i18n)}>
+          {t('language')}
+        </button>
       </aside>
     </main>
   );
@@ -96,7 +104,9 @@ const root = document.getElementById('root');
 if (root !== null) {
   createRoot(root).render(
     <StrictMode>
-      <DisplayApp />
+      <I18nextProvider i18n={createHallI18n()}>
+        <DisplayApp />
+      </I18nextProvider>
     </StrictMode>,
   );
 }

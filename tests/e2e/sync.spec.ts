@@ -1,3 +1,4 @@
+import { hashPin } from '../../electron/host/staff/credentials.js';
 import { queueRatings, openTerminalStorage } from '../../electron/host/sync/testing.js';
 import { startLoopbackPlatform, type LoopbackPlatform } from '../../platform/testing.js';
 import { expect, test as kioskTest } from './kiosk.js';
@@ -24,7 +25,7 @@ const test = kioskTest.extend<object, { platform: LoopbackPlatform }>({
   kioskConfig: async ({ platform }, use) => {
     await use({
       terminalId: terminal.id,
-      staffPin: PIN,
+      staffPinHash: hashPin(PIN),
       platform: { baseUrl: platform.url, secret: terminal.secret, intervalSeconds: 3600 },
       // The embedded hall queue's default port (8790) may be taken by another kiosk on this machine.
       queue: { listen: { port: 0 } },

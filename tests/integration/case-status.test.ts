@@ -7,6 +7,7 @@ import { createApiClient } from '../../renderer/src/api/client.js';
 import { parseConfig } from '../../electron/host/config/load.js';
 import { startHost, type KioskHost } from '../../electron/host/index.js';
 import { silentLogger } from '../../electron/host/logging/logger.js';
+import { hashPin } from '../../electron/host/staff/credentials.js';
 import { memoryPipe } from '../../electron/host/rpc/memory-transport.js';
 import { callValue as value } from '../support/host.js';
 
@@ -51,7 +52,7 @@ describe('case status from the platform reaches the progress view', () => {
         {
           terminalId: terminal.id,
           developerMode: true,
-          staffPin: PIN,
+          staffPinHash: hashPin(PIN),
           devices: { idcard: { kind: 'simulator' }, printer: { kind: 'simulator' }, scanner: { kind: 'simulator' } },
           queue: { listen: { port: 0 } },
           platform: { baseUrl: platform.url, secret: terminal.secret, intervalSeconds: 3600 },

@@ -8,6 +8,7 @@ import { createApiClient, type ApiClient } from '../../renderer/src/api/client.j
 import { parseConfig } from '../../electron/host/config/load.js';
 import { startHost, type KioskHost } from '../../electron/host/index.js';
 import { silentLogger } from '../../electron/host/logging/logger.js';
+import { hashPin } from '../../electron/host/staff/credentials.js';
 import { memoryPipe } from '../../electron/host/rpc/memory-transport.js';
 import { startupContent, syncModule, type SyncHostModule } from '../../electron/host/sync/module.js';
 import { callValue as call } from '../support/host.js';
@@ -47,7 +48,7 @@ function hostConfig(dataDir: string, platformSection: Record<string, unknown> | 
   return parseConfig(
     {
       terminalId: terminal.id,
-      staffPin: PIN,
+      staffPinHash: hashPin(PIN),
       devices: { idcard: { kind: 'none' }, printer: { kind: 'none' } },
       // The embedded hall queue's default port (8790) may be taken by another host on this machine.
       queue: { listen: { port: 0 } },

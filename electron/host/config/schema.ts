@@ -25,8 +25,13 @@ export const ScannerConfig = z.discriminatedUnion('kind', [
 export const KioskConfig = z
   .object({
     terminalId: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dot, dash or underscore (1–64)').default('kiosk-01'),
-    /** Staff PIN (4–8 digits) for the staff screen; compared in constant time. Without it staff features are off. */
-    staffPin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits').optional(),
+    /**
+     * The staff screen's PIN (4–8 digits) as a scrypt hash (`npm run hall -- hash-pin 246810`): no plaintext PIN in
+     * config. Lockout and failure log as for the hall's counters (electron/host/staff/credentials.ts). Without it staff features are off.
+     */
+    staffPinHash: z.string().regex(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'a scrypt hash from `npm run hall -- hash-pin <PIN>`').optional(),
+    /** Refused: a plaintext PIN. */
+    staffPin: z.undefined({ error: 'a plaintext staffPin is no longer accepted: put `npm run hall -- hash-pin <PIN>` in staffPinHash' }).optional(),
     /** Where storage, logs, keys and saved PDFs live. Default: LIULIU_DATA_DIR, else the user's data dir. */
     dataDir: z.string().min(1).optional(),
     /** A content package directory (hall.json, services.json, intents.json). Default: the shipped demo hall. */
@@ -99,8 +104,14 @@ export const KioskConfig = z
         mode: z.enum(['embedded', 'remote']).default('embedded'),
         /** remote: the hall service's WebSocket, `ws://hall-server:8790/ws`. */
         url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'expected ws://host:port/ws').optional(),
-        /** The hall's shared secret (≥ 8 characters). embedded: default = a random one kept in <dataDir>/keys/hall.secret. */
+        /**
+         * remote: this kiosk's own key (`npm run hall -- kiosk-add <terminalId>` on the hall server; the hall secret
+         * only while the hall has registered no kiosks). It is proved on every connection and never sent.
+         * embedded: the hall secret; default = a random one kept in <dataDir>/keys/hall.secret.
+         */
         secret: z.string().min(8).optional(),
+        /** remote over wss://: the hall's certificate (or its CA) as a PEM file, when no public CA signed it. */
+        tlsCaFile: z.string().min(1).optional(),
         /** embedded: where the hall server listens for counters and displays (a hall sets host 0.0.0.0). */
         listen: z
           .object({ host: z.string().min(1).default('127.0.0.1'), port: port.default(8790) })

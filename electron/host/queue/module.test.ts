@@ -70,6 +70,9 @@ describe('the printed ticket', () => {
     expect(onlineText).toContain('【老年人优先】');
     expect(onlineText).toContain('姓名：李*英');
     expect(online).toContainEqual(expect.objectContaining({ kind: 'qr', data: 'http://hall/t/ticket-1' }));
+    // The ticket keeps the hall's promise: a skipped number may re-queue within the grace (not "过号请重新取号").
+    expect(onlineText).toContain('请留意叫号屏幕和语音提示，过号30分钟内可到窗口申请顺延');
+    expect(onlineText.some((t) => t.includes('重新取号'))).toBe(false);
 
     const offlineText = ticketDoc('示范市民之家', issued(), 'http://hall/t/ticket-1').flatMap((i) => (i.kind === 'text' ? [i.text] : []));
     expect(offlineText).toContain('等候人数以叫号屏为准');

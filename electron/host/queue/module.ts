@@ -9,7 +9,7 @@ import { rendererDist } from '../paths.js';
 import type { SessionManager } from '../session/manager.js';
 import { categoryForService, categoryView, kioskCatalog } from './catalog.js';
 import { RemoteHallQueue } from './remote.js';
-import { HallQueueService, startHallServer, type HallCalendar, type HallServer } from '../../../hall/index.js';
+import { DEFAULT_RULES, HallQueueService, startHallServer, type HallCalendar, type HallServer } from '../../../hall/index.js';
 import type { HallQueue, IssueResult, Priority, QueueErrorCode, QueueSnapshot, Ticket } from '../../../hall/protocol/index.js';
 
 /**
@@ -80,6 +80,8 @@ export function ticketDoc(hallName: string, issued: IssueResult, qrUrl: string):
     ...(ticket.maskedName !== null ? { maskedName: ticket.maskedName } : {}),
     ...(ticket.priority !== null ? { priority: PRIORITY_LABELS[ticket.priority] } : {}),
     issuedAt: new Date(ticket.issuedAt),
+    // The hall service's grace rule (DEFAULT_RULES.graceMinutes): a skipped number re-queues at the window within it (过号顺延).
+    graceMinutes: DEFAULT_RULES.graceMinutes,
   });
   if (issued.peopleAhead !== null) return doc;
   return doc.flatMap((item): PrintItem[] => {
@@ -99,6 +101,8 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
   const calendar: HallCalendar = { ignoreOpeningHours: config.ignoreOpeningHours && ctx.config.developerMode };
   let queue: (HallQueue & { close?: () => Promise<void> }) | undefined;
   let server: HallServer | undefined;
+  /** Embedded mode: the in-process service (its events feed the waiting counts; a kiosk client hears none). */
+  let embedded: HallQueueService | undefined;
   let publicBase = config.publicBaseUrl;
   const cleanups: Array<() => void> = [];
   const recent = new Map<string, Promise<QueueTicketView>>();
@@ -185,6 +189,14 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     waitingTimer.unref();
   };
 
+  /**
+   * Embedded mode: this kiosk runs the hall service in-process (through
+   * hall/index.ts) and then talks to it exactly like a remote kiosk, over its
+   * own WebSocket: one client path for both modes. If the configured port
+   * cannot be bound, the service still listens on a loopback port of the
+   * system's choosing for this kiosk alone: tickets still issue, only
+   * counters and displays cannot reach it.
+   */
   const startEmbedded = async (): Promise<void> => {
     const service = await HallQueueService.open({
       hall: ctx.content().hall,
@@ -196,23 +208,28 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       counters: config.counters,
       calendar,
     });
-    queue = service;
+    embedded = service;
     const secret = config.secret ?? loadOrCreateHallSecret(join(ctx.config.dataDir, 'keys', 'hall.secret'));
+    const listen = (port: number, host: string) => startHallServer({ service, secret, port, host, staticDir: rendererDist(), logger });
     try {
-      server = await startHallServer({ service, secret, port: config.listen.port, host: config.listen.host, staticDir: rendererDist(), logger });
+      server = await listen(config.listen.port, config.listen.host);
       publicBase ??= server.httpUrl;
       ctx.devices.report('hall', { state: 'ok', reason: '本机叫号服务运行中', endpoint: server.httpUrl });
       // No keys in the log: `npm run hall -- page-urls --secret-file <dataDir>/keys/hall.secret` prints the links with them.
       logger.info({ counter: `${server.httpUrl}/counter/`, display: `${server.httpUrl}/display/` }, 'queue: counter and display pages');
     } catch (err) {
-      // The kiosk still issues tickets; only counters and displays cannot reach it.
       logger.error({ err, port: config.listen.port }, 'queue: the hall server could not listen');
+      server = await listen(0, '127.0.0.1');
       ctx.devices.report('hall', { state: 'degraded', reason: `叫号屏和窗口无法连接：端口 ${config.listen.port} 无法监听（${(err as Error).message}）`, endpoint: 'embedded' });
     }
+    const client = await RemoteHallQueue.open({ url: server.wsUrl, secret, kioskId: ctx.config.terminalId, hall: ctx.content().hall, db: ctx.db, logger, now: ctx.now, calendar });
+    queue = client;
+    if (!(await client.whenConnected(5000))) logger.error('queue: could not reach the in-process hall service');
   };
 
   const startRemote = async (url: string, secret: string): Promise<void> => {
-    const remote = await RemoteHallQueue.open({ url, secret, kioskId: ctx.config.terminalId, hall: ctx.content().hall, db: ctx.db, logger, now: ctx.now, calendar });
+    const tlsCa = config.tlsCaFile === undefined ? undefined : readFileSync(config.tlsCaFile, 'utf8');
+    const remote = await RemoteHallQueue.open({ url, secret, kioskId: ctx.config.terminalId, hall: ctx.content().hall, db: ctx.db, logger, now: ctx.now, calendar, ...(tlsCa === undefined ? {} : { tlsCa }) });
     queue = remote;
     publicBase ??= httpBaseOf(url);
     const report = (): void =>
@@ -275,7 +292,7 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       if (config.mode === 'remote' && config.url !== undefined && config.secret !== undefined) await startRemote(config.url, config.secret);
       else await startEmbedded();
       if (calendar.ignoreOpeningHours === true) logger.warn('queue: opening hours ignored (developer mode, queue.ignoreOpeningHours)');
-      cleanups.push(hallQueue().subscribe(publishWaiting));
+      cleanups.push((embedded ?? hallQueue()).subscribe(publishWaiting));
       sessions.onEnd((sessionId) => {
         sessionTickets.delete(sessionId);
         // The remembered answers carry masked names: a retry never spans two visits, so they go too.
@@ -285,8 +302,8 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     async stop() {
       for (const cleanup of cleanups) cleanup();
       clearTimeout(waitingTimer);
-      await server?.close();
       await queue?.close?.();
+      await server?.close();
     },
   };
 }

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logging/logger.js';
 import type { Database } from '../storage/database.js';
 import { RemoteHallQueue } from './remote.js';
-import { hall, openDatabase, requestId, tempDir } from '../../../hall/testing.js';
+import { hall, killHard, openDatabase, requestId, spawnHallService, tempDir, until } from '../../../hall/testing.js';
 import type { IssueResult, Result } from '../../../hall/protocol/index.js';
 
 /**
@@ -16,7 +15,6 @@ import type { IssueResult, Result } from '../../../hall/protocol/index.js';
  */
 const SECRET = 'offline-test-secret';
 const CLOCK_START = '2026-11-25T10:00:00+08:00';
-const ROOT = new URL('../../../', import.meta.url).pathname;
 
 const children: ChildProcess[] = [];
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -26,34 +24,12 @@ afterEach(async () => {
 });
 
 async function startHall(dataDir: string, port: number): Promise<{ child: ChildProcess; port: number }> {
-  // `node --import tsx` runs the script in this one process, so SIGKILL really kills the service.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hall/main.ts', '--port', String(port), '--host', '127.0.0.1', '--secret', SECRET, '--data-dir', dataDir, '--clock-start', CLOCK_START, '--log-level', 'warn'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const line = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`hall service exited with ${code}`)));
-  });
-  return { child, port: (JSON.parse(line) as { listening: number }).listening };
+  const started = await spawnHallService(['--port', String(port), '--host', '127.0.0.1', '--secret', SECRET, '--data-dir', dataDir, '--clock-start', CLOCK_START, '--log-level', 'warn']);
+  children.push(started.child);
+  return started;
 }
 
-function killed(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const killed = killHard;
 
 function value<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
@@ -100,8 +76,12 @@ describe('offline fallback with a standalone hall service', () => {
       await kiosk.sync();
     }
     const leased = await kioskDbs[0]!.all<{ start: number; end: number }>("SELECT start, end FROM queue_kiosk_leases WHERE prefix = 'A' AND day = '2026-11-25'");
-    // One block of 10 (the service's block size) covers minFree 5; the other kiosk's block follows.
-    expect(leased).toEqual([{ start: 900, end: 909 }]);
+    // The lease is sized by the service (floor 30 in a quiet hall), in blocks of 10; the other kiosk's blocks follow.
+    expect(leased).toEqual([
+      { start: 900, end: 909 },
+      { start: 910, end: 919 },
+      { start: 920, end: 929 },
+    ]);
 
     const issueAt = async (k: number, categoryId: string, id = requestId()): Promise<IssueResult> => value(await kiosks[k]!.issue({ requestId: id, categoryId, kioskId: `k${k + 1}` }));
     const all: IssueResult[] = [];
@@ -120,14 +100,13 @@ describe('offline fallback with a standalone hall service', () => {
     expect(offline.every((r) => r.offline && r.peopleAhead === null)).toBe(true);
     const offlineNumbers = offline.map((r) => r.ticket.displayNo);
     expect(new Set(offlineNumbers).size).toBe(offlineNumbers.length);
-    expect(offlineNumbers.slice(0, 2)).toEqual(['A900', 'A910']);
+    expect(offlineNumbers.slice(0, 2)).toEqual(['A900', 'A930']);
     // Repeating a request while offline returns the same ticket.
     expect((await issueAt(0, 'qc-integrated', repeatedId)).ticket.displayNo).toBe('A900');
-    // Kiosk 1 uses up its lease (A900–A909); then it says so instead of inventing a number.
-    for (let i = 0; i < 6; i++) offline.push(await issueAt(0, 'qc-integrated'));
-    expect(offline.at(-1)!.ticket.displayNo).toBe('A909');
-    expect(await kiosks[0]!.issue({ requestId: requestId(), categoryId: 'qc-integrated', kioskId: 'k1' })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
-    expect(await kiosks[0]!.pendingUploads()).toBe(11);
+    // Kiosk 1's eleventh A ticket of the outage still issues (the old 10-number reserve refused it).
+    for (let i = 0; i < 7; i++) offline.push(await issueAt(0, 'qc-integrated'));
+    expect(offline.at(-1)!.ticket.displayNo).toBe('A910');
+    expect(await kiosks[0]!.pendingUploads()).toBe(12);
     const allOffline = offline.map((r) => r.ticket.displayNo);
     expect(new Set(allOffline).size).toBe(allOffline.length);
 
@@ -140,7 +119,7 @@ describe('offline fallback with a standalone hall service', () => {
 
     const snapshot = value(await kiosks[0]!.snapshot());
     const integrated = snapshot.categories.find((c) => c.id === 'qc-integrated')!;
-    expect(integrated.waiting).toBe(6 + 14 + 1);
+    expect(integrated.waiting).toBe(6 + 15 + 1);
     expect(snapshot.categories.find((c) => c.id === 'qc-household')!.waiting).toBe(2);
     // Offline tickets joined the line at their issue time: before A007, which came later.
     expect(value(await kiosks[0]!.ticket({ displayNo: 'A900' })).peopleAhead).toBeLessThan(value(await kiosks[0]!.ticket({ displayNo: 'A007' })).peopleAhead!);
@@ -154,7 +133,7 @@ describe('offline fallback with a standalone hall service', () => {
     const hallDb = await openDatabase(join(dataDir, 'hall-queue.db'));
     try {
       const tickets = await hallDb.all<{ display_no: string; source: string }>("SELECT display_no, source FROM queue_tickets WHERE day = '2026-11-25'");
-      expect(tickets.length).toBe(6 + 16 + 1);
+      expect(tickets.length).toBe(6 + 17 + 1);
       expect(new Set(tickets.map((t) => t.display_no)).size).toBe(tickets.length);
       expect(tickets.filter((t) => t.source === 'offline').map((t) => t.display_no).sort()).toEqual([...allOffline].sort());
       const events = await hallDb.get<{ n: number }>('SELECT COUNT(*) AS n FROM queue_ticket_events');

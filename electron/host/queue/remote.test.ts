@@ -19,6 +19,7 @@ async function hungService(): Promise<{ url: string; calls: () => number }> {
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   let calls = 0;
   wss.on('connection', (socket) => {
+    socket.send(JSON.stringify({ type: 'challenge', nonce: 'a-challenge-nonce-0123456789' }));
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as { type: string };
       if (message.type === 'hello') {

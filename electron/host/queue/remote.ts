@@ -5,7 +5,8 @@ import type { Logger } from '../logging/logger.js';
 import type { Database } from '../storage/database.js';
 import { serviceDay } from '../../common/hall-time.js';
 import { findCategory, isIssuingOpen, nextServiceDay, type HallCalendar } from '../../../hall/hours.js';
-import { Responses, ServerMessage, type MethodName, type OfflineTicket } from '../../../hall/protocol/index.js';
+import { ServerMessage, checkReply, type CallFailure, type ClientMessage, type MethodName, type MethodParams, type MethodReply, type OfflineTicket } from '../../../hall/protocol/index.js';
+import { helloProof } from '../../../hall/handshake.js';
 import { decidePriority, formatTicketNumber } from '../../../hall/rules.js';
 import * as store from './offline-store.js';
 import {
@@ -37,9 +38,16 @@ import {
  * uploaded, idempotently, and the leases topped up. README "Offline fallback".
  */
 export interface RemoteHallQueueOptions {
-  /** `ws://host:port/ws` of the hall service. */
+  /** `ws://host:port/ws` or `wss://…` of the hall service. */
   url: string;
+  /**
+   * The key this client proves on every connection (hall/handshake.ts): a
+   * kiosk's own key (`npm run hall -- kiosk-add <id>`), or the hall secret for
+   * staff tools and halls without registered kiosks. It never crosses the wire.
+   */
   secret: string;
+  /** PEM of the hall's certificate (or its CA) to trust for `wss://`, when it is not signed by a public CA. */
+  tlsCa?: string;
   kioskId: string;
   /** The same hall content the service uses (opening hours and windows for offline tickets). */
   hall: Hall;
@@ -66,10 +74,12 @@ export interface RemoteHallQueueOptions {
 }
 
 interface PendingCall {
-  method: MethodName;
-  resolve: (result: Result<unknown>) => void;
+  /** Takes the raw reply (checked against the method's schema) or LOST. */
+  settle: (reply: unknown) => void;
   timer: NodeJS.Timeout;
 }
+/** The connection went before the reply came. */
+const LOST = Symbol('lost');
 
 const UNREACHABLE = '无法连接叫号服务';
 
@@ -88,7 +98,7 @@ export class RemoteHallQueue implements HallQueue {
   /** Session tokens of the counters logged in through this client, by window. */
   private readonly tokens = new Map<string, string>();
   private readonly now: () => Date;
-  private readonly options: Required<Omit<RemoteHallQueueOptions, 'now' | 'calendar'>> & { calendar: HallCalendar };
+  private readonly options: Required<Omit<RemoteHallQueueOptions, 'now' | 'calendar' | 'tlsCa'>> & { calendar: HallCalendar; tlsCa?: string };
 
   private constructor(options: RemoteHallQueueOptions) {
     this.now = options.now ?? (() => new Date());
@@ -170,52 +180,52 @@ export class RemoteHallQueue implements HallQueue {
     const offline = await store.kioskOfflineByRequest(this.options.db, parsed.value.requestId);
     if (offline !== undefined) return this.offlineResult(Ticket.parse(JSON.parse(offline.ticket)));
     const online = await this.call('issue', parsed.value);
-    if (online.ok || online.error.code !== 'unavailable') return online as Result<IssueResult>;
+    if (online.ok || online.error.code !== 'unavailable') return online;
     return this.issueOffline(parsed.value);
   }
 
   ticket(query: TicketQuery): Promise<Result<TicketInfo>> {
-    return this.call('ticket', query) as Promise<Result<TicketInfo>>;
+    return this.call('ticket', query);
   }
 
   snapshot(): Promise<Result<QueueSnapshot>> {
-    return this.call('snapshot', {}) as Promise<Result<QueueSnapshot>>;
+    return this.call('snapshot', {});
   }
 
   async counterLogin(request: CounterLoginRequest): Promise<Result<CounterSession>> {
-    const result = (await this.call('counterLogin', request)) as Result<CounterSession>;
+    const result = await this.call('counterLogin', request);
     if (result.ok) this.tokens.set(result.value.windowNo, result.value.token);
     return result;
   }
 
   async counterLogout(request: CounterRequest): Promise<Result<{ windowNo: string }>> {
-    const result = (await this.counterCall('counterLogout', request, {})) as Result<{ windowNo: string }>;
+    const result = await this.counterCall(request, (token) => this.call('counterLogout', { token }));
     if (result.ok) this.tokens.delete(request.windowNo);
     return result;
   }
 
   callNext(request: CounterRequest): Promise<Result<CallNextResult>> {
-    return this.counterCall('callNext', request, {}) as Promise<Result<CallNextResult>>;
+    return this.counterCall(request, (token) => this.call('callNext', { token }));
   }
 
   recall(request: CounterRequest): Promise<Result<Ticket>> {
-    return this.counterCall('recall', request, {}) as Promise<Result<Ticket>>;
+    return this.counterCall(request, (token) => this.call('recall', { token }));
   }
 
   skip(request: CounterRequest): Promise<Result<Ticket>> {
-    return this.counterCall('skip', request, {}) as Promise<Result<Ticket>>;
+    return this.counterCall(request, (token) => this.call('skip', { token }));
   }
 
   finish(request: CounterRequest): Promise<Result<Ticket>> {
-    return this.counterCall('finish', request, {}) as Promise<Result<Ticket>>;
+    return this.counterCall(request, (token) => this.call('finish', { token }));
   }
 
   requeue(request: RequeueRequest): Promise<Result<Ticket>> {
-    return this.counterCall('requeue', request, { displayNo: request.displayNo }) as Promise<Result<Ticket>>;
+    return this.counterCall(request, (token) => this.call('requeue', { token, displayNo: request.displayNo }));
   }
 
   transfer(request: TransferRequest): Promise<Result<Ticket>> {
-    return this.counterCall('transfer', request, { toCategoryId: request.toCategoryId }) as Promise<Result<Ticket>>;
+    return this.counterCall(request, (token) => this.call('transfer', { token, toCategoryId: request.toCategoryId }));
   }
 
   // ----------------------------------------------------------- offline
@@ -281,6 +291,7 @@ export class RemoteHallQueue implements HallQueue {
       const tickets: OfflineTicket[] = rows.map((row) => {
         const t = Ticket.parse(JSON.parse(row.ticket));
         return {
+          id: t.id,
           requestId: row.request_id,
           displayNo: t.displayNo,
           categoryId: t.categoryId,
@@ -297,7 +308,7 @@ export class RemoteHallQueue implements HallQueue {
       }
       const at = this.now().toISOString();
       let accepted = 0;
-      for (const outcome of result.value as Array<{ requestId: string; result: Result<Ticket> }>) {
+      for (const outcome of result.value) {
         if (outcome.result.ok) {
           await store.markKioskOfflineUploaded(db, outcome.requestId, at);
           accepted++;
@@ -318,7 +329,7 @@ export class RemoteHallQueue implements HallQueue {
     }
     await db.transaction(async (tx) => {
       await store.forgetKioskLeasesBefore(tx, today);
-      for (const grant of grants.value as Array<{ day: string; prefix: string; blocks: Array<{ start: number; end: number }> }>) {
+      for (const grant of grants.value) {
         await store.saveKioskLeases(tx, grant.day, grant.prefix, grant.blocks);
       }
     });
@@ -326,32 +337,43 @@ export class RemoteHallQueue implements HallQueue {
 
   // --------------------------------------------------------- transport
 
-  private counterCall(method: MethodName, request: CounterRequest, extra: Record<string, unknown>): Promise<Result<unknown>> {
+  private counterCall<T>(request: CounterRequest, run: (token: string) => Promise<Result<T>>): Promise<Result<T>> {
     const token = this.tokens.get(request.windowNo);
     if (token === undefined) return Promise.resolve(fail('not-logged-in', `${request.windowNo}号窗口未登录，请先登录`));
-    return this.call(method, { token, ...extra });
+    return run(token);
   }
 
-  /** One RPC. Transport trouble (not connected, timeout, connection lost) comes back as `unavailable`. */
-  private call(method: MethodName, params: unknown): Promise<Result<unknown>> {
+  /**
+   * One RPC, its reply checked against the method's schema. Transport trouble
+   * (not connected, timeout, connection lost) comes back as `unavailable`.
+   */
+  private call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodReply<M> | CallFailure> {
     const socket = this.socket;
-    if (!this.isConnected || socket === null) return Promise.resolve(fail('unavailable', UNREACHABLE));
+    const unavailable = (message: string): CallFailure => ({ ok: false, error: { code: 'unavailable', message } });
+    if (!this.isConnected || socket === null) return Promise.resolve(unavailable(UNREACHABLE));
     const id = this.nextId++;
+    const check = checkReply[method];
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve(fail('unavailable', `${UNREACHABLE}（超时）`));
+        resolve(unavailable(`${UNREACHABLE}（超时）`));
         // A silent peer (cable pulled, service hung) may never close the socket: drop it, so the next
         // requests go offline at once instead of each waiting out the timeout, and reconnect.
         this.options.logger.warn({ method }, 'queue: hall service did not answer; reconnecting');
         if (this.socket === socket) socket.terminate();
       }, this.options.callTimeoutMs);
-      this.pending.set(id, { method, resolve, timer });
-      socket.send(JSON.stringify({ type: 'call', id, method, params }), (err) => {
-        if (err === undefined || err === null) return;
+      const settle = (reply: unknown): void => {
         clearTimeout(timer);
         this.pending.delete(id);
-        resolve(fail('unavailable', UNREACHABLE));
+        if (reply === LOST) return resolve(unavailable(UNREACHABLE));
+        const checked = check(reply);
+        if (checked.success) return resolve(checked.data);
+        this.options.logger.warn({ method }, 'queue: malformed reply from the hall service');
+        resolve({ ok: false, error: { code: 'internal', message: 'malformed reply from the hall service' } });
+      };
+      this.pending.set(id, { settle, timer });
+      socket.send(JSON.stringify({ type: 'call', id, method, params } satisfies ClientMessage), (err) => {
+        if (err !== undefined && err !== null) settle(LOST);
       });
     });
   }
@@ -359,10 +381,11 @@ export class RemoteHallQueue implements HallQueue {
   private connect(): void {
     if (this.closed) return;
     const { url, secret, role, kioskId, events, logger } = this.options;
-    const socket = new WebSocket(url, { handshakeTimeout: this.options.callTimeoutMs });
+    const socket = new WebSocket(url, { handshakeTimeout: this.options.callTimeoutMs, ...(this.options.tlsCa === undefined ? {} : { ca: this.options.tlsCa }) });
     this.socket = socket;
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', secret, role, kioskId, events })));
-    socket.on('message', (data) => this.onMessage(String(data)));
+    // The service speaks first (a challenge); the hello answers it with a proof, never the key itself.
+    const hello = (nonce: string): void => socket.send(JSON.stringify({ type: 'hello', role, kioskId, events, proof: helloProof(secret, nonce, role, kioskId) } satisfies ClientMessage));
+    socket.on('message', (data) => this.onMessage(String(data), hello));
     socket.on('error', (err) => logger.debug({ err: err.message }, 'queue: hall service connection error'));
     socket.on('close', (code) => {
       if (this.socket !== socket) return;
@@ -373,7 +396,7 @@ export class RemoteHallQueue implements HallQueue {
       if (this.syncTimer !== null) clearInterval(this.syncTimer);
       this.syncTimer = null;
       if (wasConnected) logger.warn({ code }, 'queue: lost the hall service; issuing from offline leases');
-      if (code === 4401) logger.error('queue: the hall service refused our secret');
+      if (code === 4401) logger.error('queue: the hall service refused this kiosk (unknown, revoked, or the wrong key)');
       this.scheduleReconnect();
     });
   }
@@ -387,7 +410,7 @@ export class RemoteHallQueue implements HallQueue {
     this.reconnectTimer.unref();
   }
 
-  private onMessage(text: string): void {
+  private onMessage(text: string, hello: (nonce: string) => void): void {
     let message: ServerMessage;
     try {
       const parsed = ServerMessage.safeParse(JSON.parse(text));
@@ -398,6 +421,9 @@ export class RemoteHallQueue implements HallQueue {
       return;
     }
     switch (message.type) {
+      case 'challenge':
+        hello(message.nonce);
+        return;
       case 'welcome':
         this.isConnected = true;
         this.attempts = 0;
@@ -408,16 +434,7 @@ export class RemoteHallQueue implements HallQueue {
         void this.sync();
         return;
       case 'result': {
-        const call = this.pending.get(message.id);
-        if (call === undefined) return;
-        clearTimeout(call.timer);
-        this.pending.delete(message.id);
-        const checked = Responses[call.method].safeParse(message.result);
-        if (checked.success) call.resolve(checked.data as Result<unknown>);
-        else {
-          this.options.logger.warn({ method: call.method }, 'queue: malformed reply from the hall service');
-          call.resolve(fail('internal', 'malformed reply from the hall service'));
-        }
+        this.pending.get(message.id)?.settle(message.result);
         return;
       }
       case 'event': {
@@ -439,10 +456,6 @@ export class RemoteHallQueue implements HallQueue {
   }
 
   private failPending(): void {
-    for (const [id, call] of this.pending) {
-      clearTimeout(call.timer);
-      call.resolve(fail('unavailable', UNREACHABLE));
-      this.pending.delete(id);
-    }
+    for (const call of [...this.pending.values()]) call.settle(LOST);
   }
 }

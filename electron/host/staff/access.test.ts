@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { StaffAccess, pinMatches } from './access.js';
+import { StaffAccess } from './access.js';
+import { hashPin } from './credentials.js';
+
+const HASH_2468 = hashPin('2468');
 
 function clock(start = Date.parse('2026-11-25T09:00:00Z')): { now: () => Date; advance: (ms: number) => void } {
   let at = start;
@@ -7,11 +10,12 @@ function clock(start = Date.parse('2026-11-25T09:00:00Z')): { now: () => Date; a
 }
 
 describe('staff PIN session', () => {
-  it('compares PINs exactly, whatever their lengths', () => {
-    expect(pinMatches('2468', '2468')).toBe(true);
-    expect(pinMatches('2468', '24680')).toBe(false);
-    expect(pinMatches('24680', '2468')).toBe(false);
-    expect(pinMatches('2468', '2469')).toBe(false);
+  it('compares PINs exactly, whatever their lengths, against the stored hash only', () => {
+    const staff = new StaffAccess(HASH_2468, clock().now, { idleMs: 60_000, maxFailures: 10, lockoutMs: 30_000 });
+    expect(staff.login('24680')).toMatchObject({ ok: false, reason: 'wrong' });
+    expect(staff.login('2469')).toMatchObject({ ok: false, reason: 'wrong' });
+    expect(staff.login('2468')).toMatchObject({ ok: true });
+    expect(staff.failures().map((f) => f.reason)).toEqual(['wrong', 'wrong']);
   });
 
   it('is off without a configured PIN', () => {
@@ -23,7 +27,7 @@ describe('staff PIN session', () => {
 
   it('opens on the right PIN, stays open while used, ends when idle or on logout', () => {
     const time = clock();
-    const staff = new StaffAccess('2468', time.now, { idleMs: 60_000, maxFailures: 3, lockoutMs: 30_000 });
+    const staff = new StaffAccess(HASH_2468, time.now, { idleMs: 60_000, maxFailures: 3, lockoutMs: 30_000 });
     expect(staff.check()).toBe(false);
     const login = staff.login('2468');
     expect(login).toEqual({ ok: true, expiresAt: new Date(time.now().getTime() + 60_000) });
@@ -40,7 +44,7 @@ describe('staff PIN session', () => {
 
   it('locks the PIN pad after too many wrong PINs, even for the right PIN, until the lockout passes', () => {
     const time = clock();
-    const staff = new StaffAccess('2468', time.now, { idleMs: 60_000, maxFailures: 3, lockoutMs: 30_000 });
+    const staff = new StaffAccess(HASH_2468, time.now, { idleMs: 60_000, maxFailures: 3, lockoutMs: 30_000 });
     expect(staff.login('0000')).toEqual({ ok: false, reason: 'wrong' });
     expect(staff.login('1111')).toEqual({ ok: false, reason: 'wrong' });
     const locked = staff.login('2222');

@@ -1,11 +1,14 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { StaffCredentials, type CredentialFailure } from './credentials.js';
 
 /**
  * The staff PIN session that guards the staff screen's controls (sync now,
  * dead letters). One kiosk has one screen, so there is one session, held by
  * the host; it ends on logout or after a few idle minutes. Wrong PINs are
  * counted, and after too many the PIN pad is locked for a while, so a
- * passer-by cannot try every 4-digit PIN.
+ * passer-by cannot try every 4-digit PIN. The PIN is checked by the one
+ * staff-credential model (`credentials.ts`, shared with the hall service's
+ * counters): config holds only its scrypt hash (`staffPinHash`), and every
+ * refusal is kept (`failures()`) and handed to `onFailure` for the log.
  */
 export interface StaffPolicy {
   /** A staff session ends after this long without a staff call. */
@@ -19,45 +22,44 @@ export const DEFAULT_STAFF_POLICY: StaffPolicy = { idleMs: 5 * 60_000, maxFailur
 
 export type StaffLogin = { ok: true; expiresAt: Date } | { ok: false; reason: 'off' | 'wrong' | 'locked'; retryAt?: Date };
 
-/** Constant-time PIN comparison: both sides are hashed first, so neither content nor length leaks through timing. */
-export function pinMatches(expected: string, given: string): boolean {
-  const digest = (pin: string): Buffer => createHash('sha256').update(pin, 'utf8').digest();
-  return timingSafeEqual(digest(expected), digest(given));
-}
+/** The kiosk's one staff identity in the credential model. */
+const KIOSK_STAFF = 'kiosk-staff';
 
 export class StaffAccess {
   private expiresAt: Date | null = null;
-  private failures = 0;
-  private lockedUntil: Date | null = null;
+  private readonly credentials: StaffCredentials | null;
 
   constructor(
-    private readonly pin: string | undefined,
+    pinHash: string | undefined,
     private readonly now: () => Date,
     private readonly policy: StaffPolicy = DEFAULT_STAFF_POLICY,
-  ) {}
+    onFailure: (failure: CredentialFailure) => void = () => undefined,
+  ) {
+    this.credentials =
+      pinHash === undefined
+        ? null
+        : new StaffCredentials([{ staffId: KIOSK_STAFF, pinHash }], now, { maxFailuresPerStaff: policy.maxFailures, staffLockMs: policy.lockoutMs }, onFailure);
+  }
 
-  /** Without a configured PIN, staff features are off. */
+  /** Without a configured PIN hash, staff features are off. */
   get enabled(): boolean {
-    return this.pin !== undefined;
+    return this.credentials !== null;
   }
 
   login(given: string): StaffLogin {
-    if (this.pin === undefined) return { ok: false, reason: 'off' };
-    const now = this.now();
-    if (this.lockedUntil !== null && now < this.lockedUntil) return { ok: false, reason: 'locked', retryAt: this.lockedUntil };
-    if (!pinMatches(this.pin, given)) {
-      this.failures += 1;
+    if (this.credentials === null) return { ok: false, reason: 'off' };
+    const check = this.credentials.verify(KIOSK_STAFF, given, 'kiosk staff screen');
+    if (!check.ok) {
       this.expiresAt = null;
-      if (this.failures >= this.policy.maxFailures) {
-        this.failures = 0;
-        this.lockedUntil = new Date(now.getTime() + this.policy.lockoutMs);
-        return { ok: false, reason: 'locked', retryAt: this.lockedUntil };
-      }
-      return { ok: false, reason: 'wrong' };
+      if (check.reason === 'wrong') return { ok: false, reason: 'wrong' };
+      return check.retryAt === undefined ? { ok: false, reason: 'locked' } : { ok: false, reason: 'locked', retryAt: check.retryAt };
     }
-    this.failures = 0;
-    this.lockedUntil = null;
-    return { ok: true, expiresAt: this.extend(now) };
+    return { ok: true, expiresAt: this.extend(this.now()) };
+  }
+
+  /** Refused PINs, newest first (no PIN in them), for staff and the log. */
+  failures(): CredentialFailure[] {
+    return this.credentials?.failures() ?? [];
   }
 
   /** True while a staff session is open; each successful check keeps it alive. */

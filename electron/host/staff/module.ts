@@ -13,8 +13,9 @@ export interface StaffHostModule extends HostModule {
 }
 
 export function staffModule(ctx: HostContext): StaffHostModule {
-  const staff = new StaffAccess(ctx.config.staffPin, ctx.now);
   const logger = ctx.logger.child({ module: 'staff' });
+  // Every refused PIN is a log line (no PIN in it): the hall manager's view of guessing at this kiosk.
+  const staff = new StaffAccess(ctx.config.staffPinHash, ctx.now, undefined, (failure) => logger.warn({ ...failure }, 'staff PIN refused'));
   return {
     name: 'staff',
     requireStaff() {
@@ -28,7 +29,7 @@ export function staffModule(ctx: HostContext): StaffHostModule {
           return { expiresAt: result.expiresAt.toISOString() };
         }
         logger.warn({ reason: result.reason }, 'staff login refused');
-        if (result.reason === 'off') throw new ApiError('refused', 'staff features are off (no staffPin configured)', { reason: 'off' });
+        if (result.reason === 'off') throw new ApiError('refused', 'staff features are off (no staffPinHash configured)', { reason: 'off' });
         if (result.reason === 'locked') throw new ApiError('refused', 'too many wrong PINs; try again later', { reason: 'locked', retryAt: result.retryAt?.toISOString() });
         throw new ApiError('refused', 'wrong PIN', { reason: 'wrong' });
       },
