@@ -21,7 +21,8 @@ import { renderJobPng, renderJobText } from './render.js';
  * in-place write shows an empty file between open and write).
  */
 async function writeWhole(path: string, data: string | Uint8Array): Promise<void> {
-  await writeFile(`${path}.partial`, data);
+  // Receipts carry (masked) personal data: readable by the kiosk user only.
+  await writeFile(`${path}.partial`, data, { mode: 0o600 });
   await rename(`${path}.partial`, path);
 }
 
@@ -149,7 +150,7 @@ export class PrinterSimulator {
   }
 
   async start(): Promise<void> {
-    if (this.options.outDir !== undefined) await mkdir(this.options.outDir, { recursive: true });
+    if (this.options.outDir !== undefined) await mkdir(this.options.outDir, { recursive: true, mode: 0o700 });
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
