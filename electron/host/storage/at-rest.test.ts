@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApiClient, type ApiClient } from '../../../renderer/src/api/client.js';
+import { createApiClient, type ApiClient, type CallResult } from '../../../renderer/src/api/client.js';
 import { parseConfig } from '../config/load.js';
 import { startHost, type KioskHost } from '../index.js';
 import { createLogger, silentLogger } from '../logging/logger.js';
@@ -156,11 +156,9 @@ describe('a full disk', () => {
     // The database may not grow by one more page: what a full disk does to SQLite (SQLITE_FULL).
     const pages = (await kiosk.context.db.get<{ page_count: number }>('PRAGMA page_count'))?.page_count ?? 0;
     await kiosk.context.db.exec(`PRAGMA max_page_count = ${pages}`);
-    const refused = await client.call('robot.callStaff', { reason: 'x'.repeat(190) });
-    const results = [refused];
-    for (let i = 0; i < 30 && results.every((r) => r.ok); i++) results.push(await client.call('robot.callStaff', { reason: `${i}`.repeat(150) }));
-    const failed = results.find((r) => !r.ok);
-    expect(failed && !failed.ok && failed.error).toMatchObject({ code: 'unavailable', details: { reason: 'disk-full' } });
+    let last: CallResult<'robot.callStaff'> = await client.call('robot.callStaff', { reason: 'x'.repeat(190) });
+    for (let i = 0; i < 30 && last.ok; i++) last = await client.call('robot.callStaff', { reason: `${i}`.repeat(150) });
+    expect(!last.ok && last.error).toMatchObject({ code: 'unavailable', details: { reason: 'disk-full' } });
     expect(await storageStatus(client)).toMatchObject({ state: 'error', reason: expect.stringContaining('disk-full') });
     // Still answering.
     expect((await value(client, 'system.ping', {})).at).toBeTruthy();
