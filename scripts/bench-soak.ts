@@ -166,8 +166,14 @@ async function main(): Promise<void> {
   let connection = await wsClient(rpcUrl, server.origin);
   let operations = 0;
   let reconnects = 0;
+  let lastReport = performance.now();
   const tick = async (): Promise<ApiClient> => {
     operations += 1;
+    if (operations % 250 === 0) {
+      const now = performance.now();
+      process.stderr.write(`soak: ${operations} operations, ${Math.round(250_000 / (now - lastReport))}/s, RSS ${mb(process.memoryUsage().rss)} MB\n`);
+      lastReport = now;
+    }
     if (counts.reconnectEvery > 0 && operations % counts.reconnectEvery === 0) {
       await connection.close();
       connection = await wsClient(rpcUrl, server.origin);
