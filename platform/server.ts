@@ -1,9 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Logger } from '../electron/host/logging/logger.js';
 import type { Database } from '../electron/host/storage/database.js';
+import { DataKey } from '../electron/host/storage/crypto.js';
 import { DEFAULT_WINDOW_SECONDS, ReplayCache, sha256Hex, verifyRequest, type TerminalCredentials } from './auth.js';
 import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, MAX_BATCH_RECORDS, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from './contract.js';
 import { seededRandom } from '../electron/common/random.js';
@@ -30,6 +31,13 @@ export interface PlatformServerOptions {
   seed?: number;
   logger: Logger;
   now?: () => Date;
+  /**
+   * Seals the personal fields of stored records (platform/personal.ts). A
+   * real platform loads it from a key file (scripts/platform.ts:
+   * `<data-dir>/keys/platform-data.key`, 0600); omitted = a key for this run
+   * only (tests with a throw-away database).
+   */
+  dataKey?: DataKey;
 }
 
 export interface PlatformServer {
@@ -122,7 +130,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
   const windowSeconds = options.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const random = options.seed === undefined ? Math.random : seededRandom(options.seed);
-  const store = await PlatformStore.open(options.db);
+  const store = await PlatformStore.open(options.db, options.dataKey ?? DataKey.fromBytes(randomBytes(32)));
   for (const terminal of options.terminals ?? []) await store.putTerminal(terminal.id, terminal.secret, now());
   // Terminals are looked up on every request, so they live in memory too.
   const terminals = new Map<string, TerminalCredentials>();

@@ -8,6 +8,7 @@ import { PlatformAdmin } from '../platform/admin.js';
 import { CONTENT_FILES } from '../platform/contract.js';
 import type { FaultConfig } from '../platform/faults.js';
 import { startPlatformServer } from '../platform/server.js';
+import { DataKey } from '../electron/host/storage/crypto.js';
 
 /**
  * The reference platform server:
@@ -125,15 +126,20 @@ async function main(): Promise<void> {
   if (faults.delayMs !== undefined && faults.delayPercent === undefined) faults.delayPercent = 100;
 
   const dataDir = values['data-dir'];
-  mkdirSync(dataDir, { recursive: true });
+  // The platform's database holds every terminal's records: its files are the platform user's only.
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const logger = pino({ level: 'info' }, pino.destination(2));
   const db = await Database.open(join(dataDir, 'platform.db'));
+  // Personal fields of records are sealed with this key (0600, in a 0700 dir).
+  const dataKey = DataKey.loadOrCreate(join(dataDir, 'keys', 'platform-data.key'));
   const adminToken = values['admin-token'] ?? randomBytes(16).toString('hex');
   const seed = number(values.seed, '--seed');
   const maxBodyBytes = number(values['max-body-bytes'], '--max-body-bytes');
   const windowSeconds = number(values['window-seconds'], '--window-seconds');
   const server = await startPlatformServer({
     db,
+    dataKey,
     adminToken,
     host: values.host,
     port: number(values.port, '--port') ?? 8800,
