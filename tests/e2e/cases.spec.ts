@@ -13,7 +13,7 @@ test.use({ kioskConfig: { session: { idleTimeoutSeconds: 600, countdownSeconds: 
 const SERVICE = 'hr-employment-cert'; // one required material (居民身份证): front and back
 
 test('a citizen applies with two scanned pages, gets the number on a slip and an A4 receipt, and finds the case by number', async ({ kiosk }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const { page, dataDir } = kiosk;
   await page.getByTestId('dev-open').click();
   await page.getByTestId('dev-place-zhang').click();
