@@ -698,7 +698,11 @@ export class HallQueueService implements HallQueue {
       minutesPerService: serviceMinutes(durations, category.avgServiceMinutes, { minSamples: this.rules.minServiceTimeSamples }),
       openWindows: sessions.filter((s) => category.windows.includes(s.window_no)).map((s) => s.window_no),
     };
-    if (generation === this.factsGeneration) this.factsCache.set(key, facts);
+    if (generation === this.factsGeneration) {
+      // Per category and day: earlier days' entries are never read again (a kiosk runs for weeks).
+      for (const stale of this.factsCache.keys()) if (!stale.startsWith(`${day}|`)) this.factsCache.delete(stale);
+      this.factsCache.set(key, facts);
+    }
     return facts;
   }
 

@@ -32,8 +32,8 @@ export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodT
       caseId: id,
       serviceId: id,
       status: z.string().min(1).max(64),
-      /** Pre-acceptance number (electron/host/cases: YS + yyyymmdd + terminal code + sequence). */
-      number: z.string().regex(/^YS\d{16}$/),
+      /** Pre-acceptance number (electron/host/cases: YS + yymmdd + terminal code + sequence + random check part; 16 digits before the check part existed). */
+      number: z.string().regex(/^YS(\d{18}|\d{16})$/),
       submittedAt: at,
       terminalId: id,
       applicant: z.looseObject({ name: z.string().min(1).max(64), idNumber: z.string().min(15).max(18) }),

@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Logger } from '../electron/host/logging/logger.js';
 import type { Database } from '../electron/host/storage/database.js';
+import { DataKey } from '../electron/host/storage/crypto.js';
 import { DEFAULT_WINDOW_SECONDS, ReplayCache, sha256Hex, verifyRequest, type TerminalCredentials } from '../platform-contract/auth.js';
 import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, LogUpload, MAX_BATCH_RECORDS, MAX_LOG_UPLOAD_BYTES, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from '../platform-contract/contract.js';
 import { seededRandom } from '../electron/common/random.js';
 import { decodeRequestPath, parseRequestTarget, type RequestTarget } from '../electron/host/http/request-target.js';
 import { FaultConfig, NO_FAULTS, partialSubset, planFaults, type FaultPlan } from './faults.js';
 import { PlatformStore } from './store.js';
-import { DataKey } from '../electron/host/storage/crypto.js';
 import { BlobRefusal, BlobStore } from './blobs.js';
 import { casePageHashes, SyncRecord } from '../platform-contract/contract.js';
 import { isReviewPath, reviewHandler, sendReviewError } from './review.js';
@@ -44,6 +44,13 @@ export interface PlatformServerOptions {
   calendar?: HolidayCalendar;
   /** Heartbeat history and log uploads kept per terminal, and when a silent terminal counts as stale (platform/fleet.ts). */
   fleet?: Partial<FleetOptions>;
+  /**
+   * Seals the personal fields of stored records (platform/personal.ts). A
+   * real platform loads it from a key file (scripts/platform.ts:
+   * `<data-dir>/keys/platform-data.key`, 0600); omitted = a key for this run
+   * only (tests with a throw-away database).
+   */
+  dataKey?: DataKey;
 }
 
 export interface PlatformServer {
@@ -137,7 +144,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
   const windowSeconds = options.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const random = options.seed === undefined ? Math.random : seededRandom(options.seed);
-  const store = await PlatformStore.open(options.db);
+  const store = await PlatformStore.open(options.db, options.dataKey ?? DataKey.fromBytes(randomBytes(32)));
   const blobs = await BlobStore.open(options.db, options.blobKey ?? DataKey.fromBytes(randomBytes(32)), logger);
   const replies = await ReplyStore.open(options.db, store, logger);
   const fleet = await FleetStore.open(options.db, options.fleet);

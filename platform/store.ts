@@ -1,4 +1,6 @@
+import type { DataKey } from '../electron/host/storage/crypto.js';
 import type { Database, Migration } from '../electron/host/storage/database.js';
+import { joinPersonal, openPersonal, personalMigrations, sealPersonal, splitPersonal } from './personal.js';
 import { SyncRecord, type CaseStatusChange, type ContentBundle, type ContentCurrent, type Heartbeat, type RecordAck } from '../platform-contract/contract.js';
 import { rejectionReason } from '../platform-contract/kinds.js';
 
@@ -46,11 +48,16 @@ export interface TerminalRow {
 }
 
 export class PlatformStore {
-  private constructor(private readonly db: Database) {}
+  private constructor(
+    private readonly db: Database,
+    private readonly key: DataKey,
+  ) {}
 
-  static async open(db: Database): Promise<PlatformStore> {
+  /** `key` seals the records' personal fields at rest (platform/personal.ts). */
+  static async open(db: Database, key: DataKey): Promise<PlatformStore> {
     await db.migrate('platform', platformMigrations);
-    return new PlatformStore(db);
+    await db.migrate('platform-personal', personalMigrations);
+    return new PlatformStore(db, key);
   }
 
   /**
@@ -80,10 +87,12 @@ export class PlatformStore {
           acks.push({ id: record.id, status: 'rejected', reason });
           continue;
         }
+        const { open, personal } = splitPersonal(record.payload);
         const result = await tx.run(
           'INSERT OR IGNORE INTO records (id, terminal_id, kind, schema_version, payload, created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          [record.id, terminalId, record.kind, record.schemaVersion, JSON.stringify(record.payload), record.createdAt, now.toISOString()],
+          [record.id, terminalId, record.kind, record.schemaVersion, JSON.stringify(open), record.createdAt, now.toISOString()],
         );
+        if (result.changes === 1 && personal !== null) await tx.run('INSERT INTO record_personal (id, sealed) VALUES (?, ?)', [record.id, sealPersonal(this.key, personal)]);
         if (result.changes === 1) acks.push({ id: record.id, status: 'accepted' });
         else {
           duplicates += 1;
@@ -112,14 +121,28 @@ export class PlatformStore {
   }
 
   async record(id: string): Promise<{ id: string; kind: string; schemaVersion: number; payload: unknown; terminalId: string } | undefined> {
-    const row = await this.db.get<{ id: string; kind: string; schema_version: number; payload: string; terminal_id: string }>('SELECT * FROM records WHERE id = ?', [id]);
-    return row && { id: row.id, kind: row.kind, schemaVersion: row.schema_version, payload: JSON.parse(row.payload) as unknown, terminalId: row.terminal_id };
+    const row = await this.db.get<{ id: string; kind: string; schema_version: number; payload: string; terminal_id: string; sealed: Buffer | null }>(
+      'SELECT r.*, p.sealed FROM records r LEFT JOIN record_personal p ON p.id = r.id WHERE r.id = ?',
+      [id],
+    );
+    if (!row) return undefined;
+    const payload = joinPersonal(JSON.parse(row.payload) as unknown, row.sealed === null ? null : openPersonal(this.key, row.sealed));
+    return { id: row.id, kind: row.kind, schemaVersion: row.schema_version, payload, terminalId: row.terminal_id };
   }
 
   /** Every record of a kind, oldest first (the reviewer's case list). */
   async recordsOfKind(kind: string): Promise<{ id: string; terminalId: string; payload: unknown; receivedAt: string }[]> {
-    const rows = await this.db.all<{ id: string; terminal_id: string; payload: string; received_at: string }>('SELECT id, terminal_id, payload, received_at FROM records WHERE kind = ? ORDER BY rowid', [kind]);
-    return rows.map((row) => ({ id: row.id, terminalId: row.terminal_id, payload: JSON.parse(row.payload) as unknown, receivedAt: row.received_at }));
+    // Personal fields live sealed in record_personal: the reviewer sees them joined back, opened here only.
+    const rows = await this.db.all<{ id: string; terminal_id: string; payload: string; received_at: string; sealed: Buffer | null }>(
+      'SELECT r.id, r.terminal_id, r.payload, r.received_at, p.sealed FROM records r LEFT JOIN record_personal p ON p.id = r.id WHERE r.kind = ? ORDER BY r.rowid',
+      [kind],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      terminalId: row.terminal_id,
+      payload: joinPersonal(JSON.parse(row.payload) as unknown, row.sealed === null ? null : openPersonal(this.key, row.sealed)),
+      receivedAt: row.received_at,
+    }));
   }
 
   /** The status changes posted for a case (by id or number), oldest first. */

@@ -131,9 +131,13 @@ async function main(): Promise<void> {
   if (faults.delayMs !== undefined && faults.delayPercent === undefined) faults.delayPercent = 100;
 
   const dataDir = values['data-dir'];
-  mkdirSync(dataDir, { recursive: true });
+  // The platform's database holds every terminal's records: its files are the platform user's only.
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const logger = pino({ level: 'info' }, pino.destination(2));
   const db = await Database.open(join(dataDir, 'platform.db'));
+  // Personal fields of records are sealed with this key (0600, in a 0700 dir).
+  const dataKey = DataKey.loadOrCreate(join(dataDir, 'keys', 'platform-data.key'));
   const adminToken = values['admin-token'] ?? randomBytes(16).toString('hex');
   const seed = number(values.seed, '--seed');
   // Holidays and make-up working days for the reply / pre-acceptance deadlines: {"holidays": ["2026-10-01", …], "workdays": ["2026-09-27", …]}.
@@ -144,6 +148,7 @@ async function main(): Promise<void> {
   const historyLimit = number(values['heartbeat-history'], '--heartbeat-history');
   const server = await startPlatformServer({
     db,
+    dataKey,
     adminToken,
     host: values.host,
     port: number(values.port, '--port') ?? 8800,

@@ -52,7 +52,7 @@ export function createScanner(config: ScannerConfig, logger: DriverLogger): Sane
   });
 }
 
-export { SaneScanner, discoverScanners, scanimageEnv } from './sane-scanner.js';
+export { SaneScanner, discoverScanners, scanimageEnv, sweepScanTemp, SCAN_DIR_PREFIX } from './sane-scanner.js';
 export type { DriverLogger, SaneScannerOptions, ScanProgress, ScannedPage } from './sane-scanner.js';
 export { A4_MM, MAX_ADF_PAGES } from './args.js';
 export type { ColourMode, OutputFormat, PaperSource, ScanOptions } from './args.js';

@@ -47,6 +47,36 @@ export interface RunOptions {
   maxStdoutBytes?: number;
 }
 
+/**
+ * Children still running. If the host exits while a scan runs (a crash, an
+ * uncaught error, process.exit), they are killed on the way out: a scanimage
+ * left behind keeps the device busy and writes a citizen's page to disk for
+ * nobody (one ran on for 14 minutes after a host crash).
+ */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killLiveChildren(): void {
+  for (const child of liveChildren) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  liveChildren.clear();
+}
+
+function track(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', killLiveChildren);
+  }
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  child.once('error', () => liveChildren.delete(child));
+}
+
 export function runProcess(options: RunOptions): RunningProcess {
   let stoppedBecause: StopReason | undefined;
   let scanning = false;
@@ -58,6 +88,7 @@ export function runProcess(options: RunOptions): RunningProcess {
   } catch (error) {
     return { exited: Promise.resolve({ exitCode: null, signal: null, stdout: '', spawnError: error as NodeJS.ErrnoException }), stop: () => undefined, markScanning: () => undefined };
   }
+  track(child);
 
   const exited = new Promise<ProcessExit>((resolve) => {
     const maxStdout = options.maxStdoutBytes ?? 1024 * 1024;

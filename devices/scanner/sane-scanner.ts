@@ -1,4 +1,5 @@
 import { spawn as nodeSpawn } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,27 @@ import { DEVICE_LIST_FORMAT, StderrParser, detectImageFormat, parseCapabilities,
 import type { DeviceCapabilities, DiscoveredDevice, ImageFormat, RoundedValue, StderrEvent } from './parse.js';
 import { runProcess } from './process.js';
 import type { ProcessExit, RunningProcess, SpawnFn, StopReason } from './process.js';
+
+/** Prefix of the per-scan temporary directories under tempRoot. */
+export const SCAN_DIR_PREFIX = 'liuliu-scan-';
+
+/**
+ * Deletes scan directories an earlier run left under `root` (a crash mid-scan
+ * must not leave a citizen's page on disk) and makes sure `root` exists,
+ * readable by the kiosk user only. Call it before the first scan. Returns how
+ * many were deleted.
+ */
+export function sweepScanTemp(root: string): number {
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  chmodSync(root, 0o700);
+  let swept = 0;
+  for (const name of readdirSync(root)) {
+    if (!name.startsWith(SCAN_DIR_PREFIX)) continue;
+    rmSync(join(root, name), { recursive: true, force: true });
+    swept += 1;
+  }
+  return swept;
+}
 
 /** The part of a pino logger the driver uses (devices/ must not import the host's logger module). */
 export interface DriverLogger {
@@ -169,7 +191,7 @@ export class SaneScanner implements Device {
       const scan = resolveScanOptions(options);
       const capabilities = this.capabilities ?? (await this.probe());
       if (capabilities instanceof ScanError) throw capabilities;
-      jobDir = await mkdtemp(join(this.options.tempRoot ?? tmpdir(), 'liuliu-scan-'));
+      jobDir = await mkdtemp(join(this.options.tempRoot ?? tmpdir(), SCAN_DIR_PREFIX));
       const args = buildScanArgs(this.options.device, scan, capabilities, jobDir, this.options.extraArgs ?? []);
       const outcome = await this.runScan(active, args, onProgress);
       const failure = classifyFinishedScan({ ...outcome.exit, messages: outcome.messages, ...(outcome.exit.stoppedBecause === undefined ? {} : { stoppedBecause: outcome.exit.stoppedBecause }) });

@@ -69,7 +69,10 @@ export const DraftView = z.object({
 export type DraftView = z.infer<typeof DraftView>;
 
 export const SubmittedCase = z.object({
-  /** YS + yyyymmdd + 4-digit terminal code + 4-digit daily sequence, e.g. YS2026112500010007. */
+  /**
+   * YS + hall day yymmdd (6) + terminal code (4) + daily sequence (4) + random
+   * check part (4), e.g. YS261125000100074821: unguessable from a neighbour's.
+   */
   preAcceptanceNumber: z.string(),
   caseId: z.string(),
   stage: z.string(),
@@ -106,6 +109,17 @@ export type CaseView = z.infer<typeof CaseView>;
 /** Pre-acceptance numbers are typed on a keypad: YS is optional, spaces and dashes ignored by the host. */
 export const PreAcceptanceNumberInput = z.string().min(1).max(40);
 
+/** The last 4 digits of the phone number given in the application: the second factor of an anonymous query. */
+export const PhoneLast4 = z.string().regex(/^\d{4}$/, '4 digits');
+
+export const CaseQuery = z
+  .object({
+    number: PreAcceptanceNumberInput,
+    /** Needed unless the logged-in citizen (ID card) is the applicant. */
+    phoneLast4: PhoneLast4.optional(),
+  })
+  .strict();
+
 export const casesApi = {
   /** The services that can be pre-applied for at the terminal, with their materials checklists. */
   'cases.services': method(noParams, z.array(SelfServiceItem)),
@@ -122,7 +136,15 @@ export const casesApi = {
   'cases.submit': method(noParams, SubmittedCase),
   /** `slip` = receipt printer; `a4` = A4 PDF to the document printer (or saved when there is none). Only for cases submitted in this session. */
   'cases.printReceipt': method(z.object({ caseId, format: z.enum(['slip', 'a4']) }).strict(), PrintOutcomeView),
-  'cases.query': method(z.object({ number: PreAcceptanceNumberInput }).strict(), CaseView),
+  /**
+   * Progress by number. The logged-in applicant needs nothing more; anyone
+   * else gives `phoneLast4`, or gets `refused` (`details.reason =
+   * 'second-factor'`) whether or not the number exists. A wrong number and
+   * wrong digits both answer `not_found` (`reason: 'no-match'`); too many of
+   * those on this terminal answer `refused` (`reason: 'rate-limited'`,
+   * `retryAfterSeconds`). Every attempt is logged with the number masked.
+   */
+  'cases.query': method(CaseQuery, CaseView),
   /** The logged-in citizen's cases (matched by a keyed hash of the ID number). */
   'cases.mine': method(noParams, z.array(CaseView)),
   /** Prints the case's result document; only for the logged-in citizen's own case. */

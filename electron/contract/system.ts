@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { method, noParams } from './define.js';
 
 /** Terminal-wide facts and device health. */
-export const DeviceKind = z.enum(['idcard', 'printer', 'scanner', 'robot', 'hall', 'platform']);
+export const DeviceKind = z.enum(['idcard', 'printer', 'scanner', 'robot', 'hall', 'platform', 'storage']);
 export type DeviceKind = z.infer<typeof DeviceKind>;
 
 export const DeviceStatus = z.object({

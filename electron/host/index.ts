@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ContentPackage } from './content/schema.js';
@@ -11,6 +11,10 @@ import { appRoot } from './paths.js';
 import { EventBus, RpcServer, type Connection } from './rpc/server.js';
 import { DataKey } from './storage/crypto.js';
 import { Database } from './storage/database.js';
+import { ensurePrivateDir, restrictUmask, tightenTree } from './storage/private-files.js';
+import { checkDatabaseFile, isDiskFull, loadFinding, markDataPresent, saveFinding, type StorageFinding } from './storage/startup-check.js';
+import { sweepScanTemp } from '../../devices/scanner/index.js';
+import { ApiError } from '../contract/index.js';
 import { Outbox, outboxMigrations } from './storage/outbox.js';
 import { SessionManager } from './session/manager.js';
 import { sessionModule } from './session/module.js';
@@ -69,26 +73,80 @@ function packageVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
+/** What the staff screen and the heartbeat show about the database (device kind `storage`). */
+function storageHealth(finding: StorageFinding | null, diskFull: boolean): { state: 'ok' | 'error' | 'degraded'; reason?: string } {
+  if (diskFull) return { state: 'error', reason: '本机存储空间已满：新的办件和取号无法保存，请清理磁盘或联系运维（disk-full）' };
+  if (finding) {
+    const where = finding.movedTo === null ? '' : `，原文件已移至 ${finding.movedTo}`;
+    return { state: 'degraded', reason: `数据库启动检查发现问题（${finding.problem}：${finding.detail}）${where}；已用新数据库继续运行，请联系运维恢复（${finding.at}）` };
+  }
+  return { state: 'ok' };
+}
+
+export const DISK_FULL_MESSAGE = '本机存储空间已满，暂时无法保存，请联系工作人员';
+
 export async function startHost(config: ResolvedConfig, options: StartHostOptions = {}): Promise<KioskHost> {
   const started = performance.now();
+  // Personal data lives under the data dir: every file the host (or sqlite, pino-roll, a driver) creates is 0600, every dir 0700.
+  restrictUmask();
+  ensurePrivateDir(config.dataDir);
+  const tightened = tightenTree(config.dataDir);
   const redactor = new Redactor();
+  // The log writer's failure (a full disk) is reported once the device registry exists; it never exits the host.
+  let reportLogWriteError: (err: Error) => void = () => undefined;
   const logger =
-    options.logger ?? createLogger({ level: config.logging.level, dir: join(config.dataDir, 'logs'), stderr: options.logToStderr ?? false, redactor }).logger;
+    options.logger ??
+    createLogger({
+      level: config.logging.level,
+      dir: join(config.dataDir, 'logs'),
+      stderr: options.logToStderr ?? false,
+      redactor,
+      onWriteError: (err) => reportLogWriteError(err),
+    }).logger;
   logger.info({ config: config.source, dataDir: config.dataDir, terminalId: config.terminalId }, 'host starting');
 
   // Content first: a bad package stops the start before anything is opened.
   // The package last downloaded from the platform when it is valid, else the shipped one.
   let content: ContentPackage = startupContent(config, logger);
   const contentListeners = new Set<(next: ContentPackage) => void>();
-  const key = DataKey.loadOrCreate(join(config.dataDir, 'keys', 'data.key'));
-  const db = await Database.open(join(config.dataDir, 'liuliu.db'));
+  if (tightened > 0) logger.warn({ entries: tightened }, 'data dir permissions tightened to 0600/0700');
+  const keyFile = join(config.dataDir, 'keys', 'data.key');
+  const hadData = existsSync(keyFile);
+  const key = DataKey.loadOrCreate(keyFile);
+  const dbFile = join(config.dataDir, 'liuliu.db');
+  // Checked before opening: a corrupt or emptied database is moved aside and reported, never silently replaced.
+  const finding = await checkDatabaseFile(dbFile, { hadData, now: (options.now ?? (() => new Date()))() });
+  if (finding) {
+    logger.error({ problem: finding.problem, detail: finding.detail, movedTo: finding.movedTo }, 'database failed its start-up check: moved aside, starting on a fresh one');
+    saveFinding(config.dataDir, finding);
+  }
+  const db = await Database.open(dbFile);
   await db.migrate('outbox', outboxMigrations);
+  markDataPresent(dbFile);
   const outbox = new Outbox(key);
   const bus = new EventBus(logger);
   const devices = new DeviceRegistry(bus, logger, options.now);
-  const rpc = new RpcServer(logger, bus);
+  const storageFinding = finding ?? loadFinding(config.dataDir);
+  let diskFull = false;
+  devices.report('storage', storageHealth(storageFinding, diskFull));
+  const noteDiskFull = (): void => {
+    if (diskFull) return;
+    diskFull = true;
+    devices.report('storage', storageHealth(storageFinding, diskFull));
+  };
+  reportLogWriteError = (err) => {
+    if (isDiskFull(err)) noteDiskFull();
+  };
+  const rpc = new RpcServer(logger, bus, (err) => {
+    if (!isDiskFull(err)) return undefined;
+    noteDiskFull();
+    return new ApiError('unavailable', DISK_FULL_MESSAGE, { reason: 'disk-full' });
+  });
+  // Pages a crash left behind in the scan temp dir are deleted before anything else can scan.
+  const swept = sweepScanTemp(join(config.dataDir, 'scans'));
+  if (swept > 0) logger.warn({ entries: swept }, 'scanned pages left by an earlier run deleted');
   const scannerConfig = config.devices.scanner;
-  const scanner = scannerConfig.kind === 'none' ? undefined : createScanner(scannerConfig, logger.child({ device: 'scanner' }));
+  const scanner = scannerConfig.kind === 'none' ? undefined : createScanner({ ...scannerConfig, tempRoot: join(config.dataDir, 'scans') }, logger.child({ device: 'scanner' }));
   const printerConfig = config.devices.printer;
   const printer =
     printerConfig.kind === 'none'

@@ -13,7 +13,7 @@ test.use({ kioskConfig: { session: { idleTimeoutSeconds: 600, countdownSeconds: 
 const SERVICE = 'hr-employment-cert'; // one required material (居民身份证): front and back
 
 test('a citizen applies with two scanned pages, gets the number on a slip and an A4 receipt, and finds the case by number', async ({ kiosk }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const { page, dataDir } = kiosk;
   await page.getByTestId('dev-open').click();
   await page.getByTestId('dev-place-zhang').click();
@@ -42,7 +42,7 @@ test('a citizen applies with two scanned pages, gets the number on a slip and an
   await expect(page.getByTestId('apply-review')).toContainText('2 页');
   await page.getByTestId('apply-submit').click();
   const numberText = page.getByTestId('apply-number');
-  await expect(numberText).toHaveText(/^YS\d{16}$/, { timeout: 30_000 });
+  await expect(numberText).toHaveText(/^YS\d{18}$/, { timeout: 30_000 });
   const number = (await numberText.textContent()) ?? '';
 
   // The slip: the printer simulator writes each job's text under <dataDir>/printer-jobs.
@@ -64,7 +64,7 @@ test('a citizen applies with two scanned pages, gets the number on a slip and an
   expect(text).toContain('张*丰');
   expect(text).not.toContain('张三丰');
 
-  // Progress: type the 16 digits on the keypad.
+  // Progress, logged in with her card: the 18 digits are enough for her own case.
   await page.getByRole('button', { name: '返回主页' }).click();
   await page.getByTestId('home-progress').click();
   for (const digit of number.slice(2)) await page.getByTestId(`progress-key-${digit}`).click();
@@ -74,11 +74,34 @@ test('a citizen applies with two scanned pages, gets the number on a slip and an
   await expect(page.getByTestId('progress-case-stage')).toHaveText('申请');
   await expect(page.getByTestId('progress-timeline')).toContainText('受理');
 
-  // A number that does not exist: a clear message.
-  await page.getByTestId('progress-key-clear').click();
-  for (const digit of '2026010100019999') await page.getByTestId(`progress-key-${digit}`).click();
+  // Anonymous (card lifted, logged out): the number alone is not enough; the phone's last 4 digits are.
+  await page.getByTestId('dev-open').click();
+  await page.getByTestId('dev-remove-card').click();
+  await page.getByText('关闭').click();
+  await page.getByTestId('logout').click();
+  await page.getByTestId('start').click();
+  await page.getByTestId('home-progress').click();
+  for (const digit of number.slice(2)) await page.getByTestId(`progress-key-${digit}`).click();
   await page.getByTestId('progress-query').click();
-  await expect(page.getByTestId('progress-problem')).toContainText('未找到预受理号为 YS2026010100019999 的办件');
+  await expect(page.getByTestId('progress-problem')).toContainText('请输入申请时所留手机号码的后4位');
+  await expect(page.getByTestId('progress-case')).toHaveCount(0);
+  // The keypad now types the phone digits: a wrong guess gets the same answer as a number that does not exist.
+  for (const digit of '1234') await page.getByTestId(`progress-key-${digit}`).click();
+  await page.getByTestId('progress-query').click();
+  await expect(page.getByTestId('progress-problem')).toContainText('未找到与该预受理号和手机尾号相符的办件');
+  await page.getByTestId('progress-key-clear').click();
+  for (const digit of '0000') await page.getByTestId(`progress-key-${digit}`).click();
+  await expect(page.getByTestId('progress-phone')).toContainText('0000');
+  await page.getByTestId('progress-query').click();
+  await expect(page.getByTestId('progress-case-number')).toHaveText(number);
+  await expect(page.getByTestId('progress-case')).toContainText('张*丰');
+
+  // A number that does not exist (with digits): the same clear message, nothing about whether it exists.
+  await page.getByTestId('progress-number').click();
+  await page.getByTestId('progress-key-clear').click();
+  for (const digit of '261125000199990000') await page.getByTestId(`progress-key-${digit}`).click();
+  await page.getByTestId('progress-query').click();
+  await expect(page.getByTestId('progress-problem')).toContainText('未找到与该预受理号和手机尾号相符的办件');
 });
 
 test('an anonymous visitor is asked to place the ID card before applying', async ({ kiosk }) => {

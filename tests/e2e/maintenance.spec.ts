@@ -1,3 +1,4 @@
+import { hashPin } from '../../electron/host/staff/credentials.js';
 import { expect, holdForStaff, test } from './kiosk.js';
 
 /**
@@ -9,7 +10,7 @@ import { expect, holdForStaff, test } from './kiosk.js';
  */
 const PIN = '135790';
 
-test.use({ kioskConfig: { staffPin: PIN, queue: { listen: { port: 0 } } } });
+test.use({ kioskConfig: { staffPinHash: hashPin(PIN), queue: { listen: { port: 0 } } } });
 // Two kiosk starts and three 3.5 s holds; the machine may be busy.
 test.setTimeout(180_000);
 
@@ -56,7 +57,7 @@ test('staff put the kiosk out of service; citizens see 请到2号咨询台 until
 });
 
 test.describe('in English', () => {
-  test.use({ kioskConfig: { staffPin: PIN, defaultLocale: 'en', operations: { desk: '5' }, queue: { listen: { port: 0 } } } });
+  test.use({ kioskConfig: { staffPinHash: hashPin(PIN), defaultLocale: 'en', operations: { desk: '5' }, queue: { listen: { port: 0 } } } });
 
   test('the notice names the configured desk in English', async ({ kiosk }) => {
     const { page } = kiosk;

@@ -1,3 +1,4 @@
+import { hashPin } from '../../electron/host/staff/credentials.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -56,7 +57,8 @@ async function bootHost(dataDir: string, url: string): Promise<ApiClient> {
     parseConfig(
       {
         terminalId: terminal.id,
-        staffPin: PIN,
+        developerMode: true,
+        staffPinHash: hashPin(PIN),
         devices: { idcard: { kind: 'simulator' }, printer: { kind: 'simulator' }, scanner: { kind: 'simulator' } },
         queue: { listen: { port: 0 } },
         platform: { baseUrl: url, secret: terminal.secret, intervalSeconds: 3600 },
@@ -153,7 +155,7 @@ describe('materials reach the reviewer through a cut network and a killed host',
     expect(await (await reviewer(`/review/cases/${submitted.caseId}`)).text()).toContain('预受理');
     await value(client, 'sync.now', {});
     const view = await eventually(
-      () => value(client, 'cases.query', { number: submitted.preAcceptanceNumber }),
+      () => value(client, 'cases.query', { number: submitted.preAcceptanceNumber, phoneLast4: '8000' }),
       (v) => v.stage === '受理',
     );
     expect(view.stage).toBe('受理');

@@ -1,3 +1,4 @@
+import { hashPin } from '../../electron/host/staff/credentials.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +57,7 @@ async function boot(dataDir: string, options: { platform?: boolean; history?: Re
   const config = parseConfig(
     {
       terminalId: terminal.id,
-      staffPin: PIN,
+      staffPinHash: hashPin(PIN),
       devices: { idcard: { kind: 'none' }, printer: { kind: 'none' } },
       queue: { listen: { port: 0 } },
       logging: { level: 'silent' },

@@ -21,7 +21,8 @@ import { renderJobPng, renderJobText } from './render.js';
  * in-place write shows an empty file between open and write).
  */
 async function writeWhole(path: string, data: string | Uint8Array): Promise<void> {
-  await writeFile(`${path}.partial`, data);
+  // Receipts carry (masked) personal data: readable by the kiosk user only.
+  await writeFile(`${path}.partial`, data, { mode: 0o600 });
   await rename(`${path}.partial`, path);
 }
 
@@ -75,6 +76,20 @@ export interface PrinterSimulatorOptions {
   /** Paper width for PNG rendering: 32 (58 mm) or 48 (80 mm, default). */
   paperWidthChars?: number;
   logger?: PrinterLogger;
+  /**
+   * Jobs and status queries kept in memory for jobs()/waitForJob(): the last
+   * this many (default 200 jobs, 2,000 queries). A kiosk runs the simulator
+   * for days; without a bound every ticket ever printed stayed in the heap.
+   */
+  keepJobs?: number;
+}
+
+const DEFAULT_KEEP_JOBS = 200;
+const QUERIES_PER_JOB = 10;
+
+/** Drops the oldest entries beyond `limit` (in place, so readers holding the array see it bounded). */
+function keepLast<T>(list: T[], limit: number): void {
+  if (list.length > limit) list.splice(0, list.length - limit);
 }
 
 const HEALTHY: SimulatedPrinterState = { paperOut: false, paperNearEnd: false, coverOpen: false, offline: false, cutterError: false, unresponsive: false };
@@ -149,7 +164,7 @@ export class PrinterSimulator {
   }
 
   async start(): Promise<void> {
-    if (this.options.outDir !== undefined) await mkdir(this.options.outDir, { recursive: true });
+    if (this.options.outDir !== undefined) await mkdir(this.options.outDir, { recursive: true, mode: 0o700 });
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -297,9 +312,11 @@ export class PrinterSimulator {
     const answered = !this.state.unresponsive;
     if (token.type === 'realtime-status-query') {
       this.queries.push({ command: 'DLE EOT', n: token.n, at, answered });
+      keepLast(this.queries, (this.options.keepJobs ?? DEFAULT_KEEP_JOBS) * QUERIES_PER_JOB);
       if (answered) this.reply(connection, Buffer.from([realtimeStatusReply(this.state, token.n)]));
     } else if (token.type === 'paper-status-query') {
       this.queries.push({ command: 'GS r', n: token.n, at, answered });
+      keepLast(this.queries, (this.options.keepJobs ?? DEFAULT_KEEP_JOBS) * QUERIES_PER_JOB);
       if (answered) this.reply(connection, Buffer.from([token.n === 1 || token.n === 0x31 ? paperSensorReply(this.state) : 0x00]));
     } else if (token.type === 'asb-enable') {
       connection.asbEnabled = token.n !== 0;
@@ -350,6 +367,7 @@ export class PrinterSimulator {
       }
     }
     this.recorded.push(job);
+    keepLast(this.recorded, this.options.keepJobs ?? DEFAULT_KEEP_JOBS);
     this.logger.info({ job: job.id, endedBy: job.endedBy, items: job.items.length }, 'printer simulator recorded a job');
     for (const listener of this.jobListeners) listener(job);
     for (const waiter of [...this.waiters]) {

@@ -121,7 +121,7 @@ describe('self-service pre-application end to end in the host', () => {
     const updated = await value(client, 'cases.updateForm', { phone: '138\u00000000\u001b0000', mailingAddress: '湖南省示范市\u202e市民大道\u200b88号', remarks: '请\u0007尽快' });
     expect(updated.form).toEqual({ phone: '13800000000', mailingAddress: '湖南省示范市市民大道88号', remarks: '请尽快' });
     const submitted = await value(client, 'cases.submit', {});
-    expect(submitted.preAcceptanceNumber).toMatch(/^YS\d{8}0001\d{4}$/);
+    expect(submitted.preAcceptanceNumber).toMatch(/^YS\d{6}0001\d{8}$/);
     expect(submitted.stage).toBe('申请');
     expect(await value(client, 'cases.draft', {})).toBeNull();
     expect(await tableCounts(kiosk)).toEqual({ cases: 1, case_pages: 2, case_stages: 1, outbox: 1 });
@@ -170,14 +170,52 @@ describe('self-service pre-application end to end in the host', () => {
     expect(await failure(client, 'cases.scanPage', { materialIndex: 42 })).toMatchObject({ code: 'bad_request' });
     expect(await failure(client, 'cases.deletePage', { pageId: 'nope' })).toMatchObject({ code: 'not_found' });
 
-    const unknown = await failure(client, 'cases.query', { number: 'YS2026010100019999' });
-    expect(unknown).toMatchObject({ code: 'not_found' });
-    expect(unknown.message).toContain('未找到预受理号为 YS2026010100019999 的办件');
+    const unknown = await failure(client, 'cases.query', { number: 'YS260101000199990000', phoneLast4: '0000' });
+    expect(unknown).toMatchObject({ code: 'not_found', details: { reason: 'no-match' } });
+    expect(unknown.message).toContain('未找到与该预受理号和手机尾号相符的办件');
     expect((await failure(client, 'cases.query', { number: "1' OR '1'='1" })).message).toContain('预受理号格式不正确');
     // Someone else's (or a guessed) case id cannot be printed.
     expect((await failure(client, 'cases.printReceipt', { caseId: 'not-mine', format: 'a4' })).code).toBe('refused');
     expect(await tableCounts(kiosk)).toEqual({ cases: 0, case_pages: 0, case_stages: 0, outbox: 0 });
 
+  });
+
+  it('answers a progress query by number only with a second factor, and stops a terminal that keeps guessing', { timeout: 120_000 }, async () => {
+    const { client, kiosk } = await boot();
+    await logIn(client);
+    await value(client, 'cases.startDraft', { serviceId: SERVICE });
+    await value(client, 'cases.scanPage', { materialIndex: 0 });
+    await value(client, 'cases.updateForm', { phone: '13812345678', mailingAddress: '', remarks: '' });
+    const { preAcceptanceNumber, caseId } = await value(client, 'cases.submit', {});
+    // The applicant, logged in with her card, needs nothing more, and someone else's guessing does not hold her up
+    // (a module with a tight limit, on the same host and session).
+    expect((await value(client, 'cases.query', { number: preAcceptanceNumber })).caseId).toBe(caseId);
+    const neighbour = `${preAcceptanceNumber.slice(0, 14)}${preAcceptanceNumber.slice(14) === '0000' ? '0001' : '0000'}`;
+    const tight = casesModule(kiosk.context, kiosk.sessions, { queryLimit: { maxFailures: 2, windowMs: 60_000 } });
+    await tight.start?.();
+    for (let i = 0; i < 2; i++) expect((await apiError(call(tight, 'cases.query', { number: neighbour, phoneLast4: '5678' }))).details).toMatchObject({ reason: 'no-match' });
+    expect((await apiError(call(tight, 'cases.query', { number: neighbour, phoneLast4: '5678' }))).details).toMatchObject({ reason: 'rate-limited' });
+    expect((await call(tight, 'cases.query', { number: preAcceptanceNumber })).caseId).toBe(caseId);
+    await value(client, 'dev.idcard.remove', {});
+    await value(client, 'session.end', { reason: 'logout' });
+    await value(client, 'session.begin', {});
+
+    // Anonymous: the number alone is not enough, and the answer is the same whether the number exists or not.
+    const bare = await failure(client, 'cases.query', { number: preAcceptanceNumber });
+    expect(bare).toMatchObject({ code: 'refused', details: { reason: 'second-factor', field: 'phoneLast4' } });
+    expect(await failure(client, 'cases.query', { number: neighbour })).toEqual(bare);
+    const view = await value(client, 'cases.query', { number: preAcceptanceNumber, phoneLast4: '5678' });
+    expect(view).toMatchObject({ caseId, maskedName: '张*丰' });
+
+    // Wrong digits and a guessed number look alike, and count against this terminal.
+    const wrong = await failure(client, 'cases.query', { number: preAcceptanceNumber, phoneLast4: '0000' });
+    const guessed = await failure(client, 'cases.query', { number: neighbour, phoneLast4: '5678' });
+    expect(wrong).toEqual(guessed);
+    expect(wrong).toMatchObject({ code: 'not_found', details: { reason: 'no-match' } });
+    for (let i = 0; i < 3; i++) await failure(client, 'cases.query', { number: neighbour, phoneLast4: String(1000 + i) });
+    // Five failures: even the right digits wait now.
+    const limited = await failure(client, 'cases.query', { number: preAcceptanceNumber, phoneLast4: '5678' });
+    expect(limited).toMatchObject({ code: 'refused', details: { reason: 'rate-limited', retryAfterSeconds: expect.any(Number) } });
   });
 
   it('refuses a 200 MB image before decoding it', { timeout: 60_000 }, async () => {

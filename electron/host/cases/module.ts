@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { CaseStatusChange } from '../../../platform-contract/contract.js';
 import { ImageError, normalise, ScanError, type ColourMode, type NormaliseOptions, type NormalisedPage } from '../../../devices/scanner/index.js';
@@ -9,7 +10,8 @@ import type { HostContext, HostModule } from '../module.js';
 import type { CitizenIdentity, SessionManager } from '../session/manager.js';
 import { DraftBook, type Draft, type DraftPage } from './drafts.js';
 import { a4Receipt, queryUrl, slipDoc, type ReceiptFacts } from './receipts.js';
-import { checkForm, maskAddress, parsePreAcceptanceNumber, stageOf, stageTimeline, terminalCode } from './rules.js';
+import { checkForm, maskAddress, parsePreAcceptanceNumber, phoneLast4, stageOf, stageTimeline, terminalCode } from './rules.js';
+import { QueryLimiter, type QueryLimitOptions } from './query-limit.js';
 import { CaseStore, type ResultDocument, type StoredCase } from './store.js';
 
 /**
@@ -31,6 +33,19 @@ export interface CasesModuleOptions {
   fonts?: FontPicker;
   /** Where drafts live (host memory); tests pass their own to watch the session-end wipe. */
   drafts?: DraftBook;
+  /** Anonymous progress queries: failures allowed per window on this terminal (default 5 per 10 minutes). */
+  queryLimit?: QueryLimitOptions;
+}
+
+/** A number as it may appear in a log: the date and terminal stay, the sequence and check part do not. */
+function maskNumber(number: string): string {
+  return `${number.slice(0, 12)}******`;
+}
+
+function sameDigits(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /** A platform status change; `caseId` may be the case id or its pre-acceptance number. The platform may add a result document. */
@@ -82,6 +97,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
   const documentsDir = join(ctx.config.dataDir, 'documents');
   let store: CaseStore | undefined;
   let scanningSession: string | undefined;
+  const queryLimiter = new QueryLimiter(options.queryLimit);
 
   const requireStore = (): CaseStore => {
     if (!store) throw new ApiError('unavailable', 'cases are not ready yet');
@@ -310,12 +326,37 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
         return result.printed ? { kind: 'printed', message: result.warning?.message ?? '回执已打印，请在出纸口取走' } : { kind: 'failed', message: result.message };
       },
 
-      'cases.query': async ({ number }) => {
+      'cases.query': async ({ number, phoneLast4: digits }) => {
         const canonical = parsePreAcceptanceNumber(number);
-        if (canonical === null) throw new ApiError('bad_request', '预受理号格式不正确：应为 YS 加 16 位数字', { field: 'number' });
+        if (canonical === null) throw new ApiError('bad_request', '预受理号格式不正确：应为 YS 加 18 位数字', { field: 'number', reason: 'bad-number' });
         const cases = requireStore();
+        const nowMs = ctx.now().getTime();
+        const citizen = sessions.citizen();
         const stored = await cases.byNumber(canonical);
-        if (!stored) throw new ApiError('not_found', `未找到预受理号为 ${canonical} 的办件，请核对后重新输入`, { field: 'number' });
+        // The citizen's own case (card login) needs no second factor and is not rate-limited.
+        if (stored && citizen && (await cases.belongsTo(stored.id, citizen.idNumber))) {
+          logger.info({ number: maskNumber(canonical), outcome: 'own-case' }, 'progress query');
+          return caseView(cases, stored);
+        }
+        // Everyone else: the phone's last 4 digits. Asked before anything is looked up for the answer, so
+        // the reply says nothing about whether the number exists.
+        if (digits === undefined) {
+          logger.info({ number: maskNumber(canonical), outcome: 'second-factor-needed' }, 'progress query');
+          throw new ApiError('refused', '请输入申请时所留手机号码的后4位，或用本人身份证登录后查询', { field: 'phoneLast4', reason: 'second-factor' });
+        }
+        const blocked = queryLimiter.blockedFor(nowMs);
+        if (blocked > 0) {
+          const retryAfterSeconds = Math.ceil(blocked / 1000);
+          logger.warn({ number: maskNumber(canonical), outcome: 'rate-limited', retryAfterSeconds }, 'progress query');
+          throw new ApiError('refused', `查询次数过多，请${Math.ceil(retryAfterSeconds / 60)}分钟后再试，或用本人身份证登录后查询`, { reason: 'rate-limited', retryAfterSeconds });
+        }
+        const applicant = stored && (await cases.applicant(stored.id));
+        if (!stored || !applicant || !sameDigits(phoneLast4(applicant.phone), digits)) {
+          const failures = queryLimiter.fail(nowMs);
+          logger.warn({ number: maskNumber(canonical), outcome: 'no-match', failuresInWindow: failures }, 'progress query');
+          throw new ApiError('not_found', '未找到与该预受理号和手机尾号相符的办件，请核对后重新输入', { field: 'number', reason: 'no-match' });
+        }
+        logger.info({ number: maskNumber(canonical), outcome: 'second-factor' }, 'progress query');
         return caseView(cases, stored);
       },
 

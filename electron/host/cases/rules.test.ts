@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { applicantKey, checkForm, cleanField, hallDay, maskAddress, parsePreAcceptanceNumber, preAcceptanceNumber, stageOf, stageTimeline, terminalCode } from './rules.js';
+import { applicantKey, checkForm, cleanField, formatPreAcceptanceNumber, hallDay, maskAddress, parsePreAcceptanceNumber, phoneLast4, preAcceptanceNumber, stageOf, stageTimeline, terminalCode } from './rules.js';
+import { QueryLimiter } from './query-limit.js';
 
 const STAGES = ['申请', '受理', '审核', '决定', '办结'];
 
 describe('pre-acceptance numbers', () => {
-  it('are YS + hall day + terminal code + daily sequence, digits only after YS', () => {
-    expect(preAcceptanceNumber('20261125', '0001', 7)).toBe('YS2026112500010007');
-    expect(() => preAcceptanceNumber('20261125', '0001', 10_000)).toThrow(/out of range/);
-    expect(() => preAcceptanceNumber('2026-11-25', '0001', 1)).toThrow();
+  it('are YS + hall day (yymmdd) + terminal code + daily sequence + random check part, digits only after YS', () => {
+    expect(preAcceptanceNumber('20261125', '0001', 7, 4821)).toBe('YS261125000100074821');
+    expect(preAcceptanceNumber('20261125', '0001', 7, 5)).toBe('YS261125000100070005');
+    expect(() => preAcceptanceNumber('20261125', '0001', 10_000, 1)).toThrow(/out of range/);
+    expect(() => preAcceptanceNumber('20261125', '0001', 1, 10_000)).toThrow(/out of range/);
+    expect(() => preAcceptanceNumber('2026-11-25', '0001', 1, 1)).toThrow();
+    expect(formatPreAcceptanceNumber('YS261125000100074821')).toBe('YS 261125 0001 0007 4821');
+  });
+
+  it('take the last 4 digits of the phone as the second factor', () => {
+    expect(phoneLast4('13800138000')).toBe('8000');
+    expect(phoneLast4('0731-84567890')).toBe('7890');
   });
 
   it('use the hall day in Beijing time, not UTC', () => {
@@ -23,8 +32,11 @@ describe('pre-acceptance numbers', () => {
   });
 
   it('parse what citizens type: with or without YS, spaces, dashes, lower case; refuse anything else', () => {
-    expect(parsePreAcceptanceNumber('ys 2026 1125-0001-0007')).toBe('YS2026112500010007');
+    expect(parsePreAcceptanceNumber('ys 261125 0001-0007-4821')).toBe('YS261125000100074821');
+    expect(parsePreAcceptanceNumber('261125000100074821')).toBe('YS261125000100074821');
+    // Issued before the check part existed: still found.
     expect(parsePreAcceptanceNumber('2026112500010007')).toBe('YS2026112500010007');
+    expect(parsePreAcceptanceNumber('26112500010007482')).toBeNull();
     expect(parsePreAcceptanceNumber('YS20261125')).toBeNull();
     expect(parsePreAcceptanceNumber("YS2026112500010007' OR 1=1")).toBeNull();
     expect(parsePreAcceptanceNumber('')).toBeNull();
@@ -90,5 +102,19 @@ describe('stages', () => {
       { stage: '决定', at: null, current: false },
       { stage: '办结', at: null, current: false },
     ]);
+  });
+});
+
+describe('anonymous progress query limit', () => {
+  it('allows 5 failures in 10 minutes per terminal, then blocks until the oldest leaves the window', () => {
+    const limiter = new QueryLimiter({ maxFailures: 5, windowMs: 600_000 });
+    for (let i = 0; i < 5; i++) {
+      expect(limiter.blockedFor(i * 1000)).toBe(0);
+      limiter.fail(i * 1000);
+    }
+    expect(limiter.blockedFor(5000)).toBe(595_000);
+    expect(limiter.blockedFor(599_000)).toBe(1000);
+    expect(limiter.blockedFor(600_000)).toBe(0);
+    expect(limiter.count(600_000)).toBe(4);
   });
 });

@@ -27,18 +27,45 @@ export function terminalCode(terminalId: string): string {
 
 export const MAX_DAILY_SEQUENCE = 9_999;
 
-/** YS + yyyymmdd + terminal code (4) + daily sequence (4): digits only after YS, so the keypad needs no letters. */
-export function preAcceptanceNumber(day: string, code: string, sequence: number): string {
+/** Digits of the random check part: a number cannot be guessed from its neighbours (10,000 to one per try). */
+export const CHECK_DIGITS = 4;
+
+/**
+ * The pre-acceptance number: `YS` + hall day as yymmdd (6) + terminal code (4)
+ * + daily sequence (4) + random check part (4), 18 digits after YS, e.g.
+ * `YS261125000100074821`. Date, terminal and sequence keep it unique; the
+ * check part makes the next citizen's number unguessable from one's own.
+ * Digits only after YS, so the keypad needs no letters; printed in groups
+ * (`formatPreAcceptanceNumber`) so it can be read out and typed.
+ */
+export function preAcceptanceNumber(day: string, code: string, sequence: number, check: number): string {
   if (!/^\d{8}$/.test(day) || !/^\d{4}$/.test(code)) throw new Error(`bad number parts ${day}/${code}`);
   if (!Number.isInteger(sequence) || sequence < 1 || sequence > MAX_DAILY_SEQUENCE) throw new Error(`daily sequence ${sequence} out of range`);
-  return `YS${day}${code}${String(sequence).padStart(4, '0')}`;
+  if (!Number.isInteger(check) || check < 0 || check >= 10 ** CHECK_DIGITS) throw new Error(`check part ${check} out of range`);
+  return `YS${day.slice(2)}${code}${String(sequence).padStart(4, '0')}${String(check).padStart(CHECK_DIGITS, '0')}`;
 }
 
-/** What a citizen typed (with or without YS, spaces, dashes, lower case) → the canonical number, or null when it cannot be one. */
+/** YS261125000100074821 → YS 261125 0001 0007 4821 (for print and screen; the keypad ignores spaces). */
+export function formatPreAcceptanceNumber(number: string): string {
+  const digits = number.replace(/^YS/, '');
+  return digits.length === 18 ? `YS ${digits.slice(0, 6)} ${digits.slice(6, 10)} ${digits.slice(10, 14)} ${digits.slice(14)}` : number;
+}
+
+/**
+ * What a citizen typed (with or without YS, spaces, dashes, lower case) → the
+ * canonical number, or null when it cannot be one. 18 digits; 16 digits are
+ * numbers issued before the check part existed (still found, with the same
+ * second factor).
+ */
 export function parsePreAcceptanceNumber(input: string): string | null {
   const compact = input.replace(/[\s-]/g, '').toUpperCase();
   const digits = compact.startsWith('YS') ? compact.slice(2) : compact;
-  return /^\d{16}$/.test(digits) ? `YS${digits}` : null;
+  return /^(\d{18}|\d{16})$/.test(digits) ? `YS${digits}` : null;
+}
+
+/** The last 4 digits of the phone the citizen gave: the second factor of an anonymous progress query. */
+export function phoneLast4(phone: string): string {
+  return phone.replace(/\D/g, '').slice(-4);
 }
 
 /** C0/C1 controls, DEL, bidi overrides, zero-width and other invisible format characters. */

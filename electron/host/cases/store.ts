@@ -1,8 +1,8 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { DataKey } from '../storage/crypto.js';
 import type { Database, Migration, Queryable } from '../storage/database.js';
 import type { Outbox } from '../storage/outbox.js';
-import { applicantKey, hallDay, MAX_DAILY_SEQUENCE, preAcceptanceNumber } from './rules.js';
+import { applicantKey, CHECK_DIGITS, hallDay, MAX_DAILY_SEQUENCE, preAcceptanceNumber } from './rules.js';
 
 /**
  * Cases on the terminal (SQLite): the case row with its personal fields
@@ -157,7 +157,8 @@ export class CaseStore {
     const pages = input.pages.map((page, position) => ({ ...page, id: randomUUID(), position, sha256: createHash('sha256').update(page.jpeg).digest('hex') }));
     return this.db.transaction(async (tx) => {
       const sequence = await nextSequence(tx, day);
-      const number = preAcceptanceNumber(day, context.terminalCode, sequence);
+      // The check part comes from the OS's CSPRNG: the next citizen's number is not derivable from this one.
+      const number = preAcceptanceNumber(day, context.terminalCode, sequence, randomInt(0, 10 ** CHECK_DIGITS));
       await tx.run('INSERT INTO cases (id, number, service_id, stage, submitted_at, updated_at, applicant_key, applicant) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
         id,
         number,

@@ -41,4 +41,13 @@ describe('config', () => {
     expect(() => loadConfig(file, {})).toThrow(/is not valid JSON/);
     expect(() => loadConfig(join(dir, 'missing.json'), {})).toThrow(/cannot be read \(ENOENT\)/);
   });
+
+  it('refuses a platform URL in clear over the network, naming the field; https anywhere and http to this machine are fine', () => {
+    const platform = (baseUrl: string) => ({ platform: { baseUrl, secret: 'a-terminal-secret-of-16+' } });
+    expect(() => parseConfig(platform('http://platform.example.gov.cn/api'), 'x.json', {})).toThrow(/field "platform.baseUrl".*https/);
+    expect(() => parseConfig(platform('http://192.168.1.20:8080'), 'x.json', {})).toThrow(/field "platform.baseUrl"/);
+    expect(() => parseConfig(platform('http://127.0.0.1.evil.example'), 'x.json', {})).toThrow(/field "platform.baseUrl"/);
+    expect(parseConfig(platform('https://platform.example.gov.cn/api'), 'x.json', {}).platform.baseUrl).toBe('https://platform.example.gov.cn/api');
+    for (const local of ['http://127.0.0.1:8787', 'http://localhost:8787/p', 'http://[::1]:8787']) expect(parseConfig(platform(local), 'x.json', {}).platform.baseUrl).toBe(local);
+  });
 });

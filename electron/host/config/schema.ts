@@ -10,6 +10,20 @@ import { receiptPrinterConfigSchema } from '../../../devices/printer/index.js';
  */
 const port = z.number().int().min(0).max(65535);
 
+/** https anywhere; http only to a loopback address. */
+export function isAllowedPlatformUrl(raw: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  if (url.protocol !== 'http:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 /** The reader's own schema (devices/idcard) plus `none` for a terminal without a reader. */
 export const IdCardReaderConfig = z.discriminatedUnion('kind', [...idCardReaderConfigSchema.options, z.object({ kind: z.literal('none') }).strict()]);
 
@@ -93,6 +107,11 @@ export const KioskConfig = z
       })
       .strict()
       .refine((p) => p.baseUrl === undefined || p.secret !== undefined || p.secretFile !== undefined, { message: 'a platform baseUrl needs secret or secretFile', path: ['secret'] })
+      // Records carry names, ID numbers and addresses: over the network only with TLS. Plain http only to this machine (tests, a local platform).
+      .refine((p) => p.baseUrl === undefined || isAllowedPlatformUrl(p.baseUrl), {
+        message: 'platform.baseUrl must be https:// (plain http:// only to 127.0.0.1, ::1 or localhost): records carry personal data',
+        path: ['baseUrl'],
+      })
       .prefault({}),
     /**
      * The hall queue (排队叫号). `embedded`: this kiosk is the hall's queue and serves

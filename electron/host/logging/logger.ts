@@ -13,6 +13,12 @@ export interface LoggerOptions {
   /** Also write to stderr (development, CLI tools). */
   stderr?: boolean;
   redactor?: Redactor;
+  /**
+   * The log writer failed (a full disk: ENOSPC). Logging must never take the
+   * host down: the error is handed here (the host reports it on the staff
+   * screen) and records are dropped until the writer recovers.
+   */
+  onWriteError?: (err: Error) => void;
 }
 
 /**
@@ -24,7 +30,8 @@ export function createLogger(options: LoggerOptions): { logger: Logger; redactor
   const redactor = options.redactor ?? new Redactor();
   const targets: pino.TransportTargetOptions[] = [];
   if (options.dir !== undefined) {
-    mkdirSync(options.dir, { recursive: true });
+    // Logs are personal data too (masked, but still): kiosk user only; the host's umask makes the files 0600.
+    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     targets.push({
       target: 'pino-roll',
       level: options.level,
@@ -44,7 +51,11 @@ export function createLogger(options: LoggerOptions): { logger: Logger; redactor
       },
     },
   };
-  const logger = targets.length === 0 ? pino({ ...pinoOptions, level: 'silent' }) : pino(pinoOptions, pino.transport({ targets }));
+  if (targets.length === 0) return { logger: pino({ ...pinoOptions, level: 'silent' }), redactor };
+  const transport = pino.transport({ targets });
+  // Without a listener, the worker's write error (ENOSPC) is an uncaught 'error' event and exits the host.
+  transport.on('error', (err: Error) => options.onWriteError?.(err));
+  const logger = pino(pinoOptions, transport);
   return { logger, redactor };
 }
 

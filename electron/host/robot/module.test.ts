@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import type { HostContext } from '../module.js';
 import { appRoot } from '../paths.js';
 import { moduleHarness } from '../../../tests/support/host.js';
 import { ApiError } from '../../contract/index.js';
-import { cleanHelpReason, popularQuestions, robotModule, type RobotHostModule, type RobotModuleOptions } from './module.js';
+import { cleanHelpReason, helpMigrations, popularQuestions, robotModule, type RobotHostModule, type RobotModuleOptions } from './module.js';
 
 /**
  * The robot module on its own RPC server with real storage and the shipped
@@ -177,6 +178,23 @@ describe('robot module', () => {
     expect(after.ok && after.value).toEqual([]);
     const missing = await client.call('help.resolve', { id: 'nope' });
     expect(missing.ok ? 'ok' : missing.error.code).toBe('not_found');
+  }, 60_000);
+
+  it('keeps a help request reason sealed at rest: the address and phone a citizen typed are nowhere in the database files', async () => {
+    const harness = await moduleHarness(cleanups);
+    // A row written in clear by the version before sealing: the module seals it when it starts.
+    await harness.context.db.migrate('help', [helpMigrations[0]!]);
+    await harness.context.db.run("INSERT INTO help_requests (id, at, terminal_id, reason) VALUES ('old', '2026-11-25T01:00:00.000Z', 'kiosk-01', '我住在示范市幸福路18号 电话13912345678')");
+    const client = await harness.serve(robotModule(harness.context, { requireStaff: () => undefined }));
+    const reply = await client.call('robot.callStaff', { reason: '请寄到湖南省长沙市岳麓区麓山南路932号，电话13800138000' });
+    expect(reply.ok && reply.value.reason).toBe('请寄到湖南省长沙市岳麓区麓山南路932号，电话13800138000');
+    const listed = await client.call('help.list', {});
+    expect(listed.ok && listed.value.map((r) => r.reason)).toEqual(['我住在示范市幸福路18号 电话13912345678', '请寄到湖南省长沙市岳麓区麓山南路932号，电话13800138000']);
+    await harness.context.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    for (const name of readdirSync(harness.dataDir).filter((file) => file.startsWith('liuliu.db'))) {
+      const bytes = readFileSync(join(harness.dataDir, name));
+      for (const secret of ['麓山南路932号', '13800138000', '幸福路18号', '13912345678']) expect(bytes.includes(Buffer.from(secret)), `${secret} in ${name}`).toBe(false);
+    }
   }, 60_000);
 
   it('refuses the staff methods when no staff guard is wired (fail closed)', async () => {

@@ -7,7 +7,8 @@ import type { ContentPackage } from '../content/schema.js';
 import { cleanText } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import { appRoot } from '../paths.js';
-import type { Migration } from '../storage/database.js';
+import type { DataKey } from '../storage/crypto.js';
+import type { Database, Migration } from '../storage/database.js';
 import { composeAnswer, composeOutOfScopeAnswer, floorMap, type AnswerOptions, type RobotAnswer } from './answers.js';
 import { RobotBrain } from './brain.js';
 import { inputCandidates } from './candidates.js';
@@ -49,7 +50,22 @@ export const helpMigrations: readonly Migration[] = [
     );
     CREATE INDEX help_requests_open ON help_requests (status, at);`,
   },
+  {
+    version: 2,
+    name: 'help request reasons sealed with the data key (they may hold an address or a phone number)',
+    // The sealing needs the data key, so the host runs it (sealHelpReasons) right after this column exists.
+    up: 'ALTER TABLE help_requests ADD COLUMN reason_sealed BLOB',
+  },
 ];
+
+/** Seals reasons still stored in clear (written before migration 2) and clears the plain column. */
+async function sealHelpReasons(db: Database, key: DataKey): Promise<number> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.all<{ id: string; reason: string }>('SELECT id, reason FROM help_requests WHERE reason IS NOT NULL');
+    for (const row of rows) await tx.run('UPDATE help_requests SET reason_sealed = ?, reason = NULL WHERE id = ?', [key.seal(row.reason), row.id]);
+    return rows.length;
+  });
+}
 
 export const HELP_REQUEST_KIND = 'help.request';
 /** How many popular-question chips the screen shows. */
@@ -60,11 +76,19 @@ interface HelpRow {
   id: string;
   at: string;
   terminal_id: string;
-  reason: string | null;
+  reason_sealed: Buffer | null;
   status: 'open' | 'resolved';
 }
 
-const helpView = (row: HelpRow): HelpRequestView => ({ id: row.id, at: row.at, terminalId: row.terminal_id, reason: row.reason, status: row.status });
+const HELP_COLUMNS = 'id, at, terminal_id, reason_sealed, status';
+
+const helpView = (row: HelpRow, key: DataKey): HelpRequestView => ({
+  id: row.id,
+  at: row.at,
+  terminalId: row.terminal_id,
+  reason: row.reason_sealed === null ? null : key.open(row.reason_sealed).toString('utf8'),
+  status: row.status,
+});
 
 /**
  * A reason as staff may see it: control characters gone, personal data masked
@@ -191,7 +215,12 @@ export function robotModule(ctx: HostContext, options: RobotModuleOptions = {}):
       'robot.callStaff': async ({ reason }) => {
         const request: HelpRequestView = { id: randomUUID(), at: ctx.now().toISOString(), terminalId: ctx.config.terminalId, reason: cleanHelpReason(reason, (text) => ctx.redactor.text(text)), status: 'open' };
         await ctx.db.transaction(async (tx) => {
-          await tx.run('INSERT INTO help_requests (id, at, terminal_id, reason) VALUES (?, ?, ?, ?)', [request.id, request.at, request.terminalId, request.reason]);
+          await tx.run('INSERT INTO help_requests (id, at, terminal_id, reason_sealed) VALUES (?, ?, ?, ?)', [
+            request.id,
+            request.at,
+            request.terminalId,
+            request.reason === null ? null : ctx.key.seal(request.reason),
+          ]);
           await ctx.outbox.append(
             tx,
             {
@@ -209,12 +238,12 @@ export function robotModule(ctx: HostContext, options: RobotModuleOptions = {}):
       },
       'help.list': async () => {
         requireStaff();
-        const rows = await ctx.db.all<HelpRow>("SELECT id, at, terminal_id, reason, status FROM help_requests WHERE status = 'open' ORDER BY at, id");
-        return rows.map(helpView);
+        const rows = await ctx.db.all<HelpRow>(`SELECT ${HELP_COLUMNS} FROM help_requests WHERE status = 'open' ORDER BY at, id`);
+        return rows.map((row) => helpView(row, ctx.key));
       },
       'help.resolve': async ({ id }) => {
         requireStaff();
-        const row = await ctx.db.get<HelpRow>('SELECT id, at, terminal_id, reason, status FROM help_requests WHERE id = ?', [id]);
+        const row = await ctx.db.get<HelpRow>(`SELECT ${HELP_COLUMNS} FROM help_requests WHERE id = ?`, [id]);
         if (row === undefined) throw new ApiError('not_found', `no help request ${id}`);
         if (row.status === 'open') {
           await ctx.db.run("UPDATE help_requests SET status = 'resolved', resolved_at = ? WHERE id = ? AND status = 'open'", [ctx.now().toISOString(), id]);
@@ -225,6 +254,8 @@ export function robotModule(ctx: HostContext, options: RobotModuleOptions = {}):
     },
     async start() {
       await ctx.db.migrate('help', helpMigrations);
+      const sealed = await sealHelpReasons(ctx.db, ctx.key);
+      if (sealed > 0) logger.info({ sealed }, 'help request reasons stored in clear by an earlier version are now sealed');
       ctx.devices.report('robot', { state: 'starting', reason: '浏浏正在加载' });
       await load(ctx.content());
       unsubscribe = ctx.onContentChanged((next) => {

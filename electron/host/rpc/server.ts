@@ -61,6 +61,8 @@ export class RpcServer {
   constructor(
     private readonly logger: Logger,
     private readonly bus: EventBus,
+    /** Turns a known failure that is not an ApiError (a full disk) into a clear one; undefined = internal error. */
+    private readonly explain: (err: unknown) => ApiError | undefined = () => undefined,
   ) {}
 
   /** Registers a module's handlers. Registering a method twice is a wiring bug. */
@@ -128,6 +130,11 @@ export class RpcServer {
       if (err instanceof ApiError) {
         this.logger.info({ method, code: err.code, message: err.message }, 'call refused');
         return fail(id, { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+      }
+      const explained = this.explain(err);
+      if (explained) {
+        this.logger.error({ method, err, code: explained.code, details: explained.details }, 'handler failed');
+        return fail(id, { code: explained.code, message: explained.message, ...(explained.details ? { details: explained.details } : {}) });
       }
       this.logger.error({ method, err }, 'handler failed');
       return fail(id, { code: 'internal', message: `host error in ${method}` });

@@ -78,7 +78,8 @@ export class Database implements Queryable {
     });
     const database = new Database(raw, file);
     raw.configure('busyTimeout', 5000);
-    await database.connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+    // secure_delete: deleted or overwritten personal data is zeroed in the file, not left in free pages.
+    await database.connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;');
     await database.connection.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))',
     );

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { CaseView, MyFeedback, PrintOutcomeView } from '../../../../electron/contract/index.js';
 import type { CallResult } from '../../api/client.js';
 import { useApi } from '../../app/api.js';
@@ -10,13 +11,31 @@ import '../apply/cases.css';
 
 /**
  * Progress of cases: type a pre-acceptance number on the keypad (YS is
- * printed, the 16 digits are typed), or — logged in with the ID card — list
- * one's own cases. Each case shows its stages with dates; a citizen prints
- * the result of her own case once it is there. Her consultations and
+ * printed, the 18 digits are typed) and the last 4 digits of the phone given
+ * in the application — the second factor the host asks of anyone who is not
+ * the applicant logged in with her card — or, logged in, list one's own
+ * cases. Each case shows its stages with dates; a citizen prints the result
+ * of her own case once it is there Her consultations and
  * complaints (我的咨询) come with them, each with the staff answer once the
  * kiosk has pulled it from the platform.
  */
-const DIGITS = 16;
+const DIGITS = 18;
+const PHONE_DIGITS = 4;
+
+type Field = 'number' | 'phone';
+
+/** The host's refusal reasons for a query → the sentence in this language; anything else is shown as the host said it. */
+function queryProblem(t: TFunction<'cases'>, error: { message: string; details?: Record<string, unknown> | undefined }): string {
+  const reason = error.details?.['reason'];
+  if (reason === 'second-factor') return t('progress.needPhone');
+  if (reason === 'no-match') return t('progress.noMatch');
+  if (reason === 'bad-number') return t('progress.badNumber');
+  if (reason === 'rate-limited') {
+    const seconds = Number(error.details?.['retryAfterSeconds'] ?? 60);
+    return t('progress.rateLimited', { minutes: Math.max(1, Math.ceil(seconds / 60)) });
+  }
+  return error.message;
+}
 
 function formatDate(iso: string, locale: string): string {
   return new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
@@ -103,23 +122,31 @@ export function ProgressScreen() {
   const { session } = useSession();
   const citizen = session?.kind === 'citizen';
   const [digits, setDigits] = useState(() => (arg ?? '').replace(/^YS/i, '').replace(/\D/g, '').slice(0, DIGITS));
+  const [phone, setPhone] = useState('');
+  const [field, setField] = useState<Field>('number');
   const [cases, setCases] = useState<CaseView[] | null>(null);
   const [consultations, setConsultations] = useState<MyFeedback[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const typeNumber = (next: string): void => {
+    setDigits(next);
+    // A complete number: the keypad moves on to the phone digits.
+    if (next.length === DIGITS && !citizen) setField('phone');
+  };
   const shown = (result: CallResult<'cases.query'>): void => {
     setBusy(false);
     if (result.ok) setCases([result.value]);
     else {
       setCases(null);
-      setProblem(result.error.message);
+      setProblem(queryProblem(t, result.error));
+      if (result.error.details?.['reason'] === 'second-factor') setField('phone');
     }
   };
   const query = (number: string): void => {
     setBusy(true);
     setProblem(null);
-    void api.call('cases.query', { number: `YS${number}` }).then(shown);
+    void api.call('cases.query', { number: `YS${number}`, ...(phone.length === PHONE_DIGITS ? { phoneLast4: phone } : {}) }).then(shown);
   };
   const mine = async (): Promise<void> => {
     setBusy(true);
@@ -142,12 +169,12 @@ export function ProgressScreen() {
     void api.call('cases.query', { number: `YS${number}` }).then((result) => {
       if (!live) return;
       if (result.ok) setCases([result.value]);
-      else setProblem(result.error.message);
+      else setProblem(queryProblem(t, result.error));
     });
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [api, t]);
 
   return (
     <main className="cases" data-testid="progress-screen">
@@ -155,11 +182,35 @@ export function ProgressScreen() {
       <section className="cases-card">
         <h2>{t('progress.enterNumber')}</h2>
         <p className="cases-hint">{t('progress.numberHint')}</p>
-        <p className="cases-number" data-testid="progress-number">
+        <button
+          type="button"
+          className={`cases-number touch${field === 'number' ? ' is-current' : ''}`}
+          onClick={() => setField('number')}
+          aria-pressed={field === 'number'}
+          aria-label={t('progress.editNumber')}
+          data-testid="progress-number"
+        >
           YS{digits}
           <span className="cases-hint">{'_'.repeat(DIGITS - digits.length)}</span>
-        </p>
-        <Keypad value={digits} onChange={setDigits} maxLength={DIGITS} testId="progress-key" />
+        </button>
+        <h2>{t('progress.phoneLabel')}</h2>
+        <p className="cases-hint">{t('progress.phoneHint')}</p>
+        <button
+          type="button"
+          className={`cases-number touch${field === 'phone' ? ' is-current' : ''}`}
+          onClick={() => setField('phone')}
+          aria-pressed={field === 'phone'}
+          aria-label={t('progress.editPhone')}
+          data-testid="progress-phone"
+        >
+          {phone}
+          <span className="cases-hint">{'_'.repeat(PHONE_DIGITS - phone.length)}</span>
+        </button>
+        {field === 'number' ? (
+          <Keypad value={digits} onChange={typeNumber} maxLength={DIGITS} testId="progress-key" />
+        ) : (
+          <Keypad value={phone} onChange={setPhone} maxLength={PHONE_DIGITS} testId="progress-key" />
+        )}
         <div className="cases-actions">
           <button type="button" className="touch primary" onClick={() => query(digits)} disabled={busy || digits.length === 0} data-testid="progress-query">
             {t('progress.query')}
