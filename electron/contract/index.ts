@@ -5,6 +5,7 @@ import { guideApi, guideEvents } from './guide.js';
 import { queueApi, queueEvents } from './queue.js';
 import { robotApi, robotEvents } from './robot.js';
 import { sessionApi, sessionEvents } from './session.js';
+import { speechApi, speechEvents } from './speech.js';
 import { syncApi, syncEvents } from './sync.js';
 import { systemApi, systemEvents } from './system.js';
 
@@ -22,6 +23,7 @@ export const api = {
   ...casesApi,
   ...guideApi,
   ...syncApi,
+  ...speechApi,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -32,6 +34,7 @@ export const events = {
   ...casesEvents,
   ...guideEvents,
   ...syncEvents,
+  ...speechEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Api = typeof api;
@@ -44,11 +47,13 @@ export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 export * from './errors.js';
+export * from './messages.js';
 export * from './envelope.js';
 export * from './cases.js';
 export * from './guide.js';
 export * from './queue.js';
 export * from './robot.js';
 export * from './session.js';
+export * from './speech.js';
 export * from './sync.js';
 export * from './system.js';

@@ -16,6 +16,7 @@ import { SessionManager } from './session/manager.js';
 import { sessionModule } from './session/module.js';
 import { deviceModule, systemModule } from './system/module.js';
 import { staffModule } from './staff/module.js';
+import { speechModule } from './speech/module.js';
 import { startupContent, syncModule } from './sync/module.js';
 import { casesModule } from './cases/index.js';
 import { guideModule } from './guide/module.js';
@@ -134,6 +135,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     guideModule(context, sessions, documentPrinter !== undefined ? { a4Printer: documentPrinter } : {}),
     queueModule(context, sessions),
     robotModule(context, { requireStaff: () => staff.requireStaff() }),
+    speechModule(context, sessions),
     cases,
     // Last: its first cycle may hand case status changes to the cases module, whose tables must exist by then.
     syncModule(context, sessions, {

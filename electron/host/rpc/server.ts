@@ -127,7 +127,7 @@ export class RpcServer {
     } catch (err) {
       if (err instanceof ApiError) {
         this.logger.info({ method, code: err.code, message: err.message }, 'call refused');
-        return fail(id, { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+        return fail(id, { code: err.code, message: err.message, ...(err.say ? { say: err.say } : {}), ...(err.details ? { details: err.details } : {}) });
       }
       this.logger.error({ method, err }, 'handler failed');
       return fail(id, { code: 'internal', message: `host error in ${method}` });

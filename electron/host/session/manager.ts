@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CardRead, IdCardRecord, ReadErrorEvent } from '../../../devices/idcard/index.js';
 import { maskIdNumber, maskName } from '../../common/pii.js';
-import type { CardReaderNotice, SessionEndReason, SessionView } from '../../contract/index.js';
+import type { CardReaderNotice, Locale, SessionEndReason, SessionView } from '../../contract/index.js';
 import type { HostContext } from '../module.js';
 import { SENIOR_AGE, ageOn } from '../../common/age.js';
 import { serviceDay } from '../../common/hall-time.js';
@@ -33,6 +33,8 @@ export class SessionManager {
   private active: ActiveSession | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly endHooks: EndHook[] = [];
+  /** The language the citizen chose on screen; undefined = the terminal's default. Reset when her session ends. */
+  private chosenLocale: Locale | undefined;
 
   constructor(private readonly ctx: HostContext) {}
 
@@ -43,6 +45,15 @@ export class SessionManager {
   /** The full identity of the current citizen, for host-side use only (never sent to the renderer). */
   citizen(): CitizenIdentity | undefined {
     return this.active?.citizen;
+  }
+
+  /** The language of what the host composes for the citizen (robot replies, tickets, receipts, speech). */
+  locale(): Locale {
+    return this.chosenLocale ?? this.ctx.config.defaultLocale;
+  }
+
+  setLocale(locale: Locale): void {
+    this.chosenLocale = locale === this.ctx.config.defaultLocale ? undefined : locale;
   }
 
   /** Registers a wipe of per-session data (drafts, scans) run at every session end. */
@@ -78,6 +89,7 @@ export class SessionManager {
   /** Stops a session's timer and runs every wipe hook for it. */
   private async close(ending: ActiveSession): Promise<void> {
     if (this.active === ending) this.active = undefined;
+    this.chosenLocale = undefined;
     clearInterval(this.timer);
     this.timer = undefined;
     if (ending.citizen) this.ctx.redactor.forgetName(ending.citizen.name);
