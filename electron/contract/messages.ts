@@ -21,7 +21,8 @@ export const messageParams = {
   'card.expired': none,
   'card.busy': none,
   'card.failed': none,
-  'card.refused': z.object({ reason: z.string().max(60) }).strict(),
+  'card.notResident': none,
+  'card.invalid': none,
   'card.removed': none,
   'card.unavailable': none,
   // Self-service applications (cases.*).

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { receiptDoc } from '../../../devices/printer/index.js';
 import { maskName } from '../../common/pii.js';
-import { ApiError, type GuidePrintForm, type GuidePrintOutcome } from '../../contract/index.js';
+import { ApiError, userMessage, type GuidePrintForm, type GuidePrintOutcome } from '../../contract/index.js';
 import type { ContentPackage, Service } from '../content/schema.js';
 import { guidePdf, printPdf } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
@@ -32,7 +32,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
 
   const serviceOrThrow = (serviceId: string): Service => {
     const service = findService(ctx.content(), serviceId);
-    if (service === undefined) throw new ApiError('not_found', `no service "${serviceId}" in the guide`);
+    if (service === undefined) throw new ApiError('not_found', userMessage('guide.unknownService', {}), { serviceId });
     return service;
   };
 
@@ -91,12 +91,12 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
         const checked = checkFeedback(submission);
         if (!checked.ok) {
           logger.info({ kind: submission.kind, field: checked.problem.field }, 'feedback refused');
-          throw new ApiError('bad_request', checked.problem.messageZh, { ...checked.problem });
+          throw new ApiError('bad_request', checked.problem.say, { field: checked.problem.field });
         }
         if (checked.value.serviceId !== undefined) serviceOrThrow(checked.value.serviceId);
         const departmentId = checked.value.kind === 'rating' ? checked.value.departmentId : undefined;
         if (departmentId !== undefined && !ctx.content().hall.departments.some((department) => department.id === departmentId))
-          throw new ApiError('not_found', `no department "${departmentId}" in the hall`);
+          throw new ApiError('not_found', userMessage('guide.unknownDepartment', {}), { departmentId });
         const session = sessions.current();
         const citizen = sessions.citizen();
         const at = ctx.now();

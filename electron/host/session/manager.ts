@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CardRead, IdCardRecord, ReadErrorEvent } from '../../../devices/idcard/index.js';
 import { maskIdNumber, maskName } from '../../common/pii.js';
-import type { CardReaderNotice, Locale, SessionEndReason, SessionView } from '../../contract/index.js';
+import { userMessage, type CardReaderNotice, type Locale, type SessionEndReason, type SessionView } from '../../contract/index.js';
 import type { HostContext } from '../module.js';
 import { SENIOR_AGE, ageOn } from '../../common/age.js';
 import { serviceDay } from '../../common/hall-time.js';
@@ -105,25 +105,25 @@ export class SessionManager {
 
   /** A newly placed card is being read (over a second at 9600 baud): "hold still". Its outcome replaces the notice. */
   cardReading(): void {
-    this.notice('reading', '正在读取身份证，请勿移动…', 'Reading your ID card, please hold still…');
+    this.notice('reading', 'card.reading');
   }
 
   /** A card was read and validated by the reader. */
   cardPlaced(read: CardRead): void {
     const { record } = read;
     if (read.expired) {
-      this.notice('refused', '身份证已过有效期，请到公安局窗口换领新证', 'This ID card has expired. Please renew it at the public security windows.');
+      this.notice('refused', 'card.expired');
       return;
     }
     const current = this.active;
     if (current?.citizen) {
       if (current.citizen.idNumber === record.idNumber) {
         this.touch();
-        this.notice('read', '已读取身份证', 'ID card read.');
+        this.notice('read', 'card.read');
         return;
       }
       // Another person's card while a citizen is logged in: never switch silently.
-      this.notice('busy', '当前有人正在办理，请先点击"退出登录"，再放置新的身份证', 'Someone is logged in. Please log out first, then place the new card.');
+      this.notice('busy', 'card.busy');
       return;
     }
     if (current) {
@@ -138,12 +138,13 @@ export class SessionManager {
   }
 
   readFailed(error: ReadErrorEvent): void {
-    const refused = error.code !== 'read-failed';
-    this.notice(refused ? 'refused' : 'failed', refused ? error.messageZh : '读卡失败，请重新放置身份证', refused ? error.message : 'Could not read the card. Please place it again.');
+    if (error.code === 'not-resident-card') this.notice('refused', 'card.notResident');
+    else if (error.code === 'invalid-card') this.notice('refused', 'card.invalid');
+    else this.notice('failed', 'card.failed');
   }
 
-  notice(state: CardReaderNotice['state'], messageZh: string, messageEn: string): void {
-    this.ctx.bus.publish('card.notice', { state, messageZh, messageEn });
+  notice(state: CardReaderNotice['state'], code: 'card.reading' | 'card.read' | 'card.expired' | 'card.busy' | 'card.notResident' | 'card.invalid' | 'card.failed' | 'card.removed' | 'card.unavailable'): void {
+    this.ctx.bus.publish('card.notice', { state, say: userMessage(code, {}) });
   }
 
   async stop(): Promise<void> {

@@ -34,7 +34,6 @@ export class SpeechError extends Error {
 
 /** The text the synthesiser gets: numbers spelt for the locale, control characters out, bounded. */
 export function speakable(text: string, locale: SpeechLocale): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, MAX_SPOKEN_CHARS);
   return locale === 'en' ? speakableEn(clean) : speakableZh(clean);
 }

@@ -6,6 +6,7 @@ import enCommon from './en/common.json';
 import enDev from './en/dev.json';
 import enFeedback from './en/feedback.json';
 import enGuide from './en/guide.json';
+import enMessages from './en/messages.json';
 import enRobot from './en/robot.json';
 import enSession from './en/session.json';
 import enTicket from './en/ticket.json';
@@ -15,6 +16,7 @@ import zhCommon from './zh-CN/common.json';
 import zhDev from './zh-CN/dev.json';
 import zhFeedback from './zh-CN/feedback.json';
 import zhGuide from './zh-CN/guide.json';
+import zhMessages from './zh-CN/messages.json';
 import zhRobot from './zh-CN/robot.json';
 import zhSession from './zh-CN/session.json';
 import zhTicket from './zh-CN/ticket.json';
@@ -25,8 +27,8 @@ import zhTicket from './zh-CN/ticket.json';
  * without touching each other's files.
  */
 export const resources = {
-  'zh-CN': { common: zhCommon, session: zhSession, dev: zhDev, ticket: zhTicket, robot: zhRobot, cases: zhCases, guide: zhGuide, feedback: zhFeedback, staff: zhStaff },
-  en: { common: enCommon, session: enSession, dev: enDev, ticket: enTicket, robot: enRobot, cases: enCases, guide: enGuide, feedback: enFeedback, staff: enStaff },
+  'zh-CN': { common: zhCommon, session: zhSession, dev: zhDev, ticket: zhTicket, robot: zhRobot, cases: zhCases, guide: zhGuide, feedback: zhFeedback, staff: zhStaff, messages: zhMessages },
+  en: { common: enCommon, session: enSession, dev: enDev, ticket: enTicket, robot: enRobot, cases: enCases, guide: enGuide, feedback: enFeedback, staff: enStaff, messages: enMessages },
 } as const;
 
 export type UiLocale = keyof typeof resources;

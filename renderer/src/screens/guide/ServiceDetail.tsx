@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { GuidePrintForm, GuidePrintOutcome, ServiceGuide } from '../../../../electron/contract/index.js';
 import { useApi, useCall } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
+import { useSay } from '../../i18n/say.js';
 
 /** One service's guide: where and how long first, then the six core elements, then take a number / apply / print. */
 type PrintState = { state: 'idle' } | { state: 'printing'; form: GuidePrintForm } | { state: 'done'; outcome: GuidePrintOutcome } | { state: 'error'; message: string };
@@ -143,6 +144,7 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
 
 export function ServiceDetail({ serviceId, onBack, onOpen }: { serviceId: string; onBack: () => void; onOpen: (serviceId: string) => void }) {
   const { t } = useTranslation('guide');
+  const say = useSay();
   const api = useApi();
   const { navigate } = useNavigation();
   const detail = useCall('guide.detail', { serviceId }, [serviceId]);
@@ -151,7 +153,7 @@ export function ServiceDetail({ serviceId, onBack, onOpen }: { serviceId: string
   const printGuide = async (form: GuidePrintForm): Promise<void> => {
     setPrint({ state: 'printing', form });
     const result = await api.call('guide.print', { serviceId, form });
-    setPrint(result.ok ? { state: 'done', outcome: result.value } : { state: 'error', message: result.error.message });
+    setPrint(result.ok ? { state: 'done', outcome: result.value } : { state: 'error', message: say(result.error) });
   };
 
   if (detail === undefined) return <p className="guide-empty">{t('loading')}</p>;
@@ -159,7 +161,7 @@ export function ServiceDetail({ serviceId, onBack, onOpen }: { serviceId: string
     return (
       <div className="guide-detail">
         <p className="guide-empty" role="alert">
-          {t('loadFailed', { message: detail.error.message })}
+          {t('loadFailed', { message: say(detail.error) })}
         </p>
         <button type="button" className="touch" onClick={onBack}>
           {t('backToList')}

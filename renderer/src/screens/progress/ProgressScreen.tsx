@@ -7,6 +7,7 @@ import { useNavigation } from '../../app/navigation.js';
 import { useSession } from '../../app/session.js';
 import { Keypad } from './Keypad.js';
 import '../apply/cases.css';
+import { useSay } from '../../i18n/say.js';
 
 /**
  * Progress of cases: type a pre-acceptance number on the keypad (YS is
@@ -22,12 +23,13 @@ function formatDate(iso: string, locale: string): string {
 
 function CaseCard({ item, canPrint }: { item: CaseView; canPrint: boolean }) {
   const { t, i18n } = useTranslation('cases');
+  const say = useSay();
   const api = useApi();
   const [printed, setPrinted] = useState<PrintOutcomeView | 'busy' | null>(null);
   const printResult = async (): Promise<void> => {
     setPrinted('busy');
     const result = await api.call('cases.printResult', { caseId: item.caseId });
-    setPrinted(result.ok ? result.value : { kind: 'failed', message: result.error.message });
+    setPrinted(result.ok ? result.value : { kind: 'failed', message: say(result.error) });
   };
   return (
     <article className="cases-card" data-testid="progress-case">
@@ -73,6 +75,7 @@ function CaseCard({ item, canPrint }: { item: CaseView; canPrint: boolean }) {
 
 export function ProgressScreen() {
   const { t } = useTranslation('cases');
+  const say = useSay();
   const api = useApi();
   const { arg, navigate } = useNavigation();
   const { session } = useSession();
@@ -87,7 +90,7 @@ export function ProgressScreen() {
     if (result.ok) setCases([result.value]);
     else {
       setCases(null);
-      setProblem(result.error.message);
+      setProblem(say(result.error));
     }
   };
   const query = (number: string): void => {
@@ -103,7 +106,7 @@ export function ProgressScreen() {
     if (result.ok) {
       setCases(result.value);
       if (result.value.length === 0) setProblem(t('progress.noCases'));
-    } else setProblem(result.error.message);
+    } else setProblem(say(result.error));
   };
 
   // Arriving from a just-submitted case: show it at once.
@@ -115,12 +118,12 @@ export function ProgressScreen() {
     void api.call('cases.query', { number: `YS${number}` }).then((result) => {
       if (!live) return;
       if (result.ok) setCases([result.value]);
-      else setProblem(result.error.message);
+      else setProblem(say(result.error));
     });
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [api, say]);
 
   return (
     <main className="cases" data-testid="progress-screen">

@@ -5,6 +5,7 @@ import { useApi, useEvent } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
 import { HelpRequestsPanel } from '../robot/HelpRequestsPanel.js';
 import './staff.css';
+import { useSay } from '../../i18n/say.js';
 
 /**
  * The staff screen, reached by holding the hall name on the attract screen:
@@ -23,6 +24,7 @@ function loginProblem(error: ApiErrorShape): string {
 
 function PinPad({ onLoggedIn }: { onLoggedIn: () => void }) {
   const { t } = useTranslation('staff');
+  const say = useSay();
   const api = useApi();
   const [pin, setPin] = useState('');
   const [problem, setProblem] = useState<{ key: string; message: string } | null>(null);
@@ -40,7 +42,7 @@ function PinPad({ onLoggedIn }: { onLoggedIn: () => void }) {
     setBusy(false);
     setPin('');
     if (result.ok) onLoggedIn();
-    else setProblem({ key: loginProblem(result.error), message: result.error.message });
+    else setProblem({ key: loginProblem(result.error), message: say(result.error) });
   };
 
   return (
@@ -73,6 +75,7 @@ function PinPad({ onLoggedIn }: { onLoggedIn: () => void }) {
 
 function Dashboard({ onExpired }: { onExpired: () => void }) {
   const { t, i18n } = useTranslation('staff');
+  const say = useSay();
   const api = useApi();
   const [devices, setDevices] = useState<DeviceStatus[]>([]);
   const [sync, setSync] = useState<SyncStatusView>();
@@ -116,7 +119,7 @@ function Dashboard({ onExpired }: { onExpired: () => void }) {
       setSync(result.value);
       show(await load());
     } else if (result.error.details?.['reason'] === 'staff') onExpired();
-    else setSyncProblem(result.error.message);
+    else setSyncProblem(say(result.error));
   };
 
   const sorted = [...devices].sort((a, b) => a.device.localeCompare(b.device));

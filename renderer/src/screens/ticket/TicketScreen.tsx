@@ -6,6 +6,7 @@ import { useNavigation } from '../../app/navigation.js';
 import { useSession } from '../../app/session.js';
 import './ticket.css';
 import { TabBar } from '../../components/TabBar.js';
+import { useSay } from '../../i18n/say.js';
 
 /**
  * 取号: choose what to queue for (by department, or "what do you want to do"
@@ -40,6 +41,7 @@ function windowsText(windows: readonly string[]): string {
 
 export function TicketScreen() {
   const { t } = useTranslation('ticket');
+  const say = useSay();
   const api = useApi();
   const { arg, navigate } = useNavigation();
   const { session, logout } = useSession();
@@ -137,7 +139,7 @@ export function TicketScreen() {
       {step.kind === 'failed' && (
         <section className="ticket-failed" data-testid="ticket-error" role="alert">
           <h1 className="screen-title">{t('error.title')}</h1>
-          <p className="ticket-error-message">{step.error.message}</p>
+          <p className="ticket-error-message">{say(step.error)}</p>
           <div className="ticket-actions">
             <button type="button" className="touch" onClick={() => setStep({ kind: 'choose' })}>
               {t('error.back')}
@@ -178,9 +180,10 @@ function ChooseStep({
   onMine?: () => void;
 }) {
   const { t } = useTranslation('ticket');
+  const say = useSay();
   const [tab, setTab] = useState<Tab>('department');
   const [lifeEvent, setLifeEvent] = useState<string>();
-  if (loadError !== undefined) return <p className="ticket-error-message" role="alert">{loadError.message}</p>;
+  if (loadError !== undefined) return <p className="ticket-error-message" role="alert">{say(loadError)}</p>;
   if (catalog === undefined) return <div className="spinner" />;
   const group = catalog.lifeEvents.find((g) => g.name === lifeEvent);
   return (
