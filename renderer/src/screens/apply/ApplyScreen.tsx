@@ -164,7 +164,7 @@ function MaterialsStep({ draft, onChange, onBack, onNext }: { draft: DraftView; 
     if (result.ok) onChange(result.value);
     else setProblem(say(result.error));
   };
-  const missingNames = draft.missing.map((index) => draft.service.materials[index]?.name ?? '').join('、');
+  const missingNames = draft.missing.map((index) => draft.service.materials[index]?.name ?? '').join(t('common:listSeparator'));
 
   return (
     <section className="cases-card">
@@ -330,7 +330,7 @@ function DoneStep({ submitted }: { submitted: SubmittedCase }) {
         {submitted.preAcceptanceNumber}
       </p>
       <p>
-        {t('apply.stage')}：{submitted.stage}
+        {t('common:labelled', { label: t('apply.stage'), value: submitted.stage })}
       </p>
       <p className="cases-hint">{t('apply.numberHint')}</p>
       <p data-testid="apply-slip">{slip === null ? t('apply.slipPrinting') : slip.message}</p>

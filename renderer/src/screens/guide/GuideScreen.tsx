@@ -44,7 +44,7 @@ function ServiceRow({ service, matched, onOpen }: { service: ServiceSummary; mat
       <button type="button" className="touch guide-row" onClick={onOpen} data-testid={`guide-result-${service.id}`}>
         <span className="guide-row-name">{service.name}</span>
         <span className="guide-row-where">
-          {service.departmentName} · {t('floor', { floor: service.floor })} · {t('windows', { windows: service.windows.join('、') })}
+          {service.departmentName} · {t('floor', { floor: service.floor })} · {t('windows', { windows: service.windows.join(t('common:listSeparator')) })}
         </span>
         <span className="guide-row-tags">
           <span className="guide-badge">{service.online}</span>

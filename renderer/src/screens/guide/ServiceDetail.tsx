@@ -74,7 +74,7 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
       </div>
       {guide.windowNotes.length > 0 && (
         <p className="guide-window-notes">
-          {t('detail.windowNotes')}：{guide.windowNotes.map((n) => `${n.window} ${n.note}`).join('；')}
+          {t('common:labelled', { label: t('detail.windowNotes'), value: guide.windowNotes.map((n) => `${n.window} ${n.note}`).join(t('common:clauseSeparator')) })}
         </p>
       )}
       <Section title={t('detail.basis')} testId="guide-basis">

@@ -34,8 +34,8 @@ type Step =
 
 type Tab = 'department' | 'todo';
 
-function windowsText(windows: readonly string[]): string {
-  if (windows.length <= 4) return windows.join('、');
+function windowsText(windows: readonly string[], separator: string): string {
+  if (windows.length <= 4) return windows.join(separator);
   return `${windows[0] ?? ''}–${windows[windows.length - 1] ?? ''}`;
 }
 
@@ -114,7 +114,7 @@ export function TicketScreen() {
           <dl className="ticket-facts">
             {step.choice.serviceName !== undefined && <Fact label={t('confirm.service')} value={step.choice.serviceName} />}
             <Fact label={t('confirm.category')} value={step.choice.category.name} />
-            <Fact label={t('confirm.place')} value={t('floorWindows', { floor: step.choice.category.floor, windows: windowsText(step.choice.category.windows) })} />
+            <Fact label={t('confirm.place')} value={t('floorWindows', { floor: step.choice.category.floor, windows: windowsText(step.choice.category.windows, t('common:listSeparator')) })} />
             <Fact label={t('confirm.ahead')} value={step.choice.category.waiting === null ? t('waitingUnknown') : t('waiting', { count: step.choice.category.waiting })} />
             {session?.maskedName !== undefined && <Fact label={t('confirm.name')} value={session.maskedName} />}
           </dl>
@@ -256,7 +256,7 @@ function ChooseStep({
 }
 
 function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () => void }) {
-  const { t, i18n } = useTranslation('ticket');
+  const { t } = useTranslation('ticket');
   const [seconds, setSeconds] = useState(AUTO_RETURN_SECONDS);
   const returned = useRef(false);
   useEffect(() => {
@@ -289,7 +289,7 @@ function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () =>
       )}
       <p className="ticket-category">{ticket.serviceName ?? ticket.categoryName}</p>
       <dl className="ticket-facts">
-        <Fact label={t('result.place')} value={t('floorWindows', { floor: ticket.floor, windows: windowsText(ticket.windows) })} testId="ticket-place" />
+        <Fact label={t('result.place')} value={t('floorWindows', { floor: ticket.floor, windows: windowsText(ticket.windows, t('common:listSeparator')) })} testId="ticket-place" />
         {ticket.peopleAhead !== null && <Fact label={t('result.ahead')} value={t('result.aheadValue', { count: ticket.peopleAhead })} testId="ticket-ahead" />}
         {ticket.etaMinutes !== null && <Fact label={t('result.eta')} value={t('result.etaValue', { count: ticket.etaMinutes })} />}
       </dl>
@@ -298,8 +298,7 @@ function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () =>
         <p className="ticket-printed">{t('result.printed')}</p>
       ) : (
         <p className="ticket-printer-problem" role="alert" data-testid="ticket-printer-problem">
-          {/* The host's message is Chinese; other languages show their own words for the reason. */}
-          {i18n.language.startsWith('zh') ? ticket.printed.message : t(`printer.${ticket.printed.reason}`, { defaultValue: t('printer.other') })}
+          {t(`printer.${ticket.printed.reason}`, { defaultValue: t('printer.other') })}
         </p>
       )}
       <figure className="ticket-qr">
