@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /**
  * Shown when a counter or display page has no page key yet: the hall's IT
@@ -6,19 +7,20 @@ import { useState } from 'react';
  * paste the key here. The key is then kept in this browser.
  */
 export function KeyPrompt({ unauthorized, onKey }: { unauthorized: boolean; onKey: (key: string) => void }) {
+  const { t } = useTranslation();
   const [key, setKey] = useState('');
   return (
     <main className="key-prompt" data-testid="key-prompt">
-      <h1>{unauthorized ? '页面密钥无效' : '请先设置页面密钥'}</h1>
-      <p>请使用管理员提供的链接打开本页面，或在下方粘贴页面密钥。</p>
+      <h1>{unauthorized ? t('key.invalid') : t('key.needed')}</h1>
+      <p>{t('key.hint')}</p>
       <form
         onSubmit={(event) => {
           event.preventDefault();
           if (key.trim() !== '') onKey(key.trim());
         }}
       >
-        <input value={key} onChange={(event) => setKey(event.target.value)} aria-label="页面密钥" autoComplete="off" />
-        <button type="submit">保存</button>
+        <input value={key} onChange={(event) => setKey(event.target.value)} aria-label={t('key.label')} autoComplete="off" />
+        <button type="submit">{t('key.save')}</button>
       </form>
     </main>
   );

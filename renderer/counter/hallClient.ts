@@ -84,7 +84,7 @@ export function connectHall(role: PageRole, key: string, handlers: { onState(sta
   const pending = new Map<number, (result: HallResult<unknown>) => void>();
 
   const failPending = (): void => {
-    for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'unavailable', message: '与叫号服务的连接已断开' } });
+    for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'unavailable', message: 'the link to the hall service closed' } });
     pending.clear();
   };
 
@@ -129,13 +129,13 @@ export function connectHall(role: PageRole, key: string, handlers: { onState(sta
 
   return {
     call<T>(method: string, params: Record<string, unknown>): Promise<HallResult<T>> {
-      if (!ready || socket === null) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: '正在连接叫号服务，请稍候' } });
+      if (!ready || socket === null) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'still connecting to the hall service' } });
       const id = nextId++;
       const ws = socket;
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          resolve({ ok: false, error: { code: 'unavailable', message: '叫号服务无响应' } });
+          resolve({ ok: false, error: { code: 'unavailable', message: 'no answer from the hall service' } });
         }, CALL_TIMEOUT_MS);
         pending.set(id, (result) => {
           clearTimeout(timer);

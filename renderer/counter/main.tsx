@@ -1,5 +1,7 @@
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { createHallPageI18n, hallErrorKey, hallPageLanguage } from './i18n.js';
 import { forgetPageKey, type HallResult, type HallSnapshot, type HallTicket } from './hallClient.js';
 import { useHallLink } from './useHallLink.js';
 import './counter.css';
@@ -30,6 +32,7 @@ function storedSession(): CounterSession | null {
 }
 
 function CounterApp() {
+  const { t } = useTranslation();
   const { setKey, state, snapshot, link, refresh, keyPrompt } = useHallLink('counter');
   const [session, setSession] = useState<CounterSession | null>(storedSession);
 
@@ -41,13 +44,13 @@ function CounterApp() {
 
   if (keyPrompt !== null) return keyPrompt;
   const call = <T,>(method: string, params: Record<string, unknown>): Promise<HallResult<T>> =>
-    link.current?.call<T>(method, params) ?? Promise.resolve({ ok: false, error: { code: 'unavailable', message: '未连接' } });
+    link.current?.call<T>(method, params) ?? Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'not connected' } });
 
   return (
     <main className="counter" data-testid="counter-page" data-link={state}>
       <header className="counter-bar">
-        <span>窗口叫号</span>
-        <span className={`counter-link counter-link-${state}`}>{state === 'open' ? '已连接' : '正在连接叫号服务…'}</span>
+        <span>{t('counter.title')}</span>
+        <span className={`counter-link counter-link-${state}`}>{state === 'open' ? t('counter.linkOpen') : t('counter.linkConnecting')}</span>
         <button
           type="button"
           className="counter-small"
@@ -57,11 +60,11 @@ function CounterApp() {
             setKey(null);
           }}
         >
-          更换页面密钥
+          {t('counter.changeKey')}
         </button>
       </header>
       {snapshot === undefined ? (
-        <p className="counter-wait">正在连接…</p>
+        <p className="counter-wait">{t('counter.connecting')}</p>
       ) : session === null ? (
         <Login snapshot={snapshot} call={call} onLogin={keep} />
       ) : (
@@ -74,6 +77,7 @@ function CounterApp() {
 type Call = <T>(method: string, params: Record<string, unknown>) => Promise<HallResult<T>>;
 
 function Login({ snapshot, call, onLogin }: { snapshot: HallSnapshot; call: Call; onLogin: (session: CounterSession) => void }) {
+  const { t } = useTranslation();
   const [categoryId, setCategoryId] = useState<string>();
   const [windowNo, setWindowNo] = useState<string>();
   const [staffId, setStaffId] = useState('');
@@ -93,13 +97,13 @@ function Login({ snapshot, call, onLogin }: { snapshot: HallSnapshot; call: Call
     const result = await call<CounterSession>('counterLogin', { windowNo, staffId: staffId.trim(), pin });
     setPin('');
     if (result.ok) onLogin(result.value);
-    else setProblem(result.error.message);
+    else setProblem(t(hallErrorKey(result.error.code)));
   };
 
   if (category === undefined) {
     return (
       <section>
-        <h1>请选择您的业务类别</h1>
+        <h1>{t('counter.chooseCategory')}</h1>
         <div className="counter-grid">
           {snapshot.categories.map((c) => (
             <button type="button" key={c.id} className="counter-button" onClick={() => setCategoryId(c.id)} data-testid={`counter-category-${c.id}`}>
@@ -113,34 +117,34 @@ function Login({ snapshot, call, onLogin }: { snapshot: HallSnapshot; call: Call
   if (windowNo === undefined) {
     return (
       <section>
-        <h1>{category.name}：请选择窗口</h1>
+        <h1>{t('counter.chooseWindow', { category: category.name })}</h1>
         <div className="counter-grid">
           {category.windows.map((w) => (
             <button type="button" key={w} className="counter-button" onClick={() => setWindowNo(w)} data-testid={`counter-window-${w}`}>
-              {w}号窗口
+              {t('counter.window', { no: w })}
             </button>
           ))}
         </div>
         <button type="button" className="counter-small" onClick={() => setCategoryId(undefined)}>
-          返回
+          {t('counter.back')}
         </button>
       </section>
     );
   }
   return (
     <section className="counter-login">
-      <h1>{windowNo}号窗口 登录</h1>
+      <h1>{t('counter.loginTitle', { no: windowNo })}</h1>
       <label className="counter-field">
-        工号
+        {t('counter.staffId')}
         <input value={staffId} onChange={(e) => setStaffId(e.target.value)} autoComplete="off" data-testid="counter-staff" />
       </label>
       <output className="counter-pin" data-testid="counter-pin-dots">
-        {'●'.repeat(pin.length) || '请输入密码'}
+        {'●'.repeat(pin.length) || t('counter.enterPin')}
       </output>
       <div className="counter-pinpad">
         {PIN_KEYS.map((k) => (
           <button type="button" key={k} className="counter-button" onClick={() => press(k)} data-testid={`counter-pin-${k}`}>
-            {k === 'clear' ? '清除' : k === 'back' ? '⌫' : k}
+            {k === 'clear' ? t('counter.clear') : k === 'back' ? '⌫' : k}
           </button>
         ))}
       </div>
@@ -151,10 +155,10 @@ function Login({ snapshot, call, onLogin }: { snapshot: HallSnapshot; call: Call
       )}
       <div className="counter-row">
         <button type="button" className="counter-button" onClick={() => setWindowNo(undefined)}>
-          返回
+          {t('counter.back')}
         </button>
         <button type="button" className="counter-button primary" disabled={staffId.trim() === '' || pin.length < 4} onClick={() => void login()} data-testid="counter-login">
-          登录
+          {t('counter.login')}
         </button>
       </div>
     </section>
@@ -162,6 +166,7 @@ function Login({ snapshot, call, onLogin }: { snapshot: HallSnapshot; call: Call
 }
 
 function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: HallSnapshot; session: CounterSession; call: Call; onLogout: () => void; refresh: () => void }) {
+  const { t } = useTranslation();
   const [message, setMessage] = useState<string>();
   const [transferring, setTransferring] = useState(false);
   const category = snapshot.categories.find((c) => c.id === session.categoryId);
@@ -171,7 +176,7 @@ function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: HallSn
   const act = async (method: string, params: Record<string, unknown> = {}, describe?: (value: unknown) => string): Promise<void> => {
     const result = await call<unknown>(method, { token: session.token, ...params });
     if (!result.ok) {
-      setMessage(result.error.message);
+      setMessage(t(hallErrorKey(result.error.code)));
       // The login ended (new day, replaced at this window): back to the login.
       if (result.error.code === 'not-logged-in') onLogout();
       return;
@@ -183,14 +188,15 @@ function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: HallSn
   return (
     <section className="counter-desk">
       <p className="counter-who" data-testid="counter-who">
-        {session.windowNo}号窗口 · {category?.name ?? session.categoryId} · 工号 {session.staffId}
+        {t('counter.who', { no: session.windowNo, category: category?.name ?? session.categoryId, staff: session.staffId })}
       </p>
-      <p className="counter-current-label">当前号码</p>
+      <p className="counter-current-label">{t('counter.current')}</p>
       <p className="counter-current" data-testid="counter-current">
         {current ?? '—'}
       </p>
       <p className="counter-waiting" data-testid="counter-waiting">
-        等候 {category?.waiting ?? 0} 人{category !== undefined && category.priorityWaiting > 0 ? `（优先 ${category.priorityWaiting} 人）` : ''}
+        {t('counter.waiting', { count: category?.waiting ?? 0 })}
+        {category !== undefined && category.priorityWaiting > 0 ? t('counter.priorityWaiting', { count: category.priorityWaiting }) : ''}
       </p>
       {message !== undefined && (
         <p className="counter-message" role="status" data-testid="counter-message">
@@ -208,14 +214,14 @@ function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: HallSn
                 className="counter-button"
                 onClick={() => {
                   setTransferring(false);
-                  void act('transfer', { toCategoryId: c.id }, () => `${current ?? ''} 已转至 ${c.name}`);
+                  void act('transfer', { toCategoryId: c.id }, () => t('counter.transferred', { no: current ?? '', category: c.name }));
                 }}
               >
                 {c.name}
               </button>
             ))}
           <button type="button" className="counter-button" onClick={() => setTransferring(false)}>
-            取消
+            {t('counter.cancel')}
           </button>
         </div>
       ) : (
@@ -223,22 +229,22 @@ function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: HallSn
           <button
             type="button"
             className="counter-button primary big"
-            onClick={() => void act('callNext', {}, (v) => ((v as { called: HallTicket | null }).called === null ? '当前无人等候' : `已呼叫 ${(v as { called: HallTicket }).called.displayNo}`))}
+            onClick={() => void act('callNext', {}, (v) => ((v as { called: HallTicket | null }).called === null ? t('counter.nobodyWaiting') : t('counter.called', { no: (v as { called: HallTicket }).called.displayNo })))}
             data-testid="counter-call-next"
           >
-            呼叫下一位
+            {t('counter.callNext')}
           </button>
-          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('recall', {}, (v) => `已重呼 ${(v as HallTicket).displayNo}`)} data-testid="counter-recall">
-            重呼
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('recall', {}, (v) => t('counter.recalled', { no: (v as HallTicket).displayNo }))} data-testid="counter-recall">
+            {t('counter.recall')}
           </button>
-          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('skip', {}, (v) => `${(v as HallTicket).displayNo} 已过号`)} data-testid="counter-skip">
-            过号
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('skip', {}, (v) => t('counter.skipped', { no: (v as HallTicket).displayNo }))} data-testid="counter-skip">
+            {t('counter.skip')}
           </button>
           <button type="button" className="counter-button" disabled={current === null} onClick={() => setTransferring(true)} data-testid="counter-transfer">
-            转移
+            {t('counter.transfer')}
           </button>
-          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('finish', {}, (v) => `${(v as HallTicket).displayNo} 已办结`)} data-testid="counter-finish">
-            办结
+          <button type="button" className="counter-button" disabled={current === null} onClick={() => void act('finish', {}, (v) => t('counter.finished', { no: (v as HallTicket).displayNo }))} data-testid="counter-finish">
+            {t('counter.finish')}
           </button>
           <button
             type="button"
@@ -248,7 +254,7 @@ function Desk({ snapshot, session, call, onLogout, refresh }: { snapshot: HallSn
             }}
             data-testid="counter-logout"
           >
-            退出登录
+            {t('counter.logout')}
           </button>
         </div>
       )}
@@ -260,7 +266,9 @@ const root = document.getElementById('root');
 if (root !== null) {
   createRoot(root).render(
     <StrictMode>
-      <CounterApp />
+      <I18nextProvider i18n={createHallPageI18n(hallPageLanguage(window.location.search))}>
+        <CounterApp />
+      </I18nextProvider>
     </StrictMode>,
   );
 }

@@ -1,5 +1,7 @@
-import { StrictMode, useCallback, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { createRoot } from 'react-dom/client';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { createHallPageI18n, hallPageLanguage } from '../counter/i18n.js';
 import type { HallEvent } from '../counter/hallClient.js';
 import { useHallLink } from '../counter/useHallLink.js';
 import './display.css';
@@ -7,39 +9,76 @@ import './display.css';
 /**
  * The display board (叫号屏), served by the hall service at /display/: the
  * latest calls with their windows in large type, each call and recall
- * spoken ("请A023号到53号窗口办理") when the browser has a voice, and the
- * waiting count per category. Live from the hall service's ticket events.
+ * spoken, and the waiting count per category. Live from the hall service's
+ * ticket events. The voice is the hall service's own (espeak-ng, offline):
+ * the board plays `/speech/call.wav?no=…&window=…` through an <audio>
+ * element, so the wall screen's browser needs no voice.
  */
 const ANNOUNCEMENTS_KEPT = 5;
 
-export function announcementText(displayNo: string, windowNo: string): string {
-  return `请${displayNo}号到${windowNo}号窗口办理`;
+/** The URL of a call's spoken announcement on the hall service (same origin as this page). */
+export function callAudioUrl(displayNo: string, windowNo: string, language: string): string {
+  const query = new URLSearchParams({ no: displayNo, window: windowNo, lang: language === 'en' ? 'en' : 'zh-CN' });
+  return `/speech/call.wav?${query.toString()}`;
 }
 
-/** Speaks with a zh-CN voice when there is one; silently does nothing in a browser without speech or voices. */
-function speak(text: string): void {
-  if (!('speechSynthesis' in window)) return;
-  const voices = window.speechSynthesis.getVoices();
-  if (voices.length === 0) return;
-  const utterance = new SpeechSynthesisUtterance(text);
-  utterance.lang = 'zh-CN';
-  const voice = voices.find((v) => v.lang === 'zh-CN') ?? voices.find((v) => v.lang.startsWith('zh'));
-  if (voice !== undefined) utterance.voice = voice;
-  utterance.rate = 0.9;
-  window.speechSynthesis.speak(utterance);
+/** Calls are spoken one after another, never over each other. */
+function useCallVoice(): { audioRef: RefObject<HTMLAudioElement | null>; announce: (url: string) => void } {
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const queue = useRef<string[]>([]);
+  const playNext = useCallback(() => {
+    const audio = audioRef.current;
+    const next = queue.current[0];
+    if (audio === null || next === undefined) return;
+    audio.src = next;
+    // Without --autoplay-policy=no-user-gesture-required the browser may refuse until a first tap: the board still shows the call.
+    audio.play().catch(() => {
+      // A media error also fires 'error', which moves the queue on; a refused autoplay does not.
+      if (audio.error === null) queue.current.shift();
+    });
+  }, []);
+  useEffect(() => {
+    const audio = audioRef.current;
+    if (audio === null) return;
+    const done = (): void => {
+      queue.current.shift();
+      playNext();
+    };
+    const played = (): void => {
+      audio.dataset.played = String(Number(audio.dataset.played ?? '0') + 1);
+    };
+    audio.addEventListener('ended', done);
+    audio.addEventListener('error', done);
+    audio.addEventListener('playing', played);
+    return () => {
+      audio.removeEventListener('ended', done);
+      audio.removeEventListener('error', done);
+      audio.removeEventListener('playing', played);
+    };
+  }, [playNext]);
+  const announce = useCallback(
+    (url: string) => {
+      queue.current.push(url);
+      if (queue.current.length === 1) playNext();
+    },
+    [playNext],
+  );
+  return { audioRef, announce };
 }
 
 function DisplayApp() {
+  const { t, i18n } = useTranslation();
   const [announcements, setAnnouncements] = useState<string[]>([]);
+  const { audioRef, announce } = useCallVoice();
   const onEvent = useCallback(
     (event: HallEvent) => {
       if ((event.kind === 'called' || event.kind === 'recalled') && event.windowNo !== null) {
-        const text = announcementText(event.ticket.displayNo, event.windowNo);
+        const text = t('display.announcement', { no: event.ticket.displayNo, window: event.windowNo });
         setAnnouncements((current) => [text, ...current].slice(0, ANNOUNCEMENTS_KEPT));
-        speak(text);
+        announce(callAudioUrl(event.ticket.displayNo, event.windowNo, i18n.language));
       }
     },
-    [],
+    [t, i18n.language, announce],
   );
   const { state, snapshot, keyPrompt } = useHallLink('display', onEvent);
 
@@ -50,21 +89,21 @@ function DisplayApp() {
   return (
     <main className="display" data-testid="display-page" data-link={state}>
       <section className="display-calls">
-        <h1>叫号</h1>
+        <h1>{t('display.title')}</h1>
         {latest === undefined ? (
-          <p className="display-none">暂无叫号</p>
+          <p className="display-none">{t('display.none')}</p>
         ) : (
           <div className="display-latest" data-testid="display-latest">
             <span className="display-number">{latest.displayNo}</span>
             <span className="display-arrow">→</span>
-            <span className="display-window">{latest.windowNo}号窗口</span>
+            <span className="display-window">{t('display.window', { no: latest.windowNo })}</span>
           </div>
         )}
         <ul className="display-earlier" data-testid="display-calls">
           {earlier.map((call) => (
             <li key={`${call.displayNo}-${call.calledAt}`}>
               <span className="display-number-small">{call.displayNo}</span>
-              <span>{call.windowNo}号窗口</span>
+              <span>{t('display.window', { no: call.windowNo })}</span>
               <span className="display-category">{categoryName.get(call.categoryId) ?? ''}</span>
             </li>
           ))}
@@ -72,9 +111,10 @@ function DisplayApp() {
         <p className="display-announcement" aria-live="assertive" data-testid="display-announcement">
           {announcements[0] ?? ''}
         </p>
+        <audio ref={audioRef} preload="auto" data-testid="display-voice" />
       </section>
       <aside className="display-waiting">
-        <h2>等候人数</h2>
+        <h2>{t('display.waitingTitle')}</h2>
         <table>
           <tbody>
             {snapshot?.categories.map((c) => (
@@ -86,7 +126,7 @@ function DisplayApp() {
             ))}
           </tbody>
         </table>
-        {state !== 'open' && <p className="display-offline">正在连接叫号服务…</p>}
+        {state !== 'open' && <p className="display-offline">{t('display.connecting')}</p>}
       </aside>
     </main>
   );
@@ -96,7 +136,9 @@ const root = document.getElementById('root');
 if (root !== null) {
   createRoot(root).render(
     <StrictMode>
-      <DisplayApp />
+      <I18nextProvider i18n={createHallPageI18n(hallPageLanguage(window.location.search))}>
+        <DisplayApp />
+      </I18nextProvider>
     </StrictMode>,
   );
 }

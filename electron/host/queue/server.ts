@@ -10,6 +10,7 @@ import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, COUNTER_METHODS, Met
 import type { HallQueueService } from './service.js';
 import { ticketPageHtml } from './ticket-page.js';
 import { fail, type Result } from './types.js';
+import { callAudio } from '../speech/call-audio.js';
 
 /**
  * The standalone hall service over the network: JSON RPC over a WebSocket
@@ -193,6 +194,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   const staticRoot = options.staticDir === undefined ? undefined : resolve(options.staticDir);
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
   const clients = new Set<Client>();
+  const speech = callAudio({ onError: (error) => logger.warn({ err: error.message }, 'hall: the display board call could not be spoken') });
 
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://hall');
@@ -223,6 +225,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
       res.writeHead(info.ok ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
       return;
     }
+    if (req.method === 'GET' && speech.handle(url, res)) return;
     if (staticRoot !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(staticRoot, url.pathname, res, req.method === 'HEAD');
     return sendJson(res, 404, fail('not-found', 'not found'));
   };
