@@ -134,7 +134,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     deviceModule(context, 'scanner', scanner, () => scanner?.stop()),
     guideModule(context, sessions, documentPrinter !== undefined ? { a4Printer: documentPrinter } : {}),
     queueModule(context, sessions),
-    robotModule(context, { requireStaff: () => staff.requireStaff() }),
+    robotModule(context, { requireStaff: () => staff.requireStaff(), locale: () => sessions.locale() }),
     speechModule(context, sessions),
     cases,
     // Last: its first cycle may hand case status changes to the cases module, whose tables must exist by then.

@@ -162,6 +162,7 @@ export const Intents = z.object({
   intents: z.array(Intent),
   outOfScope: z.array(z.string()),
   outOfScopeAnswer: z.string(),
+  outOfScopeAnswerEn: z.string().min(1).optional(),
 });
 export type Intents = z.infer<typeof Intents>;
 
