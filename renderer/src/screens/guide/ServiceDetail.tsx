@@ -50,7 +50,7 @@ function Section({ title, children, testId }: { title: string; children: ReactNo
 }
 
 function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId: string) => void }) {
-  const { t } = useTranslation('guide');
+  const { t, i18n } = useTranslation('guide');
   const { timeLimit } = guide;
   return (
     <>
@@ -62,7 +62,7 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
         </div>
         <div className="guide-fact" data-testid="guide-time">
           <span className="guide-fact-label">{t('detail.timeLimit')}</span>
-          <strong>{t('detail.promised', { text: timeLimit.promisedText })}</strong>
+          <strong>{t('detail.promised', { text: timeLimit.promisedDays === 0 ? t('detail.promisedDays_zero') : t('detail.promisedDays', { count: timeLimit.promisedDays }) })}</strong>
           <span>{timeLimit.statutoryDays === null ? t('detail.noStatutory') : t('detail.statutory', { days: timeLimit.statutoryDays })}</span>
           {timeLimit.note !== undefined && <span className="guide-note">{timeLimit.note}</span>}
         </div>
@@ -72,6 +72,11 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
           {guide.service.selfService && <span className="guide-badge">{t('selfService')}</span>}
         </div>
       </div>
+      {i18n.language === 'en' && (
+        <p className="guide-note" data-testid="guide-chinese-note">
+          {t('detail.chineseOnly')}
+        </p>
+      )}
       {guide.windowNotes.length > 0 && (
         <p className="guide-window-notes">
           {t('common:labelled', { label: t('detail.windowNotes'), value: guide.windowNotes.map((n) => `${n.window} ${n.note}`).join(t('common:clauseSeparator')) })}
