@@ -30,6 +30,7 @@ export function missingEnglish(hall: Hall, services: Services): string[] {
     need('hall.json', `facility ${facility.id}`, facility.name, facility.nameEn);
     need('hall.json', `facility ${facility.id}`, facility.location, facility.locationEn, 'locationEn');
   }
+  for (const lifeEvent of services.lifeEvents) need('services.json', 'life event', lifeEvent, services.lifeEventsEn?.[lifeEvent], 'lifeEventsEn entry');
   for (const service of services.services) need('services.json', `service ${service.id}`, service.name, service.nameEn);
   return missing;
 }

@@ -135,6 +135,8 @@ export type Service = z.infer<typeof Service>;
 export const Services = z.object({
   version: z.string(),
   lifeEvents: z.array(z.string()).min(1),
+  /** English for each life event tag (the ticket screen's tabs): `{"生育收养": "Births and adoption", …}`. */
+  lifeEventsEn: z.record(z.string(), z.string().min(1)).optional(),
   audiences: z.array(z.string()).min(1),
   onlineModes: z.array(z.string()).min(1),
   stages: z.array(z.string()).min(2),

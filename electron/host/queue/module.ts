@@ -7,6 +7,7 @@ import { ApiError, userMessage, type ErrorCode, type QueuePrinted, type QueueTic
 import type { HostContext, HostModule } from '../module.js';
 import { rendererDist } from '../paths.js';
 import type { SessionManager } from '../session/manager.js';
+import { inLocale } from '../content/english.js';
 import { categoryForService, categoryView, kioskCatalog } from './catalog.js';
 import type { HallCalendar } from './hours.js';
 import { RemoteHallQueue } from './remote.js';
@@ -183,7 +184,8 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     });
     if (!result.ok) {
       logger.info({ code: result.error.code, categoryId: target.categoryId }, 'queue: ticket refused');
-      throw apiErrorOf(result.error, ctx.content().hall.queueCategories.find((c) => c.id === target.categoryId)?.name ?? target.categoryId);
+      const category = ctx.content().hall.queueCategories.find((c) => c.id === target.categoryId);
+      throw apiErrorOf(result.error, category === undefined ? target.categoryId : inLocale(sessions.locale(), category.name, category.nameEn));
     }
     const issued = result.value;
     const qrUrl = `${publicBase ?? 'http://127.0.0.1'}/t/${encodeURIComponent(issued.ticket.id)}`;
@@ -255,20 +257,20 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
   return {
     name: 'queue',
     handlers: {
-      'queue.catalog': async () => kioskCatalog(ctx.content(), await snapshotOrNull()),
+      'queue.catalog': async () => kioskCatalog(ctx.content(), await snapshotOrNull(), sessions.locale()),
       'queue.forService': async ({ serviceId }) => {
         const content = ctx.content();
-        const found = categoryForService(content, serviceId);
+        const found = categoryForService(content, serviceId, sessions.locale());
         if (found === undefined) throw new ApiError('not_found', userMessage('queue.unknownService', {}));
         const live = (await snapshotOrNull())?.categories.find((c) => c.id === found.category.id);
-        return { serviceId, serviceName: found.serviceName, category: categoryView(content.hall, found.category, live) };
+        return { serviceId, serviceName: found.serviceName, category: categoryView(content.hall, found.category, live, sessions.locale()) };
       },
       'queue.issue': async ({ requestId, categoryId, serviceId }) => {
         const earlier = recent.get(requestId);
         if (earlier !== undefined) return earlier;
         let target: { categoryId: string; serviceId?: string; serviceName?: string };
         if (serviceId !== undefined) {
-          const found = categoryForService(ctx.content(), serviceId);
+          const found = categoryForService(ctx.content(), serviceId, sessions.locale());
           if (found === undefined) throw new ApiError('not_found', userMessage('queue.unknownService', {}), { queueCode: 'unknown-service' });
           target = { categoryId: found.category.id, serviceId, serviceName: found.serviceName };
         } else {
