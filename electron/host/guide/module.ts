@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { receiptDoc } from '../../../devices/printer/index.js';
 import { maskName } from '../../common/pii.js';
-import { ApiError, userMessage, type GuidePrintForm, type GuidePrintOutcome } from '../../contract/index.js';
+import { ApiError, userMessage, type GuidePrintForm, type GuidePrintOutcome, type ServiceGuide, type ServiceSummary } from '../../contract/index.js';
 import type { ContentPackage, Service } from '../content/schema.js';
 import { guidePdf, printPdf } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
@@ -73,6 +73,27 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     }
   };
 
+  /** Names in the citizen's language (content `nameEn`); the guide's long texts stay Chinese, and the screen says so in English. */
+  const inCitizensLanguage = (summary: ServiceSummary): ServiceSummary => {
+    if (sessions.locale() !== 'en') return summary;
+    const content = ctx.content();
+    const service = content.services.services.find((s) => s.id === summary.id);
+    const department = content.hall.departments.find((d) => d.id === summary.departmentId);
+    return { ...summary, name: service?.nameEn ?? summary.name, departmentName: department?.nameEn ?? summary.departmentName };
+  };
+  const guideInCitizensLanguage = (guide: ServiceGuide): ServiceGuide => {
+    if (sessions.locale() !== 'en') return guide;
+    const department = ctx.content().hall.departments.find((d) => d.id === guide.service.departmentId);
+    const service = inCitizensLanguage(guide.service);
+    return {
+      ...guide,
+      service,
+      departmentFullName: department?.fullNameEn ?? guide.departmentFullName,
+      location: `Floor ${service.floor}, ${service.departmentName}, windows ${service.windows.join(', ')}`,
+      related: guide.related.map(inCitizensLanguage),
+    };
+  };
+
   return {
     name: 'guide',
     async start() {
@@ -80,9 +101,9 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     },
     handlers: {
       'guide.catalog': () => guideCatalog(ctx.content()),
-      'guide.list': ({ filter }) => listServices(ctx.content(), filter),
-      'guide.search': ({ query, limit }) => searchServices(searchIndex(ctx.content()), query, limit),
-      'guide.detail': ({ serviceId }) => serviceGuide(ctx.content(), serviceOrThrow(serviceId)),
+      'guide.list': ({ filter }) => listServices(ctx.content(), filter).map(inCitizensLanguage),
+      'guide.search': ({ query, limit }) => searchServices(searchIndex(ctx.content()), query, limit).map((hit) => ({ ...hit, service: inCitizensLanguage(hit.service) })),
+      'guide.detail': ({ serviceId }) => guideInCitizensLanguage(serviceGuide(ctx.content(), serviceOrThrow(serviceId))),
       'guide.print': ({ serviceId, form }) => {
         const service = serviceOrThrow(serviceId);
         return form === 'receipt' ? printOnReceipt(service) : printOnA4(service);
