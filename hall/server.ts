@@ -13,6 +13,7 @@ import type { HallQueueService } from './service.js';
 import { helloProof, newNonce, sameSecret, type KioskRegistry } from './handshake.js';
 import { ticketPageHtml } from './ticket-page.js';
 import { fail, ok, type Result } from './protocol/types.js';
+import { callAudio } from '../electron/host/speech/call-audio.js';
 
 /**
  * The standalone hall service over the network: JSON RPC over a WebSocket
@@ -179,6 +180,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   const staticRoot = options.staticDir === undefined ? undefined : resolve(options.staticDir);
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
   const clients = new Set<Client>();
+  const speech = callAudio({ onError: (error) => logger.warn({ err: error.message }, 'hall: the display board call could not be spoken') });
 
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = parseRequestTarget(req.url);
@@ -210,6 +212,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
       res.writeHead(info.ok ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
       return;
     }
+    if (req.method === 'GET' && speech.handle(url, res)) return;
     if (staticRoot !== undefined && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(staticRoot, url.pathname, res, req.method === 'HEAD');
     return sendJson(res, 404, fail('not-found', 'not found'));
   };

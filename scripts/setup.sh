@@ -14,7 +14,9 @@ cd "$(dirname "$0")/.."
 #   cups-client       lp, the browser shell's print path for A4 documents
 #   libudev1 libusb-1.0-0  runtime libraries of node-hid / serialport
 #   systemd           systemd-analyze / systemd-sysusers / systemd-notify: deploy/ is verified by the tests
-DEBIAN_PACKAGES=(chromium socat sane-utils fonts-noto-cjk poppler-utils cups-client libudev1 libusb-1.0-0 systemd)
+#   espeak-ng         the offline voice of 浏浏 and the display board (Mandarin voice cmn)
+#   sox               checks the rendered speech in tests (duration, not silence)
+DEBIAN_PACKAGES=(chromium socat sane-utils fonts-noto-cjk poppler-utils cups-client libudev1 libusb-1.0-0 espeak-ng sox systemd)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -49,8 +49,8 @@ export const CaseForm = z.object({
   /** Mobile (11 digits) or landline for the result notice. */
   phone: z.string().max(40),
   /** 送达地址: where the result is mailed; empty = collect at the window. */
-  mailingAddress: z.string().max(200, '送达地址不能超过200个字符'),
-  remarks: z.string().max(500, '备注不能超过500个字符'),
+  mailingAddress: z.string().max(200),
+  remarks: z.string().max(500),
 });
 export type CaseForm = z.infer<typeof CaseForm>;
 

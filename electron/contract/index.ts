@@ -6,6 +6,7 @@ import { operationsApi, operationsEvents } from './operations.js';
 import { queueApi, queueEvents } from './queue.js';
 import { robotApi, robotEvents } from './robot.js';
 import { sessionApi, sessionEvents } from './session.js';
+import { speechApi, speechEvents } from './speech.js';
 import { syncApi, syncEvents } from './sync.js';
 import { systemApi, systemEvents } from './system.js';
 
@@ -24,6 +25,7 @@ export const api = {
   ...guideApi,
   ...syncApi,
   ...operationsApi,
+  ...speechApi,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -35,6 +37,7 @@ export const events = {
   ...guideEvents,
   ...syncEvents,
   ...operationsEvents,
+  ...speechEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Api = typeof api;
@@ -47,6 +50,7 @@ export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
 export * from './errors.js';
+export * from './messages.js';
 export * from './envelope.js';
 export * from './cases.js';
 export * from './guide.js';
@@ -54,6 +58,7 @@ export * from './operations.js';
 export * from './queue.js';
 export * from './robot.js';
 export * from './session.js';
+export * from './speech.js';
 export * from './sync.js';
 export * from './system.js';
 export * from './supervision.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method, noParams, ok } from './define.js';
+import { UserMessage } from './messages.js';
 
 /**
  * A visit at the terminal: anonymous (tapped start) or a citizen's (ID card).
@@ -34,8 +35,7 @@ export type SessionEndReason = z.infer<typeof SessionEndReason>;
  */
 export const CardReaderNotice = z.object({
   state: z.enum(['reading', 'read', 'refused', 'failed', 'busy', 'removed', 'unavailable']),
-  messageZh: z.string(),
-  messageEn: z.string(),
+  say: UserMessage,
 });
 export type CardReaderNotice = z.infer<typeof CardReaderNotice>;
 

@@ -21,6 +21,7 @@ import { sessionModule } from './session/module.js';
 import { deviceModule, systemModule } from './system/module.js';
 import { restartsModule, supervisorRestartHistory } from './system/restarts.js';
 import { staffModule } from './staff/module.js';
+import { speechModule } from './speech/module.js';
 import { startupContent, syncModule } from './sync/module.js';
 import { casesModule } from './cases/index.js';
 import { guideModule } from './guide/module.js';
@@ -216,7 +217,8 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     deviceModule(context, 'scanner', scanner, () => scanner?.stop()),
     guide,
     queueModule(context, sessions),
-    robotModule(context, { requireStaff: () => staff.requireStaff() }),
+    robotModule(context, { requireStaff: () => staff.requireStaff(), locale: () => sessions.locale() }),
+    speechModule(context, sessions),
     restartsModule(config.dataDir, logger, { requireStaff: () => staff.requireStaff() }),
     cases,
     operations,

@@ -1,7 +1,7 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './i18n/en.json';
-import zh from './i18n/zh-CN.json';
+import en from './i18n/en/hall.json';
+import zh from './i18n/zh-CN/hall.json';
 
 /**
  * The counter and display pages' strings (zh-CN first, real English), the

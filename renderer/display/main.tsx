@@ -1,4 +1,4 @@
-import { StrictMode, useCallback, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import { createHallI18n, switchLocale } from '../counter/i18n.js';
 import { createRoot } from 'react-dom/client';
@@ -9,38 +9,76 @@ import './display.css';
 /**
  * The display board (叫号屏), served by the hall service at /display/: the
  * latest calls with their windows in large type, each call and recall
- * spoken ("请A023号到53号窗口办理") when the browser has a voice, and the
+ * spoken ("请A023号到53号窗口办理") in the hall service's own offline voice, and the
  * waiting count per category. Live from the hall service's ticket events;
  * during an outage of the service it says so and reconnects by itself.
  * zh-CN and English (strings in renderer/counter/i18n/).
  */
 const ANNOUNCEMENTS_KEPT = 5;
 
-/** Speaks in the page's language when the browser has such a voice; silently does nothing otherwise. */
-function speak(text: string, lang: string): void {
-  if (!('speechSynthesis' in window)) return;
-  const voices = window.speechSynthesis.getVoices();
-  if (voices.length === 0) return;
-  const utterance = new SpeechSynthesisUtterance(text);
-  utterance.lang = lang;
-  const voice = voices.find((v) => v.lang === lang) ?? voices.find((v) => v.lang.startsWith(lang.slice(0, 2)));
-  if (voice !== undefined) utterance.voice = voice;
-  utterance.rate = 0.9;
-  window.speechSynthesis.speak(utterance);
+/** The URL of a call's spoken announcement on the hall service (same origin as this page): the hall's own offline voice (espeak-ng), so the board's browser needs no voice. */
+export function callAudioUrl(displayNo: string, windowNo: string, language: string): string {
+  const query = new URLSearchParams({ no: displayNo, window: windowNo, lang: language === 'en' ? 'en' : 'zh-CN' });
+  return `/speech/call.wav?${query.toString()}`;
+}
+
+/** Calls are spoken one after another, never over each other. */
+function useCallVoice(): { audioRef: RefObject<HTMLAudioElement | null>; announce: (url: string) => void } {
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const queue = useRef<string[]>([]);
+  const playNext = useCallback(() => {
+    const audio = audioRef.current;
+    const next = queue.current[0];
+    if (audio === null || next === undefined) return;
+    audio.src = next;
+    // Without --autoplay-policy=no-user-gesture-required the browser may refuse until a first tap: the board still shows the call.
+    audio.play().catch(() => {
+      // A media error also fires 'error', which moves the queue on; a refused autoplay does not.
+      if (audio.error === null) queue.current.shift();
+    });
+  }, []);
+  useEffect(() => {
+    const audio = audioRef.current;
+    if (audio === null) return;
+    const done = (): void => {
+      queue.current.shift();
+      playNext();
+    };
+    const played = (): void => {
+      audio.dataset.played = String(Number(audio.dataset.played ?? '0') + 1);
+    };
+    audio.addEventListener('ended', done);
+    audio.addEventListener('error', done);
+    audio.addEventListener('playing', played);
+    return () => {
+      audio.removeEventListener('ended', done);
+      audio.removeEventListener('error', done);
+      audio.removeEventListener('playing', played);
+    };
+  }, [playNext]);
+  const announce = useCallback(
+    (url: string) => {
+      queue.current.push(url);
+      if (queue.current.length === 1) playNext();
+    },
+    [playNext],
+  );
+  return { audioRef, announce };
 }
 
 function DisplayApp() {
   const { t, i18n } = useTranslation();
   const [announcements, setAnnouncements] = useState<string[]>([]);
+  const { audioRef, announce } = useCallVoice();
   const onEvent = useCallback(
     (event: TicketEvent) => {
       if ((event.kind === 'called' || event.kind === 'recalled') && event.windowNo !== null) {
         const text = t('display.announce', { no: event.ticket.displayNo, windowNo: event.windowNo });
         setAnnouncements((current) => [text, ...current].slice(0, ANNOUNCEMENTS_KEPT));
-        speak(text, i18n.language);
+        announce(callAudioUrl(event.ticket.displayNo, event.windowNo, i18n.language));
       }
     },
-    [t, i18n],
+    [t, i18n, announce],
   );
   const { state, snapshot, keyPrompt } = useHallLink('display', onEvent);
 
@@ -73,6 +111,7 @@ function DisplayApp() {
         <p className="display-announcement" aria-live="assertive" data-testid="display-announcement">
           {announcements[0] ?? ''}
         </p>
+        <audio ref={audioRef} data-testid="display-voice" preload="auto" />
       </section>
       <aside className="display-waiting">
         <h2>{t('display.waiting')}</h2>

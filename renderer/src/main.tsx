@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApiClient, type Bridge } from './api/client.js';
 import { Supervised } from './app/Supervised.js';
+import { resources } from './i18n/index.js';
 import './styles/app.css';
 
 declare global {
@@ -14,7 +15,7 @@ declare global {
 const root = createRoot(document.getElementById('root') as HTMLElement);
 const bridge = window.liuliuBridge;
 if (!bridge) {
-  root.render(<p className="fatal">系统暂时无法使用，请联系工作人员 · Terminal unavailable</p>);
+  root.render(<p className="fatal">{`${resources['zh-CN'].common.hostUnavailable} · ${resources.en.common.hostUnavailable}`}</p>);
 } else {
   root.render(
     <StrictMode>

@@ -38,6 +38,8 @@ test('ask 浏浏 "身份证丢了怎么办" with the pinyin keyboard → floor 2
   await page.keyboard.press('Enter');
 
   await expect(page.getByTestId('robot-bubble-citizen').last()).toHaveText('身份证丢了怎么办');
+  // 浏浏 speaks with the terminal's own voice (espeak-ng on the host), with no browser voice: a WAV on the page's <audio> element.
+  await expect(page.getByTestId('voice')).toHaveAttribute('src', /^data:audio\/wav;base64,.{2000,}/);
   const answer = page.getByTestId('robot-answer').last();
   await expect(answer).toBeVisible({ timeout: 20_000 });
   await expect(answer).toHaveAttribute('data-kind', 'intent');

@@ -93,6 +93,12 @@ test('a walk-in takes a number: printed with number, windows and QR; the counter
   await expect(display.getByTestId('display-latest')).toContainText('H001');
   await expect(display.getByTestId('display-latest')).toContainText('53号窗口');
   await expect(display.getByTestId('display-announcement')).toHaveText('请H001号到53号窗口办理');
+  // Spoken by the hall service's own voice (espeak-ng), not the browser's: the board's <audio> gets the call's WAV.
+  const voice = display.getByTestId('display-voice');
+  await expect(voice).toHaveAttribute('src', /\/speech\/call\.wav\?no=H001&window=53&lang=zh-CN$/);
+  const wav = await display.request.get(new URL((await voice.getAttribute('src')) ?? '', display.url()).toString());
+  expect(wav.headers()['content-type']).toBe('audio/wav');
+  expect((await wav.body()).length).toBeGreaterThan(22_050); // over half a second of 16-bit speech
 
   // Nobody else waits: the counter says so rather than failing.
   await counter.getByTestId('counter-call-next').click();

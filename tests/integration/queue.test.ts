@@ -199,7 +199,7 @@ describe('issuing and printing', () => {
     const booted = await boot({ at: SUNDAY });
     const closed = await booted.client.call('queue.issue', { requestId: 'req-closed-0001', categoryId: 'qc-household' });
     expect(closed.ok ? null : closed.error).toMatchObject({ code: 'refused', details: { queueCode: 'closed', reason: 'closed-day', nextOpening: '2026-11-30T00:30:00.000Z' } });
-    expect(closed.ok ? '' : closed.error.message).toContain('下次取号时间：11月30日（周一）08:30');
+    expect(closed.ok ? null : closed.error.say).toEqual({ code: 'queue.closed', params: { reason: 'closed-day', category: '户政治安（身份证、户口）', nextOpening: '2026-11-30T00:30:00.000Z' } });
     expect(simulator(booted).jobs()).toHaveLength(0);
   });
 

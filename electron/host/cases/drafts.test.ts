@@ -35,7 +35,7 @@ describe('DraftBook', () => {
     const book = new DraftBook();
     const draft = book.start('s1', 'svc');
     for (let i = 0; i < MAX_PAGES_PER_MATERIAL; i += 1) book.putPage(draft, page(0, 1));
-    expect(book.pageLimit(draft, 0, false)).toContain(`${MAX_PAGES_PER_MATERIAL}`);
+    expect(book.pageLimit(draft, 0, false)).toEqual({ code: 'cases.tooManyPagesPerMaterial', params: { max: MAX_PAGES_PER_MATERIAL } });
     expect(book.pageLimit(draft, 0, true)).toBeNull();
     expect(book.pageLimit(draft, 1, false)).toBeNull();
   });

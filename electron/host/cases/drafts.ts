@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CaseForm } from '../../contract/index.js';
+import { userMessage, type CaseForm, type UserMessage } from '../../contract/index.js';
 
 /**
  * Drafts live in host memory only, one per session: the chosen service, the
@@ -48,10 +48,10 @@ export class DraftBook {
   }
 
   /** Why another page cannot be added, or null. */
-  pageLimit(draft: Draft, materialIndex: number, replacing: boolean): string | null {
+  pageLimit(draft: Draft, materialIndex: number, replacing: boolean): UserMessage | null {
     if (replacing) return null;
-    if (draft.pages.length >= MAX_PAGES_PER_DRAFT) return `一次申请最多${MAX_PAGES_PER_DRAFT}页材料`;
-    if (draft.pages.filter((page) => page.materialIndex === materialIndex).length >= MAX_PAGES_PER_MATERIAL) return `每项材料最多${MAX_PAGES_PER_MATERIAL}页`;
+    if (draft.pages.length >= MAX_PAGES_PER_DRAFT) return userMessage('cases.tooManyPages', { max: MAX_PAGES_PER_DRAFT });
+    if (draft.pages.filter((page) => page.materialIndex === materialIndex).length >= MAX_PAGES_PER_MATERIAL) return userMessage('cases.tooManyPagesPerMaterial', { max: MAX_PAGES_PER_MATERIAL });
     return null;
   }
 

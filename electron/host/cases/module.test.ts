@@ -89,7 +89,7 @@ describe('self-service pre-application end to end in the host', () => {
     expect(services.find((s) => s.id === SERVICE)?.materials[0]).toMatchObject({ name: '居民身份证', required: true });
     const anonymous = await failure(client, 'cases.startDraft', { serviceId: SERVICE });
     expect(anonymous).toMatchObject({ code: 'refused', details: { reason: 'card-required' } });
-    expect(anonymous.message).toContain('身份证');
+    expect(anonymous.say).toEqual({ code: 'cases.cardRequired', params: {} });
 
     await logIn(client);
     const draft = await value(client, 'cases.startDraft', { serviceId: SERVICE });
@@ -161,19 +161,18 @@ describe('self-service pre-application end to end in the host', () => {
     await value(client, 'cases.startDraft', { serviceId: SERVICE });
     const longAddress = await failure(client, 'cases.updateForm', { phone: '13800000000', mailingAddress: '长'.repeat(5000), remarks: '' });
     expect(longAddress).toMatchObject({ code: 'bad_request', details: { field: 'mailingAddress' } });
-    expect(longAddress.message).toContain('送达地址不能超过200个字符');
     expect(await failure(client, 'cases.updateForm', { phone: '12345', mailingAddress: '', remarks: '' })).toMatchObject({ code: 'bad_request', details: { field: 'phone' } });
     await value(client, 'cases.updateForm', { phone: '13800000000', mailingAddress: '', remarks: '' });
     const noMaterial = await failure(client, 'cases.submit', {});
     expect(noMaterial).toMatchObject({ code: 'refused', details: { field: 'materials', missing: [0] } });
-    expect(noMaterial.message).toContain('居民身份证');
+    expect(noMaterial.say).toMatchObject({ code: 'cases.materialsMissing', params: { materials: expect.stringContaining('居民身份证') as unknown } });
     expect(await failure(client, 'cases.scanPage', { materialIndex: 42 })).toMatchObject({ code: 'bad_request' });
     expect(await failure(client, 'cases.deletePage', { pageId: 'nope' })).toMatchObject({ code: 'not_found' });
 
     const unknown = await failure(client, 'cases.query', { number: 'YS260101000199990000', phoneLast4: '0000' });
     expect(unknown).toMatchObject({ code: 'not_found', details: { reason: 'no-match' } });
-    expect(unknown.message).toContain('未找到与该预受理号和手机尾号相符的办件');
-    expect((await failure(client, 'cases.query', { number: "1' OR '1'='1" })).message).toContain('预受理号格式不正确');
+    expect(unknown.say).toEqual({ code: 'cases.noMatch', params: {} });
+    expect((await failure(client, 'cases.query', { number: "1' OR '1'='1" })).say?.code).toBe('cases.badNumber');
     // Someone else's (or a guessed) case id cannot be printed.
     expect((await failure(client, 'cases.printReceipt', { caseId: 'not-mine', format: 'a4' })).code).toBe('refused');
     expect(await tableCounts(kiosk)).toEqual({ cases: 0, case_pages: 0, case_stages: 0, outbox: 0 });
@@ -224,7 +223,7 @@ describe('self-service pre-application end to end in the host', () => {
     header.copy(huge);
     const error = await apiError(normaliseScan(huge));
     expect(error.code).toBe('refused');
-    expect(error.message).toBe('图片过大，无法处理，请重新扫描或联系工作人员');
+    expect(error.say).toEqual({ code: 'image.too-large', params: {} });
     expect(error.details).toEqual({ reason: 'too-large' });
   });
 
@@ -298,9 +297,9 @@ describe('scanner trouble during a pre-application', () => {
     backend.setDeviceCount(1);
     children.at(-1)?.kill('SIGKILL');
     const error = await scanning;
-    expect(error).toMatchObject({ code: 'unavailable', message: '扫描仪故障，请联系工作人员', details: { reason: 'io-error' } });
+    expect(error).toMatchObject({ code: 'unavailable', say: { code: 'scan.io-error' }, details: { reason: 'io-error' } });
     const again = await apiError(call(module, 'cases.scanPage', { materialIndex: 0 }));
-    expect(again).toMatchObject({ code: 'unavailable', message: '未检测到扫描仪，请联系工作人员' });
+    expect(again).toMatchObject({ code: 'unavailable', say: { code: 'scan.no-scanner' } });
     const draft = await call(module, 'cases.draft', {});
     expect(draft?.pages).toEqual([]);
   });
@@ -322,7 +321,7 @@ describe('scanner trouble during a pre-application', () => {
     const scanner = createScanner({ kind: 'simulator', extraArgs: SLOW, pageTimeoutMs: 1_500, cancelGraceMs: 3_000 }, silentLogger());
     const { module } = await withScanner(scanner);
     const error = await apiError(call(module, 'cases.scanPage', { materialIndex: 0 }));
-    expect(error).toMatchObject({ code: 'unavailable', message: '扫描超时，请重试或联系工作人员', details: { reason: 'timeout' } });
+    expect(error).toMatchObject({ code: 'unavailable', say: { code: 'scan.timeout' }, details: { reason: 'timeout' } });
     expect((await call(module, 'cases.draft', {}))?.pages).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CaseStatusChange } from '../../../platform-contract/contract.js';
 import { ImageError, normalise, ScanError, type ColourMode, type NormaliseOptions, type NormalisedPage } from '../../../devices/scanner/index.js';
 import { maskIdNumber, maskName } from '../../common/pii.js';
-import { ApiError, type CaseView, type DraftView, type ErrorCode, type PageView, type PrintOutcomeView, type SelfServiceItem } from '../../contract/index.js';
+import { ApiError, userMessage, type CaseView, type DraftView, type ErrorCode, type PageView, type PrintOutcomeView, type SelfServiceItem } from '../../contract/index.js';
 import type { ContentPackage, Service } from '../content/schema.js';
 import { FontPicker, printPdf, receiptPdf, resultPdf, type PrintOutcome } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
@@ -68,7 +68,7 @@ export async function normaliseScan(image: Uint8Array, options?: NormaliseOption
   try {
     return await normalise(image, options);
   } catch (err) {
-    if (err instanceof ImageError) throw new ApiError('refused', err.userMessage, { reason: err.code });
+    if (err instanceof ImageError) throw new ApiError('refused', userMessage(`image.${err.code}`, {}), { reason: err.code });
     throw err;
   }
 }
@@ -126,16 +126,16 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
   const requireCitizen = (): { sessionId: string; citizen: CitizenIdentity } => {
     const session = sessions.current();
     const citizen = sessions.citizen();
-    if (!session || !citizen) throw new ApiError('refused', '自助申报需要先核验身份：请将身份证放在感应区', { reason: 'card-required' });
+    if (!session || !citizen) throw new ApiError('refused', userMessage('cases.cardRequired', {}), { reason: 'card-required' });
     return { sessionId: session.id, citizen };
   };
 
   const requireDraft = (): { sessionId: string; citizen: CitizenIdentity; draft: Draft; service: Service } => {
     const { sessionId, citizen } = requireCitizen();
     const draft = drafts.get(sessionId);
-    if (!draft) throw new ApiError('not_found', '没有正在填写的申请，请先选择办理事项', { reason: 'no-draft' });
+    if (!draft) throw new ApiError('not_found', userMessage('cases.noDraft', {}), { reason: 'no-draft' });
     const service = serviceOf(draft.serviceId);
-    if (!service) throw new ApiError('not_found', '该事项已下线，请重新选择', { reason: 'no-service' });
+    if (!service) throw new ApiError('not_found', userMessage('cases.serviceWithdrawn', {}), { reason: 'no-service' });
     return { sessionId, citizen, draft, service };
   };
 
@@ -171,7 +171,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
   const receiptFacts = async (cases: CaseStore, stored: StoredCase): Promise<ReceiptFacts> => {
     const service = serviceOf(stored.serviceId);
     const applicant = await cases.applicant(stored.id);
-    if (!service || !applicant) throw new ApiError('not_found', '办件信息不完整，请联系工作人员');
+    if (!service || !applicant) throw new ApiError('not_found', userMessage('cases.incomplete', {}));
     const department = departmentOf(service);
     const pageCounts = new Map<number, number>();
     for (const page of await cases.pages(stored.id)) pageCounts.set(page.materialIndex, (pageCounts.get(page.materialIndex) ?? 0) + 1);
@@ -196,7 +196,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
 
   const scanPage = async (draft: Draft, sessionId: string, materialIndex: number): Promise<NormalisedPage> => {
     const scanner = ctx.scanner;
-    if (!scanner) throw new ApiError('unavailable', '本机未配置扫描仪，请到窗口提交材料', { reason: 'no-scanner' });
+    if (!scanner) throw new ApiError('unavailable', userMessage('cases.noScanner', {}), { reason: 'no-scanner' });
     scanningSession = sessionId;
     try {
       const pages = await scanner.scan(
@@ -204,12 +204,12 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
         ({ percent }) => ctx.bus.publish('cases.scanProgress', { materialIndex, percent: Math.max(0, Math.min(100, percent)) }),
       );
       const [first] = pages;
-      if (!first) throw new ApiError('unavailable', '未扫描到图像，请重试', { reason: 'no-page' });
+      if (!first) throw new ApiError('unavailable', userMessage('cases.noPage', {}), { reason: 'no-page' });
       return await normaliseScan(first.data, options.normalise);
     } catch (err) {
       if (err instanceof ScanError) {
         logger.warn({ code: err.code, detail: err.detail, draft: draft.id }, 'scan failed');
-        throw new ApiError(SCAN_ERROR_API_CODES[err.code] ?? 'unavailable', err.userMessage, { reason: err.code });
+        throw new ApiError(SCAN_ERROR_API_CODES[err.code] ?? 'unavailable', userMessage(`scan.${err.code}`, {}), { reason: err.code });
       }
       throw err;
     } finally {
@@ -234,7 +234,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
       'cases.startDraft': ({ serviceId }) => {
         const { sessionId, citizen } = requireCitizen();
         const service = serviceOf(serviceId);
-        if (!service?.selfService) throw new ApiError('not_found', '该事项不支持自助申报，请到窗口办理', { field: 'serviceId' });
+        if (!service?.selfService) throw new ApiError('not_found', userMessage('cases.notSelfService', {}), { field: 'serviceId' });
         const draft = drafts.start(sessionId, service.id);
         logger.info({ draft: draft.id, service: service.id }, 'draft started');
         return draftView(draft, service, citizen);
@@ -251,22 +251,22 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
       'cases.updateForm': (raw) => {
         const { draft, service, citizen } = requireDraft();
         const checked = checkForm(raw);
-        if (!checked.ok) throw new ApiError('bad_request', checked.problem.message, { field: checked.problem.field });
+        if (!checked.ok) throw new ApiError('bad_request', checked.problem.say, { field: checked.problem.field });
         draft.form = checked.form;
         return draftView(draft, service, citizen);
       },
 
       'cases.scanPage': async ({ materialIndex, replacePageId }) => {
         const { sessionId, draft, service } = requireDraft();
-        if (materialIndex >= service.guide.materials.length) throw new ApiError('bad_request', '没有这项材料', { field: 'materialIndex' });
-        if (replacePageId !== undefined && !draft.pages.some((page) => page.id === replacePageId)) throw new ApiError('not_found', '要重扫的页面已不存在', { field: 'replacePageId' });
+        if (materialIndex >= service.guide.materials.length) throw new ApiError('bad_request', userMessage('cases.noSuchMaterial', {}), { field: 'materialIndex' });
+        if (replacePageId !== undefined && !draft.pages.some((page) => page.id === replacePageId)) throw new ApiError('not_found', userMessage('cases.pageGone', {}), { field: 'replacePageId' });
         const limit = drafts.pageLimit(draft, materialIndex, replacePageId !== undefined);
         if (limit !== null) throw new ApiError('refused', limit, { reason: 'page-limit' });
         const page = await scanPage(draft, sessionId, materialIndex);
         // The visit may have ended while the scanner ran: its draft is gone, so is this page.
         if (drafts.get(sessionId) !== draft) {
           page.jpeg.fill(0);
-          throw new ApiError('refused', '本次办理已结束，扫描件已删除', { reason: 'session-ended' });
+          throw new ApiError('refused', userMessage('cases.sessionEnded', {}), { reason: 'session-ended' });
         }
         return pageView(drafts.putPage(draft, { materialIndex, ...page }, replacePageId));
       },
@@ -278,7 +278,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
 
       'cases.deletePage': ({ pageId }) => {
         const { draft, service, citizen } = requireDraft();
-        if (!drafts.deletePage(draft, pageId)) throw new ApiError('not_found', '该页面已不存在', { field: 'pageId' });
+        if (!drafts.deletePage(draft, pageId)) throw new ApiError('not_found', userMessage('cases.pageGone', {}), { field: 'pageId' });
         return draftView(draft, service, citizen);
       },
 
@@ -286,12 +286,12 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
         const { sessionId, citizen, draft, service } = requireDraft();
         const cases = requireStore();
         const checked = checkForm(draft.form);
-        if (!checked.ok) throw new ApiError('bad_request', checked.problem.message, { field: checked.problem.field });
-        if (checked.form.phone === '') throw new ApiError('bad_request', '请填写联系电话，以便通知办理结果', { field: 'phone' });
+        if (!checked.ok) throw new ApiError('bad_request', checked.problem.say, { field: checked.problem.field });
+        if (checked.form.phone === '') throw new ApiError('bad_request', userMessage('cases.phoneRequired', {}), { field: 'phone' });
         const absent = missing(draft, service);
         if (absent.length > 0) {
           const names = absent.map((index) => service.guide.materials[index]?.name ?? String(index)).join('、');
-          throw new ApiError('refused', `还缺少必需材料：${names}`, { field: 'materials', missing: absent });
+          throw new ApiError('refused', userMessage('cases.materialsMissing', { materials: names }), { field: 'materials', missing: absent });
         }
         const stage = content().services.stages[0] ?? '申请';
         const stored = await cases.submit(
@@ -314,10 +314,10 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
 
       'cases.printReceipt': async ({ caseId, format }) => {
         const session = sessions.current();
-        if (!session || !submitted.get(session.id)?.has(caseId)) throw new ApiError('refused', '只能在提交申请的本次办理中打印回执', { reason: 'not-this-session' });
+        if (!session || !submitted.get(session.id)?.has(caseId)) throw new ApiError('refused', userMessage('cases.receiptOtherSession', {}), { reason: 'not-this-session' });
         const cases = requireStore();
         const stored = await cases.byId(caseId);
-        if (!stored) throw new ApiError('not_found', '未找到该办件');
+        if (!stored) throw new ApiError('not_found', userMessage('cases.notFound', {}));
         const facts = await receiptFacts(cases, stored);
         if (format === 'a4') return printDocument(await receiptPdf(a4Receipt(facts), { fonts, logger }), `receipt-${stored.number}`);
         if (!ctx.printer) return { kind: 'failed', message: '本机未配置回执打印机，请点击"打印A4回执"' };
@@ -328,7 +328,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
 
       'cases.query': async ({ number, phoneLast4: digits }) => {
         const canonical = parsePreAcceptanceNumber(number);
-        if (canonical === null) throw new ApiError('bad_request', '预受理号格式不正确：应为 YS 加 18 位数字', { field: 'number', reason: 'bad-number' });
+        if (canonical === null) throw new ApiError('bad_request', userMessage('cases.badNumber', {}), { field: 'number', reason: 'bad-number' });
         const cases = requireStore();
         const nowMs = ctx.now().getTime();
         const citizen = sessions.citizen();
@@ -342,19 +342,19 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
         // the reply says nothing about whether the number exists.
         if (digits === undefined) {
           logger.info({ number: maskNumber(canonical), outcome: 'second-factor-needed' }, 'progress query');
-          throw new ApiError('refused', '请输入申请时所留手机号码的后4位，或用本人身份证登录后查询', { field: 'phoneLast4', reason: 'second-factor' });
+          throw new ApiError('refused', userMessage('cases.needPhone', {}), { field: 'phoneLast4', reason: 'second-factor' });
         }
         const blocked = queryLimiter.blockedFor(nowMs);
         if (blocked > 0) {
           const retryAfterSeconds = Math.ceil(blocked / 1000);
           logger.warn({ number: maskNumber(canonical), outcome: 'rate-limited', retryAfterSeconds }, 'progress query');
-          throw new ApiError('refused', `查询次数过多，请${Math.ceil(retryAfterSeconds / 60)}分钟后再试，或用本人身份证登录后查询`, { reason: 'rate-limited', retryAfterSeconds });
+          throw new ApiError('refused', userMessage('cases.rateLimited', { minutes: Math.ceil(retryAfterSeconds / 60) }), { reason: 'rate-limited', retryAfterSeconds });
         }
         const applicant = stored && (await cases.applicant(stored.id));
         if (!stored || !applicant || !sameDigits(phoneLast4(applicant.phone), digits)) {
           const failures = queryLimiter.fail(nowMs);
           logger.warn({ number: maskNumber(canonical), outcome: 'no-match', failuresInWindow: failures }, 'progress query');
-          throw new ApiError('not_found', '未找到与该预受理号和手机尾号相符的办件，请核对后重新输入', { field: 'number', reason: 'no-match' });
+          throw new ApiError('not_found', userMessage('cases.noMatch', {}), { field: 'number', reason: 'no-match' });
         }
         logger.info({ number: maskNumber(canonical), outcome: 'second-factor' }, 'progress query');
         return caseView(cases, stored);
@@ -370,9 +370,9 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
         const { citizen } = requireCitizen();
         const cases = requireStore();
         const stored = await cases.byId(caseId);
-        if (!stored || !(await cases.belongsTo(caseId, citizen.idNumber))) throw new ApiError('not_found', '未找到您名下的该办件');
+        if (!stored || !(await cases.belongsTo(caseId, citizen.idNumber))) throw new ApiError('not_found', userMessage('cases.notYours', {}));
         const result = await cases.result(caseId);
-        if (!result) throw new ApiError('refused', '该办件尚无办理结果，请留意短信通知', { reason: 'no-result' });
+        if (!result) throw new ApiError('refused', userMessage('cases.noResult', {}), { reason: 'no-result' });
         const pdf = await resultPdf(
           { hallName: content().hall.fullName, title: result.title, body: result.body, number: stored.number, applicantName: maskName(citizen.name), date: ctx.now() },
           { fonts, logger },

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { FORM_LIMITS, type CaseForm } from '../../contract/index.js';
+import { FORM_LIMITS, userMessage, type CaseForm, type UserMessage } from '../../contract/index.js';
 
 /**
  * Pure rules of self-service pre-applications: the pre-acceptance number,
@@ -78,7 +78,8 @@ export function cleanField(value: string, multiline = false): string {
   return spaced.replace(/[ \u3000]{2,}/g, ' ').trim();
 }
 
-export type FieldProblem = { field: keyof CaseForm; message: string };
+/** The field that failed and what to tell the citizen. */
+export type FieldProblem = { field: keyof CaseForm; say: UserMessage };
 
 const MOBILE = /^1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
@@ -91,10 +92,10 @@ export function checkForm(raw: CaseForm): { ok: true; form: CaseForm } | { ok: f
     remarks: cleanField(raw.remarks, true),
   };
   if (form.phone !== '' && (form.phone.length > FORM_LIMITS.phone || !(MOBILE.test(form.phone) || LANDLINE.test(form.phone)))) {
-    return { ok: false, problem: { field: 'phone', message: '请填写11位手机号码或带区号的固定电话' } };
+    return { ok: false, problem: { field: 'phone', say: userMessage('cases.phoneInvalid', {}) } };
   }
-  if ([...form.mailingAddress].length > FORM_LIMITS.mailingAddress) return { ok: false, problem: { field: 'mailingAddress', message: `送达地址不能超过${FORM_LIMITS.mailingAddress}个字符` } };
-  if ([...form.remarks].length > FORM_LIMITS.remarks) return { ok: false, problem: { field: 'remarks', message: `备注不能超过${FORM_LIMITS.remarks}个字符` } };
+  if ([...form.mailingAddress].length > FORM_LIMITS.mailingAddress) return { ok: false, problem: { field: 'mailingAddress', say: userMessage('cases.fieldTooLong', { field: 'mailingAddress', max: FORM_LIMITS.mailingAddress }) } };
+  if ([...form.remarks].length > FORM_LIMITS.remarks) return { ok: false, problem: { field: 'remarks', say: userMessage('cases.fieldTooLong', { field: 'remarks', max: FORM_LIMITS.remarks }) } };
   return { ok: true, form };
 }
 

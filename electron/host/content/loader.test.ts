@@ -27,6 +27,32 @@ describe('content loader', () => {
     expect(content.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('reports each name that has no English', () => {
+    const dir = copyPackage();
+    edit(dir, 'hall.json', (hall) => {
+      const departments = hall.departments as Array<Record<string, unknown>>;
+      delete departments[8]?.nameEn;
+      delete (hall.robot as Record<string, unknown>).nameEn;
+    });
+    edit(dir, 'services.json', (file) => {
+      delete (file.services as Array<Record<string, unknown>>)[0]?.nameEn;
+    });
+    const error = (() => {
+      try {
+        loadContent(dir);
+        return undefined;
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(error).toBeInstanceOf(ContentError);
+    expect((error as ContentError).problems).toEqual([
+      'hall.json: robot (浏浏) has no nameEn',
+      'hall.json: department public-security (公安局) has no nameEn',
+      'services.json: service xz-birth-one-thing (新生儿"出生一件事"联办) has no nameEn',
+    ]);
+  });
+
   it('reports every problem at once: schema and invariants', () => {
     const dir = copyPackage();
     edit(dir, 'hall.json', (hall) => {

@@ -14,17 +14,22 @@ export const Hall = z.object({
   version: z.string(),
   id,
   name: z.string().min(1),
+  /** English beside every name the citizen reads (see english.ts: the loader reports any that is missing). */
+  nameEn: z.string().min(1).optional(),
   fullName: z.string().min(1),
+  fullNameEn: z.string().min(1).optional(),
   fictional: z.boolean().optional(),
   disclaimer: z.string().optional(),
   province: z.string(),
   city: z.string(),
   address: z.string(),
+  addressEn: z.string().min(1).optional(),
   phone: z.string(),
   hotline: z.string(),
-  robot: z.object({ name: z.string().min(1), pinyin: z.string() }),
+  robot: z.object({ name: z.string().min(1), nameEn: z.string().min(1).optional(), pinyin: z.string() }),
   openingHours: z.object({
     summary: z.string(),
+    summaryEn: z.string().min(1).optional(),
     weekday: z.object({ days: z.array(z.string()), morning: session, afternoon: session, ticketCutoff: z.object({ morning: hhmm, afternoon: hhmm }) }),
     saturday: z.object({
       days: z.array(z.string()),
@@ -42,14 +47,17 @@ export const Hall = z.object({
     z.object({
       floor: z.number().int().min(1).max(50),
       name: z.string(),
-      areas: z.array(z.object({ name: z.string(), departmentIds: z.array(id), facilityIds: z.array(id), description: z.string() })),
+      nameEn: z.string().min(1).optional(),
+      areas: z.array(z.object({ name: z.string(), nameEn: z.string().min(1).optional(), departmentIds: z.array(id), facilityIds: z.array(id), description: z.string() })),
     }),
   ),
   departments: z.array(
     z.object({
       id,
       name: z.string().min(1),
+      nameEn: z.string().min(1).optional(),
       fullName: z.string().min(1),
+      fullNameEn: z.string().min(1).optional(),
       floor: z.number().int(),
       windows: z.array(windowNo),
       queuePrefix: z.string().regex(/^[A-Z]$/),
@@ -62,6 +70,7 @@ export const Hall = z.object({
     z.object({
       id,
       name: z.string().min(1),
+      nameEn: z.string().min(1).optional(),
       prefix: z.string().regex(/^[A-Z]$/, 'a prefix is one capital letter'),
       departmentIds: z.array(id).min(1),
       windows: z.array(windowNo),
@@ -73,8 +82,10 @@ export const Hall = z.object({
       id,
       type: z.string(),
       name: z.string(),
+      nameEn: z.string().min(1).optional(),
       floor: z.number().int().nullable(),
       location: z.string(),
+      locationEn: z.string().min(1).optional(),
       available: z.boolean(),
       windows: z.array(windowNo).optional(),
       hours: z.string().optional(),
@@ -98,6 +109,7 @@ export const Material = z.object({
 export const Service = z.object({
   id,
   name: z.string().min(1),
+  nameEn: z.string().min(1).optional(),
   departmentId: id,
   queueCategoryId: id,
   audience: z.string(),
@@ -123,6 +135,8 @@ export type Service = z.infer<typeof Service>;
 export const Services = z.object({
   version: z.string(),
   lifeEvents: z.array(z.string()).min(1),
+  /** English for each life event tag (the ticket screen's tabs): `{"生育收养": "Births and adoption", …}`. */
+  lifeEventsEn: z.record(z.string(), z.string().min(1)).optional(),
   audiences: z.array(z.string()).min(1),
   onlineModes: z.array(z.string()).min(1),
   stages: z.array(z.string()).min(2),
@@ -137,6 +151,8 @@ export const Intent = z.object({
   facilityIds: z.array(id).optional(),
   examples: z.array(z.string().min(1)),
   answer: z.string().min(1),
+  /** The short answer in English, same placeholders; absent = the robot answers in Chinese (the loader lists these). */
+  answerEn: z.string().min(1).optional(),
 });
 export type Intent = z.infer<typeof Intent>;
 
@@ -148,6 +164,7 @@ export const Intents = z.object({
   intents: z.array(Intent),
   outOfScope: z.array(z.string()),
   outOfScopeAnswer: z.string(),
+  outOfScopeAnswerEn: z.string().min(1).optional(),
 });
 export type Intents = z.infer<typeof Intents>;
 

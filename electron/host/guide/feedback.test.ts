@@ -24,7 +24,7 @@ describe('checkFeedback', () => {
   });
 
   it('enforces length limits in characters, not bytes', () => {
-    expect(checkFeedback({ kind: 'complaint', category: 'attitude', text: '太慢了' })).toMatchObject({ ok: false, problem: { field: 'text', messageZh: '请至少写5个字' } });
+    expect(checkFeedback({ kind: 'complaint', category: 'attitude', text: '太慢了' })).toMatchObject({ ok: false, problem: { field: 'text', say: { code: 'feedback.textTooShort', params: { min: 5 } } } });
     expect(checkFeedback({ kind: 'complaint', category: 'attitude', text: '排队太久了' }).ok).toBe(true);
     expect(checkFeedback({ kind: 'complaint', category: 'attitude', text: '慢'.repeat(500) }).ok).toBe(true);
     expect(checkFeedback({ kind: 'complaint', category: 'attitude', text: '慢'.repeat(501) })).toMatchObject({ ok: false, problem: { field: 'text' } });
@@ -39,7 +39,7 @@ describe('checkFeedback', () => {
     });
     expect(checkFeedback({ kind: 'consultation', category: 'policy', text: '请回电话给我说明', phone: '12345' })).toMatchObject({
       ok: false,
-      problem: { field: 'phone', messageZh: '请输入11位手机号码' },
+      problem: { field: 'phone', say: { code: 'feedback.phoneInvalid' } },
     });
   });
 

@@ -1,4 +1,4 @@
-import { FEEDBACK_LIMITS, type FeedbackSubmission, type RatingReason } from '../../contract/index.js';
+import { FEEDBACK_LIMITS, userMessage, type FeedbackSubmission, type RatingReason, type UserMessage } from '../../contract/index.js';
 import { cleanText } from '../docs/index.js';
 
 /**
@@ -14,8 +14,7 @@ export type CleanFeedback =
 
 export interface FeedbackProblem {
   field: 'text' | 'phone' | 'reasons';
-  messageZh: string;
-  messageEn: string;
+  say: UserMessage;
 }
 
 export type FeedbackCheck = { ok: true; value: CleanFeedback } | { ok: false; problem: FeedbackProblem };
@@ -33,19 +32,19 @@ function length(text: string): number {
   return Array.from(text).length;
 }
 
-function problem(field: FeedbackProblem['field'], messageZh: string, messageEn: string): FeedbackCheck {
-  return { ok: false, problem: { field, messageZh, messageEn } };
+function problem(field: FeedbackProblem['field'], say: UserMessage): FeedbackCheck {
+  return { ok: false, problem: { field, say } };
 }
 
 export function checkFeedback(input: FeedbackSubmission): FeedbackCheck {
   if (input.kind === 'rating') {
     const text = cleanText(input.text ?? '');
     if (length(text) > FEEDBACK_LIMITS.ratingTextMax)
-      return problem('text', `补充说明最多${FEEDBACK_LIMITS.ratingTextMax}个字`, `Please keep the note under ${FEEDBACK_LIMITS.ratingTextMax} characters`);
+      return problem('text', userMessage('feedback.noteTooLong', { max: FEEDBACK_LIMITS.ratingTextMax }));
     const reasons = [...new Set(input.reasons)];
     if (input.stars <= FEEDBACK_LIMITS.lowRatingMax && reasons.length === 0)
-      return problem('reasons', '请选择不满意的原因', 'Please choose what went wrong');
-    if (reasons.includes('other') && text === '') return problem('text', '选择"其他"时请写明原因', 'Please describe the "other" reason');
+      return problem('reasons', userMessage('feedback.reasonsRequired', {}));
+    if (reasons.includes('other') && text === '') return problem('text', userMessage('feedback.otherNeedsText', {}));
     return {
       ok: true,
       value: {
@@ -59,12 +58,12 @@ export function checkFeedback(input: FeedbackSubmission): FeedbackCheck {
     };
   }
   const text = cleanText(input.text);
-  if (length(text) < FEEDBACK_LIMITS.textMin) return problem('text', `请至少写${FEEDBACK_LIMITS.textMin}个字`, `Please write at least ${FEEDBACK_LIMITS.textMin} characters`);
-  if (length(text) > FEEDBACK_LIMITS.textMax) return problem('text', `内容最多${FEEDBACK_LIMITS.textMax}个字`, `Please keep it under ${FEEDBACK_LIMITS.textMax} characters`);
+  if (length(text) < FEEDBACK_LIMITS.textMin) return problem('text', userMessage('feedback.textTooShort', { min: FEEDBACK_LIMITS.textMin }));
+  if (length(text) > FEEDBACK_LIMITS.textMax) return problem('text', userMessage('feedback.textTooLong', { max: FEEDBACK_LIMITS.textMax }));
   let phone: string | undefined;
   if (input.phone !== undefined && cleanText(input.phone) !== '') {
     const normalized = normalizePhone(input.phone);
-    if (normalized === null) return problem('phone', '请输入11位手机号码', 'Please enter an 11-digit mobile number');
+    if (normalized === null) return problem('phone', userMessage('feedback.phoneInvalid', {}));
     phone = normalized;
   }
   return {

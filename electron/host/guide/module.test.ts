@@ -43,6 +43,16 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promi
 }
 
 describe('guide module over the contract', () => {
+  it('names the service, department and place in English for a citizen who chose English', async () => {
+    const { client, sessions } = await boot();
+    sessions.setLocale('en');
+    const detail = await client.call('guide.detail', { serviceId: 'ps-idcard-reissue' });
+    expect(detail.ok && detail.value.service.name).toBe('Resident ID card: replacement (lost card)');
+    expect(detail.ok && detail.value.location).toBe('Floor 2, Public Security Bureau, windows 53, 54');
+    const search = await client.call('guide.search', { query: 'sfz' });
+    expect(search.ok && search.value.find((hit) => hit.service.id === 'ps-idcard-reissue')?.service.departmentName).toBe('Public Security Bureau');
+  });
+
   it('searches, shows a guide, prints the short form on the simulated receipt printer and saves the A4 PDF', async () => {
     const { client, dataDir } = await boot();
     const search = await client.call('guide.search', { query: 'sfz' });

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { receiptDoc } from '../../../devices/printer/index.js';
 import { maskName } from '../../common/pii.js';
-import { ApiError, type GuidePrintForm, type GuidePrintOutcome } from '../../contract/index.js';
+import { ApiError, userMessage, type GuidePrintForm, type GuidePrintOutcome, type ServiceGuide, type ServiceSummary } from '../../contract/index.js';
 import type { ContentPackage, Service } from '../content/schema.js';
 import { guidePdf, printPdf } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
@@ -43,7 +43,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
 
   const serviceOrThrow = (serviceId: string): Service => {
     const service = findService(ctx.content(), serviceId);
-    if (service === undefined) throw new ApiError('not_found', `no service "${serviceId}" in the guide`);
+    if (service === undefined) throw new ApiError('not_found', userMessage('guide.unknownService', {}), { serviceId });
     return service;
   };
 
@@ -84,6 +84,27 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     }
   };
 
+  /** Names in the citizen's language (content `nameEn`); the guide's long texts stay Chinese, and the screen says so in English. */
+  const inCitizensLanguage = (summary: ServiceSummary): ServiceSummary => {
+    if (sessions.locale() !== 'en') return summary;
+    const content = ctx.content();
+    const service = content.services.services.find((s) => s.id === summary.id);
+    const department = content.hall.departments.find((d) => d.id === summary.departmentId);
+    return { ...summary, name: service?.nameEn ?? summary.name, departmentName: department?.nameEn ?? summary.departmentName };
+  };
+  const guideInCitizensLanguage = (guide: ServiceGuide): ServiceGuide => {
+    if (sessions.locale() !== 'en') return guide;
+    const department = ctx.content().hall.departments.find((d) => d.id === guide.service.departmentId);
+    const service = inCitizensLanguage(guide.service);
+    return {
+      ...guide,
+      service,
+      departmentFullName: department?.fullNameEn ?? guide.departmentFullName,
+      location: `Floor ${service.floor}, ${service.departmentName}, windows ${service.windows.join(', ')}`,
+      related: guide.related.map(inCitizensLanguage),
+    };
+  };
+
   return {
     name: 'guide',
     async start() {
@@ -96,9 +117,9 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     },
     handlers: {
       'guide.catalog': () => guideCatalog(ctx.content()),
-      'guide.list': ({ filter }) => listServices(ctx.content(), filter),
-      'guide.search': ({ query, limit }) => searchServices(searchIndex(ctx.content()), query, limit),
-      'guide.detail': ({ serviceId }) => serviceGuide(ctx.content(), serviceOrThrow(serviceId)),
+      'guide.list': ({ filter }) => listServices(ctx.content(), filter).map(inCitizensLanguage),
+      'guide.search': ({ query, limit }) => searchServices(searchIndex(ctx.content()), query, limit).map((hit) => ({ ...hit, service: inCitizensLanguage(hit.service) })),
+      'guide.detail': ({ serviceId }) => guideInCitizensLanguage(serviceGuide(ctx.content(), serviceOrThrow(serviceId))),
       'guide.print': ({ serviceId, form }) => {
         const service = serviceOrThrow(serviceId);
         return form === 'receipt' ? printOnReceipt(service) : printOnA4(service);
@@ -107,12 +128,12 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
         const checked = checkFeedback(submission);
         if (!checked.ok) {
           logger.info({ kind: submission.kind, field: checked.problem.field }, 'feedback refused');
-          throw new ApiError('bad_request', checked.problem.messageZh, { ...checked.problem });
+          throw new ApiError('bad_request', checked.problem.say, { field: checked.problem.field });
         }
         if (checked.value.serviceId !== undefined) serviceOrThrow(checked.value.serviceId);
         const departmentId = checked.value.kind === 'rating' ? checked.value.departmentId : undefined;
         if (departmentId !== undefined && !ctx.content().hall.departments.some((department) => department.id === departmentId))
-          throw new ApiError('not_found', `no department "${departmentId}" in the hall`);
+          throw new ApiError('not_found', userMessage('guide.unknownDepartment', {}), { departmentId });
         const session = sessions.current();
         const citizen = sessions.citizen();
         const at = ctx.now();

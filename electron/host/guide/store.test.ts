@@ -24,7 +24,7 @@ afterEach(async () => {
 
 function clean(input: Parameters<typeof checkFeedback>[0]): CleanFeedback {
   const checked = checkFeedback(input);
-  if (!checked.ok) throw new Error(checked.problem.messageEn);
+  if (!checked.ok) throw new Error(checked.problem.say.code);
   return checked.value;
 }
 

@@ -1,5 +1,7 @@
 import type { ContentPackage, Hall, QueueCategory } from '../content/schema.js';
 import type { QueueSnapshot } from '../../../hall/protocol/index.js';
+import type { Locale } from '../../contract/index.js';
+import { inLocale } from '../content/english.js';
 
 type CategorySnapshot = QueueSnapshot['categories'][number];
 
@@ -31,39 +33,44 @@ export function categoryFloor(hall: Hall, category: QueueCategory): number {
   return hall.departments.find((d) => category.departmentIds.includes(d.id))?.floor ?? 1;
 }
 
-export function categoryView(hall: Hall, category: QueueCategory, live: CategorySnapshot | undefined): CategoryView {
+/** Content names in the citizen's language: English where the package has it (it must: see content/english.ts). */
+function named(locale: Locale, item: { name: string; nameEn?: string | undefined }): string {
+  return inLocale(locale, item.name, item.nameEn);
+}
+
+export function categoryView(hall: Hall, category: QueueCategory, live: CategorySnapshot | undefined, locale: Locale = 'zh-CN'): CategoryView {
   return {
     id: category.id,
-    name: category.name,
+    name: named(locale, category),
     prefix: category.prefix,
     floor: categoryFloor(hall, category),
     windows: [...category.windows],
-    departmentNames: hall.departments.filter((d) => category.departmentIds.includes(d.id)).map((d) => d.name),
+    departmentNames: hall.departments.filter((d) => category.departmentIds.includes(d.id)).map((d) => named(locale, d)),
     waiting: live?.waiting ?? null,
     etaMinutes: live?.etaMinutes ?? null,
   };
 }
 
-export function kioskCatalog(content: ContentPackage, snapshot: QueueSnapshot | null): KioskCatalog {
+export function kioskCatalog(content: ContentPackage, snapshot: QueueSnapshot | null, locale: Locale = 'zh-CN'): KioskCatalog {
   const { hall, services } = content;
   const live = new Map(snapshot?.categories.map((c) => [c.id, c]) ?? []);
   return {
-    categories: hall.queueCategories.map((category) => categoryView(hall, category, live.get(category.id))),
-    departments: hall.departments.map((d) => ({ id: d.id, name: d.name, floor: d.floor, categoryId: d.queueCategoryId })),
+    categories: hall.queueCategories.map((category) => categoryView(hall, category, live.get(category.id), locale)),
+    departments: hall.departments.map((d) => ({ id: d.id, name: named(locale, d), floor: d.floor, categoryId: d.queueCategoryId })),
     // In the content's own life-event order; a service appears under each of its life events.
     lifeEvents: services.lifeEvents
       .map((name) => ({
-        name,
-        services: services.services.filter((s) => s.lifeEvents.includes(name)).map((s) => ({ id: s.id, name: s.name, categoryId: s.queueCategoryId })),
+        name: inLocale(locale, name, services.lifeEventsEn?.[name]),
+        services: services.services.filter((s) => s.lifeEvents.includes(name)).map((s) => ({ id: s.id, name: named(locale, s), categoryId: s.queueCategoryId })),
       }))
       .filter((group) => group.services.length > 0),
   };
 }
 
 /** A service's queue category, or undefined for an unknown service id. */
-export function categoryForService(content: ContentPackage, serviceId: string): { serviceName: string; category: QueueCategory } | undefined {
+export function categoryForService(content: ContentPackage, serviceId: string, locale: Locale = 'zh-CN'): { serviceName: string; category: QueueCategory } | undefined {
   const service = content.services.services.find((s) => s.id === serviceId);
   if (service === undefined) return undefined;
   const category = content.hall.queueCategories.find((c) => c.id === service.queueCategoryId);
-  return category === undefined ? undefined : { serviceName: service.name, category };
+  return category === undefined ? undefined : { serviceName: named(locale, service), category };
 }

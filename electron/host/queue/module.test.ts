@@ -56,6 +56,15 @@ describe('kiosk catalog', () => {
     expect(catalog.lifeEvents.every((g) => g.services.length > 0)).toBe(true);
   });
 
+  it('names categories, departments, life events and services in English for a citizen who chose English', () => {
+    const catalog = kioskCatalog(content, null, 'en');
+    expect(catalog.categories.find((c) => c.id === 'qc-household')).toMatchObject({ name: 'Household registration (ID cards, hukou)', departmentNames: ['Public Security Bureau'] });
+    const pension = catalog.lifeEvents.find((g) => g.name === 'Old age and pensions');
+    expect(pension?.services.find((s) => s.id === 'hr-pension-claim')?.name).toBe('Employee pension claim (retirement)');
+    expect(JSON.stringify(catalog)).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(categoryForService(content, 'ps-idcard-reissue', 'en')?.serviceName).toBe('Resident ID card: replacement (lost card)');
+  });
+
   it('resolves a service to its category, and an unknown service to nothing', () => {
     expect(categoryForService(content, 'hr-pension-claim')?.category.id).toBe('qc-hrss');
     expect(categoryForService(content, 'no-such-service')).toBeUndefined();

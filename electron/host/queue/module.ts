@@ -3,14 +3,15 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, join } from 'node:path';
 import QRCode from 'qrcode';
 import { queueTicketDoc, type PrintDoc, type PrintItem } from '../../../devices/printer/index.js';
-import { ApiError, type ErrorCode, type QueuePrinted, type QueueTicketView } from '../../contract/index.js';
+import { ApiError, userMessage, type ErrorCode, type QueuePrinted, type QueueTicketView, type UserMessage } from '../../contract/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import { rendererDist } from '../paths.js';
 import type { SessionManager } from '../session/manager.js';
+import { inLocale } from '../content/english.js';
 import { categoryForService, categoryView, kioskCatalog } from './catalog.js';
 import { RemoteHallQueue } from './remote.js';
 import { DEFAULT_RULES, HallQueueService, startHallServer, type HallCalendar, type HallServer } from '../../../hall/index.js';
-import type { HallQueue, IssueResult, Priority, QueueErrorCode, QueueSnapshot, Ticket } from '../../../hall/protocol/index.js';
+import type { HallQueue, IssueResult, Priority, QueueError, QueueErrorCode, QueueSnapshot, Ticket } from '../../../hall/protocol/index.js';
 
 /**
  * The queue capability in the kiosk host: opens the hall queue (embedded,
@@ -91,8 +92,31 @@ export function ticketDoc(hallName: string, issued: IssueResult, qrUrl: string):
   });
 }
 
-function apiErrorOf(error: { code: QueueErrorCode; message: string; details?: Record<string, unknown> }): ApiError {
-  return new ApiError(ERROR_CODES[error.code] ?? 'internal', error.message, { queueCode: error.code, ...error.details });
+/** What the citizen is told for each refusal of the queue (the hall service's own text stays in the log). */
+function sayOf(error: QueueError, categoryName: string): UserMessage {
+  const nextOpening = typeof error.details?.nextOpening === 'string' ? error.details.nextOpening : null;
+  switch (error.code) {
+    case 'closed':
+      return userMessage('queue.closed', { reason: typeof error.details?.reason === 'string' ? error.details.reason : 'closed-day', category: categoryName, nextOpening });
+    case 'numbers-exhausted':
+      return userMessage('queue.numbersExhausted', { category: categoryName });
+    case 'unknown-category':
+      return userMessage('queue.unknownCategory', {});
+    case 'priority-needs-staff':
+      return userMessage('queue.priorityNeedsStaff', {});
+    case 'priority-needs-appointment':
+      return userMessage('queue.priorityNeedsAppointment', {});
+    case 'not-found':
+      return userMessage('queue.notFound', {});
+    case 'unavailable':
+      return userMessage('queue.unreachable', {});
+    default:
+      return userMessage('queue.internal', {});
+  }
+}
+
+function apiErrorOf(error: QueueError, categoryName: string): ApiError {
+  return new ApiError(ERROR_CODES[error.code] ?? 'internal', sayOf(error, categoryName), { queueCode: error.code, ...error.details });
 }
 
 export function queueModule(ctx: HostContext, sessions: SessionManager, options: QueueModuleOptions = {}): HostModule {
@@ -109,7 +133,7 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
   const sessionTickets = new Map<string, QueueTicketView[]>();
 
   const hallQueue = (): HallQueue => {
-    if (queue === undefined) throw new ApiError('unavailable', '叫号服务尚未启动');
+    if (queue === undefined) throw new ApiError('unavailable', userMessage('queue.notStarted', {}));
     return queue;
   };
 
@@ -162,7 +186,8 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     });
     if (!result.ok) {
       logger.info({ code: result.error.code, categoryId: target.categoryId }, 'queue: ticket refused');
-      throw apiErrorOf(result.error);
+      const category = ctx.content().hall.queueCategories.find((c) => c.id === target.categoryId);
+      throw apiErrorOf(result.error, category === undefined ? target.categoryId : inLocale(sessions.locale(), category.name, category.nameEn));
     }
     const issued = result.value;
     const qrUrl = `${publicBase ?? 'http://127.0.0.1'}/t/${encodeURIComponent(issued.ticket.id)}`;
@@ -247,21 +272,21 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
   return {
     name: 'queue',
     handlers: {
-      'queue.catalog': async () => kioskCatalog(ctx.content(), await snapshotOrNull()),
+      'queue.catalog': async () => kioskCatalog(ctx.content(), await snapshotOrNull(), sessions.locale()),
       'queue.forService': async ({ serviceId }) => {
         const content = ctx.content();
-        const found = categoryForService(content, serviceId);
-        if (found === undefined) throw new ApiError('not_found', `没有这个事项：${serviceId}`);
+        const found = categoryForService(content, serviceId, sessions.locale());
+        if (found === undefined) throw new ApiError('not_found', userMessage('queue.unknownService', {}));
         const live = (await snapshotOrNull())?.categories.find((c) => c.id === found.category.id);
-        return { serviceId, serviceName: found.serviceName, category: categoryView(content.hall, found.category, live) };
+        return { serviceId, serviceName: found.serviceName, category: categoryView(content.hall, found.category, live, sessions.locale()) };
       },
       'queue.issue': async ({ requestId, categoryId, serviceId }) => {
         const earlier = recent.get(requestId);
         if (earlier !== undefined) return earlier;
         let target: { categoryId: string; serviceId?: string; serviceName?: string };
         if (serviceId !== undefined) {
-          const found = categoryForService(ctx.content(), serviceId);
-          if (found === undefined) throw new ApiError('not_found', `没有这个事项：${serviceId}`, { queueCode: 'unknown-service' });
+          const found = categoryForService(ctx.content(), serviceId, sessions.locale());
+          if (found === undefined) throw new ApiError('not_found', userMessage('queue.unknownService', {}), { queueCode: 'unknown-service' });
           target = { categoryId: found.category.id, serviceId, serviceName: found.serviceName };
         } else {
           target = { categoryId: categoryId ?? '' };

@@ -119,3 +119,34 @@ describe('floorMap', () => {
     expect(floorMap(content, 9)).toBeUndefined();
   });
 });
+
+describe('answers in English (the citizen chose English)', () => {
+  const CJK = /[\u4e00-\u9fff]/;
+
+  it('a service answer names the department, floor and windows in English', () => {
+    const answer = composeAnswer(content, 'svc:ps-idcard-reissue', { locale: 'en' });
+    expect(answer.text).toContain('Public Security Bureau, floor 2, windows 53, 54');
+    expect(answer.text).toContain('Household registration (ID cards, hukou)');
+    expect(answer.spoken).toBe('Please go to the Public Security Bureau, floor 2, windows 53, 54.');
+    expect(answer.text).not.toMatch(CJK);
+  });
+
+  it('every intent answers without Chinese, general ones from answerEn, facilities and services from templates', () => {
+    const chinese = intentCatalog(content)
+      .map((entry) => composeAnswer(content, entry.id, { locale: 'en' }))
+      .filter((answer) => CJK.test(answer.text) || CJK.test(answer.spoken))
+      .map((answer) => answer.intentId);
+    expect(chinese).toEqual([]);
+    expect(composeOutOfScopeAnswer(content, { locale: 'en' }).text).toContain('Liuliu cannot answer that');
+  });
+
+  it('the floor map of the destination is in English', () => {
+    const map = floorMap(content, 2, { departmentId: 'public-security' }, 'en');
+    expect(map?.name).toBe('2nd floor: public security and business services');
+    expect(map?.areas.find((area) => area.highlighted)?.name).toBe('Household registration and public order (windows 51–56)');
+  });
+
+  it('Chinese stays the default', () => {
+    expect(composeAnswer(content, 'svc:ps-idcard-reissue').spoken).toBe('请到2楼公安局53、54号窗口办理');
+  });
+});

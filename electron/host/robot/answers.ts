@@ -42,9 +42,22 @@ const UNSURE_SPOKEN = '您是想问下面哪一项？请在屏幕上点一下。
 /** Spoken answers stop at the first sentence and at most this many characters. */
 const MAX_SPOKEN_CHARS = 40;
 
+/** English versions: content names come from the package's `…En` fields; the guide's long texts (materials, fee) stay Chinese. */
+export const GENERIC_SERVICE_ANSWER_EN = '{serviceName}: {department}, floor {floor}, windows {windows}. When you take a number, choose "{queueName}". Time limit: {timeLimit}.';
+const FACILITY_ANSWER_EN = '{facilityName}: floor {floor}, {location}.';
+const FACILITY_ANSWER_NO_FLOOR_EN = '{facilityName}: {location}.';
+const UNSURE_TEXT_EN = 'Sorry, {robotName} did not quite understand. Did you mean one of these? Tap one, or ask me in other words.';
+const UNSURE_SPOKEN_EN = 'Did you mean one of these? Please tap one on the screen.';
+
 export interface AnswerOptions {
   /** The floor the robot stands on: a facility on this floor is preferred. */
   currentFloor?: number;
+  /** The citizen's language (session.locale); zh-CN by default. */
+  locale?: 'zh-CN' | 'en';
+}
+
+function english(options: AnswerOptions): boolean {
+  return options.locale === 'en';
 }
 
 /** Replaces every {name}; an unknown placeholder becomes empty rather than reaching a citizen as "{name}". */
@@ -52,8 +65,9 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
   return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
 }
 
-/** promisedDays: 0 → "当场办结", n → "n个工作日" (intents.json placeholders.service.timeLimit). */
-export function timeLimitText(promisedDays: number): string {
+/** promisedDays: 0 → "当场办结", n → "n个工作日" (intents.json placeholders.service.timeLimit); English: "on the spot", "n working days". */
+export function timeLimitText(promisedDays: number, locale: AnswerOptions['locale'] = 'zh-CN'): string {
+  if (locale === 'en') return promisedDays === 0 ? 'done on the spot' : `${promisedDays} working day${promisedDays === 1 ? '' : 's'}`;
   return promisedDays === 0 ? '当场办结' : `${promisedDays}个工作日`;
 }
 
@@ -84,8 +98,11 @@ export function firstSentence(text: string): string {
   return Array.from(out).slice(0, MAX_SPOKEN_CHARS).join('');
 }
 
-function generalValues(content: RobotContent): Record<string, string> {
+function generalValues(content: RobotContent, options: AnswerOptions = {}): Record<string, string> {
   const hall = content.hall;
+  if (english(options)) {
+    return { hallName: hall.nameEn ?? hall.name, robotName: hall.robot.nameEn ?? hall.robot.name, openingHours: hall.openingHours.summaryEn ?? hall.openingHours.summary, phone: hall.phone, hotline: hall.hotline };
+  }
   return { hallName: hall.name, robotName: hall.robot.name, openingHours: hall.openingHours.summary, phone: hall.phone, hotline: hall.hotline };
 }
 
@@ -101,11 +118,18 @@ const TICKET_FACILITY_TYPES = new Set(['ticket']);
 
 function facilityAnswer(content: RobotContent, entry: IntentEntry, options: AnswerOptions): RobotAnswer {
   const facility = pickFacility(content, entry.facilityIds ?? [], options.currentFloor);
-  const values: Record<string, string> = { ...generalValues(content) };
+  const en = english(options);
+  const values: Record<string, string> = { ...generalValues(content, options) };
   if (facility) {
-    Object.assign(values, { facilityName: facility.name, floor: facility.floor === null ? '' : String(facility.floor), location: facility.location, windows: (facility.windows ?? []).join('、') });
+    Object.assign(values, {
+      facilityName: en ? (facility.nameEn ?? facility.name) : facility.name,
+      floor: facility.floor === null ? '' : String(facility.floor),
+      location: en ? (facility.locationEn ?? facility.location) : facility.location,
+      windows: (facility.windows ?? []).join(en ? ', ' : '、'),
+    });
   }
-  const text = fillTemplate(entry.answer ?? '', values);
+  const englishTemplate = entry.answerEn ?? (facility?.floor === null ? FACILITY_ANSWER_NO_FLOOR_EN : FACILITY_ANSWER_EN);
+  const text = fillTemplate(en ? englishTemplate : (entry.answer ?? ''), values);
   const answer: RobotAnswer = { kind: 'intent', intentId: entry.id, spoken: firstSentence(text), text, actions: [] };
   if (facility && facility.available && facility.floor !== null) {
     answer.destination = { floor: facility.floor, facilityId: facility.id, windows: facility.windows ?? [] };
@@ -116,30 +140,34 @@ function facilityAnswer(content: RobotContent, entry: IntentEntry, options: Answ
   return answer;
 }
 
-function serviceAnswer(content: RobotContent, entry: IntentEntry, serviceId: string): RobotAnswer | undefined {
+function serviceAnswer(content: RobotContent, entry: IntentEntry, serviceId: string, options: AnswerOptions = {}): RobotAnswer | undefined {
   const service = content.services.services.find((s) => s.id === serviceId);
   const department = service && content.hall.departments.find((d) => d.id === service.departmentId);
   const queue = service && content.hall.queueCategories.find((q) => q.id === service.queueCategoryId);
   if (!service || !department || !queue) return undefined;
   const materials = service.guide.materials.filter((m) => m.required).map((m) => m.name);
-  const timeLimit = timeLimitText(service.guide.timeLimit.promisedDays);
+  const en = english(options);
+  const timeLimit = timeLimitText(service.guide.timeLimit.promisedDays, options.locale);
+  const departmentName = en ? (department.nameEn ?? department.name) : department.name;
   const values = {
-    ...generalValues(content),
-    serviceName: service.name,
-    department: department.name,
+    ...generalValues(content, options),
+    serviceName: en ? (service.nameEn ?? service.name) : service.name,
+    department: departmentName,
     floor: String(department.floor),
-    windows: service.guide.windows.join('、'),
+    windows: service.guide.windows.join(en ? ', ' : '、'),
     materials: materials.join('、'),
     fee: service.guide.fee,
     timeLimit,
-    queueName: queue.name,
+    queueName: en ? (queue.nameEn ?? queue.name) : queue.name,
     queuePrefix: queue.prefix,
   };
   return {
     kind: 'intent',
     intentId: entry.id,
-    spoken: `请到${department.floor}楼${department.name}${spokenWindows(service.guide.windows)}号窗口办理`,
-    text: fillTemplate(entry.answer ?? GENERIC_SERVICE_ANSWER, values),
+    spoken: en
+      ? `Please go to the ${departmentName}, floor ${department.floor}, windows ${spokenWindows(service.guide.windows).replace(/、/g, ', ').replace('至', ' to ')}.`
+      : `请到${department.floor}楼${department.name}${spokenWindows(service.guide.windows)}号窗口办理`,
+    text: fillTemplate(en ? (entry.answerEn ?? GENERIC_SERVICE_ANSWER_EN) : (entry.answer ?? GENERIC_SERVICE_ANSWER), values),
     destination: { floor: department.floor, departmentId: department.id, windows: service.guide.windows },
     serviceId: service.id,
     queueCategoryId: queue.id,
@@ -151,50 +179,52 @@ function serviceAnswer(content: RobotContent, entry: IntentEntry, serviceId: str
 }
 
 /** The out-of-scope (decline) answer from intents.json `outOfScopeAnswer`. */
-export function composeOutOfScopeAnswer(content: RobotContent): RobotAnswer {
-  const text = fillTemplate(content.intents.outOfScopeAnswer, generalValues(content));
+export function composeOutOfScopeAnswer(content: RobotContent, options: AnswerOptions = {}): RobotAnswer {
+  const template = english(options) ? (content.intents.outOfScopeAnswerEn ?? content.intents.outOfScopeAnswer) : content.intents.outOfScopeAnswer;
+  const text = fillTemplate(template, generalValues(content, options));
   return { kind: 'out-of-scope', spoken: text, text, actions: [] };
 }
 
 /** What a suggestion button says: the service's short name, the facility's name, or the intent's first example. */
-export function intentLabel(content: RobotContent, entry: IntentEntry): string {
+export function intentLabel(content: RobotContent, entry: IntentEntry, options: AnswerOptions = {}): string {
   if (entry.serviceId !== undefined) {
     const service = content.services.services.find((s) => s.id === entry.serviceId);
-    if (service) return shortServiceName(service.name);
+    if (service) return english(options) && service.nameEn !== undefined ? service.nameEn : shortServiceName(service.name);
   }
   if (entry.type === 'facility') {
     const facility = pickFacility(content, entry.facilityIds ?? []);
-    if (facility) return facility.name;
+    if (facility) return english(options) ? (facility.nameEn ?? facility.name) : facility.name;
   }
   return entry.examples[0] ?? entry.id;
 }
 
 /** "Did you mean…": up to three suggestions from the classifier's top 3. */
-export function composeUnsureAnswer(content: RobotContent, candidates: readonly IntentCandidate[]): RobotAnswer {
+export function composeUnsureAnswer(content: RobotContent, candidates: readonly IntentCandidate[], options: AnswerOptions = {}): RobotAnswer {
   const catalog = new Map(intentCatalog(content).map((entry) => [entry.id, entry]));
   const suggestions = candidates
     .map((c) => catalog.get(c.intentId))
     .filter((entry) => entry !== undefined)
     .slice(0, 3)
-    .map((entry) => ({ intentId: entry.id, label: intentLabel(content, entry) }));
-  const text = `${fillTemplate(UNSURE_TEXT, generalValues(content))}\n${suggestions.map((s, i) => `${i + 1}. ${s.label}`).join('\n')}`;
-  return { kind: 'unsure', spoken: UNSURE_SPOKEN, text, suggestions, actions: ['call-staff'] };
+    .map((entry) => ({ intentId: entry.id, label: intentLabel(content, entry, options) }));
+  const en = english(options);
+  const text = `${fillTemplate(en ? UNSURE_TEXT_EN : UNSURE_TEXT, generalValues(content, options))}\n${suggestions.map((s, i) => `${i + 1}. ${s.label}`).join('\n')}`;
+  return { kind: 'unsure', spoken: en ? UNSURE_SPOKEN_EN : UNSURE_SPOKEN, text, suggestions, actions: ['call-staff'] };
 }
 
 /** The answer for one intent; an id the content does not know gets the out-of-scope answer. */
 export function composeAnswer(content: RobotContent, intentId: string, options: AnswerOptions = {}): RobotAnswer {
   const entry = intentCatalog(content).find((e) => e.id === intentId);
-  if (!entry || intentId === OOS) return composeOutOfScopeAnswer(content);
-  if (entry.serviceId !== undefined) return serviceAnswer(content, entry, entry.serviceId) ?? composeOutOfScopeAnswer(content);
+  if (!entry || intentId === OOS) return composeOutOfScopeAnswer(content, options);
+  if (entry.serviceId !== undefined) return serviceAnswer(content, entry, entry.serviceId, options) ?? composeOutOfScopeAnswer(content, options);
   if (entry.facilityIds !== undefined) return facilityAnswer(content, entry, options);
-  const text = fillTemplate(entry.answer ?? '', generalValues(content));
+  const text = fillTemplate((english(options) ? entry.answerEn : undefined) ?? entry.answer ?? '', generalValues(content, options));
   return { kind: 'intent', intentId: entry.id, spoken: firstSentence(text), text, actions: [] };
 }
 
 /** The whole reply to a classification: decline, offer suggestions, or answer. */
 export function answerFor(content: RobotContent, result: IntentResult, options: AnswerOptions = {}): RobotAnswer {
-  if (result.intentId === OOS) return composeOutOfScopeAnswer(content);
-  if (result.unsure) return composeUnsureAnswer(content, result.top3);
+  if (result.intentId === OOS) return composeOutOfScopeAnswer(content, options);
+  if (result.unsure) return composeUnsureAnswer(content, result.top3, options);
   return composeAnswer(content, result.intentId, options);
 }
 
@@ -213,14 +243,15 @@ export interface FloorMap {
 }
 
 /** A floor's areas for the UI map, with the area holding `highlight` (a destination) marked; undefined for an unknown floor. */
-export function floorMap(content: RobotContent, floor: number, highlight?: Pick<Destination, 'departmentId' | 'facilityId'>): FloorMap | undefined {
+export function floorMap(content: RobotContent, floor: number, highlight?: Pick<Destination, 'departmentId' | 'facilityId'>, locale: AnswerOptions['locale'] = 'zh-CN'): FloorMap | undefined {
   const entry = content.hall.floors.find((f) => f.floor === floor);
   if (!entry) return undefined;
+  const en = locale === 'en';
   return {
     floor: entry.floor,
-    name: entry.name,
+    name: en ? (entry.nameEn ?? entry.name) : entry.name,
     areas: entry.areas.map((area) => ({
-      name: area.name,
+      name: en ? (area.nameEn ?? area.name) : area.name,
       description: area.description,
       departmentIds: [...area.departmentIds],
       facilityIds: [...area.facilityIds],

@@ -20,6 +20,8 @@ export interface IntentEntry {
   examples: string[];
   /** The answer template from intents.json; absent → the generic service template. */
   answer?: string;
+  /** Its English version (same placeholders); absent → the English generic template for the intent's type. */
+  answerEn?: string;
 }
 
 export function serviceIntentId(serviceId: string): string {
@@ -35,6 +37,7 @@ export function intentCatalog(content: RobotContent): IntentEntry[] {
     ...(intent.facilityIds !== undefined ? { facilityIds: intent.facilityIds } : {}),
     examples: intent.examples,
     answer: intent.answer,
+    ...(intent.answerEn !== undefined ? { answerEn: intent.answerEn } : {}),
   }));
   const covered = new Set(entries.map((entry) => entry.serviceId).filter((id) => id !== undefined));
   for (const service of content.services.services) {

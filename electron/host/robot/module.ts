@@ -33,6 +33,8 @@ export interface RobotModuleOptions {
    * methods (help.list, help.resolve) are refused: fail closed.
    */
   requireStaff?: () => void;
+  /** The citizen's language (the session's): replies and floor maps follow it; zh-CN when not wired. */
+  locale?: () => 'zh-CN' | 'en';
 }
 
 /** Help requests, kept for the staff screen; the platform copy goes through the outbox (kind `help.request`). */
@@ -113,8 +115,8 @@ export function popularQuestions(content: Pick<ContentPackage, 'intents'>, count
 }
 
 /** The answer for the screen: the brain's answer plus the destination's floor map. */
-export function answerView(content: ContentPackage, answer: RobotAnswer): RobotAnswerView {
-  const map = answer.destination ? floorMap(content, answer.destination.floor, answer.destination) : undefined;
+export function answerView(content: ContentPackage, answer: RobotAnswer, locale: 'zh-CN' | 'en' = 'zh-CN'): RobotAnswerView {
+  const map = answer.destination ? floorMap(content, answer.destination.floor, answer.destination, locale) : undefined;
   return { ...answer, ...(map ? { floorMap: map } : {}) };
 }
 
@@ -174,18 +176,19 @@ export function robotModule(ctx: HostContext, options: RobotModuleOptions = {}):
     logger.info({ loadMs: Math.round(next.loadMs), state: health.state, contentVersion: content.hall.version }, 'robot brain in force');
   };
 
+  const locale = (): 'zh-CN' | 'en' => options.locale?.() ?? 'zh-CN';
   const floorOption = (currentFloor: number | undefined): AnswerOptions => {
     const floor = currentFloor ?? options.currentFloor;
-    return floor === undefined ? {} : { currentFloor: floor };
+    return floor === undefined ? { locale: locale() } : { currentFloor: floor, locale: locale() };
   };
 
   /** Any failure becomes the decline with a call-staff button, never an exception at the caller. */
   const safeAnswer = (what: string, compose: () => RobotAnswer): RobotAnswerView => {
     try {
-      return answerView(brainContent, compose());
+      return answerView(brainContent, compose(), locale());
     } catch (err) {
       logger.error({ err, what }, 'robot could not compose an answer');
-      return { ...composeOutOfScopeAnswer(brainContent), actions: ['call-staff'] };
+      return { ...composeOutOfScopeAnswer(brainContent, { locale: locale() }), actions: ['call-staff'] };
     }
   };
 
@@ -196,7 +199,7 @@ export function robotModule(ctx: HostContext, options: RobotModuleOptions = {}):
     handlers: {
       'robot.ask': ({ text, currentFloor }) =>
         safeAnswer('ask', () => {
-          if (brain === undefined) return composeOutOfScopeAnswer(brainContent);
+          if (brain === undefined) return composeOutOfScopeAnswer(brainContent, { locale: locale() });
           const { result, answer } = brain.ask(text, floorOption(currentFloor));
           // The question itself may hold personal data: log only what the robot decided.
           logger.info({ intentId: result.intentId, confidence: Number(result.confidence.toFixed(3)), unsure: result.unsure, source: result.source, chars: text.length }, 'robot answered');

@@ -129,7 +129,7 @@ export class RpcServer {
     } catch (err) {
       if (err instanceof ApiError) {
         this.logger.info({ method, code: err.code, message: err.message }, 'call refused');
-        return fail(id, { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+        return fail(id, { code: err.code, message: err.message, ...(err.say ? { say: err.say } : {}), ...(err.details ? { details: err.details } : {}) });
       }
       const explained = this.explain(err);
       if (explained) {

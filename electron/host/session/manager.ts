@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CardRead, IdCardRecord, ReadErrorEvent } from '../../../devices/idcard/index.js';
 import { maskIdNumber, maskName } from '../../common/pii.js';
-import { ApiError, type CardReaderNotice, type SessionEndReason, type SessionView } from '../../contract/index.js';
+import { ApiError, userMessage, type CardReaderNotice, type Locale, type SessionEndReason, type SessionView } from '../../contract/index.js';
 import type { HostContext } from '../module.js';
 import { SENIOR_AGE, ageOn } from '../../common/age.js';
 import { serviceDay } from '../../common/hall-time.js';
@@ -34,6 +34,8 @@ export class SessionManager {
   private timer: NodeJS.Timeout | undefined;
   private readonly endHooks: EndHook[] = [];
   private closed: () => boolean = () => false;
+  /** The language the citizen chose on screen; undefined = the terminal's default. Reset when her session ends. */
+  private chosenLocale: Locale | undefined;
 
   constructor(private readonly ctx: HostContext) {}
 
@@ -44,6 +46,15 @@ export class SessionManager {
   /** The full identity of the current citizen, for host-side use only (never sent to the renderer). */
   citizen(): CitizenIdentity | undefined {
     return this.active?.citizen;
+  }
+
+  /** The language of what the host composes for the citizen (robot replies, tickets, receipts, speech). */
+  locale(): Locale {
+    return this.chosenLocale ?? this.ctx.config.defaultLocale;
+  }
+
+  setLocale(locale: Locale): void {
+    this.chosenLocale = locale === this.ctx.config.defaultLocale ? undefined : locale;
   }
 
   /** Registers a wipe of per-session data (drafts, scans) run at every session end. */
@@ -85,6 +96,7 @@ export class SessionManager {
   /** Stops a session's timer and runs every wipe hook for it. */
   private async close(ending: ActiveSession): Promise<void> {
     if (this.active === ending) this.active = undefined;
+    this.chosenLocale = undefined;
     clearInterval(this.timer);
     this.timer = undefined;
     if (ending.citizen) this.ctx.redactor.forgetName(ending.citizen.name);
@@ -100,29 +112,29 @@ export class SessionManager {
 
   /** A newly placed card is being read (over a second at 9600 baud): "hold still". Its outcome replaces the notice. */
   cardReading(): void {
-    this.notice('reading', '正在读取身份证，请勿移动…', 'Reading your ID card, please hold still…');
+    this.notice('reading', 'card.reading');
   }
 
   /** A card was read and validated by the reader. */
   cardPlaced(read: CardRead): void {
     const { record } = read;
     if (read.expired) {
-      this.notice('refused', '身份证已过有效期，请到公安局窗口换领新证', 'This ID card has expired. Please renew it at the public security windows.');
+      this.notice('refused', 'card.expired');
       return;
     }
     if (this.closed()) {
-      this.notice('unavailable', '本机暂停服务，请到咨询台办理', 'This kiosk is out of service. Please ask at the information desk.');
+      this.notice('unavailable', 'card.outOfService');
       return;
     }
     const current = this.active;
     if (current?.citizen) {
       if (current.citizen.idNumber === record.idNumber) {
         this.touch();
-        this.notice('read', '已读取身份证', 'ID card read.');
+        this.notice('read', 'card.read');
         return;
       }
       // Another person's card while a citizen is logged in: never switch silently.
-      this.notice('busy', '当前有人正在办理，请先点击"退出登录"，再放置新的身份证', 'Someone is logged in. Please log out first, then place the new card.');
+      this.notice('busy', 'card.busy');
       return;
     }
     if (current) {
@@ -137,12 +149,13 @@ export class SessionManager {
   }
 
   readFailed(error: ReadErrorEvent): void {
-    const refused = error.code !== 'read-failed';
-    this.notice(refused ? 'refused' : 'failed', refused ? error.messageZh : '读卡失败，请重新放置身份证', refused ? error.message : 'Could not read the card. Please place it again.');
+    if (error.code === 'not-resident-card') this.notice('refused', 'card.notResident');
+    else if (error.code === 'invalid-card') this.notice('refused', 'card.invalid');
+    else this.notice('failed', 'card.failed');
   }
 
-  notice(state: CardReaderNotice['state'], messageZh: string, messageEn: string): void {
-    this.ctx.bus.publish('card.notice', { state, messageZh, messageEn });
+  notice(state: CardReaderNotice['state'], code: 'card.reading' | 'card.read' | 'card.expired' | 'card.busy' | 'card.notResident' | 'card.invalid' | 'card.failed' | 'card.removed' | 'card.unavailable' | 'card.outOfService'): void {
+    this.ctx.bus.publish('card.notice', { state, say: userMessage(code, {}) });
   }
 
   async stop(): Promise<void> {

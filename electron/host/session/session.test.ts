@@ -48,7 +48,7 @@ describe('citizen session from the simulated reader over a pty', () => {
     await client.call('dev.idcard.remove', {});
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await client.call('dev.idcard.place', { cardId: 'exampleB' });
-    expect((await busy).messageZh).toContain('退出登录');
+    expect((await busy).say).toEqual({ code: 'card.busy', params: {} });
     const current = await client.call('session.current', {});
     expect(current.ok && current.value?.maskedName).toBe('张*丰');
 
@@ -74,7 +74,7 @@ describe('citizen session from the simulated reader over a pty', () => {
     const reading = nextEvent(client, 'card.notice', (n) => n.state === 'reading');
     const started = nextEvent(client, 'session.changed', (e) => e.session?.kind === 'citizen');
     await client.call('dev.idcard.place', { cardId: 'zhang' });
-    expect(await reading).toEqual({ state: 'reading', messageZh: '正在读取身份证，请勿移动…', messageEn: 'Reading your ID card, please hold still…' });
+    expect(await reading).toEqual({ state: 'reading', say: { code: 'card.reading', params: {} } });
     const sessionId = (await started).session?.id;
     // The renderer drops its notices when a card starts the session.
     expect(seen).toEqual(['notice:reading', 'session:card']);
@@ -102,7 +102,7 @@ describe('citizen session from the simulated reader over a pty', () => {
     client.on('card.notice', (n) => notices.push(n.state));
     const refused = nextEvent(client, 'card.notice', (n) => n.state === 'refused');
     await client.call('dev.idcard.place', { cardId: 'badCheckDigit' });
-    expect((await refused).messageZh).toMatch(/校验|身份号码/);
+    expect((await refused).say.code).toBe('card.invalid');
     // The refusal replaces the reading notice.
     expect(notices).toEqual(['reading', 'refused']);
     expect((await client.call('session.current', {})).ok).toBe(true);

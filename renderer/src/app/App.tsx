@@ -82,6 +82,13 @@ export function App({ client }: { client: ApiClient }) {
     });
   }, [client, i18n]);
 
+  // The host composes replies, tickets and receipts in the citizen's language: tell it whenever the language changes.
+  useEffect(() => {
+    const tell = (language: string): void => void client.call('session.locale', { locale: language === 'en' ? 'en' : 'zh-CN' });
+    i18n.on('languageChanged', tell);
+    return () => i18n.off('languageChanged', tell);
+  }, [client, i18n]);
+
   return (
     <I18nextProvider i18n={i18n}>
       <ApiProvider client={client}>

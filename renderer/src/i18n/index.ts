@@ -7,6 +7,7 @@ import enDev from './en/dev.json';
 import enFeedback from './en/feedback.json';
 import enGuide from './en/guide.json';
 import enMaintenance from './en/maintenance.json';
+import enMessages from './en/messages.json';
 import enRobot from './en/robot.json';
 import enSession from './en/session.json';
 import enTicket from './en/ticket.json';
@@ -17,6 +18,7 @@ import zhDev from './zh-CN/dev.json';
 import zhFeedback from './zh-CN/feedback.json';
 import zhGuide from './zh-CN/guide.json';
 import zhMaintenance from './zh-CN/maintenance.json';
+import zhMessages from './zh-CN/messages.json';
 import zhRobot from './zh-CN/robot.json';
 import zhSession from './zh-CN/session.json';
 import zhTicket from './zh-CN/ticket.json';
@@ -27,8 +29,8 @@ import zhTicket from './zh-CN/ticket.json';
  * without touching each other's files.
  */
 export const resources = {
-  'zh-CN': { common: zhCommon, session: zhSession, dev: zhDev, ticket: zhTicket, robot: zhRobot, cases: zhCases, guide: zhGuide, feedback: zhFeedback, staff: zhStaff, maintenance: zhMaintenance },
-  en: { common: enCommon, session: enSession, dev: enDev, ticket: enTicket, robot: enRobot, cases: enCases, guide: enGuide, feedback: enFeedback, staff: enStaff, maintenance: enMaintenance },
+  'zh-CN': { common: zhCommon, session: zhSession, dev: zhDev, ticket: zhTicket, robot: zhRobot, cases: zhCases, guide: zhGuide, feedback: zhFeedback, staff: zhStaff, maintenance: zhMaintenance, messages: zhMessages },
+  en: { common: enCommon, session: enSession, dev: enDev, ticket: enTicket, robot: enRobot, cases: enCases, guide: enGuide, feedback: enFeedback, staff: enStaff, maintenance: enMaintenance, messages: enMessages },
 } as const;
 
 export type UiLocale = keyof typeof resources;

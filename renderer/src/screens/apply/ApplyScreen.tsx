@@ -8,6 +8,7 @@ import { useSession } from '../../app/session.js';
 import { Keypad } from '../progress/Keypad.js';
 import { PinyinInput } from '../../components/pinyin-input/PinyinInput.js';
 import './cases.css';
+import { useSay } from '../../i18n/say.js';
 
 /**
  * Self-service pre-application: choose a service → check the identity the
@@ -89,6 +90,7 @@ function ApplicantFacts({ draft }: { draft: DraftView }) {
 
 function FormStep({ draft, onSaved, onBack }: { draft: DraftView; onSaved: (next: DraftView) => void; onBack: () => void }) {
   const { t } = useTranslation('cases');
+  const say = useSay();
   const api = useApi();
   const [phone, setPhone] = useState(draft.form.phone);
   const [mailingAddress, setMailingAddress] = useState(draft.form.mailingAddress);
@@ -97,7 +99,7 @@ function FormStep({ draft, onSaved, onBack }: { draft: DraftView; onSaved: (next
   const save = async (): Promise<void> => {
     const result = await api.call('cases.updateForm', { phone, mailingAddress, remarks });
     if (result.ok) onSaved(result.value);
-    else setProblem(result.error.message);
+    else setProblem(say(result.error));
   };
   return (
     <section className="cases-card">
@@ -135,6 +137,7 @@ function FormStep({ draft, onSaved, onBack }: { draft: DraftView; onSaved: (next
 
 function MaterialsStep({ draft, onChange, onBack, onNext }: { draft: DraftView; onChange: (next: DraftView) => void; onBack: () => void; onNext: () => void }) {
   const { t } = useTranslation('cases');
+  const say = useSay();
   const api = useApi();
   const [scanning, setScanning] = useState<{ materialIndex: number; percent: number } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -154,14 +157,14 @@ function MaterialsStep({ draft, onChange, onBack, onNext }: { draft: DraftView; 
     const result = await api.call('cases.scanPage', { materialIndex, ...(replacePageId === undefined ? {} : { replacePageId }) });
     setScanning(null);
     if (result.ok) await refresh();
-    else setProblem(result.error.message);
+    else setProblem(say(result.error));
   };
   const remove = async (pageId: string): Promise<void> => {
     const result = await api.call('cases.deletePage', { pageId });
     if (result.ok) onChange(result.value);
-    else setProblem(result.error.message);
+    else setProblem(say(result.error));
   };
-  const missingNames = draft.missing.map((index) => draft.service.materials[index]?.name ?? '').join('、');
+  const missingNames = draft.missing.map((index) => draft.service.materials[index]?.name ?? '').join(t('common:listSeparator'));
 
   return (
     <section className="cases-card">
@@ -234,6 +237,7 @@ function MaterialsStep({ draft, onChange, onBack, onNext }: { draft: DraftView; 
 
 function ReviewStep({ draft, onBack, onSubmitted }: { draft: DraftView; onBack: () => void; onSubmitted: (submitted: SubmittedCase) => void }) {
   const { t } = useTranslation('cases');
+  const say = useSay();
   const api = useApi();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -243,7 +247,7 @@ function ReviewStep({ draft, onBack, onSubmitted }: { draft: DraftView; onBack: 
     const result = await api.call('cases.submit', {});
     setBusy(false);
     if (result.ok) onSubmitted(result.value);
-    else setProblem(result.error.message);
+    else setProblem(say(result.error));
   };
   return (
     <section className="cases-card" data-testid="apply-review">
@@ -295,16 +299,17 @@ function ReviewStep({ draft, onBack, onSubmitted }: { draft: DraftView; onBack: 
 
 function DoneStep({ submitted }: { submitted: SubmittedCase }) {
   const { t } = useTranslation('cases');
+  const say = useSay();
   const api = useApi();
   const { navigate } = useNavigation();
   const [slip, setSlip] = useState<PrintOutcomeView | null>(null);
   const [a4, setA4] = useState<PrintOutcomeView | 'busy' | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const describe = (error: ApiErrorShape): PrintOutcomeView => ({ kind: 'failed', message: error.message });
+  const describe = useCallback((error: ApiErrorShape): PrintOutcomeView => ({ kind: 'failed', message: say(error) }), [say]);
 
   useEffect(() => {
     void api.call('cases.printReceipt', { caseId: submitted.caseId, format: 'slip' }).then((result) => setSlip(result.ok ? result.value : describe(result.error)));
-  }, [api, submitted.caseId]);
+  }, [api, submitted.caseId, describe]);
 
   const printA4 = async (): Promise<void> => {
     setA4('busy');
@@ -313,7 +318,7 @@ function DoneStep({ submitted }: { submitted: SubmittedCase }) {
     if (result.ok) setA4(result.value);
     else {
       setA4(null);
-      setProblem(result.error.message);
+      setProblem(say(result.error));
     }
   };
 
@@ -325,7 +330,7 @@ function DoneStep({ submitted }: { submitted: SubmittedCase }) {
         {submitted.preAcceptanceNumber}
       </p>
       <p>
-        {t('apply.stage')}：{submitted.stage}
+        {t('common:labelled', { label: t('apply.stage'), value: submitted.stage })}
       </p>
       <p className="cases-hint">{t('apply.numberHint')}</p>
       <p data-testid="apply-slip">{slip === null ? t('apply.slipPrinting') : slip.message}</p>
@@ -349,6 +354,7 @@ function DoneStep({ submitted }: { submitted: SubmittedCase }) {
 
 export function ApplyScreen() {
   const { t } = useTranslation('cases');
+  const say = useSay();
   const api = useApi();
   const { arg, navigate } = useNavigation();
   const { session } = useSession();
@@ -362,8 +368,8 @@ export function ApplyScreen() {
     if (result.ok) {
       setDraft(result.value);
       setStep('form');
-    } else setProblem(result.error.message);
-  }, []);
+    } else setProblem(say(result.error));
+  }, [say]);
   const start = (serviceId: string): void => {
     setProblem(null);
     void api.call('cases.startDraft', { serviceId }).then(started);

@@ -17,6 +17,7 @@ import { StarRating } from './StarRating.js';
 import { TextComposer } from './TextComposer.js';
 import './feedback.css';
 import { TabBar } from '../../components/TabBar.js';
+import { useSay } from '../../i18n/say.js';
 
 /**
  * Consultations (咨询), complaints (投诉) and ratings (好差评). `arg` = a
@@ -42,12 +43,6 @@ function useServiceName(serviceId: string | undefined): string | undefined {
     };
   }, [api, serviceId]);
   return named !== undefined && named.serviceId === serviceId ? named.name : undefined;
-}
-
-function problemText(error: ApiErrorShape, language: string): string {
-  const key = language === 'en' ? 'messageEn' : 'messageZh';
-  const localized = error.details?.[key];
-  return typeof localized === 'string' ? localized : error.message;
 }
 
 function Chips<T extends string>({ options, selected, label, onToggle, testId }: { options: readonly T[]; selected: readonly T[]; label: (option: T) => string; onToggle: (option: T) => void; testId: string }) {
@@ -153,7 +148,8 @@ function SubmitButton({ disabled, onClick }: { disabled: boolean; onClick: () =>
 }
 
 export function FeedbackScreen() {
-  const { t, i18n } = useTranslation('feedback');
+  const { t } = useTranslation('feedback');
+  const say = useSay();
   const api = useApi();
   const { arg: serviceId, navigate } = useNavigation();
   const [tab, setTab] = useState<Tab>('rating');
@@ -213,7 +209,7 @@ export function FeedbackScreen() {
         <div aria-busy={busy}>
           {problem !== null && (
             <p className="feedback-problem" role="alert" data-testid="feedback-problem">
-              {t('failed', { message: problemText(problem, i18n.language) })}
+              {t('failed', { message: say(problem) })}
             </p>
           )}
           {tab === 'rating' ? (

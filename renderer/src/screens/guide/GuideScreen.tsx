@@ -7,6 +7,7 @@ import { LetterKeypad } from './LetterKeypad.js';
 import { ServiceDetail } from './ServiceDetail.js';
 import './guide.css';
 import { TabBar } from '../../components/TabBar.js';
+import { useSay } from '../../i18n/say.js';
 
 /**
  * The service guide: search (Chinese, pinyin or initials, typed on the
@@ -43,7 +44,7 @@ function ServiceRow({ service, matched, onOpen }: { service: ServiceSummary; mat
       <button type="button" className="touch guide-row" onClick={onOpen} data-testid={`guide-result-${service.id}`}>
         <span className="guide-row-name">{service.name}</span>
         <span className="guide-row-where">
-          {service.departmentName} · {t('floor', { floor: service.floor })} · {t('windows', { windows: service.windows.join('、') })}
+          {service.departmentName} · {t('floor', { floor: service.floor })} · {t('windows', { windows: service.windows.join(t('common:listSeparator')) })}
         </span>
         <span className="guide-row-tags">
           <span className="guide-badge">{service.online}</span>
@@ -57,6 +58,7 @@ function ServiceRow({ service, matched, onOpen }: { service: ServiceSummary; mat
 
 function Browse({ onOpen }: { onOpen: (serviceId: string) => void }) {
   const { t } = useTranslation('guide');
+  const say = useSay();
   const api = useApi();
   const catalog = useCall('guide.catalog', {});
   const [query, setQuery] = useState('');
@@ -78,12 +80,12 @@ function Browse({ onOpen }: { onOpen: (serviceId: string) => void }) {
     const timer = setTimeout(
       () => {
         if (searching)
-          void api.call('guide.search', { query, limit: 30 }).then((result) => settle(result.ok ? { kind: 'hits', hits: result.value } : { kind: 'error', message: result.error.message }));
+          void api.call('guide.search', { query, limit: 30 }).then((result) => settle(result.ok ? { kind: 'hits', hits: result.value } : { kind: 'error', message: say(result.error) }));
         else if (filter !== null)
           void api
             .call('guide.list', { filter })
             .then((result) =>
-              settle(result.ok ? { kind: 'hits', hits: result.value.map((service) => ({ service, matched: service.name, matchedBy: 'name' as const })) } : { kind: 'error', message: result.error.message }),
+              settle(result.ok ? { kind: 'hits', hits: result.value.map((service) => ({ service, matched: service.name, matchedBy: 'name' as const })) } : { kind: 'error', message: say(result.error) }),
             );
       },
       searching ? SEARCH_DELAY_MS : 0,
@@ -92,7 +94,7 @@ function Browse({ onOpen }: { onOpen: (serviceId: string) => void }) {
       live = false;
       clearTimeout(timer);
     };
-  }, [api, requestKey, searching, query, filter]);
+  }, [api, requestKey, searching, query, filter, say]);
   const listing: Listing = requestKey === null ? { kind: 'none' } : answer?.key === requestKey ? answer.listing : { kind: 'loading' };
 
   const type = (next: string): void => setQuery(next.slice(0, MAX_QUERY));
@@ -129,7 +131,7 @@ function Browse({ onOpen }: { onOpen: (serviceId: string) => void }) {
             label={(id) => t(`tabs.${id}`)}
             testIdPrefix="guide-tab"
           />
-          {catalog !== undefined && !catalog.ok && <p className="guide-empty">{t('loadFailed', { message: catalog.error.message })}</p>}
+          {catalog !== undefined && !catalog.ok && <p className="guide-empty">{t('loadFailed', { message: say(catalog.error) })}</p>}
           <div className="guide-chips" data-testid="guide-facets">
             {facets.map((facet) => (
               <button

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { GuidePrintForm, GuidePrintOutcome, ServiceGuide } from '../../../../electron/contract/index.js';
 import { useApi, useCall } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
+import { useSay } from '../../i18n/say.js';
 
 /** One service's guide: where and how long first, then the six core elements, then take a number / apply / print. */
 type PrintState = { state: 'idle' } | { state: 'printing'; form: GuidePrintForm } | { state: 'done'; outcome: GuidePrintOutcome } | { state: 'error'; message: string };
@@ -49,7 +50,7 @@ function Section({ title, children, testId }: { title: string; children: ReactNo
 }
 
 function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId: string) => void }) {
-  const { t } = useTranslation('guide');
+  const { t, i18n } = useTranslation('guide');
   const { timeLimit } = guide;
   return (
     <>
@@ -61,7 +62,7 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
         </div>
         <div className="guide-fact" data-testid="guide-time">
           <span className="guide-fact-label">{t('detail.timeLimit')}</span>
-          <strong>{t('detail.promised', { text: timeLimit.promisedText })}</strong>
+          <strong>{t('detail.promised', { text: timeLimit.promisedDays === 0 ? t('detail.promisedDays_zero') : t('detail.promisedDays', { count: timeLimit.promisedDays }) })}</strong>
           <span>{timeLimit.statutoryDays === null ? t('detail.noStatutory') : t('detail.statutory', { days: timeLimit.statutoryDays })}</span>
           {timeLimit.note !== undefined && <span className="guide-note">{timeLimit.note}</span>}
         </div>
@@ -71,9 +72,14 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
           {guide.service.selfService && <span className="guide-badge">{t('selfService')}</span>}
         </div>
       </div>
+      {i18n.language === 'en' && (
+        <p className="guide-note" data-testid="guide-chinese-note">
+          {t('detail.chineseOnly')}
+        </p>
+      )}
       {guide.windowNotes.length > 0 && (
         <p className="guide-window-notes">
-          {t('detail.windowNotes')}：{guide.windowNotes.map((n) => `${n.window} ${n.note}`).join('；')}
+          {t('common:labelled', { label: t('detail.windowNotes'), value: guide.windowNotes.map((n) => `${n.window} ${n.note}`).join(t('common:clauseSeparator')) })}
         </p>
       )}
       <Section title={t('detail.basis')} testId="guide-basis">
@@ -143,6 +149,7 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
 
 export function ServiceDetail({ serviceId, onBack, onOpen }: { serviceId: string; onBack: () => void; onOpen: (serviceId: string) => void }) {
   const { t } = useTranslation('guide');
+  const say = useSay();
   const api = useApi();
   const { navigate } = useNavigation();
   const detail = useCall('guide.detail', { serviceId }, [serviceId]);
@@ -151,7 +158,7 @@ export function ServiceDetail({ serviceId, onBack, onOpen }: { serviceId: string
   const printGuide = async (form: GuidePrintForm): Promise<void> => {
     setPrint({ state: 'printing', form });
     const result = await api.call('guide.print', { serviceId, form });
-    setPrint(result.ok ? { state: 'done', outcome: result.value } : { state: 'error', message: result.error.message });
+    setPrint(result.ok ? { state: 'done', outcome: result.value } : { state: 'error', message: say(result.error) });
   };
 
   if (detail === undefined) return <p className="guide-empty">{t('loading')}</p>;
@@ -159,7 +166,7 @@ export function ServiceDetail({ serviceId, onBack, onOpen }: { serviceId: string
     return (
       <div className="guide-detail">
         <p className="guide-empty" role="alert">
-          {t('loadFailed', { message: detail.error.message })}
+          {t('loadFailed', { message: say(detail.error) })}
         </p>
         <button type="button" className="touch" onClick={onBack}>
           {t('backToList')}

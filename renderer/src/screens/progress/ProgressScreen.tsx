@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
 import type { CaseView, MyFeedback, PrintOutcomeView } from '../../../../electron/contract/index.js';
 import type { CallResult } from '../../api/client.js';
 import { useApi } from '../../app/api.js';
@@ -8,6 +7,7 @@ import { useNavigation } from '../../app/navigation.js';
 import { useSession } from '../../app/session.js';
 import { Keypad } from './Keypad.js';
 import '../apply/cases.css';
+import { useSay } from '../../i18n/say.js';
 
 /**
  * Progress of cases: type a pre-acceptance number on the keypad (YS is
@@ -24,31 +24,19 @@ const PHONE_DIGITS = 4;
 
 type Field = 'number' | 'phone';
 
-/** The host's refusal reasons for a query → the sentence in this language; anything else is shown as the host said it. */
-function queryProblem(t: TFunction<'cases'>, error: { message: string; details?: Record<string, unknown> | undefined }): string {
-  const reason = error.details?.['reason'];
-  if (reason === 'second-factor') return t('progress.needPhone');
-  if (reason === 'no-match') return t('progress.noMatch');
-  if (reason === 'bad-number') return t('progress.badNumber');
-  if (reason === 'rate-limited') {
-    const seconds = Number(error.details?.['retryAfterSeconds'] ?? 60);
-    return t('progress.rateLimited', { minutes: Math.max(1, Math.ceil(seconds / 60)) });
-  }
-  return error.message;
-}
-
 function formatDate(iso: string, locale: string): string {
   return new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 }
 
 function CaseCard({ item, canPrint }: { item: CaseView; canPrint: boolean }) {
   const { t, i18n } = useTranslation('cases');
+  const say = useSay();
   const api = useApi();
   const [printed, setPrinted] = useState<PrintOutcomeView | 'busy' | null>(null);
   const printResult = async (): Promise<void> => {
     setPrinted('busy');
     const result = await api.call('cases.printResult', { caseId: item.caseId });
-    setPrinted(result.ok ? result.value : { kind: 'failed', message: result.error.message });
+    setPrinted(result.ok ? result.value : { kind: 'failed', message: say(result.error) });
   };
   return (
     <article className="cases-card" data-testid="progress-case">
@@ -117,6 +105,7 @@ function MyConsultations({ items }: { items: MyFeedback[] }) {
 
 export function ProgressScreen() {
   const { t } = useTranslation('cases');
+  const say = useSay();
   const api = useApi();
   const { arg, navigate } = useNavigation();
   const { session } = useSession();
@@ -139,7 +128,7 @@ export function ProgressScreen() {
     if (result.ok) setCases([result.value]);
     else {
       setCases(null);
-      setProblem(queryProblem(t, result.error));
+      setProblem(say(result.error));
       if (result.error.details?.['reason'] === 'second-factor') setField('phone');
     }
   };
@@ -157,7 +146,7 @@ export function ProgressScreen() {
     if (result.ok) {
       setCases(result.value);
       if (result.value.length === 0) setProblem(t('progress.noCases'));
-    } else setProblem(result.error.message);
+    } else setProblem(say(result.error));
   };
 
   // Arriving from a just-submitted case: show it at once.
@@ -169,12 +158,12 @@ export function ProgressScreen() {
     void api.call('cases.query', { number: `YS${number}` }).then((result) => {
       if (!live) return;
       if (result.ok) setCases([result.value]);
-      else setProblem(queryProblem(t, result.error));
+      else setProblem(say(result.error));
     });
     return () => {
       live = false;
     };
-  }, [api, t]);
+  }, [api, say]);
 
   return (
     <main className="cases" data-testid="progress-screen">

@@ -33,7 +33,7 @@ export function AnswerCard({
       {answer.destination && (
         <p className="robot-answer-where" data-testid="robot-answer-where">
           {t('answer.where', { floor: answer.destination.floor })}
-          {answer.destination.windows.length > 0 && ` · ${t('answer.windows', { windows: answer.destination.windows.join('、') })}`}
+          {answer.destination.windows.length > 0 && ` · ${t('answer.windows', { windows: answer.destination.windows.join(t('common:listSeparator')) })}`}
         </p>
       )}
       {(answer.materials?.length ?? 0) > 0 && (

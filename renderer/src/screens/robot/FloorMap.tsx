@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { RobotFloorMap } from '../../../../electron/contract/index.js';
 
 /**
@@ -20,6 +21,7 @@ function areaLines(name: string): string[] {
 }
 
 export function FloorMap({ map, title }: { map: RobotFloorMap; title: string }) {
+  const { t } = useTranslation();
   const perRow = Math.max(1, Math.ceil(map.areas.length / 2));
   const cell = (WIDTH - GAP * (perRow + 1)) / perRow;
   const height = ROW_HEIGHT * 2 + CORRIDOR + GAP * 2;
@@ -37,7 +39,7 @@ export function FloorMap({ map, title }: { map: RobotFloorMap; title: string }) 
           return (
             <g key={area.name} className={area.highlighted ? 'robot-map-area is-target' : 'robot-map-area'} data-testid={area.highlighted ? 'robot-map-target' : undefined}>
               <rect x={x} y={y} width={cell} height={ROW_HEIGHT - GAP} rx="8" />
-              <title>{`${area.name}：${area.description}`}</title>
+              <title>{t('common:labelled', { label: area.name, value: area.description })}</title>
               {areaLines(area.name).map((line, lineIndex, lines) => (
                 <text
                   key={line}

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HelpRequestView } from '../../../../electron/contract/index.js';
+import type { ApiErrorShape, HelpRequestView } from '../../../../electron/contract/index.js';
 import { useApi, useEvent } from '../../app/api.js';
+import { useSay } from '../../i18n/say.js';
 
 /**
  * For the staff screen: citizens who pressed 呼叫工作人员 (time, question,
@@ -10,17 +11,18 @@ import { useApi, useEvent } from '../../app/api.js';
  */
 export function HelpRequestsPanel({ onExpired }: { onExpired: () => void }) {
   const { t, i18n } = useTranslation('robot');
+  const say = useSay();
   const api = useApi();
   const [requests, setRequests] = useState<HelpRequestView[]>();
   const [problem, setProblem] = useState<string | null>(null);
   const time = (iso: string): string => new Date(iso).toLocaleString(i18n.language, { hour12: false });
 
   const refuse = useCallback(
-    (error: { message: string; details?: Record<string, unknown> | undefined }) => {
+    (error: ApiErrorShape) => {
       if (error.details?.['reason'] === 'staff') onExpired();
-      else setProblem(error.message);
+      else setProblem(say(error));
     },
-    [onExpired],
+    [onExpired, say],
   );
 
   useEffect(() => {

@@ -6,6 +6,7 @@ import { useNavigation } from '../../app/navigation.js';
 import { HelpRequestsPanel } from '../robot/HelpRequestsPanel.js';
 import { OperationsPanel } from './OperationsPanel.js';
 import './staff.css';
+import { useSay } from '../../i18n/say.js';
 
 /**
  * The staff screen, reached by holding the hall name on the attract screen:
@@ -24,6 +25,7 @@ function loginProblem(error: ApiErrorShape): string {
 
 function PinPad({ onLoggedIn }: { onLoggedIn: () => void }) {
   const { t } = useTranslation('staff');
+  const say = useSay();
   const api = useApi();
   const [pin, setPin] = useState('');
   const [problem, setProblem] = useState<{ key: string; message: string } | null>(null);
@@ -41,7 +43,7 @@ function PinPad({ onLoggedIn }: { onLoggedIn: () => void }) {
     setBusy(false);
     setPin('');
     if (result.ok) onLoggedIn();
-    else setProblem({ key: loginProblem(result.error), message: result.error.message });
+    else setProblem({ key: loginProblem(result.error), message: say(result.error) });
   };
 
   return (
@@ -74,6 +76,7 @@ function PinPad({ onLoggedIn }: { onLoggedIn: () => void }) {
 
 function Dashboard({ onExpired }: { onExpired: () => void }) {
   const { t, i18n } = useTranslation('staff');
+  const say = useSay();
   const api = useApi();
   const [devices, setDevices] = useState<DeviceStatus[]>([]);
   const [sync, setSync] = useState<SyncStatusView>();
@@ -117,7 +120,7 @@ function Dashboard({ onExpired }: { onExpired: () => void }) {
       setSync(result.value);
       show(await load());
     } else if (result.error.details?.['reason'] === 'staff') onExpired();
-    else setSyncProblem(result.error.message);
+    else setSyncProblem(say(result.error));
   };
 
   const sorted = [...devices].sort((a, b) => a.device.localeCompare(b.device));

@@ -6,6 +6,7 @@ import { useNavigation } from '../../app/navigation.js';
 import { useSession } from '../../app/session.js';
 import './ticket.css';
 import { TabBar } from '../../components/TabBar.js';
+import { useSay } from '../../i18n/say.js';
 
 /**
  * 取号: choose what to queue for (by department, or "what do you want to do"
@@ -33,13 +34,14 @@ type Step =
 
 type Tab = 'department' | 'todo';
 
-function windowsText(windows: readonly string[]): string {
-  if (windows.length <= 4) return windows.join('、');
+function windowsText(windows: readonly string[], separator: string): string {
+  if (windows.length <= 4) return windows.join(separator);
   return `${windows[0] ?? ''}–${windows[windows.length - 1] ?? ''}`;
 }
 
 export function TicketScreen() {
   const { t } = useTranslation('ticket');
+  const say = useSay();
   const api = useApi();
   const { arg, navigate } = useNavigation();
   const { session, logout } = useSession();
@@ -112,7 +114,7 @@ export function TicketScreen() {
           <dl className="ticket-facts">
             {step.choice.serviceName !== undefined && <Fact label={t('confirm.service')} value={step.choice.serviceName} />}
             <Fact label={t('confirm.category')} value={step.choice.category.name} />
-            <Fact label={t('confirm.place')} value={t('floorWindows', { floor: step.choice.category.floor, windows: windowsText(step.choice.category.windows) })} />
+            <Fact label={t('confirm.place')} value={t('floorWindows', { floor: step.choice.category.floor, windows: windowsText(step.choice.category.windows, t('common:listSeparator')) })} />
             <Fact label={t('confirm.ahead')} value={step.choice.category.waiting === null ? t('waitingUnknown') : t('waiting', { count: step.choice.category.waiting })} />
             {session?.maskedName !== undefined && <Fact label={t('confirm.name')} value={session.maskedName} />}
           </dl>
@@ -137,7 +139,7 @@ export function TicketScreen() {
       {step.kind === 'failed' && (
         <section className="ticket-failed" data-testid="ticket-error" role="alert">
           <h1 className="screen-title">{t('error.title')}</h1>
-          <p className="ticket-error-message">{step.error.message}</p>
+          <p className="ticket-error-message">{say(step.error)}</p>
           <div className="ticket-actions">
             <button type="button" className="touch" onClick={() => setStep({ kind: 'choose' })}>
               {t('error.back')}
@@ -178,9 +180,10 @@ function ChooseStep({
   onMine?: () => void;
 }) {
   const { t } = useTranslation('ticket');
+  const say = useSay();
   const [tab, setTab] = useState<Tab>('department');
   const [lifeEvent, setLifeEvent] = useState<string>();
-  if (loadError !== undefined) return <p className="ticket-error-message" role="alert">{loadError.message}</p>;
+  if (loadError !== undefined) return <p className="ticket-error-message" role="alert">{say(loadError)}</p>;
   if (catalog === undefined) return <div className="spinner" />;
   const group = catalog.lifeEvents.find((g) => g.name === lifeEvent);
   return (
@@ -253,7 +256,7 @@ function ChooseStep({
 }
 
 function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () => void }) {
-  const { t, i18n } = useTranslation('ticket');
+  const { t } = useTranslation('ticket');
   const [seconds, setSeconds] = useState(AUTO_RETURN_SECONDS);
   const returned = useRef(false);
   useEffect(() => {
@@ -286,7 +289,7 @@ function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () =>
       )}
       <p className="ticket-category">{ticket.serviceName ?? ticket.categoryName}</p>
       <dl className="ticket-facts">
-        <Fact label={t('result.place')} value={t('floorWindows', { floor: ticket.floor, windows: windowsText(ticket.windows) })} testId="ticket-place" />
+        <Fact label={t('result.place')} value={t('floorWindows', { floor: ticket.floor, windows: windowsText(ticket.windows, t('common:listSeparator')) })} testId="ticket-place" />
         {ticket.peopleAhead !== null && <Fact label={t('result.ahead')} value={t('result.aheadValue', { count: ticket.peopleAhead })} testId="ticket-ahead" />}
         {ticket.etaMinutes !== null && <Fact label={t('result.eta')} value={t('result.etaValue', { count: ticket.etaMinutes })} />}
       </dl>
@@ -295,8 +298,7 @@ function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () =>
         <p className="ticket-printed">{t('result.printed')}</p>
       ) : (
         <p className="ticket-printer-problem" role="alert" data-testid="ticket-printer-problem">
-          {/* The host's message is Chinese; other languages show their own words for the reason. */}
-          {i18n.language.startsWith('zh') ? ticket.printed.message : t(`printer.${ticket.printed.reason}`, { defaultValue: t('printer.other') })}
+          {t(`printer.${ticket.printed.reason}`, { defaultValue: t('printer.other') })}
         </p>
       )}
       <figure className="ticket-qr">
