@@ -110,6 +110,8 @@ const schemaNames = [
   'BlobStatus',
   'Reply',
   'ReplyPage',
+  'ReusableMaterial',
+  'ReusableMaterials',
   'ErrorBody',
 ] as const;
 
@@ -127,6 +129,7 @@ describe('openapi.yaml and contract.ts', () => {
       [contract.PATHS.heartbeat]: ['post'],
       [contract.PATHS.blob]: ['get', 'put'],
       [contract.PATHS.replies]: ['get'],
+      [contract.PATHS.materials]: ['get'],
     });
   });
 

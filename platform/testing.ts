@@ -18,7 +18,7 @@ export interface LoopbackPlatform {
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 
 export async function startLoopbackPlatform(
-  options: { terminals?: { id: string; secret: string }[]; faults?: Partial<FaultConfig>; maxBodyBytes?: number; now?: () => Date; seed?: number } = {},
+  options: { terminals?: { id: string; secret: string }[]; faults?: Partial<FaultConfig>; maxBodyBytes?: number; now?: () => Date; seed?: number; citizenKeySecret?: string } = {},
 ): Promise<LoopbackPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'liuliu-platform-'));
   const db = await Database.open(join(dir, 'platform.db'));
@@ -31,6 +31,7 @@ export async function startLoopbackPlatform(
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.citizenKeySecret === undefined ? {} : { citizenKeySecret: options.citizenKeySecret }),
   });
   return {
     server,
