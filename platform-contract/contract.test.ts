@@ -117,6 +117,8 @@ const schemaNames = [
   'LogFile',
   'LogUpload',
   'LogUploadResponse',
+  'ReusableMaterial',
+  'ReusableMaterials',
   'ErrorBody',
 ] as const;
 
@@ -135,6 +137,7 @@ describe('openapi.yaml and contract.ts', () => {
       [contract.PATHS.blob]: ['get', 'put'],
       [contract.PATHS.replies]: ['get'],
       [contract.PATHS.logsUpload]: ['post'],
+      [contract.PATHS.materials]: ['get'],
     });
   });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -17,6 +17,7 @@ export const PATHS = {
   blob: '/v1/blobs/{sha256}',
   replies: '/v1/replies',
   logsUpload: '/v1/logs',
+  materials: '/v1/materials',
 } as const;
 
 export function contentPackagePath(version: string): string {
@@ -287,3 +288,30 @@ export type Reply = z.infer<typeof Reply>;
 /** Replies to this terminal's records after the cursor; `cursor` is opaque, send it back unchanged. */
 export const ReplyPage = z.object({ replies: z.array(Reply), cursor: z.string().max(200), more: z.boolean() });
 export type ReplyPage = z.infer<typeof ReplyPage>;
+
+/**
+ * 一号: materials a citizen submitted before, found by the keyed hash of her
+ * ID number (HMAC-SHA256 under the hall's citizen-key secret, shared by the
+ * platform and its terminals) — the number itself never travels in a query.
+ * A case reuses one by naming its `materialId` in `materials[].reusedMaterialId`;
+ * the platform honours it only when the material's case has the same applicant.
+ */
+export function citizenLookupKey(secret: string, idNumber: string): string {
+  return createHmac('sha256', secret).update(idNumber.trim().toUpperCase()).digest('hex');
+}
+
+/** How long a submitted material may be reused. */
+export const MATERIAL_VALID_DAYS = 180;
+
+export const ReusableMaterial = z.object({
+  /** `<caseId>:<material index>`: what a new case names to reuse it. */
+  materialId: z.string().min(3).max(200),
+  name: z.string(),
+  submittedAt: isoDateTime,
+  validUntil: isoDateTime,
+  pages: z.number().int().nonnegative(),
+});
+export type ReusableMaterial = z.infer<typeof ReusableMaterial>;
+
+export const ReusableMaterials = z.object({ materials: z.array(ReusableMaterial) });
+export type ReusableMaterials = z.infer<typeof ReusableMaterials>;

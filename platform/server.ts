@@ -17,6 +17,7 @@ import { isReviewPath, reviewHandler, sendReviewError } from './review.js';
 import { ReplyStore } from './replies.js';
 import { HolidayCalendar } from './deadlines.js';
 import { FleetStore, NewCommand, renderFleetPage, type FleetOptions } from './fleet.js';
+import { MaterialIndex } from './materials.js';
 
 /**
  * The reference platform: implements platform-contract/openapi.yaml over node:http
@@ -51,6 +52,8 @@ export interface PlatformServerOptions {
    * only (tests with a throw-away database).
    */
   dataKey?: DataKey;
+  /** The hall's citizen-key secret shared with its terminals (一号 material reuse); omitted = reuse is off (GET /v1/materials → 404). */
+  citizenKeySecret?: string;
 }
 
 export interface PlatformServer {
@@ -148,6 +151,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
   const blobs = await BlobStore.open(options.db, options.blobKey ?? DataKey.fromBytes(randomBytes(32)), logger);
   const replies = await ReplyStore.open(options.db, store, logger);
   const fleet = await FleetStore.open(options.db, options.fleet);
+  const materials = options.citizenKeySecret === undefined ? null : new MaterialIndex(store, options.citizenKeySecret);
   for (const terminal of options.terminals ?? []) await store.putTerminal(terminal.id, terminal.secret, now());
   // Terminals are looked up on every request, so they live in memory too.
   const terminals = new Map<string, TerminalCredentials>();
@@ -213,7 +217,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     const terminalId = verdict.terminalId;
     if (isBatch) {
       const envelope = parseJson(body, BatchEnvelope);
-      const acks = await store.storeBatch(terminalId, envelope.records, now(), await missingPages(envelope.records));
+      const acks = await store.storeBatch(terminalId, envelope.records, now(), await caseRefusals(envelope.records));
       const response: BatchResponse = { acks: plan.response === 'partial' ? partialSubset(acks, random) : acks, serverTime: now().toISOString() };
       await answer(res, plan, 200, response);
       return;
@@ -264,6 +268,13 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
       await answer(res, plan, 200, { id, bytes: body.length });
       return;
     }
+    if (req.method === 'GET' && url.pathname === PATHS.materials) {
+      if (materials === null) throw new HttpError(404, 'not_found', 'material reuse is not configured on this platform');
+      const citizen = url.searchParams.get('citizen') ?? '';
+      if (!/^[0-9a-f]{64}$/.test(citizen)) throw new HttpError(400, 'bad_request', 'citizen must be the hex HMAC-SHA256 of the ID number, never the number');
+      await answer(res, plan, 200, { materials: await materials.reusable(citizen, now()) });
+      return;
+    }
     if (req.method === 'GET' && url.pathname === PATHS.replies) {
       const cursor = url.searchParams.get('cursor') ?? '0';
       const limit = Number(url.searchParams.get('limit') ?? '100');
@@ -293,12 +304,21 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     throw new HttpError(404, 'not_found', `no route ${req.method ?? ''} ${url.pathname}`);
   };
 
-  /** Case records naming pages the platform does not hold complete, with the reason they are rejected. */
-  const missingPages = async (records: readonly unknown[]): Promise<Map<string, string>> => {
+  /** Case records refused before storing, with the reason: a reuse the platform cannot honour, or pages it does not hold complete. */
+  const caseRefusals = async (records: readonly unknown[]): Promise<Map<string, string>> => {
     const refusals = new Map<string, string>();
     for (const raw of records) {
       const record = SyncRecord.safeParse(raw);
       if (!record.success) continue;
+      if (record.data.kind === 'case') {
+        // Reuse is only ever honoured for the same person (and never when reuse is off).
+        const reuse = materials === null ? (JSON.stringify(record.data.payload).includes('"reusedMaterialId"') ? 'material reuse is not configured on this platform' : null) : await materials.reuseRefusal(record.data.payload, now());
+        if (reuse !== null) {
+          logger.warn({ id: record.data.id, reason: reuse }, 'case refused: material reuse');
+          refusals.set(record.data.id, reuse);
+          continue;
+        }
+      }
       const missing = await blobs.missing(casePageHashes(record.data));
       if (missing.length === 0) continue;
       const reason = `the case names ${missing.length} page(s) the platform does not hold: ${missing.slice(0, 3).join(', ')}`;

@@ -19,7 +19,7 @@ export interface LoopbackPlatform {
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 
 export async function startLoopbackPlatform(
-  options: { terminals?: { id: string; secret: string }[]; faults?: Partial<FaultConfig>; maxBodyBytes?: number; now?: () => Date; seed?: number; fleet?: Partial<FleetOptions> } = {},
+  options: { terminals?: { id: string; secret: string }[]; faults?: Partial<FaultConfig>; maxBodyBytes?: number; now?: () => Date; seed?: number; fleet?: Partial<FleetOptions>; citizenKeySecret?: string } = {},
 ): Promise<LoopbackPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'liuliu-platform-'));
   const db = await Database.open(join(dir, 'platform.db'));
@@ -33,6 +33,7 @@ export async function startLoopbackPlatform(
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
+    ...(options.citizenKeySecret === undefined ? {} : { citizenKeySecret: options.citizenKeySecret }),
   });
   return {
     server,

@@ -17,7 +17,7 @@ import { HolidayCalendar } from '../platform/deadlines.js';
  *     [--admin-token T] [--host 127.0.0.1] [--max-body-bytes N] [--window-seconds S] [--seed N]
  *     [--stale-seconds S] [--heartbeat-history N]
  *     [--fail-percent P] [--drop-percent P] [--delay-percent P --delay-ms MS]
- *     [--partial-ack-percent P] [--malformed-percent P] [--oversized-percent P] [--calendar holidays.json]
+ *     [--partial-ack-percent P] [--malformed-percent P] [--oversized-percent P] [--calendar holidays.json] [--citizen-key-secret S]
  * Prints one JSON line `{"listening": url, "adminToken": …}` on stdout once it
  * accepts connections; logs go to stderr.
  *
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       'malformed-percent': { type: 'string' },
       'oversized-percent': { type: 'string' },
       calendar: { type: 'string' },
+      'citizen-key-secret': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -159,6 +160,8 @@ async function main(): Promise<void> {
     blobKey: DataKey.loadOrCreate(join(dataDir, 'keys', 'blob.key')),
     ...(seed === undefined ? {} : { seed }),
     ...(calendar === undefined ? {} : { calendar }),
+    // 一号: the hall's secret for keyed ID-number hashes, shared with its terminals; without it material reuse is off.
+    ...(values['citizen-key-secret'] === undefined ? {} : { citizenKeySecret: values['citizen-key-secret'] }),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(windowSeconds === undefined ? {} : { windowSeconds }),
     fleet: { ...(staleAfterSeconds === undefined ? {} : { staleAfterSeconds }), ...(historyLimit === undefined ? {} : { historyLimit }) },

@@ -9,7 +9,7 @@ import { startHost, type KioskHost } from '../../electron/host/index.js';
 import { silentLogger } from '../../electron/host/logging/logger.js';
 import { hashPin } from '../../electron/host/staff/credentials.js';
 import { memoryPipe } from '../../electron/host/rpc/memory-transport.js';
-import { callValue as value } from '../support/host.js';
+import { callValue as value, eventually } from '../support/host.js';
 
 /**
  * The whole path of a case's status, with real parts only: a citizen files a
@@ -32,15 +32,6 @@ afterEach(async () => {
   platform = undefined;
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (done(v) || Date.now() > deadline) return v;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('case status from the platform reaches the progress view', () => {
   it('a submitted case syncs once, and a status change pulled from the platform updates its stage', async () => {

@@ -13,7 +13,7 @@ import { parseConfig } from '../../electron/host/config/load.js';
 import { startHost, type KioskHost } from '../../electron/host/index.js';
 import { silentLogger } from '../../electron/host/logging/logger.js';
 import { memoryPipe } from '../../electron/host/rpc/memory-transport.js';
-import { callValue as value } from '../support/host.js';
+import { callValue as value, eventually } from '../support/host.js';
 
 /**
  * Materials reach the reviewer: a citizen files a case with 5 scanned pages
@@ -42,15 +42,6 @@ afterEach(async () => {
   platform = undefined;
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (done(v) || Date.now() > deadline) return v;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function bootHost(dataDir: string, url: string): Promise<ApiClient> {
   host = await startHost(
@@ -110,6 +101,8 @@ describe('materials reach the reviewer through a cut network and a killed host',
     await eventually(
       () => blobs.list(),
       (held) => held.some((b) => b.received > 2 * 16 * 1024 && !b.complete),
+      30_000,
+      50,
     );
     child.kill('SIGKILL');
     expect(await exited, stderr).toBe('SIGKILL');
@@ -120,6 +113,7 @@ describe('materials reach the reviewer through a cut network and a killed host',
 
     // 3. Restored: network fine, host started again on the same data; it resumes and files the case.
     await platform.admin.setFaults({ dropPercent: 0, delayPercent: 0 });
+    const before = platform.server.requests();
     client = await bootHost(dataDir, platform.url);
     await value(client, 'staff.login', { pin: PIN });
     await eventually(
@@ -133,9 +127,16 @@ describe('materials reach the reviewer through a cut network and a killed host',
     // SANE's test backend scans the same picture every time, so the 5 pages share one address (content addressing stores it once).
     const held = await blobs.list();
     for (const sha256 of casePageHashes(record)) expect(held.find((b) => b.sha256 === sha256)?.complete).toBe(true);
-    // Resumed, not restarted: the partial upload at the kill is the same row, grown to completion.
+    // Resumed, not restarted: the partial upload at the kill is the same row, grown to completion, with only the missing
+    // bytes sent (the restarted host's chunks are 256 KiB) and never a chunk out of order.
     const partial = atKill.find((b) => !b.complete);
     expect(held.find((b) => b.sha256 === partial?.sha256)).toMatchObject({ complete: true, size: partial?.size });
+    const after = platform.server.requests();
+    const answered = (key: string): number => (after[key] ?? 0) - (before[key] ?? 0);
+    expect(answered('PUT /v1/blobs/{sha256} 409')).toBe(0);
+    const missingBytes = atKill.reduce((sum, b) => sum + (b.size - b.received), 0);
+    expect(answered('PUT /v1/blobs/{sha256} 200')).toBeLessThanOrEqual(atKill.reduce((sum, b) => sum + Math.ceil((b.size - b.received) / (256 * 1024)), 0));
+    expect(missingBytes).toBeGreaterThan(0);
 
     // 4. The reviewer sees the case and its 5 pages; each image hashes to its address, the one the kiosk recorded.
     const list = await (await reviewer('/review')).text();

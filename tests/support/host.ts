@@ -44,6 +44,16 @@ export function nextEvent<E extends EventName>(client: ApiClient, event: E, pred
   });
 }
 
+/** Probes until `done` holds or the time is up; returns the last value either way (the caller's expect says what was wrong). */
+export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
 export type Cleanups = Array<() => Promise<void> | void>;
 
 export interface ModuleHarness {

@@ -117,4 +117,40 @@ describe('guide module over the contract', () => {
     expect(JSON.stringify(rating?.payload)).not.toMatch(/\d{17}[\dXx]/);
     expect(await context.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM feedback')).toEqual({ n: 1 });
   }, 60_000);
+
+  it('lists a citizen\'s own consultations with the staff answers the sync pulled, and refuses without a card', async () => {
+    const harness = await moduleHarness(cleanups, { printer: true });
+    const sessions = new SessionManager(harness.context);
+    cleanups.push(() => sessions.stop());
+    const guide = guideModule(harness.context, sessions);
+    const client = await harness.serve(guide);
+    const refused = await client.call('feedback.mine', {});
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'refused', details: { reason: 'card-required' } });
+    const card = (idNumber: string, name: string) => ({
+      record: { name, gender: { code: '1', label: 'male' as const, labelZh: '男' }, nation: { code: '01', name: '汉' }, birthDate: '1980-01-01', address: '湖南省浏阳市集里街道示例路1号', idNumber, issuingAuthority: '浏阳市公安局', validFrom: '2020-01-01', validTo: '2040-01-01' },
+      appendedAddress: null,
+      expired: false,
+      readAt: new Date().toISOString(),
+    });
+    sessions.cardPlaced(card('430181198001011239', '张三丰'));
+    const mine = await client.call('feedback.submit', { kind: 'consultation', category: 'policy', text: '灵活就业社保怎么办理' });
+    if (!mine.ok) throw new Error(mine.error.message);
+    await sessions.end('logout');
+    sessions.cardPlaced(card('430181199002022345', '李四'));
+    await client.call('feedback.submit', { kind: 'complaint', category: 'attitude', text: '别人的投诉' });
+    const other = await client.call('feedback.mine', {});
+    expect(other.ok && other.value.map((f) => f.text)).toEqual(['别人的投诉']);
+    await sessions.end('logout');
+
+    // Replies pulled twice (a re-delivery after a crash) and one for a record this kiosk never sent.
+    const reply = { seq: 1, recordId: mine.value.id, kind: 'consultation' as const, text: '请到 2 楼人社窗口', answeredAt: new Date().toISOString() };
+    await guide.applyReplies([reply, { ...reply, seq: 2, recordId: 'not-ours' }]);
+    await guide.applyReplies([reply]);
+    sessions.cardPlaced(card('430181198001011239', '张三丰'));
+    const back = await client.call('feedback.mine', {});
+    expect(back.ok && back.value).toEqual([{ id: mine.value.id, kind: 'consultation', category: 'policy', text: '灵活就业社保怎么办理', receivedAt: mine.value.receivedAt, reply: { text: '请到 2 楼人社窗口', answeredAt: reply.answeredAt } }]);
+    // Nothing of the ID number in the clear.
+    const rows = JSON.stringify(await harness.context.db.all('SELECT * FROM feedback'));
+    expect(rows).not.toContain('430181198001011239');
+  });
 });

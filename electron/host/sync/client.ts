@@ -13,6 +13,7 @@ import {
   LogUploadResponse,
   PATHS,
   ReplyPage,
+  ReusableMaterials,
   blobPath,
   contentPackagePath,
   type Heartbeat,
@@ -109,6 +110,11 @@ export class PlatformClient {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor !== null) query.set('cursor', cursor);
     return this.call('GET', `${PATHS.replies}?${query.toString()}`, ReplyPage);
+  }
+
+  /** 一号: a citizen's reusable materials, by the keyed hash of her ID number (citizenLookupKey), never the number. */
+  reusableMaterials(citizenKey: string): Promise<CallResult<ReusableMaterials>> {
+    return this.call('GET', `${PATHS.materials}?citizen=${encodeURIComponent(citizenKey)}`, ReusableMaterials);
   }
 
   heartbeat(heartbeat: Heartbeat): Promise<CallResult<HeartbeatResponse>> {
