@@ -10,6 +10,7 @@ import type { Logger } from '../host/logging/logger.js';
 import { appRoot } from '../host/paths.js';
 import { CdpPipe, attachToPage } from './cdp.js';
 import { isSilent, pageRemedy, type SupervisorPolicy } from './policy.js';
+import { killGroup } from './child.js';
 import { supervisorBase } from './supervisor.js';
 
 /**
@@ -68,15 +69,32 @@ export async function superviseBrowserShell(options: BrowserSupervisorOptions): 
   let lastCrashAt = 0;
 
   const hostEntry = join(appRoot(), 'dist', 'electron', 'browser-shell', 'host-process.js');
+  const forkHost = (): ChildProcess =>
+    fork(hostEntry, options.configFile !== undefined ? ['--config', options.configFile] : [], {
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [],
+    });
+  // A warm standby: a host process that has loaded its code (seconds on a busy machine) and waits for
+  // `start`. When the host dies, the standby takes over at once, and a new standby is prepared later.
+  let standby: ChildProcess | undefined;
+  let stopping = false;
+  const prepareStandby = (): void => {
+    if (stopping || standby || !policy.warmStandbyHost) return;
+    const spare = forkHost();
+    spare.once('exit', () => {
+      if (standby === spare) standby = undefined;
+    });
+    standby = spare;
+  };
   const host = base.child({
     part: 'host',
     heartbeatTimeoutMs: policy.hostTimeoutMs,
-    spawn: () =>
-      fork(hostEntry, options.configFile !== undefined ? ['--config', options.configFile] : [], {
-        detached: true,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        execArgv: [],
-      }),
+    spawn: () => {
+      const next = standby ?? forkHost();
+      standby = undefined;
+      return next;
+    },
     onStart: (child) => {
       hostReadyAt = undefined;
       child.on('message', (raw) => {
@@ -91,6 +109,8 @@ export async function superviseBrowserShell(options: BrowserSupervisorOptions): 
             base.notifier.ready(`serving on 127.0.0.1:${port}`);
           }
           if (!window.process) window.start();
+          // Prepared once the host is up, so that it does not compete with the host's own start.
+          setTimeout(prepareStandby, 5_000).unref();
         } else if (message.type === 'alive' && message.pageBeatAgoMs !== undefined && message.pageBeatAgoMs !== null) {
           pageBeatAt = Date.now() - message.pageBeatAgoMs;
           if (pageBeatAt > pageNavigatedAt) reloadsWithoutRecovery = 0;
@@ -168,7 +188,9 @@ export async function superviseBrowserShell(options: BrowserSupervisorOptions): 
   pageWatch.unref();
 
   const stopAll = async (): Promise<void> => {
+    stopping = true;
     clearInterval(pageWatch);
+    killGroup(standby?.pid);
     await window.stop(3_000);
     await host.stop(10_000);
   };

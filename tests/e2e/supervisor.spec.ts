@@ -167,11 +167,20 @@ test('the kiosk comes back to its attract screen by itself after its host, its r
   expect(processes().some((p) => p.pgid === host && p.cmdline.startsWith('socat'))).toBe(true);
   let killedAt = Date.now();
   process.kill(host, 'SIGKILL');
-  // The page noticed within 2 s (the notice carries the moment it did; drawing it may lag on a loaded machine).
-  await expect(page.getByTestId('restoring')).toBeVisible({ timeout: 10_000 });
-  expect(Number(await page.getByTestId('restoring').getAttribute('data-since')) - killedAt).toBeLessThan(2_000);
-  await expect(page.getByTestId('restoring')).toContainText('系统正在恢复，请稍候');
-  await expect(page.getByTestId('restoring')).toContainText('Restoring, please wait');
+  // The page noticed within 2 s (the notice carries the moment it did). It is read as soon as it appears, in one
+  // go: with the warm standby host the kiosk may be back before a second look.
+  const notice = await page.waitForFunction(
+    () => {
+      const element = document.querySelector('[data-testid="restoring"]');
+      return element ? { text: element.textContent ?? '', since: Number(element.getAttribute('data-since')) } : null;
+    },
+    undefined,
+    { timeout: 10_000, polling: 50 },
+  );
+  const { text, since } = (await notice.jsonValue()) as { text: string; since: number };
+  expect(since - killedAt).toBeLessThan(2_000);
+  expect(text).toContain('系统正在恢复，请稍候');
+  expect(text).toContain('Restoring, please wait');
   await expectRecovered(running, page, killedAt, 'kill -9 of the host');
   expect(processes().filter((p) => p.pgid === host)).toEqual([]);
   expect(restarts(running.dataDir)).toContainEqual(expect.objectContaining({ part: 'host', reason: 'killed by SIGKILL', action: 'restart' }));
