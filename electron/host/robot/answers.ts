@@ -1,6 +1,7 @@
-import type { Facility } from '../content/schema.js';
+import type { Bilingual, Facility } from '../content/schema.js';
 import { intentCatalog, OOS, shortServiceName, type IntentEntry, type RobotContent } from './catalog.js';
 import type { IntentCandidate, IntentResult } from './classifier.js';
+import type { RobotDecision } from './scope.js';
 
 /**
  * What 浏浏 says and shows, composed from the content package only: intent
@@ -18,7 +19,8 @@ export interface Destination {
 }
 
 export interface RobotAnswer {
-  kind: 'intent' | 'out-of-scope' | 'unsure';
+  /** `clarify`: close siblings, asked as one question with the siblings as `suggestions`. */
+  kind: 'intent' | 'out-of-scope' | 'unsure' | 'clarify';
   intentId?: string;
   /** Short, for speech synthesis. */
   spoken: string;
@@ -30,22 +32,36 @@ export interface RobotAnswer {
   materials?: string[];
   fee?: string;
   timeLimit?: string;
-  /** "unsure" only: what the robot thinks the citizen may mean, best first. */
+  /** "unsure" and "clarify": what the robot thinks the citizen may mean, best first; no two labels alike. */
   suggestions?: { intentId: string; label: string }[];
+  /** "out-of-scope": the scope topic whose referral the decline names (absent: the general referral). */
+  declineTopic?: string;
   actions: RobotAction[];
 }
 
 /** Template for service intents that intents.json has no answer for. */
 export const GENERIC_SERVICE_ANSWER = '{serviceName}请到{floor}楼{department}{windows}号窗口办理，取号时选"{queueName}"。需要带：{materials}。费用：{fee}。办理时限：{timeLimit}。';
-const UNSURE_TEXT = '{robotName}没太听明白，您是想问下面哪一项？请点一下，或者换个说法再问我。';
-const UNSURE_SPOKEN = '您是想问下面哪一项？请在屏幕上点一下。';
+const UNSURE_TEXT: Bilingual = {
+  zh: '{robotName}没太听明白，您是想问下面哪一项？请点一下，或者换个说法再问我。',
+  en: '{robotName} did not quite understand. Did you mean one of these? Tap one, or ask in other words.',
+};
+const UNSURE_SPOKEN: Bilingual = { zh: '您是想问下面哪一项？请在屏幕上点一下。', en: 'Did you mean one of these? Please tap one on the screen.' };
+/** The clarifying question, built from the siblings' names: "您要办理的是社会保障卡申领，还是社会保障卡补换？". */
+const CLARIFY_TEXT: Bilingual = { zh: '您要办理的是{options}？', en: 'Which one do you need: {options}?' };
+const CLARIFY_JOIN: Bilingual = { zh: '，还是', en: ', or ' };
 /** Spoken answers stop at the first sentence and at most this many characters. */
 const MAX_SPOKEN_CHARS = 40;
+
+export type RobotLanguage = 'zh-CN' | 'en';
 
 export interface AnswerOptions {
   /** The floor the robot stands on: a facility on this floor is preferred. */
   currentFloor?: number;
+  /** The kiosk's language: declines and questions are said in it (intent answers come from Chinese content). */
+  language?: RobotLanguage;
 }
+
+const inLanguage = (text: Bilingual, language: RobotLanguage | undefined): string => (language === 'en' ? text.en : text.zh);
 
 /** Replaces every {name}; an unknown placeholder becomes empty rather than reaching a citizen as "{name}". */
 export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
@@ -150,10 +166,22 @@ function serviceAnswer(content: RobotContent, entry: IntentEntry, serviceId: str
   };
 }
 
-/** The out-of-scope (decline) answer from intents.json `outOfScopeAnswer`. */
-export function composeOutOfScopeAnswer(content: RobotContent): RobotAnswer {
-  const text = fillTemplate(content.intents.outOfScopeAnswer, generalValues(content));
-  return { kind: 'out-of-scope', spoken: text, text, actions: [] };
+/**
+ * The decline. With a scope list (intents.json `scope`): "本大厅办理不了" and
+ * where to go instead — the named topic's referral ("银行卡、存折挂失…请联系发卡银行"),
+ * else the general one (12345). Without one: `outOfScopeAnswer`.
+ */
+export function composeOutOfScopeAnswer(content: RobotContent, options: { topicId?: string | undefined; language?: RobotLanguage | undefined } = {}): RobotAnswer {
+  const values = generalValues(content);
+  const scope = content.intents.scope;
+  if (!scope) {
+    const text = fillTemplate(content.intents.outOfScopeAnswer, values);
+    return { kind: 'out-of-scope', spoken: text, text, actions: [] };
+  }
+  const topic = options.topicId === undefined ? undefined : scope.topics.find((t) => t.id === options.topicId);
+  const referral = fillTemplate(inLanguage(topic ? topic.referral : scope.fallback, options.language), values);
+  const text = fillTemplate(inLanguage(scope.decline, options.language), { ...values, referral });
+  return { kind: 'out-of-scope', spoken: text, text, ...(topic ? { declineTopic: topic.id } : {}), actions: [] };
 }
 
 /** What a suggestion button says: the service's short name, the facility's name, or the intent's first example. */
@@ -169,33 +197,55 @@ export function intentLabel(content: RobotContent, entry: IntentEntry): string {
   return entry.examples[0] ?? entry.id;
 }
 
-/** "Did you mean…": up to three suggestions from the classifier's top 3. */
-export function composeUnsureAnswer(content: RobotContent, candidates: readonly IntentCandidate[]): RobotAnswer {
+/**
+ * Suggestion buttons for candidates: the intents' labels, and where two labels
+ * are alike (the three "住房公积金提取" kinds) the services' full names, so no
+ * label shows twice.
+ */
+export function suggestionsFor(content: RobotContent, candidates: readonly IntentCandidate[]): { intentId: string; label: string }[] {
   const catalog = new Map(intentCatalog(content).map((entry) => [entry.id, entry]));
-  const suggestions = candidates
-    .map((c) => catalog.get(c.intentId))
-    .filter((entry) => entry !== undefined)
-    .slice(0, 3)
-    .map((entry) => ({ intentId: entry.id, label: intentLabel(content, entry) }));
-  const text = `${fillTemplate(UNSURE_TEXT, generalValues(content))}\n${suggestions.map((s, i) => `${i + 1}. ${s.label}`).join('\n')}`;
-  return { kind: 'unsure', spoken: UNSURE_SPOKEN, text, suggestions, actions: ['call-staff'] };
+  const entries = candidates.map((c) => catalog.get(c.intentId)).filter((entry) => entry !== undefined);
+  const labels = entries.map((entry) => intentLabel(content, entry));
+  const out: { intentId: string; label: string }[] = [];
+  entries.forEach((entry, i) => {
+    let label = labels[i] ?? entry.id;
+    if (labels.filter((l) => l === label).length > 1) label = content.services.services.find((s) => s.id === entry.serviceId)?.name ?? label;
+    if (!out.some((s) => s.label === label)) out.push({ intentId: entry.id, label });
+  });
+  return out;
+}
+
+/** "Did you mean…": up to three suggestions from the classifier's top 3. */
+export function composeUnsureAnswer(content: RobotContent, candidates: readonly IntentCandidate[], language?: RobotLanguage): RobotAnswer {
+  const suggestions = suggestionsFor(content, candidates.slice(0, 3));
+  const text = `${fillTemplate(inLanguage(UNSURE_TEXT, language), generalValues(content))}\n${suggestions.map((s, i) => `${i + 1}. ${s.label}`).join('\n')}`;
+  return { kind: 'unsure', spoken: inLanguage(UNSURE_SPOKEN, language), text, suggestions, actions: ['call-staff'] };
+}
+
+/** One short question between close siblings, built from their names, with the siblings as the answers to tap. */
+export function composeClarifyAnswer(content: RobotContent, siblings: readonly IntentCandidate[], language?: RobotLanguage): RobotAnswer {
+  const suggestions = suggestionsFor(content, siblings);
+  const text = fillTemplate(inLanguage(CLARIFY_TEXT, language), { options: suggestions.map((s) => s.label).join(inLanguage(CLARIFY_JOIN, language)) });
+  return { kind: 'clarify', spoken: text, text, suggestions, actions: ['call-staff'] };
 }
 
 /** The answer for one intent; an id the content does not know gets the out-of-scope answer. */
 export function composeAnswer(content: RobotContent, intentId: string, options: AnswerOptions = {}): RobotAnswer {
   const entry = intentCatalog(content).find((e) => e.id === intentId);
-  if (!entry || intentId === OOS) return composeOutOfScopeAnswer(content);
-  if (entry.serviceId !== undefined) return serviceAnswer(content, entry, entry.serviceId) ?? composeOutOfScopeAnswer(content);
+  if (!entry || intentId === OOS) return composeOutOfScopeAnswer(content, { language: options.language });
+  if (entry.serviceId !== undefined) return serviceAnswer(content, entry, entry.serviceId) ?? composeOutOfScopeAnswer(content, { language: options.language });
   if (entry.facilityIds !== undefined) return facilityAnswer(content, entry, options);
   const text = fillTemplate(entry.answer ?? '', generalValues(content));
   return { kind: 'intent', intentId: entry.id, spoken: firstSentence(text), text, actions: [] };
 }
 
-/** The whole reply to a classification: decline, offer suggestions, or answer. */
-export function answerFor(content: RobotContent, result: IntentResult, options: AnswerOptions = {}): RobotAnswer {
-  if (result.intentId === OOS) return composeOutOfScopeAnswer(content);
-  if (result.unsure) return composeUnsureAnswer(content, result.top3);
-  return composeAnswer(content, result.intentId, options);
+/** The whole reply to a decision: decline (naming where to go), ask between siblings, offer suggestions, or answer. */
+export function answerFor(content: RobotContent, result: IntentResult | RobotDecision, options: AnswerOptions = {}): RobotAnswer {
+  const decision: RobotDecision = result;
+  if (decision.intentId === OOS) return composeOutOfScopeAnswer(content, { topicId: decision.declineTopic, language: options.language });
+  if (decision.clarify && decision.clarify.length > 1) return composeClarifyAnswer(content, decision.clarify, options.language);
+  if (decision.unsure) return composeUnsureAnswer(content, decision.top3, options.language);
+  return composeAnswer(content, decision.intentId, options);
 }
 
 export interface FloorMapArea {
