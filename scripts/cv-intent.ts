@@ -53,6 +53,10 @@ const groupOf = (item: (typeof scored)[number]): string =>
   item.source === 'training-question' ? `${item.label === OOS ? 'oos' : 'in'}-${item.style ?? 'plain'}` : item.source === 'example' ? 'hand-written' : 'oos-real';
 
 const predictions: Prediction[] = [];
+/** Decision-rule variants scored on the same models: unsure threshold, key-object check, clarify ratio. */
+const VARIANTS = [0.5, 0.6, 0.7].flatMap((unsure) => [true, false].flatMap((keyObject) => [0.3, 0.5].map((clarify) => ({ unsure, keyObject, clarify }))));
+const variantKey = (v: (typeof VARIANTS)[number]): string => `unsure ${v.unsure} key-object ${v.keyObject ? 'on ' : 'off'} clarify ${v.clarify}`;
+const variantPredictions = new Map<string, Prediction[]>();
 const started = performance.now();
 for (let seed = 0; seed < seeds; seed++) {
   for (let fold = 0; fold < folds; fold++) {
@@ -60,12 +64,18 @@ for (let seed = 0; seed < seeds; seed++) {
     const held = new Set(heldItems.map((item) => item.text));
     const dataset = { ...buildDataset(content, options, held), test: heldItems };
     const result = await trainIntentModel(content, { ...options, seed: options.seed + seed }, () => {}, dataset);
-    const classifier = IntentClassifier.fromModel(result.model, result.config, new LexicalMatcher(lexicalDocuments(content, held)));
+    const lexical = new LexicalMatcher(lexicalDocuments(content, held));
+    const lines = heldItems.map((item) => ({ text: item.text, expect: item.label, source: groupOf(item) }));
+    // The rules after the classifier need no retraining: every variant is scored on this fold's model.
+    for (const variant of VARIANTS) {
+      const classifier = IntentClassifier.fromModel(result.model, { ...result.config, unsureThreshold: Math.max(result.config.oosThreshold, variant.unsure) }, lexical);
+      const variantBrain = RobotBrain.fromClassifier(classifier, content, { keyObjectCheck: variant.keyObject, clarifyRatio: variant.clarify });
+      const key = variantKey(variant);
+      variantPredictions.set(key, [...(variantPredictions.get(key) ?? []), ...predictAll(lines, (text) => variantBrain.decide(text))]);
+    }
+    const classifier = IntentClassifier.fromModel(result.model, result.config, lexical);
     const brain = RobotBrain.fromClassifier(classifier, content, { keyObjectCheck: !values['no-key-object'] });
-    const these = predictAll(
-      heldItems.map((item) => ({ text: item.text, expect: item.label, source: groupOf(item) })),
-      (text) => brain.decide(text),
-    );
+    const these = predictAll(lines, (text) => brain.decide(text));
     predictions.push(...these);
     if (values.misses) {
       for (const p of these.filter((q) => q.result.intentId !== q.expect)) {
@@ -84,6 +94,9 @@ console.log('source            lines   top-1   OOS rec  conf.wrong  unsure  clar
 for (const [g, f] of Object.entries(bySource)) {
   console.log(`${g.padEnd(16)} ${String(f.lines).padStart(6)}  ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
 }
+console.log('decision-rule variant                    top-1   OOS rec  conf.wrong  unsure  clarify  (all lines)');
+const variants = Object.fromEntries([...variantPredictions].map(([key, p]) => [key, outcomeFigures(p)]));
+for (const [key, f] of Object.entries(variants)) console.log(`${key.padEnd(40)} ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
 const all = outcomeFigures(predictions);
 const handWritten = bySource['hand-written'];
 const summary = {
@@ -95,6 +108,7 @@ const summary = {
   top1HandWritten: handWritten?.top1 ?? null,
   falseDeclines: predictions.filter((p) => p.expect !== OOS && p.result.intentId === OOS).length,
   bySource,
+  variants,
   seconds: Math.round((performance.now() - started) / 1000),
 };
 console.log(`all: top-1 ${pct(all.top1)}, OOS recall ${pct(all.oosRecall)}, confidently wrong ${pct(all.confidentlyWrong)}, unsure ${pct(all.unsureRate)}, clarify ${pct(all.clarifyRate)}, wrongly declined ${summary.falseDeclines}, ${summary.seconds} s`);

@@ -23,11 +23,12 @@ export class RobotBrain {
   }
 
   /** A brain around a classifier already loaded (the trainer and cross-validation evaluate before saving). */
-  static fromClassifier(classifier: IntentClassifier, content: RobotContent, options: { keyObjectCheck?: boolean } = {}): RobotBrain {
+  static fromClassifier(classifier: IntentClassifier, content: RobotContent, options: { keyObjectCheck?: boolean; clarifyRatio?: number } = {}): RobotBrain {
     const rules: DecisionRules = {
       scope: content.intents.scope,
       allowedTerms: options.keyObjectCheck === false ? undefined : classifier.intentScopeTerms(),
       siblings: siblingIntents(content),
+      ...(options.clarifyRatio === undefined ? {} : { clarifyRatio: options.clarifyRatio }),
     };
     return new RobotBrain(classifier, content, rules);
   }

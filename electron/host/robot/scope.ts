@@ -131,6 +131,8 @@ export interface DecisionRules {
   /** Scope terms each intent was trained on (model config); a term outside its intent's list declines. Undefined: no key-object check. */
   allowedTerms: Readonly<Record<string, readonly string[]>> | undefined;
   siblings: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Overrides CLARIFY_RATIO (measurement only). */
+  clarifyRatio?: number;
 }
 
 /**
@@ -146,6 +148,6 @@ export function applyRules(text: string, result: IntentResult, rules: DecisionRu
     const foreign = keyObjectAllowed(matches, rules.allowedTerms, result.intentId);
     if (foreign) return { ...result, intentId: OOS, confidence: 1 - result.confidence, unsure: false, declineTopic: foreign.topicId, keyObject: foreign.term };
   }
-  const clarify = clarifyBetween(result.top3, rules.siblings);
+  const clarify = clarifyBetween(result.top3, rules.siblings, rules.clarifyRatio);
   return clarify ? { ...result, unsure: true, clarify } : result;
 }
