@@ -54,9 +54,17 @@ const groupOf = (item: (typeof scored)[number]): string =>
 
 const predictions: Prediction[] = [];
 /** Decision-rule variants scored on the same models: unsure threshold, key-object check, clarify ratio. */
-const VARIANTS = [0.5, 0.6, 0.7].flatMap((unsure) => [true, false].flatMap((keyObject) => [0.3, 0.5].map((clarify) => ({ unsure, keyObject, clarify }))));
+const VARIANTS = [0.5, 0.6, 0.7].flatMap((unsure) => [true, false].flatMap((keyObject) => [0.15, 0.2, 0.3, 0.5].map((clarify) => ({ unsure, keyObject, clarify }))));
 const variantKey = (v: (typeof VARIANTS)[number]): string => `unsure ${v.unsure} key-object ${v.keyObject ? 'on ' : 'off'} clarify ${v.clarify}`;
 const variantPredictions = new Map<string, Prediction[]>();
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+/** The variants' figures over the folds scored so far (a long run can be read before it ends). */
+function printVariants(title: string): Record<string, ReturnType<typeof outcomeFigures>> {
+  console.log(`decision-rule variant (${title})`.padEnd(41) + '  top-1   OOS rec  conf.wrong  unsure  clarify');
+  const figures = Object.fromEntries([...variantPredictions].map(([key, p]) => [key, outcomeFigures(p)]));
+  for (const [key, f] of Object.entries(figures)) console.log(`${key.padEnd(40)} ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
+  return figures;
+}
 const started = performance.now();
 for (let seed = 0; seed < seeds; seed++) {
   for (let fold = 0; fold < folds; fold++) {
@@ -83,20 +91,18 @@ for (let seed = 0; seed < seeds; seed++) {
       }
     }
     result.model.dispose();
+    printVariants(`after seed +${seed} fold ${fold}`);
     const f = outcomeFigures(these);
     console.log(`seed +${seed} fold ${fold}: ${these.length} lines, top-1 ${(f.top1 * 100).toFixed(1)}%, OOS recall ${(f.oosRecall * 100).toFixed(1)}%, confidently wrong ${(f.confidentlyWrong * 100).toFixed(1)}%, threshold ${result.config.oosThreshold}, ratio ${result.config.oosRatio ?? 'off'}, temperature ${result.config.temperature}`);
   }
 }
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const groups = [...new Set(predictions.map((p) => p.source ?? ''))].sort();
 const bySource = Object.fromEntries(groups.map((g) => [g, outcomeFigures(predictions.filter((p) => p.source === g))]));
 console.log('source            lines   top-1   OOS rec  conf.wrong  unsure  clarify');
 for (const [g, f] of Object.entries(bySource)) {
   console.log(`${g.padEnd(16)} ${String(f.lines).padStart(6)}  ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
 }
-console.log('decision-rule variant                    top-1   OOS rec  conf.wrong  unsure  clarify  (all lines)');
-const variants = Object.fromEntries([...variantPredictions].map(([key, p]) => [key, outcomeFigures(p)]));
-for (const [key, f] of Object.entries(variants)) console.log(`${key.padEnd(40)} ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
+const variants = printVariants('all folds');
 const all = outcomeFigures(predictions);
 const handWritten = bySource['hand-written'];
 const summary = {

@@ -161,7 +161,11 @@ export const OutOfScopeTopic = z
   .strict();
 export type OutOfScopeTopic = z.infer<typeof OutOfScopeTopic>;
 
-/** What the hall does not do: the decline ("{referral}" filled from the topic, or `fallback`) and the topics. */
+/**
+ * What the hall does not do: the decline for a question naming a topic
+ * ("{referral}" filled from the topic), the whole answer when it names none
+ * (`fallback`: not understood or not done here, and the 12345 hotline), and the topics.
+ */
 export const Scope = z
   .object({
     decline: Bilingual,

@@ -169,7 +169,7 @@ function serviceAnswer(content: RobotContent, entry: IntentEntry, serviceId: str
 /**
  * The decline. With a scope list (intents.json `scope`): "本大厅办理不了" and
  * where to go instead — the named topic's referral ("银行卡、存折挂失…请联系发卡银行"),
- * else the general one (12345). Without one: `outOfScopeAnswer`.
+ * else the scope's fallback (not understood, ask again or call 12345). Without one: `outOfScopeAnswer`.
  */
 export function composeOutOfScopeAnswer(content: RobotContent, options: { topicId?: string | undefined; language?: RobotLanguage | undefined } = {}): RobotAnswer {
   const values = generalValues(content);
@@ -179,8 +179,10 @@ export function composeOutOfScopeAnswer(content: RobotContent, options: { topicI
     return { kind: 'out-of-scope', spoken: text, text, actions: [] };
   }
   const topic = options.topicId === undefined ? undefined : scope.topics.find((t) => t.id === options.topicId);
-  const referral = fillTemplate(inLanguage(topic ? topic.referral : scope.fallback, options.language), values);
-  const text = fillTemplate(inLanguage(scope.decline, options.language), { ...values, referral });
+  // Naming no topic, the robot may simply not have understood: it says so, rather than that the hall cannot do it.
+  const text = topic
+    ? fillTemplate(inLanguage(scope.decline, options.language), { ...values, referral: fillTemplate(inLanguage(topic.referral, options.language), values) })
+    : fillTemplate(inLanguage(scope.fallback, options.language), values);
   return { kind: 'out-of-scope', spoken: text, text, ...(topic ? { declineTopic: topic.id } : {}), actions: [] };
 }
 

@@ -25,16 +25,27 @@ export interface ScopeMatch {
   term: string;
 }
 
+const termLists = new WeakMap<Scope, ScopeMatch[]>();
+
+/** The scope's terms normalised once, longest first (then in code-point order): every question is checked against them. */
+function scopeTermList(scope: Scope): ScopeMatch[] {
+  let list = termLists.get(scope);
+  if (!list) {
+    list = scope.topics
+      .flatMap((topic) => topic.terms.map((term) => ({ topicId: topic.id, term: normalizeText(term) })))
+      .filter((m) => m.term !== '')
+      .sort((a, b) => Array.from(b.term).length - Array.from(a.term).length || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+    termLists.set(scope, list);
+  }
+  return list;
+}
+
 /** Every scope term found in the (normalised) question, longest term first; one entry per topic. */
 export function scopeMatches(scope: Scope | undefined, text: string): ScopeMatch[] {
   if (!scope) return [];
   const normalized = normalizeText(text);
-  const found = scope.topics
-    .flatMap((topic) => topic.terms.map((term) => ({ topicId: topic.id, term: normalizeText(term) })))
-    .filter((m) => m.term !== '' && normalized.includes(m.term))
-    .sort((a, b) => Array.from(b.term).length - Array.from(a.term).length || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
   const seen = new Set<string>();
-  return found.filter((m) => (seen.has(m.topicId) ? false : (seen.add(m.topicId), true)));
+  return scopeTermList(scope).filter((m) => normalized.includes(m.term) && !seen.has(m.topicId) && (seen.add(m.topicId), true));
 }
 
 /**
