@@ -1,17 +1,21 @@
 /**
  * Cross-validation of the intent trainer over the training split only.
  *   npx tsx scripts/cv-intent.ts [--folds 4] [--seeds 1] [--misses] [--set option=value …] [--content content/hall]
- * The hand-written examples and real out-of-scope lines of the training split
- * are cut into folds; each fold is scored by a model trained without it
- * (calibrated on the usual calibration split). The test split is never read,
- * so training changes can be compared without tuning on the held-out figures.
- * The last line is one JSON object.
+ * The training split's hand-written examples, real out-of-scope lines and
+ * training questions (all styles, out-of-scope topics) are cut into folds;
+ * each fold is scored by a model trained without it, through the same rules
+ * as the kiosk (RobotBrain: key-object check, clarifying question). Neither
+ * the test split nor tests/heldout is ever read, so training changes can be
+ * compared without tuning on held-out figures. Figures per source and style:
+ * top-1, OOS recall, confidently wrong, unsure, clarify. The last line is one JSON object.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTrainingContent } from '../electron/host/robot/training-questions.js';
 import { OOS } from '../electron/host/robot/catalog.js';
+import { RobotBrain } from '../electron/host/robot/brain.js';
 import { IntentClassifier } from '../electron/host/robot/classifier.js';
+import { outcomeFigures, predictAll, type Prediction } from '../electron/host/robot/evaluate.js';
 import { buildDataset } from '../electron/host/robot/dataset.js';
 import { LexicalMatcher, lexicalDocuments } from '../electron/host/robot/lexical.js';
 import { fnv1a } from '../electron/host/robot/text.js';
@@ -23,6 +27,8 @@ const { values } = parseArgs({
     folds: { type: 'string', default: '4' },
     seeds: { type: 'string', default: '1' },
     misses: { type: 'boolean', default: false },
+    // Measure without the key-object check (scope.ts) to see what it adds.
+    'no-key-object': { type: 'boolean', default: false },
     // Experiments: override training options, e.g. --set classBalance=0.5 --set epochs=40.
     set: { type: 'string', multiple: true, default: [] },
   },
@@ -40,48 +46,76 @@ const overrides = Object.fromEntries(
 );
 const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...overrides };
 const full = buildDataset(content, options);
-const scored = full.train.filter((item) => item.source === 'example' || item.source === 'oos');
+const scored = full.train.filter((item) => item.source === 'example' || item.source === 'oos' || item.source === 'training-question');
 const foldOf = (text: string): number => fnv1a(`cv|${text}`) % folds;
+/** Per-line group: hand-written examples, real OOS, training questions by style (plain when none) and in or out of scope. */
+const groupOf = (item: (typeof scored)[number]): string =>
+  item.source === 'training-question' ? `${item.label === OOS ? 'oos' : 'in'}-${item.style ?? 'plain'}` : item.source === 'example' ? 'hand-written' : 'oos-real';
 
-const totals = { examples: 0, examplesCorrect: 0, bestInScopeCorrect: 0, oos: 0, oosDeclined: 0, falseDeclines: 0 };
+const predictions: Prediction[] = [];
+/** Decision-rule variants scored on the same models: unsure threshold, key-object check, clarify ratio. */
+const VARIANTS = [0.5, 0.6, 0.7].flatMap((unsure) => [true, false].flatMap((keyObject) => [0.15, 0.2, 0.3, 0.5].map((clarify) => ({ unsure, keyObject, clarify }))));
+const variantKey = (v: (typeof VARIANTS)[number]): string => `unsure ${v.unsure} key-object ${v.keyObject ? 'on ' : 'off'} clarify ${v.clarify}`;
+const variantPredictions = new Map<string, Prediction[]>();
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+/** The variants' figures over the folds scored so far (a long run can be read before it ends). */
+function printVariants(title: string): Record<string, ReturnType<typeof outcomeFigures>> {
+  console.log(`decision-rule variant (${title})`.padEnd(41) + '  top-1   OOS rec  conf.wrong  unsure  clarify');
+  const figures = Object.fromEntries([...variantPredictions].map(([key, p]) => [key, outcomeFigures(p)]));
+  for (const [key, f] of Object.entries(figures)) console.log(`${key.padEnd(40)} ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
+  return figures;
+}
 const started = performance.now();
 for (let seed = 0; seed < seeds; seed++) {
   for (let fold = 0; fold < folds; fold++) {
-    const held = new Set(scored.filter((item) => foldOf(item.text) === fold).map((item) => item.text));
-    const dataset = { ...buildDataset(content, options, held), test: scored.filter((item) => held.has(item.text)) };
+    const heldItems = scored.filter((item) => foldOf(item.text) === fold);
+    const held = new Set(heldItems.map((item) => item.text));
+    const dataset = { ...buildDataset(content, options, held), test: heldItems };
     const result = await trainIntentModel(content, { ...options, seed: options.seed + seed }, () => {}, dataset);
-    const shipped = result.heldout.find((h) => h.lexicalWeight === result.config.lexicalWeight);
-    const classifier = IntentClassifier.fromModel(result.model, result.config, new LexicalMatcher(lexicalDocuments(content, held)));
-    for (const item of dataset.test) {
-      const decision = classifier.classify(item.text);
-      if (item.label !== OOS && decision.top3[0]?.intentId === item.label) totals.bestInScopeCorrect++;
-      if (!values.misses || decision.intentId === item.label) continue;
-      const oos = classifier.probabilities(item.text)?.at(-1) ?? 0;
-      console.log(`  miss  ${item.text}  ${item.label} → ${decision.intentId} (${decision.confidence.toFixed(2)}; p(oos) ${oos.toFixed(2)}, best in scope ${decision.top3[0]?.intentId} ${decision.top3[0]?.confidence.toFixed(2)})`);
+    const lexical = new LexicalMatcher(lexicalDocuments(content, held));
+    const lines = heldItems.map((item) => ({ text: item.text, expect: item.label, source: groupOf(item) }));
+    // The rules after the classifier need no retraining: every variant is scored on this fold's model.
+    for (const variant of VARIANTS) {
+      const classifier = IntentClassifier.fromModel(result.model, { ...result.config, unsureThreshold: Math.max(result.config.oosThreshold, variant.unsure) }, lexical);
+      const variantBrain = RobotBrain.fromClassifier(classifier, content, { keyObjectCheck: variant.keyObject, clarifyRatio: variant.clarify });
+      const key = variantKey(variant);
+      variantPredictions.set(key, [...(variantPredictions.get(key) ?? []), ...predictAll(lines, (text) => variantBrain.decide(text))]);
+    }
+    const classifier = IntentClassifier.fromModel(result.model, result.config, lexical);
+    const brain = RobotBrain.fromClassifier(classifier, content, { keyObjectCheck: !values['no-key-object'] });
+    const these = predictAll(lines, (text) => brain.decide(text));
+    predictions.push(...these);
+    if (values.misses) {
+      for (const p of these.filter((q) => q.result.intentId !== q.expect)) {
+        console.log(`  miss  ${p.text}  ${p.expect} → ${p.result.intentId} (${p.result.confidence.toFixed(2)}${p.result.unsure ? ', unsure' : ''}${p.result.keyObject ? `, key object ${p.result.keyObject}` : ''})`);
+      }
     }
     result.model.dispose();
-    if (!shipped) throw new Error('no figures for the chosen lexical weight');
-    const figures = shipped.all;
-    const oosLines = dataset.test.filter((item) => item.label === OOS).length;
-    const inScope = dataset.test.length - oosLines;
-    totals.examples += inScope;
-    totals.examplesCorrect += Math.round(figures.top1 * inScope);
-    totals.oos += oosLines;
-    totals.oosDeclined += Math.round(figures.oosRecall * oosLines);
-    totals.falseDeclines += figures.falseDeclines;
-    console.log(`seed +${seed} fold ${fold}: hand-written ${(figures.top1 * 100).toFixed(1)}% of ${inScope}, OOS ${Math.round(figures.oosRecall * oosLines)}/${oosLines}, wrongly declined ${figures.falseDeclines}, threshold ${result.config.oosThreshold}, temperature ${result.config.temperature}`);
+    printVariants(`after seed +${seed} fold ${fold}`);
+    const f = outcomeFigures(these);
+    console.log(`seed +${seed} fold ${fold}: ${these.length} lines, top-1 ${(f.top1 * 100).toFixed(1)}%, OOS recall ${(f.oosRecall * 100).toFixed(1)}%, confidently wrong ${(f.confidentlyWrong * 100).toFixed(1)}%, threshold ${result.config.oosThreshold}, ratio ${result.config.oosRatio ?? 'off'}, temperature ${result.config.temperature}`);
   }
 }
+const groups = [...new Set(predictions.map((p) => p.source ?? ''))].sort();
+const bySource = Object.fromEntries(groups.map((g) => [g, outcomeFigures(predictions.filter((p) => p.source === g))]));
+console.log('source            lines   top-1   OOS rec  conf.wrong  unsure  clarify');
+for (const [g, f] of Object.entries(bySource)) {
+  console.log(`${g.padEnd(16)} ${String(f.lines).padStart(6)}  ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
+}
+const variants = printVariants('all folds');
+const all = outcomeFigures(predictions);
+const handWritten = bySource['hand-written'];
 const summary = {
   folds,
   seeds,
-  top1Examples: Math.round((totals.examplesCorrect / Math.max(1, totals.examples)) * 1e4) / 1e4,
-  // The best in-scope intent, never declining: how good the intent ranking is, apart from the OOS decision.
-  top1NeverDecline: Math.round((totals.bestInScopeCorrect / Math.max(1, totals.examples)) * 1e4) / 1e4,
-  oosRecall: Math.round((totals.oosDeclined / Math.max(1, totals.oos)) * 1e4) / 1e4,
-  falseDeclines: totals.falseDeclines,
-  lines: totals.examples + totals.oos,
+  keyObjectCheck: !values['no-key-object'],
+  overrides,
+  ...all,
+  top1HandWritten: handWritten?.top1 ?? null,
+  falseDeclines: predictions.filter((p) => p.expect !== OOS && p.result.intentId === OOS).length,
+  bySource,
+  variants,
   seconds: Math.round((performance.now() - started) / 1000),
 };
-console.log(`hand-written top-1 ${(summary.top1Examples * 100).toFixed(1)}%, OOS recall ${(summary.oosRecall * 100).toFixed(1)}%, wrongly declined ${summary.falseDeclines}, ${summary.seconds} s`);
+console.log(`all: top-1 ${pct(all.top1)}, OOS recall ${pct(all.oosRecall)}, confidently wrong ${pct(all.confidentlyWrong)}, unsure ${pct(all.unsureRate)}, clarify ${pct(all.clarifyRate)}, wrongly declined ${summary.falseDeclines}, ${summary.seconds} s`);
 console.log(JSON.stringify(summary));

@@ -1,6 +1,7 @@
 /**
  * Trains 浏浏's intent model from the hall content and writes content/model/.
- *   npx tsx scripts/train-intent.ts [--content content/hall] [--out content/model] [--check-determinism]
+ *   npx tsx scripts/train-intent.ts [--content content/hall] [--out content/model] [--seed-offset N] [--check-determinism]
+ * --seed-offset trains the shipped configuration with seed + N (the seed spread; write it elsewhere with --out).
  * --check-determinism trains a second time and fails unless the weights are byte-identical.
  */
 import { createHash } from 'node:crypto';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     content: { type: 'string', default: 'content/hall' },
     out: { type: 'string', default: 'content/model' },
     'check-determinism': { type: 'boolean', default: false },
+    'seed-offset': { type: 'string', default: '0' },
   },
 });
 const contentDir = resolve(values.content);
@@ -26,13 +28,14 @@ const outDir = resolve(values.out);
 const content = loadTrainingContent(contentDir);
 const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
-const result = await trainIntentModel(content, DEFAULT_TRAIN_OPTIONS, (line) => console.log(line));
+const options = { ...DEFAULT_TRAIN_OPTIONS, seed: DEFAULT_TRAIN_OPTIONS.seed + Number(values['seed-offset']) };
+const result = await trainIntentModel(content, options, (line) => console.log(line));
 await saveModel(outDir, result.model, result.config);
 const weights = readFileSync(join(outDir, MODEL_FILES.weights));
 
 let determinism: { checked: boolean; identical?: boolean } = { checked: false };
 if (values['check-determinism']) {
-  const again = await trainIntentModel(content, DEFAULT_TRAIN_OPTIONS);
+  const again = await trainIntentModel(content, options);
   const second = await modelArtifacts(again.model);
   determinism = { checked: true, identical: second.weights.equals(weights) && JSON.stringify(again.config) === JSON.stringify(result.config) };
   console.log(`determinism: second run ${determinism.identical ? 'byte-identical' : 'DIFFERENT'} (weights sha256 ${sha256(second.weights).slice(0, 16)})`);
@@ -80,7 +83,7 @@ const metrics = {
   totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
   weightsSha256: sha256(weights),
   determinism,
-  options: DEFAULT_TRAIN_OPTIONS,
+  options,
 };
 writeFileSync(join(outDir, MODEL_FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
 

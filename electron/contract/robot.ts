@@ -31,16 +31,23 @@ export type RobotFloorMap = z.infer<typeof RobotFloorMap>;
 export const RobotSuggestion = z.object({ intentId: z.string(), label: z.string() });
 export type RobotSuggestion = z.infer<typeof RobotSuggestion>;
 
+/** The kiosk's language for the robot's own sentences (declines, questions); answers from content stay Chinese. */
+export const RobotLanguage = z.enum(['zh-CN', 'en']);
+export type RobotLanguage = z.infer<typeof RobotLanguage>;
+
 export const RobotAction = z.enum(['ticket', 'guide', 'call-staff']);
 export type RobotAction = z.infer<typeof RobotAction>;
 
 /**
  * 浏浏's reply. `intent`: an answer (for a service: destination, serviceId,
  * queue category, materials, fee, time limit); `unsure`: up to three
- * suggestions to tap; `out-of-scope`: the polite decline.
+ * suggestions to tap; `clarify`: one question between close siblings
+ * (社保卡申领 or 补换?) with the siblings as `suggestions`; `out-of-scope`: the
+ * polite decline naming where to go instead (`declineTopic`: the content's
+ * scope topic, absent for the general referral).
  */
 export const RobotAnswerView = z.object({
-  kind: z.enum(['intent', 'out-of-scope', 'unsure']),
+  kind: z.enum(['intent', 'out-of-scope', 'unsure', 'clarify']),
   intentId: z.string().optional(),
   /** Short, for speech synthesis. */
   spoken: z.string(),
@@ -53,6 +60,7 @@ export const RobotAnswerView = z.object({
   fee: z.string().optional(),
   timeLimit: z.string().optional(),
   suggestions: z.array(RobotSuggestion).optional(),
+  declineTopic: z.string().optional(),
   actions: z.array(RobotAction),
   /** The destination's floor with its area highlighted, when the answer has a destination. */
   floorMap: RobotFloorMap.optional(),
@@ -82,10 +90,13 @@ export const HELP_REASON_MAX = 200;
 
 export const robotApi = {
   /** Any text up to 10,000 characters is accepted; the brain normalises and truncates it. Never refused for its content. */
-  'robot.ask': method(z.object({ text: z.string().max(10_000), currentFloor: z.number().int().min(-10).max(200).optional() }).strict(), RobotAnswerView),
+  'robot.ask': method(
+    z.object({ text: z.string().max(10_000), currentFloor: z.number().int().min(-10).max(200).optional(), language: RobotLanguage.optional() }).strict(),
+    RobotAnswerView,
+  ),
   /** A tapped suggestion or popular question: the answer for that intent (an unknown id gets the decline). */
   'robot.suggestion': method(
-    z.object({ intentId: z.string().min(1).max(200), currentFloor: z.number().int().min(-10).max(200).optional() }).strict(),
+    z.object({ intentId: z.string().min(1).max(200), currentFloor: z.number().int().min(-10).max(200).optional(), language: RobotLanguage.optional() }).strict(),
     RobotAnswerView,
   ),
   /** Popular-question chips, from the content (the intents with the most examples). */

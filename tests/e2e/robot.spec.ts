@@ -76,8 +76,8 @@ test('浏浏 offers suggestions when unsure, declines out-of-scope questions, an
   await page.getByTestId('robot-input-submit').click();
   await expect(page.getByTestId('robot-answer').last()).toHaveAttribute('data-kind', 'out-of-scope', { timeout: 20_000 });
 
-  // Unsure ("我想办个证": which one?): the top three as chips; a tapped chip answers that intent.
-  await page.getByTestId('robot-input').fill('我想办个证');
+  // Unsure ("办证": which one?): the top three as chips; a tapped chip answers that intent.
+  await page.getByTestId('robot-input').fill('办证');
   await page.getByTestId('robot-input-submit').click();
   const unsure = page.getByTestId('robot-answer').last();
   await expect(unsure).toHaveAttribute('data-kind', 'unsure', { timeout: 20_000 });
@@ -98,4 +98,52 @@ test('浏浏 offers suggestions when unsure, declines out-of-scope questions, an
   // Call staff → the confirmation.
   await page.getByTestId('robot-answer').last().getByTestId('robot-action-call-staff').click();
   await expect(page.getByTestId('robot-bubble-robot').last()).toContainText('工作人员马上就来');
+});
+
+test('浏浏 declines what the hall does not do naming where to go, asks between close siblings, and understands English', async ({ kiosk }) => {
+  const { page } = kiosk;
+  await page.getByTestId('start').click();
+  await page.getByTestId('home-robot').click();
+  await expect(page.getByTestId('robot-screen')).toBeVisible();
+  const ask = async (question: string) => {
+    await page.getByTestId('robot-input').fill(question);
+    await page.getByTestId('robot-input-submit').click();
+    await expect(page.getByTestId('robot-bubble-citizen').last()).toHaveText(question);
+    const answer = page.getByTestId('robot-answer').last();
+    await expect(answer).toBeVisible({ timeout: 20_000 });
+    return answer;
+  };
+
+  // A bank passbook is not the social-security card: the decline names the bank.
+  const passbook = await ask('我的存折丢了怎么挂失');
+  await expect(passbook).toHaveAttribute('data-kind', 'out-of-scope');
+  await expect(passbook.getByTestId('robot-answer-text')).toContainText('银行');
+  await expect(passbook.getByTestId('robot-answer-text')).toContainText('本大厅办理不了');
+
+  // "社保卡" and then "的事": 申领 or 补换 is left open. One question built from the two services' names, the two as buttons, each label once.
+  await page.getByTestId('robot-input').fill('社保卡');
+  await page.getByTestId('robot-input').focus();
+  await page.keyboard.insertText('的事');
+  await page.keyboard.press('Enter');
+  const clarify = page.getByTestId('robot-answer').last();
+  await expect(clarify).toHaveAttribute('data-kind', 'clarify', { timeout: 20_000 });
+  await expect(clarify.getByTestId('robot-answer-text')).toHaveText(/^您要办理的是社会保障卡(申领|补换)，还是社会保障卡(申领|补换)？$/);
+  const options = clarify.getByTestId('robot-suggestions').getByRole('button');
+  await expect(options).toHaveCount(2);
+  expect((await options.allTextContents()).sort()).toEqual(['社会保障卡申领', '社会保障卡补换'].sort());
+  await clarify.getByRole('button', { name: '社会保障卡补换', exact: true }).click();
+  const replace = page.getByTestId('robot-answer').last();
+  await expect(replace).toHaveAttribute('data-kind', 'intent', { timeout: 20_000 });
+  await expect(replace.getByTestId('robot-answer-text')).toContainText('补换');
+
+  // English mode: the toilet's floor, and the robot's own sentences in English.
+  await page.getByTestId('language-toggle').click();
+  const toilet = await ask('where is the toilet');
+  await expect(toilet).toHaveAttribute('data-kind', 'intent');
+  await expect(toilet.getByTestId('robot-answer-text')).toContainText('卫生间');
+  await expect(toilet.getByTestId('robot-answer-where')).toContainText(/Floor \d/);
+  await expect(toilet.getByTestId('robot-map')).toBeVisible();
+  const visa = await ask('How do I get a visa for Japan?');
+  await expect(visa).toHaveAttribute('data-kind', 'out-of-scope');
+  await expect(visa.getByTestId('robot-answer-text')).toContainText('embassy');
 });

@@ -121,5 +121,20 @@ export function checkInvariants(hall: Hall, services: Services, intents: Intents
       if (!allowed.has(name)) report(where, `placeholder {${name}} is not allowed for a ${intent.type} intent`);
     }
   }
+
+  // Scope: unique topic ids; a term names one topic only (compared as the robot reads text: NFKC, lower case, letters/digits/Han only).
+  if (intents.scope) {
+    const topics = uniqueIds('intents.scope.topics', intents.scope.topics);
+    const owner = new Map<string, string>();
+    for (const topic of topics.values()) {
+      for (const term of topic.terms) {
+        const key = term.normalize('NFKC').toLowerCase().replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '');
+        if (key === '') report(`intents.scope.topics ${topic.id}`, `term "${term}" has no letters, digits or Chinese characters`);
+        else if (owner.has(key) && owner.get(key) !== topic.id) report(`intents.scope.topics ${topic.id}`, `term "${term}" also names topic "${owner.get(key) ?? ''}"`);
+        else owner.set(key, topic.id);
+      }
+    }
+    for (const lang of ['zh', 'en'] as const) if (!intents.scope.decline[lang].includes('{referral}')) report(`intents.scope.decline.${lang}`, 'needs the {referral} placeholder');
+  }
   return problems;
 }

@@ -156,6 +156,41 @@ export const Intent = z.object({
 });
 export type Intent = z.infer<typeof Intent>;
 
+/** A text the robot says, in Chinese and English (the kiosk's two languages). */
+export const Bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
+export type Bilingual = z.infer<typeof Bilingual>;
+
+/**
+ * Something citizens ask about here that this hall does not do (banks,
+ * utilities, courts…), with where to go instead. `terms` are the key objects
+ * that name it in a question ("银行卡", "存折", "bank card"); a question
+ * naming one is declined with this topic's referral unless the intent it
+ * matched is itself about that object.
+ */
+export const OutOfScopeTopic = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, 'topic ids are lower-case words joined by "-"'),
+    name: Bilingual,
+    terms: z.array(z.string().trim().min(1).max(40)).min(1),
+    referral: Bilingual,
+  })
+  .strict();
+export type OutOfScopeTopic = z.infer<typeof OutOfScopeTopic>;
+
+/**
+ * What the hall does not do: the decline for a question naming a topic
+ * ("{referral}" filled from the topic), the whole answer when it names none
+ * (`fallback`: not understood or not done here, and the 12345 hotline), and the topics.
+ */
+export const Scope = z
+  .object({
+    decline: Bilingual,
+    fallback: Bilingual,
+    topics: z.array(OutOfScopeTopic).min(1),
+  })
+  .strict();
+export type Scope = z.infer<typeof Scope>;
+
 export const Intents = z.object({
   version: z.string(),
   robotName: z.string(),
@@ -165,6 +200,8 @@ export const Intents = z.object({
   outOfScope: z.array(z.string()),
   outOfScopeAnswer: z.string(),
   outOfScopeAnswerEn: z.string().min(1).optional(),
+  /** What the hall does not do and where to go instead (optional: without it the robot declines with outOfScopeAnswer). */
+  scope: Scope.optional(),
 });
 export type Intents = z.infer<typeof Intents>;
 

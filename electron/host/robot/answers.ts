@@ -1,6 +1,7 @@
-import type { Facility } from '../content/schema.js';
+import type { Bilingual, Facility } from '../content/schema.js';
 import { intentCatalog, OOS, shortServiceName, type IntentEntry, type RobotContent } from './catalog.js';
 import type { IntentCandidate, IntentResult } from './classifier.js';
+import type { RobotDecision } from './scope.js';
 
 /**
  * What 浏浏 says and shows, composed from the content package only: intent
@@ -18,7 +19,8 @@ export interface Destination {
 }
 
 export interface RobotAnswer {
-  kind: 'intent' | 'out-of-scope' | 'unsure';
+  /** `clarify`: close siblings, asked as one question with the siblings as `suggestions`. */
+  kind: 'intent' | 'out-of-scope' | 'unsure' | 'clarify';
   intentId?: string;
   /** Short, for speech synthesis. */
   spoken: string;
@@ -30,15 +32,23 @@ export interface RobotAnswer {
   materials?: string[];
   fee?: string;
   timeLimit?: string;
-  /** "unsure" only: what the robot thinks the citizen may mean, best first. */
+  /** "unsure" and "clarify": what the robot thinks the citizen may mean, best first; no two labels alike. */
   suggestions?: { intentId: string; label: string }[];
+  /** "out-of-scope": the scope topic whose referral the decline names (absent: the general referral). */
+  declineTopic?: string;
   actions: RobotAction[];
 }
 
 /** Template for service intents that intents.json has no answer for. */
 export const GENERIC_SERVICE_ANSWER = '{serviceName}请到{floor}楼{department}{windows}号窗口办理，取号时选"{queueName}"。需要带：{materials}。费用：{fee}。办理时限：{timeLimit}。';
-const UNSURE_TEXT = '{robotName}没太听明白，您是想问下面哪一项？请点一下，或者换个说法再问我。';
-const UNSURE_SPOKEN = '您是想问下面哪一项？请在屏幕上点一下。';
+const UNSURE_TEXT: Bilingual = {
+  zh: '{robotName}没太听明白，您是想问下面哪一项？请点一下，或者换个说法再问我。',
+  en: '{robotName} did not quite understand. Did you mean one of these? Tap one, or ask in other words.',
+};
+const UNSURE_SPOKEN: Bilingual = { zh: '您是想问下面哪一项？请在屏幕上点一下。', en: 'Did you mean one of these? Please tap one on the screen.' };
+/** The clarifying question, built from the siblings' names: "您要办理的是社会保障卡申领，还是社会保障卡补换？". */
+const CLARIFY_TEXT: Bilingual = { zh: '您要办理的是{options}？', en: 'Which one do you need: {options}?' };
+const CLARIFY_JOIN: Bilingual = { zh: '，还是', en: ', or ' };
 /** Spoken answers stop at the first sentence and at most this many characters. */
 const MAX_SPOKEN_CHARS = 40;
 
@@ -46,8 +56,7 @@ const MAX_SPOKEN_CHARS = 40;
 export const GENERIC_SERVICE_ANSWER_EN = '{serviceName}: {department}, floor {floor}, windows {windows}. When you take a number, choose "{queueName}". Time limit: {timeLimit}.';
 const FACILITY_ANSWER_EN = '{facilityName}: floor {floor}, {location}.';
 const FACILITY_ANSWER_NO_FLOOR_EN = '{facilityName}: {location}.';
-const UNSURE_TEXT_EN = 'Sorry, {robotName} did not quite understand. Did you mean one of these? Tap one, or ask me in other words.';
-const UNSURE_SPOKEN_EN = 'Did you mean one of these? Please tap one on the screen.';
+export type RobotLanguage = 'zh-CN' | 'en';
 
 export interface AnswerOptions {
   /** The floor the robot stands on: a facility on this floor is preferred. */
@@ -59,6 +68,8 @@ export interface AnswerOptions {
 function english(options: AnswerOptions): boolean {
   return options.locale === 'en';
 }
+
+const inLanguage = (text: Bilingual, language: RobotLanguage | undefined): string => (language === 'en' ? text.en : text.zh);
 
 /** Replaces every {name}; an unknown placeholder becomes empty rather than reaching a citizen as "{name}". */
 export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
@@ -178,11 +189,25 @@ function serviceAnswer(content: RobotContent, entry: IntentEntry, serviceId: str
   };
 }
 
-/** The out-of-scope (decline) answer from intents.json `outOfScopeAnswer`. */
-export function composeOutOfScopeAnswer(content: RobotContent, options: AnswerOptions = {}): RobotAnswer {
-  const template = english(options) ? (content.intents.outOfScopeAnswerEn ?? content.intents.outOfScopeAnswer) : content.intents.outOfScopeAnswer;
-  const text = fillTemplate(template, generalValues(content, options));
-  return { kind: 'out-of-scope', spoken: text, text, actions: [] };
+/**
+ * The decline. With a scope list (intents.json `scope`): "本大厅办理不了" and
+ * where to go instead — the named topic's referral ("银行卡、存折挂失…请联系发卡银行"),
+ * else the scope's fallback (not understood, ask again or call 12345). Without one: `outOfScopeAnswer`.
+ */
+export function composeOutOfScopeAnswer(content: RobotContent, options: AnswerOptions & { topicId?: string | undefined } = {}): RobotAnswer {
+  const values = generalValues(content, options);
+  const scope = content.intents.scope;
+  if (!scope) {
+    const template = english(options) ? (content.intents.outOfScopeAnswerEn ?? content.intents.outOfScopeAnswer) : content.intents.outOfScopeAnswer;
+    const text = fillTemplate(template, values);
+    return { kind: 'out-of-scope', spoken: text, text, actions: [] };
+  }
+  const topic = options.topicId === undefined ? undefined : scope.topics.find((t) => t.id === options.topicId);
+  // Naming no topic, the robot may simply not have understood: it says so, rather than that the hall cannot do it.
+  const text = topic
+    ? fillTemplate(inLanguage(scope.decline, options.locale), { ...values, referral: fillTemplate(inLanguage(topic.referral, options.locale), values) })
+    : fillTemplate(inLanguage(scope.fallback, options.locale), values);
+  return { kind: 'out-of-scope', spoken: text, text, ...(topic ? { declineTopic: topic.id } : {}), actions: [] };
 }
 
 /** What a suggestion button says: the service's short name, the facility's name, or the intent's first example. */
@@ -198,17 +223,38 @@ export function intentLabel(content: RobotContent, entry: IntentEntry, options: 
   return entry.examples[0] ?? entry.id;
 }
 
+/**
+ * Suggestion buttons for candidates: the intents' labels, and where two labels
+ * are alike (the three "住房公积金提取" kinds) the services' full names, so no
+ * label shows twice.
+ */
+export function suggestionsFor(content: RobotContent, candidates: readonly IntentCandidate[], options: AnswerOptions = {}): { intentId: string; label: string }[] {
+  const catalog = new Map(intentCatalog(content).map((entry) => [entry.id, entry]));
+  const entries = candidates.map((c) => catalog.get(c.intentId)).filter((entry) => entry !== undefined);
+  const labels = entries.map((entry) => intentLabel(content, entry, options));
+  const out: { intentId: string; label: string }[] = [];
+  entries.forEach((entry, i) => {
+    let label = labels[i] ?? entry.id;
+    if (labels.filter((l) => l === label).length > 1) label = content.services.services.find((s) => s.id === entry.serviceId)?.name ?? label;
+    if (!out.some((s) => s.label === label)) out.push({ intentId: entry.id, label });
+  });
+  return out;
+}
+
 /** "Did you mean…": up to three suggestions from the classifier's top 3. */
 export function composeUnsureAnswer(content: RobotContent, candidates: readonly IntentCandidate[], options: AnswerOptions = {}): RobotAnswer {
-  const catalog = new Map(intentCatalog(content).map((entry) => [entry.id, entry]));
-  const suggestions = candidates
-    .map((c) => catalog.get(c.intentId))
-    .filter((entry) => entry !== undefined)
-    .slice(0, 3)
-    .map((entry) => ({ intentId: entry.id, label: intentLabel(content, entry, options) }));
-  const en = english(options);
-  const text = `${fillTemplate(en ? UNSURE_TEXT_EN : UNSURE_TEXT, generalValues(content, options))}\n${suggestions.map((s, i) => `${i + 1}. ${s.label}`).join('\n')}`;
-  return { kind: 'unsure', spoken: en ? UNSURE_SPOKEN_EN : UNSURE_SPOKEN, text, suggestions, actions: ['call-staff'] };
+  const language = options.locale;
+  const suggestions = suggestionsFor(content, candidates.slice(0, 3), options);
+  const text = `${fillTemplate(inLanguage(UNSURE_TEXT, language), generalValues(content, options))}\n${suggestions.map((s, i) => `${i + 1}. ${s.label}`).join('\n')}`;
+  return { kind: 'unsure', spoken: inLanguage(UNSURE_SPOKEN, language), text, suggestions, actions: ['call-staff'] };
+}
+
+/** One short question between close siblings, built from their names, with the siblings as the answers to tap. */
+export function composeClarifyAnswer(content: RobotContent, siblings: readonly IntentCandidate[], options: AnswerOptions = {}): RobotAnswer {
+  const language = options.locale;
+  const suggestions = suggestionsFor(content, siblings, options);
+  const text = fillTemplate(inLanguage(CLARIFY_TEXT, language), { options: suggestions.map((s) => s.label).join(inLanguage(CLARIFY_JOIN, language)) });
+  return { kind: 'clarify', spoken: text, text, suggestions, actions: ['call-staff'] };
 }
 
 /** The answer for one intent; an id the content does not know gets the out-of-scope answer. */
@@ -221,11 +267,13 @@ export function composeAnswer(content: RobotContent, intentId: string, options: 
   return { kind: 'intent', intentId: entry.id, spoken: firstSentence(text), text, actions: [] };
 }
 
-/** The whole reply to a classification: decline, offer suggestions, or answer. */
-export function answerFor(content: RobotContent, result: IntentResult, options: AnswerOptions = {}): RobotAnswer {
-  if (result.intentId === OOS) return composeOutOfScopeAnswer(content, options);
-  if (result.unsure) return composeUnsureAnswer(content, result.top3, options);
-  return composeAnswer(content, result.intentId, options);
+/** The whole reply to a decision: decline (naming where to go), ask between siblings, offer suggestions, or answer. */
+export function answerFor(content: RobotContent, result: IntentResult | RobotDecision, options: AnswerOptions = {}): RobotAnswer {
+  const decision: RobotDecision = result;
+  if (decision.intentId === OOS) return composeOutOfScopeAnswer(content, { ...options, topicId: decision.declineTopic });
+  if (decision.clarify && decision.clarify.length > 1) return composeClarifyAnswer(content, decision.clarify, options);
+  if (decision.unsure) return composeUnsureAnswer(content, decision.top3, options);
+  return composeAnswer(content, decision.intentId, options);
 }
 
 export interface FloorMapArea {

@@ -27,6 +27,34 @@ describe('RobotBrain', () => {
     brain.dispose();
   });
 
+  it('understands English questions for the most asked intents', async () => {
+    const brain = await RobotBrain.load({ modelDir: join(ROOT, 'content/model'), content });
+    const toilet = brain.ask('where is the toilet', { currentFloor: 1, locale: 'en' });
+    expect(toilet.result).toMatchObject({ intentId: 'fac:restroom', unsure: false });
+    expect(toilet.answer.destination).toMatchObject({ floor: 1, facilityId: 'fac-restroom-1f' });
+    expect(brain.ask('how do I replace my ID card').result).toMatchObject({ intentId: 'svc:ps-idcard-reissue', unsure: false });
+    expect(brain.ask('where do I get a queue ticket').result).toMatchObject({ intentId: 'gen:take-number', unsure: false });
+    // The robot's own sentences in English; a foreign visa is not this hall's.
+    const visa = brain.ask('How do I get a visa for Japan?', { locale: 'en' }).answer;
+    expect(visa).toMatchObject({ kind: 'out-of-scope', declineTopic: 'foreign-visa' });
+    expect(visa.text).toContain('embassy');
+    brain.dispose();
+  });
+
+  it('declines a bank passbook naming the bank, and asks between 社保卡申领 and 补换 when the question leaves it open', async () => {
+    const brain = await RobotBrain.load({ modelDir: join(ROOT, 'content/model'), content });
+    const passbook = brain.ask('我的存折丢了怎么挂失').answer;
+    expect(passbook).toMatchObject({ kind: 'out-of-scope', declineTopic: 'bank' });
+    expect(passbook.text).toContain('联系发卡银行');
+    const open = brain.ask('社保卡的事').answer;
+    expect(open.kind).toBe('clarify');
+    expect(open.suggestions?.map((s) => s.intentId).sort()).toEqual(['svc:hr-sscard-apply', 'svc:hr-sscard-replace']);
+    expect(open.text).toMatch(/^您要办理的是社会保障卡(申领|补换)，还是社会保障卡(申领|补换)？$/);
+    // A clear question is answered, not asked about.
+    expect(brain.ask('社保卡坏了要换').answer).toMatchObject({ kind: 'intent', intentId: 'svc:hr-sscard-replace' });
+    brain.dispose();
+  });
+
   it('keeps answering from the lexical matcher when there is no model', async () => {
     const brain = await RobotBrain.load({ modelDir: empty, content });
     expect(brain.health()).toMatchObject({ state: 'degraded' });

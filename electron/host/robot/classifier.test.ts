@@ -1,4 +1,5 @@
-import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,8 @@ import { loadContent } from '../content/loader.js';
 import type { ContentPackage } from '../content/schema.js';
 import { intentCatalog, OOS, servicePhrasings } from './catalog.js';
 import { decideFromModel, IntentClassifier, type IntentResult } from './classifier.js';
+import { Featurizer } from './features.js';
+import { softmaxWithTemperature, type IntentModelConfig } from './model.js';
 import { MODEL_FILES } from './model-files.js';
 import { normalizeText } from './text.js';
 
@@ -52,6 +55,25 @@ describe('IntentClassifier with the shipped model', () => {
       expect(sparse?.length).toBe(dense?.length);
       sparse?.forEach((p, i) => expect(Math.abs(p - (dense?.[i] ?? 0)), text).toBeLessThan(1e-5));
     }
+  });
+
+  it('is a standard tfjs model: tf.loadLayersModel reads model.json + weights.bin as shipped and agrees with the fast path', async () => {
+    // Only tfjs and the files, as a hall's data team would load it (no project loader): the manifest's weight specs, the raw weights.
+    const modelJson = JSON.parse(readFileSync(join(MODEL_DIR, MODEL_FILES.topology), 'utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+    const weights = readFileSync(join(MODEL_DIR, modelJson.weightsManifest[0]?.paths[0] ?? MODEL_FILES.weights));
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights), weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }),
+    );
+    const config = JSON.parse(readFileSync(join(MODEL_DIR, MODEL_FILES.config), 'utf8')) as IntentModelConfig;
+    const featurizer = new Featurizer(config.features);
+    for (const text of ['身份证丢了怎么办', 'where is the toilet', '我的存折丢了怎么挂失', '社保卡咋个补咯']) {
+      const logits = tf.tidy(() => (model.predict(tf.tensor2d(featurizer.vector(text), [1, featurizer.size])) as tf.Tensor).dataSync());
+      const viaTfjs = softmaxWithTemperature(logits, config.temperature);
+      const fast = classifier.probabilities(text);
+      expect(fast?.length).toBe(config.labels.length);
+      viaTfjs.forEach((p, i) => expect(Math.abs(p - (fast?.[i] ?? 0)), text).toBeLessThan(1e-5));
+    }
+    model.dispose();
   });
 
   it('has every service as an intent', () => {

@@ -151,6 +151,11 @@ export class IntentClassifier {
     return new IntentClassifier(lexical, { model, forward: SparseForward.fromModel(model), config, featurizer: new Featurizer(config.features), params }, { state: 'ok' }, loadMs);
   }
 
+  /** Scope terms each intent was trained on (the key-object check); undefined in degraded mode or for an older model. */
+  intentScopeTerms(): Readonly<Record<string, readonly string[]>> | undefined {
+    return this.network?.config.intentScopeTerms;
+  }
+
   health(): DeviceHealth {
     return { ...this.status };
   }

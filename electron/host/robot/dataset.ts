@@ -1,7 +1,7 @@
 import { chitchatNegatives, facilityPhrasings, intentCatalog, OOS, PHRASING_TEMPLATES, servicePhrasings, serviceTerms, sharedServiceTerms, type RobotContent } from './catalog.js';
 import { composeAnswer } from './answers.js';
 import { fnv1a, normalizeText } from './text.js';
-import type { TrainingQuestions } from './training-questions.js';
+import { asTrainingQuestion, type TrainingQuestions } from './training-questions.js';
 
 /** `training-question`: training-questions.json, training only (in-scope or OOS by label). */
 export type TextSource = 'example' | 'training-question' | 'generated' | 'generated-heldout' | 'oos' | 'negative';
@@ -11,6 +11,9 @@ export interface LabeledText {
   /** An intent id, or 'oos'. */
   label: string;
   source: TextSource;
+  /** Training questions: how it is asked (dialect, typo, english…) and, out of scope, the scope topic — for per-style figures. */
+  style?: string;
+  topic?: string;
 }
 
 export interface IntentDataset {
@@ -30,6 +33,8 @@ export interface DatasetOptions {
   phrasingsPerTerm: number;
   /** Held-out-template phrasings per service term. */
   heldoutPerTerm: number;
+  /** One in ten training questions calibrates (temperature, decline threshold) instead of training the first fit. */
+  trainingQuestionsInCalibration: boolean;
 }
 
 type Split = 'train' | 'calib' | 'test';
@@ -116,13 +121,19 @@ export function buildDataset(
   const add = (split: Split, items: readonly LabeledText[]): void => {
     data[split].push(...(split === 'train' ? items.filter((item) => !withheldNormalized.has(normalizeText(item.text))) : items));
   };
-  const trainingQuestionsOf = (label: string): LabeledText[] => (content.trainingQuestions?.[label] ?? []).map((text) => ({ text, label, source: 'training-question' }));
+  const addTrainingQuestions = (label: string): void => {
+    for (const entry of content.trainingQuestions?.[label] ?? []) {
+      const { text, style, topic } = asTrainingQuestion(entry);
+      const item: LabeledText = { text, label, source: 'training-question', ...(style === undefined ? {} : { style }), ...(topic === undefined ? {} : { topic }) };
+      add(options.trainingQuestionsInCalibration && fnv1a(`calib|${text}`) % 10 === 3 ? 'calib' : 'train', [item]);
+    }
+  };
 
   const sharedTerms = sharedServiceTerms(content.services.services);
   for (const entry of catalog) {
     const examples = entry.examples.map((text): LabeledText => ({ text, label: entry.id, source: 'example' }));
     for (const [split, items] of splitByRank(examples, (item) => item.text, exampleSplit)) add(split, items);
-    add('train', trainingQuestionsOf(entry.id));
+    addTrainingQuestions(entry.id);
     add('train', facilityPhrasings(content, entry).map((text) => ({ text, label: entry.id, source: 'generated' })));
     if (options.answerClauses && entry.serviceId === undefined) add('train', answerClauses(content, entry.id).map((text) => ({ text, label: entry.id, source: 'generated' })));
     const service = entry.serviceId !== undefined ? services.get(entry.serviceId) : undefined;
@@ -134,7 +145,7 @@ export function buildDataset(
   }
   const oos = content.intents.outOfScope.map((text): LabeledText => ({ text, label: OOS, source: 'oos' }));
   for (const [split, items] of splitByRank(oos, (item) => item.text, oosSplit)) add(split, items);
-  add('train', trainingQuestionsOf(OOS));
+  addTrainingQuestions(OOS);
   // What the hall does, as far as training may know it: training texts and every service's terms.
   const inScope = [...data.train.filter((item) => item.label !== OOS).map((item) => item.text), ...content.services.services.flatMap(serviceTerms)];
   for (const text of chitchatNegatives(inScope)) add(fnv1a(text) % 5 === 0 ? 'calib' : 'train', [{ text, label: OOS, source: 'negative' }]);

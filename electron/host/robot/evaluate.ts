@@ -1,5 +1,5 @@
 import { OOS } from './catalog.js';
-import type { IntentResult } from './classifier.js';
+import type { RobotDecision } from './scope.js';
 import { charNgrams, normalizeText } from './text.js';
 
 /**
@@ -10,13 +10,35 @@ export interface LabeledQuestion {
   text: string;
   /** An intent id or 'oos'. */
   expect: string;
+  /** Where the line comes from (hand-written, generated, dialect, mixed-language, english…): figures are also given per source. */
+  source?: string;
 }
 
 export interface Prediction {
   text: string;
   expect: string;
-  result: IntentResult;
+  source?: string;
+  result: RobotDecision;
   ms: number;
+}
+
+/** The figures that matter to a citizen, for a whole set or one source of it. */
+export interface OutcomeFigures {
+  lines: number;
+  /** Top-1 over the in-scope lines (1 when there are none). */
+  top1: number;
+  /** Share of out-of-scope lines declined (1 when there are none). */
+  oosRecall: number;
+  /**
+   * Share of all lines answered confidently and wrongly: an answer (not
+   * unsure, not a clarifying question) with the wrong intent, or any answer,
+   * suggestions or question to an out-of-scope line.
+   */
+  confidentlyWrong: number;
+  /** Share of lines answered with suggestions or a clarifying question (unsure). */
+  unsureRate: number;
+  /** Share of lines answered with a clarifying question between siblings. */
+  clarifyRate: number;
 }
 
 export interface EvaluationFigures {
@@ -30,8 +52,13 @@ export interface EvaluationFigures {
   oosRecall: number;
   /** In-scope lines wrongly declined as 'oos'. */
   falseDeclines: number;
-  /** Share of lines answered as "unsure" (in scope, low confidence). */
+  /** Share of lines answered as "unsure" (in scope, low confidence, or a clarifying question). */
   unsureRate: number;
+  /** See OutcomeFigures. */
+  confidentlyWrong: number;
+  clarifyRate: number;
+  /** The same figures per line source (only when lines carry a source). */
+  bySource: Record<string, OutcomeFigures>;
   latencyMs: { p50: number; p95: number };
   /** The most frequent (expected → predicted) mistakes. */
   confusions: { expect: string; predicted: string; count: number }[];
@@ -43,15 +70,35 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[index] ?? 0;
 }
 
-export function predictAll(questions: readonly LabeledQuestion[], classify: (text: string) => IntentResult): Prediction[] {
+export function predictAll(questions: readonly LabeledQuestion[], classify: (text: string) => RobotDecision): Prediction[] {
   return questions.map((q) => {
     const started = performance.now();
     const result = classify(q.text);
-    return { text: q.text, expect: q.expect, result, ms: performance.now() - started };
+    return { text: q.text, expect: q.expect, ...(q.source === undefined ? {} : { source: q.source }), result, ms: performance.now() - started };
   });
 }
 
 const round = (value: number, digits = 4): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** A confident wrong answer: see OutcomeFigures.confidentlyWrong. */
+export function isConfidentlyWrong(p: Pick<Prediction, 'expect' | 'result'>): boolean {
+  if (p.expect === OOS) return p.result.intentId !== OOS;
+  return p.result.intentId !== OOS && !p.result.unsure && p.result.intentId !== p.expect;
+}
+
+export function outcomeFigures(predictions: readonly Prediction[]): OutcomeFigures {
+  const inScope = predictions.filter((p) => p.expect !== OOS);
+  const outOfScope = predictions.filter((p) => p.expect === OOS);
+  const share = (n: number, of: number, empty: number): number => round(of === 0 ? empty : n / of);
+  return {
+    lines: predictions.length,
+    top1: share(inScope.filter((p) => p.result.intentId === p.expect).length, inScope.length, 1),
+    oosRecall: share(outOfScope.filter((p) => p.result.intentId === OOS).length, outOfScope.length, 1),
+    confidentlyWrong: share(predictions.filter(isConfidentlyWrong).length, predictions.length, 0),
+    unsureRate: share(predictions.filter((p) => p.result.unsure).length, predictions.length, 0),
+    clarifyRate: share(predictions.filter((p) => p.result.clarify !== undefined).length, predictions.length, 0),
+  };
+}
 
 export function summarize(predictions: readonly Prediction[], maxConfusions = 5): EvaluationFigures {
   const inScope = predictions.filter((p) => p.expect !== OOS);
@@ -74,6 +121,11 @@ export function summarize(predictions: readonly Prediction[], maxConfusions = 5)
     oosRecall: round(outOfScope.length === 0 ? 1 : outOfScope.filter((p) => p.result.intentId === OOS).length / outOfScope.length),
     falseDeclines: inScope.filter((p) => p.result.intentId === OOS).length,
     unsureRate: round(predictions.length === 0 ? 0 : predictions.filter((p) => p.result.unsure).length / predictions.length),
+    confidentlyWrong: outcomeFigures(predictions).confidentlyWrong,
+    clarifyRate: outcomeFigures(predictions).clarifyRate,
+    bySource: Object.fromEntries(
+      [...new Set(predictions.map((p) => p.source).filter((source) => source !== undefined))].sort().map((source) => [source, outcomeFigures(predictions.filter((p) => p.source === source))]),
+    ),
     latencyMs: { p50: round(percentile(latencies, 50), 3), p95: round(percentile(latencies, 95), 3) },
     confusions: [...confusions.values()]
       .sort((a, b) => b.count - a.count || (a.expect < b.expect ? -1 : a.expect > b.expect ? 1 : 0))
@@ -94,12 +146,12 @@ export function parseLabeledJsonl(source: string): { questions: LabeledQuestion[
       errors.push(`line ${i + 1}: not JSON`);
       return;
     }
-    const record = value as { text?: unknown; expect?: unknown };
+    const record = value as { text?: unknown; expect?: unknown; source?: unknown };
     if (typeof value !== 'object' || value === null || typeof record.expect !== 'string' || (record.text !== undefined && typeof record.text !== 'string')) {
       errors.push(`line ${i + 1}: needs "expect" (string) and "text" (string)`);
       return;
     }
-    questions.push({ text: typeof record.text === 'string' ? record.text : '', expect: record.expect });
+    questions.push({ text: typeof record.text === 'string' ? record.text : '', expect: record.expect, ...(typeof record.source === 'string' ? { source: record.source } : {}) });
   });
   return { questions, errors };
 }

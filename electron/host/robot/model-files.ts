@@ -35,6 +35,7 @@ const IntentModelConfigSchema = z.object({
   lexicalWeight: z.number().min(0).max(1),
   seed: z.number().int(),
   contentHash: z.string(),
+  intentScopeTerms: z.record(z.string(), z.array(z.string().min(1))).optional(),
 });
 
 const ModelJson = z.object({

@@ -26,6 +26,12 @@ export interface IntentModelConfig {
   seed: number;
   /** sha256 of the content package the model was trained from. */
   contentHash: string;
+  /**
+   * For each intent, the out-of-scope key objects (intents.json scope terms) its
+   * training texts name: a question naming another such object is declined
+   * rather than answered by this intent (scope.ts). Absent: no key-object check.
+   */
+  intentScopeTerms?: Record<string, string[]>;
 }
 
 export interface NetworkShape {

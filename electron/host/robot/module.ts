@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { maskIdNumbersInText } from '../../common/pii.js';
-import { ApiError, HELP_REASON_MAX, type HelpRequestView, type PopularQuestion, type RobotAnswerView } from '../../contract/index.js';
+import { ApiError, HELP_REASON_MAX, type HelpRequestView, type PopularQuestion, type RobotAnswerView, type RobotLanguage } from '../../contract/index.js';
 import type { ContentPackage } from '../content/schema.js';
 import { cleanText } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
@@ -177,9 +177,10 @@ export function robotModule(ctx: HostContext, options: RobotModuleOptions = {}):
   };
 
   const locale = (): 'zh-CN' | 'en' => options.locale?.() ?? 'zh-CN';
-  const floorOption = (currentFloor: number | undefined): AnswerOptions => {
+  // The citizen's language: the session's (session.locale), unless the call names one.
+  const answerOptions = (currentFloor: number | undefined, language: RobotLanguage | undefined): AnswerOptions => {
     const floor = currentFloor ?? options.currentFloor;
-    return floor === undefined ? { locale: locale() } : { currentFloor: floor, locale: locale() };
+    return { ...(floor === undefined ? {} : { currentFloor: floor }), locale: language ?? locale() };
   };
 
   /** Any failure becomes the decline with a call-staff button, never an exception at the caller. */
@@ -197,15 +198,18 @@ export function robotModule(ctx: HostContext, options: RobotModuleOptions = {}):
     brain: () => brain,
     reloaded: () => reloading,
     handlers: {
-      'robot.ask': ({ text, currentFloor }) =>
+      'robot.ask': ({ text, currentFloor, language }) =>
         safeAnswer('ask', () => {
-          if (brain === undefined) return composeOutOfScopeAnswer(brainContent, { locale: locale() });
-          const { result, answer } = brain.ask(text, floorOption(currentFloor));
+          if (brain === undefined) return composeOutOfScopeAnswer(brainContent, { locale: language ?? locale() });
+          const { result, answer } = brain.ask(text, answerOptions(currentFloor, language));
           // The question itself may hold personal data: log only what the robot decided.
-          logger.info({ intentId: result.intentId, confidence: Number(result.confidence.toFixed(3)), unsure: result.unsure, source: result.source, chars: text.length }, 'robot answered');
+          logger.info(
+            { intentId: result.intentId, confidence: Number(result.confidence.toFixed(3)), unsure: result.unsure, clarify: answer.kind === 'clarify', declineTopic: result.declineTopic, source: result.source, chars: text.length },
+            'robot answered',
+          );
           return answer;
         }),
-      'robot.suggestion': ({ intentId, currentFloor }) => safeAnswer('suggestion', () => composeAnswer(brainContent, intentId, floorOption(currentFloor))),
+      'robot.suggestion': ({ intentId, currentFloor, language }) => safeAnswer('suggestion', () => composeAnswer(brainContent, intentId, answerOptions(currentFloor, language))),
       'robot.popular': () => popular,
       'input.candidates': ({ query, limit }) => {
         try {

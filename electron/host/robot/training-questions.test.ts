@@ -46,6 +46,19 @@ describe('loadTrainingContent', () => {
     expect(loaded.trainingQuestionsHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('merges every training-questions file, keeping what the writers noted, and checks oos topics against the scope list', () => {
+    const dir = hallWith(file({ 'svc:ps-idcard-reissue': ['身份证弄没了咋整'] }));
+    writeFileSync(join(dir, 'training-questions-styles.json'), JSON.stringify({ version: '1', provenance: 'styles', questions: { 'svc:ps-idcard-reissue': [{ text: '身份正丢了', style: 'typo' }] } }));
+    writeFileSync(join(dir, 'training-questions-oos.json'), JSON.stringify({ version: '1', provenance: 'oos', questions: { oos: [{ text: '存折丢了', topic: 'bank', nearMiss: true, style: 'plain' }] } }));
+    const loaded = loadTrainingContent(dir);
+    expect(loaded.trainingQuestions['svc:ps-idcard-reissue']).toEqual(['身份证弄没了咋整', { text: '身份正丢了', style: 'typo' }]);
+    expect(loaded.trainingQuestions['oos']).toEqual([{ text: '存折丢了', topic: 'bank', nearMiss: true, style: 'plain' }]);
+    const items = buildDataset(loaded, { ...DEFAULT_TRAIN_OPTIONS, trainingQuestionsInCalibration: false }).train.filter((item) => item.source === 'training-question');
+    expect(items.find((item) => item.text === '存折丢了')).toMatchObject({ label: 'oos', topic: 'bank', style: 'plain' });
+    writeFileSync(join(dir, 'training-questions-oos.json'), JSON.stringify({ version: '1', provenance: 'oos', questions: { oos: [{ text: '存折丢了', topic: 'banks' }] } }));
+    expect(() => loadTrainingContent(dir)).toThrow(/training-questions-oos\.json: questions\.oos\.0: topic "banks" is not a scope topic/);
+  });
+
   it('refuses unknown intents, bad shapes and broken JSON with the problem named', () => {
     expect(() => loadTrainingContent(hallWith(file({ 'svc:no-such-service': ['问题'] })))).toThrow(/questions\.svc:no-such-service: no such intent/);
     expect(() => loadTrainingContent(hallWith(JSON.stringify({ version: '1', questions: { oos: [''] } })))).toThrow(ContentError);
@@ -54,12 +67,18 @@ describe('loadTrainingContent', () => {
 });
 
 describe('training questions in the dataset', () => {
-  it('only train, and give way to a held-out question they coincide with', () => {
-    const plain = buildDataset(content, DEFAULT_TRAIN_OPTIONS);
+  it('only train (one in ten calibrates, when asked), and give way to a held-out question they coincide with', () => {
+    const withCalibration = buildDataset({ ...content, trainingQuestions: { oos: Array.from({ length: 40 }, (_, i) => `第${i}个问题`) } }, DEFAULT_TRAIN_OPTIONS);
+    const calibrating = withCalibration.calib.filter((item) => item.source === 'training-question').length;
+    expect(calibrating).toBeGreaterThan(0);
+    expect(calibrating).toBeLessThan(12);
+    expect(withCalibration.test.some((item) => item.source === 'training-question')).toBe(false);
+    const options = { ...DEFAULT_TRAIN_OPTIONS, trainingQuestionsInCalibration: false };
+    const plain = buildDataset(content, options);
     const heldoutExample = plain.test.find((item) => item.source === 'example');
     if (!heldoutExample) throw new Error('the demo hall has held-out examples');
     const trainingQuestions = { 'svc:ps-idcard-reissue': ['身份证弄没了咋整', `${heldoutExample.text}。`], oos: ['明天会下雨吗'] };
-    const dataset = buildDataset({ ...content, trainingQuestions }, DEFAULT_TRAIN_OPTIONS);
+    const dataset = buildDataset({ ...content, trainingQuestions }, options);
     const questions = dataset.train.filter((item) => item.source === 'training-question');
     expect(questions.map((item) => [item.text, item.label])).toEqual([
       ['身份证弄没了咋整', 'svc:ps-idcard-reissue'],

@@ -14,6 +14,25 @@ import { intentCatalog, OOS, type RobotContent } from './catalog.js';
  * measure. Whoever writes them must not have seen the held-out questions.
  */
 export const TRAINING_QUESTIONS_FILE = 'training-questions.json';
+/**
+ * Every training-questions file a package may hold, each written apart and
+ * with its own provenance: the intents' questions, the same in the ways
+ * citizens talk (dialect, mixed Chinese and English, typos, rambling,
+ * fragments, English), and questions the hall does not answer (by scope topic).
+ */
+export const TRAINING_QUESTIONS_FILES = [TRAINING_QUESTIONS_FILE, 'training-questions-styles.json', 'training-questions-oos.json'] as const;
+
+const QuestionText = z.string().trim().min(1).max(200);
+/** A question with what its writer noted: how it is asked, and for "oos" the scope topic and whether it sounds administrative. */
+export const TrainingQuestion = z
+  .object({
+    text: QuestionText,
+    style: z.string().min(1).optional(),
+    topic: z.string().min(1).optional(),
+    nearMiss: z.boolean().optional(),
+  })
+  .strict();
+export type TrainingQuestion = z.infer<typeof TrainingQuestion>;
 
 export const TrainingQuestionsFile = z
   .object({
@@ -21,47 +40,77 @@ export const TrainingQuestionsFile = z
     /** Who wrote the questions and how: the held-out figures are only honest if the writers never saw the test lines. */
     provenance: z.string().min(1),
     /** Intent id (or "oos" for questions the robot must decline) → questions. */
-    questions: z.record(z.string(), z.array(z.string().trim().min(1).max(200)).min(1)),
+    questions: z.record(z.string(), z.array(z.union([QuestionText, TrainingQuestion])).min(1)),
   })
   .strict();
 
-export type TrainingQuestions = Readonly<Record<string, readonly string[]>>;
+export type TrainingQuestions = Readonly<Record<string, readonly (string | TrainingQuestion)[]>>;
+
+/** A question entry as an object (plain strings have no notes). */
+export const asTrainingQuestion = (entry: string | TrainingQuestion): TrainingQuestion => (typeof entry === 'string' ? { text: entry } : entry);
 
 /** A content package with the training questions that sit beside it (none when the file is absent). */
 export type TrainingContent = RobotContent & Pick<ContentPackage, 'hash'> & { trainingQuestions: TrainingQuestions; trainingQuestionsHash: string | null };
 
-/** A parsed training-questions file checked against the intents of `content`: its questions, or every problem. */
-function checkTrainingQuestions(raw: unknown, content: RobotContent): { questions: TrainingQuestions; problems: [] } | { problems: string[] } {
+/** A parsed training-questions file checked against the intents and scope topics of `content`: its questions, or every problem. */
+function checkTrainingQuestions(file: string, raw: unknown, content: RobotContent): { questions: TrainingQuestions; problems: [] } | { problems: string[] } {
   const parsed = TrainingQuestionsFile.safeParse(raw);
-  if (!parsed.success) return { problems: parsed.error.issues.map((issue) => `${TRAINING_QUESTIONS_FILE}: ${issue.path.join('.') || '(root)'}: ${issue.message}`) };
+  if (!parsed.success) return { problems: parsed.error.issues.map((issue) => `${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`) };
   const known = new Set([...intentCatalog(content).map((entry) => entry.id), OOS]);
+  const topics = new Set([...(content.intents.scope?.topics ?? []).map((topic) => topic.id), 'other']);
   const problems = Object.keys(parsed.data.questions)
     .filter((id) => !known.has(id))
-    .map((id) => `${TRAINING_QUESTIONS_FILE}: questions.${id}: no such intent in this content package`);
+    .map((id) => `${file}: questions.${id}: no such intent in this content package`);
+  for (const [id, entries] of Object.entries(parsed.data.questions)) {
+    entries.forEach((entry, i) => {
+      const topic = asTrainingQuestion(entry).topic;
+      if (topic === undefined) return;
+      if (id !== OOS) problems.push(`${file}: questions.${id}.${i}: only "oos" questions have a topic`);
+      else if (!topics.has(topic)) problems.push(`${file}: questions.${id}.${i}: topic "${topic}" is not a scope topic of intents.json (or "other")`);
+    });
+  }
   return problems.length > 0 ? { problems } : { questions: parsed.data.questions, problems: [] };
 }
 
-/**
- * Loads a content package for training: the package itself, validated as the
- * host validates it, and its training questions if the file exists. Throws
- * ContentError listing every problem of either.
- */
-export function loadTrainingContent(dir: string): TrainingContent {
-  const content = loadContent(dir);
+/** One training-questions file: absent → undefined; unreadable, not JSON or invalid → its problems. */
+function readTrainingQuestions(dir: string, file: string, content: RobotContent): { questions?: TrainingQuestions; text?: string; problems: string[] } {
   let text: string;
   try {
-    text = readFileSync(join(dir, TRAINING_QUESTIONS_FILE), 'utf8');
+    text = readFileSync(join(dir, file), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ...content, trainingQuestions: {}, trainingQuestionsHash: null };
-    throw new ContentError(dir, [`${TRAINING_QUESTIONS_FILE}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { problems: [] };
+    return { problems: [`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`] };
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ContentError(dir, [`${TRAINING_QUESTIONS_FILE}: is not valid JSON (${(err as Error).message})`]);
+    return { problems: [`${file}: is not valid JSON (${(err as Error).message})`] };
   }
-  const checked = checkTrainingQuestions(raw, content);
-  if (!('questions' in checked)) throw new ContentError(dir, checked.problems);
-  return { ...content, trainingQuestions: checked.questions, trainingQuestionsHash: createHash('sha256').update(text).digest('hex') };
+  const checked = checkTrainingQuestions(file, raw, content);
+  return 'questions' in checked ? { questions: checked.questions, text, problems: [] } : { problems: checked.problems };
+}
+
+/**
+ * Loads a content package for training: the package itself, validated as the
+ * host validates it, and the training questions of every file in
+ * TRAINING_QUESTIONS_FILES that exists, merged per intent. Throws ContentError
+ * listing every problem of any of them.
+ */
+export function loadTrainingContent(dir: string): TrainingContent {
+  const content = loadContent(dir);
+  const merged: Record<string, (string | TrainingQuestion)[]> = {};
+  const hash = createHash('sha256');
+  const problems: string[] = [];
+  let found = false;
+  for (const file of TRAINING_QUESTIONS_FILES) {
+    const read = readTrainingQuestions(dir, file, content);
+    problems.push(...read.problems);
+    if (!read.questions || read.text === undefined) continue;
+    found = true;
+    hash.update(read.text);
+    for (const [id, entries] of Object.entries(read.questions)) (merged[id] ??= []).push(...entries);
+  }
+  if (problems.length > 0) throw new ContentError(dir, problems);
+  return { ...content, trainingQuestions: merged, trainingQuestionsHash: found ? hash.digest('hex') : null };
 }

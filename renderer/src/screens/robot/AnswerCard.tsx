@@ -5,8 +5,9 @@ import { FloorMap } from './FloorMap.js';
 /**
  * One answer of 浏浏's: the text, and for a service the materials, fee, time
  * limit, a small floor map and what to do next (取号, 办事指南, 呼叫工作人员).
- * Unsure answers offer their suggestions as chips; the decline has only the
- * call-staff button.
+ * Unsure answers offer their suggestions as chips; a clarifying question
+ * (社保卡申领 or 补换?) offers the siblings as answer buttons; the decline names
+ * where to go instead and has only the call-staff button.
  */
 export function AnswerCard({
   answer,
@@ -61,7 +62,8 @@ export function AnswerCard({
         </dl>
       )}
       {answer.floorMap && <FloorMap map={answer.floorMap} title={t('answer.map', { floor: answer.floorMap.floor, name: answer.floorMap.name })} />}
-      {answer.kind === 'unsure' && (answer.suggestions?.length ?? 0) > 0 && (
+      {answer.kind === 'clarify' && <p className="robot-answer-hint">{t('answer.clarifyHint')}</p>}
+      {(answer.kind === 'unsure' || answer.kind === 'clarify') && (answer.suggestions?.length ?? 0) > 0 && (
         <div className="robot-chips" data-testid="robot-suggestions">
           {answer.suggestions?.slice(0, 3).map((s, index) => (
             <button type="button" key={s.intentId} className="touch chip" onClick={() => onSuggestion(s.intentId, s.label)} data-testid={`robot-suggestion-${index}`}>

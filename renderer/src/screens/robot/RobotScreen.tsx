@@ -25,7 +25,9 @@ const SLOW_MS = 1000;
 const REASON_CHARS = 100;
 
 export function RobotScreen() {
-  const { t } = useTranslation('robot');
+  const { t, i18n } = useTranslation('robot');
+  // The robot's own sentences (declines, questions) in the kiosk's language.
+  const language = i18n.language === 'en' ? 'en' : 'zh-CN';
   const api = useApi();
   const info = useHostInfo();
   const { navigate } = useNavigation();
@@ -91,11 +93,11 @@ export function RobotScreen() {
     const question = text.trim();
     if (question === '') return;
     setText('');
-    void answerWith(question, () => api.call('robot.ask', { text: question }));
+    void answerWith(question, () => api.call('robot.ask', { text: question, language }));
   };
 
   const suggestion = (intentId: string, label: string): void => {
-    void answerWith(label, () => api.call('robot.suggestion', { intentId }));
+    void answerWith(label, () => api.call('robot.suggestion', { intentId, language }));
   };
 
   const callStaff = async (): Promise<void> => {

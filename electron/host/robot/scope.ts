@@ -1,0 +1,164 @@
+import type { Scope, Service } from '../content/schema.js';
+import { intentCatalog, OOS, shortServiceName, type RobotContent } from './catalog.js';
+import type { IntentCandidate, IntentResult } from './classifier.js';
+import { normalizeText } from './text.js';
+
+/**
+ * What the hall does not do, and when to ask instead of guessing: pure
+ * functions over the content's scope list (intents.json `scope`) and its
+ * services, applied after the classifier.
+ *
+ * - `scopeMatches`: the out-of-scope key objects a question names ("存折" →
+ *   bank), longest first — they pick the decline's referral.
+ * - the key-object check: a question naming such an object ("银行卡丢了怎么补")
+ *   is declined with that topic's referral unless the intent it matched was
+ *   trained on that very object (`intentScopeTerms`, shipped in the model
+ *   config: "社保卡的银行账户" legitimately belongs to the social-security card).
+ * - `siblingIntents` / clarification: when the likeliest intents are close
+ *   siblings (社保卡申领 vs 补换, the three 公积金提取 kinds), the robot asks
+ *   which one rather than guessing.
+ */
+
+export interface ScopeMatch {
+  topicId: string;
+  /** The term as normalised text. */
+  term: string;
+}
+
+const termLists = new WeakMap<Scope, ScopeMatch[]>();
+
+/** The scope's terms normalised once, longest first (then in code-point order): every question is checked against them. */
+function scopeTermList(scope: Scope): ScopeMatch[] {
+  let list = termLists.get(scope);
+  if (!list) {
+    list = scope.topics
+      .flatMap((topic) => topic.terms.map((term) => ({ topicId: topic.id, term: normalizeText(term) })))
+      .filter((m) => m.term !== '')
+      .sort((a, b) => Array.from(b.term).length - Array.from(a.term).length || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+    termLists.set(scope, list);
+  }
+  return list;
+}
+
+/** Every scope term found in the (normalised) question, longest term first; one entry per topic. */
+export function scopeMatches(scope: Scope | undefined, text: string): ScopeMatch[] {
+  if (!scope) return [];
+  const normalized = normalizeText(text);
+  const seen = new Set<string>();
+  return scopeTermList(scope).filter((m) => normalized.includes(m.term) && !seen.has(m.topicId) && (seen.add(m.topicId), true));
+}
+
+/**
+ * For each in-scope label, the scope terms its training texts contain: the key
+ * objects an intent is legitimately about ("银行" for a social-security card
+ * question about its bank account). Sorted, for a deterministic config.
+ */
+export function intentScopeTerms(scope: Scope | undefined, items: readonly { text: string; label: string }[]): Record<string, string[]> {
+  if (!scope) return {};
+  const terms = [...new Set(scope.topics.flatMap((topic) => topic.terms.map(normalizeText)).filter((term) => term !== ''))];
+  const out = new Map<string, Set<string>>();
+  for (const item of items) {
+    if (item.label === OOS) continue;
+    const text = normalizeText(item.text);
+    for (const term of terms) {
+      if (!text.includes(term)) continue;
+      let set = out.get(item.label);
+      if (!set) out.set(item.label, (set = new Set()));
+      set.add(term);
+    }
+  }
+  return Object.fromEntries([...out].sort(([a], [b]) => (a < b ? -1 : 1)).map(([label, set]) => [label, [...set].sort()]));
+}
+
+/** Whether an answer may follow: the question names no out-of-scope object its intent was not trained on. */
+export function keyObjectAllowed(matches: readonly ScopeMatch[], allowed: Readonly<Record<string, readonly string[]>>, intentId: string): ScopeMatch | undefined {
+  const own = new Set(allowed[intentId] ?? []);
+  return matches.find((m) => !own.has(m.term));
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return n;
+}
+
+/** Short names sharing at least this many leading characters, in one department, are siblings (社会保障卡申领 / 补换). */
+const SIBLING_PREFIX = 3;
+
+function servicesAreSiblings(a: Service, b: Service): boolean {
+  if (a.relatedServiceIds.includes(b.id) || b.relatedServiceIds.includes(a.id)) return true;
+  return a.departmentId === b.departmentId && commonPrefixLength(shortServiceName(a.name), shortServiceName(b.name)) >= SIBLING_PREFIX;
+}
+
+/**
+ * Sibling intents, from content: services that name each other as related
+ * (退休一件事 ↔ 职工退休) or whose names start alike in one department
+ * (社会保障卡申领 / 补换, 住房公积金提取 ×3, 居民身份证换领 / 补领).
+ */
+export function siblingIntents(content: RobotContent): Map<string, Set<string>> {
+  const entries = intentCatalog(content).filter((entry) => entry.serviceId !== undefined);
+  const services = new Map(content.services.services.map((s) => [s.id, s]));
+  const out = new Map<string, Set<string>>();
+  for (const a of entries) {
+    for (const b of entries) {
+      if (a.id === b.id) continue;
+      const sa = services.get(a.serviceId ?? '');
+      const sb = services.get(b.serviceId ?? '');
+      if (!sa || !sb || !servicesAreSiblings(sa, sb)) continue;
+      let set = out.get(a.id);
+      if (!set) out.set(a.id, (set = new Set()));
+      set.add(b.id);
+    }
+  }
+  return out;
+}
+
+/** A sibling in the top 3 at least this share of the best intent's confidence makes the robot ask. */
+export const CLARIFY_RATIO = 0.3;
+
+/** The intents to ask between (best first), or undefined when the best intent has no close sibling among the top 3. */
+export function clarifyBetween(top3: readonly IntentCandidate[], siblings: ReadonlyMap<string, ReadonlySet<string>>, ratio: number = CLARIFY_RATIO): IntentCandidate[] | undefined {
+  const [best, ...rest] = top3;
+  if (!best) return undefined;
+  const own = siblings.get(best.intentId);
+  const close = rest.filter((c) => own?.has(c.intentId) === true && c.confidence >= ratio * best.confidence);
+  return close.length > 0 ? [best, ...close] : undefined;
+}
+
+/** What the robot does with a question after the classifier: the scope and clarification rules. */
+export interface RobotDecision extends IntentResult {
+  /** Declined: the out-of-scope topic the question names (its referral), if any. */
+  declineTopic?: string;
+  /** Declined because the question names an out-of-scope object its best intent is not about. */
+  keyObject?: string;
+  /** Asking which of these close siblings the citizen means (best first); `unsure` is true. */
+  clarify?: IntentCandidate[];
+}
+
+export interface DecisionRules {
+  scope: Scope | undefined;
+  /** Scope terms each intent was trained on (model config); a term outside its intent's list declines. Undefined: no key-object check. */
+  allowedTerms: Readonly<Record<string, readonly string[]>> | undefined;
+  siblings: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Overrides CLARIFY_RATIO (measurement only). */
+  clarifyRatio?: number;
+}
+
+/**
+ * The classifier's result under the content's rules: a question naming an
+ * out-of-scope object its best intent is not about is declined with that
+ * object's referral; a decline names the topic the question mentions; close
+ * siblings at the top get a clarifying question instead of a guess.
+ */
+export function applyRules(text: string, result: IntentResult, rules: DecisionRules): RobotDecision {
+  const matches = scopeMatches(rules.scope, text);
+  if (result.intentId === OOS) return matches[0] ? { ...result, declineTopic: matches[0].topicId } : result;
+  if (rules.allowedTerms) {
+    const foreign = keyObjectAllowed(matches, rules.allowedTerms, result.intentId);
+    if (foreign) return { ...result, intentId: OOS, confidence: 1 - result.confidence, unsure: false, declineTopic: foreign.topicId, keyObject: foreign.term };
+  }
+  const clarify = clarifyBetween(result.top3, rules.siblings, rules.clarifyRatio);
+  return clarify ? { ...result, unsure: true, clarify } : result;
+}
