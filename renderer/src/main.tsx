@@ -1,8 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+// The shared styles first, so a screen's own rules (imported with the screen) win over .touch at equal specificity.
+import './styles/app.css';
 import { createApiClient, type Bridge } from './api/client.js';
 import { App } from './app/App.js';
-import './styles/app.css';
 
 declare global {
   interface Window {

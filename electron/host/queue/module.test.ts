@@ -47,7 +47,7 @@ function issued(overrides: Partial<IssueResult> = {}): IssueResult {
 
 describe('kiosk catalog', () => {
   it('offers every category, every department with its category, and services grouped by life event', () => {
-    const catalog = kioskCatalog(content, null);
+    const catalog = kioskCatalog(content, null, new Date('2026-11-25T02:00:00Z'));
     expect(catalog.categories).toHaveLength(content.hall.queueCategories.length);
     expect(catalog.categories.find((c) => c.id === 'qc-household')).toMatchObject({ prefix: 'H', floor: 2, waiting: null, departmentNames: ['公安局'] });
     expect(catalog.departments).toHaveLength(content.hall.departments.length);

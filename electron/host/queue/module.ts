@@ -8,6 +8,7 @@ import type { HostContext, HostModule } from '../module.js';
 import { rendererDist } from '../paths.js';
 import type { SessionManager } from '../session/manager.js';
 import { categoryForService, categoryView, kioskCatalog } from './catalog.js';
+import { ticketQrBase } from './ticket-link.js';
 import type { HallCalendar } from './hours.js';
 import { RemoteHallQueue } from './remote.js';
 import { startHallServer, type HallServer } from './server.js';
@@ -68,7 +69,7 @@ export function httpBaseOf(wsUrl: string): string {
  * The printed ticket. An offline ticket (issued from a lease while the hall
  * service is away) cannot know its place in line: those two lines say so.
  */
-export function ticketDoc(hallName: string, issued: IssueResult, qrUrl: string): PrintDoc {
+export function ticketDoc(hallName: string, issued: IssueResult, qrUrl: string | null): PrintDoc {
   const { ticket } = issued;
   const doc = queueTicketDoc({
     hallName,
@@ -78,7 +79,7 @@ export function ticketDoc(hallName: string, issued: IssueResult, qrUrl: string):
     windows: issued.windows,
     peopleAhead: issued.peopleAhead ?? 0,
     etaMinutes: issued.etaMinutes ?? 0,
-    qrUrl,
+    ...(qrUrl !== null ? { qrUrl } : {}),
     ...(ticket.maskedName !== null ? { maskedName: ticket.maskedName } : {}),
     ...(ticket.priority !== null ? { priority: PRIORITY_LABELS[ticket.priority] } : {}),
     issuedAt: new Date(ticket.issuedAt),
@@ -116,7 +117,7 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     return snapshot.ok ? snapshot.value : null;
   };
 
-  const print = async (issued: IssueResult, qrUrl: string): Promise<QueuePrinted> => {
+  const print = async (issued: IssueResult, qrUrl: string | null): Promise<QueuePrinted> => {
     if (ctx.printer === undefined) return { ok: false, reason: 'no_printer', message: NO_PRINTER_MESSAGE };
     // print() asks the printer's status (DLE EOT) first and refuses to send to a printer with a fault; it never throws.
     const result = await ctx.printer.printer.print(ticketDoc(ctx.content().hall.name, issued, qrUrl));
@@ -125,7 +126,7 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     return { ok: false, reason: result.reason, message: `${result.message}，${NOT_PRINTED_HINT}` };
   };
 
-  const viewOf = (ticket: Ticket, issued: Omit<IssueResult, 'ticket'>, extra: { serviceName?: string; qrUrl: string; qrDataUrl: string; printed: QueuePrinted }): QueueTicketView => ({
+  const viewOf = (ticket: Ticket, issued: Omit<IssueResult, 'ticket'>, extra: { serviceName?: string; qrUrl: string | null; qrDataUrl: string | null; printed: QueuePrinted }): QueueTicketView => ({
     id: ticket.id,
     number: ticket.displayNo,
     categoryId: ticket.categoryId,
@@ -163,8 +164,10 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       throw apiErrorOf(result.error);
     }
     const issued = result.value;
-    const qrUrl = `${publicBase ?? 'http://127.0.0.1'}/t/${encodeURIComponent(issued.ticket.id)}`;
-    const [printed, qrDataUrl] = await Promise.all([print(issued, qrUrl), QRCode.toDataURL(qrUrl, { margin: 1, width: 256, errorCorrectionLevel: 'M' })]);
+    // No QR code rather than a dead one: a phone cannot open this kiosk's loopback address (the staff screen says why).
+    const qrBase = ticketQrBase(publicBase);
+    const qrUrl = qrBase.base === null ? null : `${qrBase.base}/t/${encodeURIComponent(issued.ticket.id)}`;
+    const [printed, qrDataUrl] = await Promise.all([print(issued, qrUrl), qrUrl === null ? null : QRCode.toDataURL(qrUrl, { margin: 1, width: 256, errorCorrectionLevel: 'M' })]);
     const view = viewOf(issued.ticket, issued, { ...(target.serviceName !== undefined ? { serviceName: target.serviceName } : {}), qrUrl, qrDataUrl, printed });
     logger.info({ number: view.number, categoryId: view.categoryId, priority: view.priority, offline: view.offline, printed: printed.ok }, 'queue: ticket issued');
     if (session !== null && sessions.current()?.id === session.id) sessionTickets.set(session.id, [view, ...(sessionTickets.get(session.id) ?? [])]);
@@ -232,13 +235,14 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
   return {
     name: 'queue',
     handlers: {
-      'queue.catalog': async () => kioskCatalog(ctx.content(), await snapshotOrNull()),
+      'queue.catalog': async () => kioskCatalog(ctx.content(), await snapshotOrNull(), ctx.now(), calendar),
+      'queue.ticketLink': async () => ticketQrBase(publicBase),
       'queue.forService': async ({ serviceId }) => {
         const content = ctx.content();
         const found = categoryForService(content, serviceId);
         if (found === undefined) throw new ApiError('not_found', `没有这个事项：${serviceId}`);
         const live = (await snapshotOrNull())?.categories.find((c) => c.id === found.category.id);
-        return { serviceId, serviceName: found.serviceName, category: categoryView(content.hall, found.category, live) };
+        return { serviceId, serviceName: found.serviceName, category: categoryView(content.hall, found.category, live, ctx.now(), calendar) };
       },
       'queue.issue': async ({ requestId, categoryId, serviceId }) => {
         const earlier = recent.get(requestId);
