@@ -110,6 +110,9 @@ test('a logged-in 75-year-old gets an elderly priority number with her masked na
   await page.getByTestId('dev-open').click();
   await page.getByTestId('dev-place-elder').click();
   await expect(page.getByTestId('greeting')).toContainText('李*英', { timeout: 15_000 });
+  // 70 and over: elderly mode comes on by itself, and says so.
+  await expect(page.locator('html')).toHaveClass(/elderly/);
+  await expect(page.getByTestId('elderly-announcement')).toContainText('已为您开启长辈模式');
   await page.getByText('关闭').click();
   await page.getByTestId('home-ticket').click();
 
