@@ -99,7 +99,7 @@ export async function walkScreens(page: Page, visit: Visit): Promise<string[]> {
   await page.getByTestId('ticket-tab-todo').click();
   await at('ticket-life-events', ['ticket-tab-todo']);
   await page.getByTestId('ticket-life-养老').click();
-  await at('ticket-services', ['ticket-service-hr-pension-claim']);
+  await at('ticket-services', ['ticket-life-back']);
   await page.getByTestId('ticket-service-hr-pension-claim').click();
   await expect(page.getByTestId('ticket-confirm')).toBeVisible();
   await at('ticket-confirm', ['ticket-take', 'ticket-back']);

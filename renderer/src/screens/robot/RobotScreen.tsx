@@ -66,9 +66,16 @@ export function RobotScreen() {
   useEffect(() => {
     const chat = chatRef.current;
     if (!chat) return;
-    const anchor = questionRef.current ?? lastRef.current;
-    const top = anchor ? anchor.offsetTop - 8 : chat.scrollHeight;
-    chat.scrollTo?.({ top, behavior: 'smooth' });
+    const anchorTop = (): number => {
+      const anchor = questionRef.current ?? lastRef.current;
+      return anchor ? anchor.offsetTop - 8 : chat.scrollHeight;
+    };
+    chat.scrollTo?.({ top: anchorTop(), behavior: 'smooth' });
+    // When the chat changes size (the keyboard shown or hidden, elderly mode, a rotated screen) the same question stays at its top.
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => chat.scrollTo?.({ top: anchorTop() }));
+    observer.observe(chat);
+    return () => observer.disconnect();
   }, [messages, pending]);
 
   useEffect(() => {

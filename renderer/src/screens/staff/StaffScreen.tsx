@@ -57,7 +57,7 @@ function PinPad({ onLoggedIn }: { onLoggedIn: () => void }) {
       </p>
       <div className="staff-keypad">
         {KEYS.map((key) => (
-          <button type="button" key={key} className="touch staff-key" onClick={() => press(key)} data-testid={`staff-key-${key}`} disabled={busy}>
+          <button type="button" key={key} className={`touch staff-key${key === 'clear' || key === 'back' ? ' is-word' : ''}`} onClick={() => press(key)} data-testid={`staff-key-${key}`} disabled={busy}>
             {key === 'clear' ? t('pin.clear') : key === 'back' ? t('pin.back') : key}
           </button>
         ))}
