@@ -136,8 +136,8 @@ export function TicketScreen() {
       )}
       {step.kind === 'issuing' && (
         <section className="ticket-issuing" data-testid="ticket-issuing" aria-live="polite">
-          <div className="spinner" />
-          <p>{t('printing')}</p>
+          <div className="spinner" aria-hidden />
+          <h1 className="screen-title">{t('printing')}</h1>
         </section>
       )}
       {step.kind === 'result' && <ResultStep ticket={step.ticket} onDone={done} />}
