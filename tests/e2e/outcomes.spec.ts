@@ -17,6 +17,9 @@ test.use({
   },
 });
 
+// The test waits out the 20 s a printed ticket would stay.
+test.setTimeout(120_000);
+
 test('no paper copy: the number stays on screen with "请记住您的号码" until 完成, with no dead QR code; staff are told why', async ({ kiosk }) => {
   const { page } = kiosk;
   await page.getByTestId('no-card-ticket').click();
