@@ -15,8 +15,8 @@ export interface QueueTicket {
   windows: ReadonlyArray<string | number>;
   peopleAhead: number;
   etaMinutes: number;
-  /** ASCII URL for the QR code (progress page). */
-  qrUrl: string;
+  /** ASCII URL for the QR code (progress page). Absent: no QR code and no "scan" line (a kiosk without a public address prints none rather than a dead one). */
+  qrUrl?: string;
   /** Already masked (maskName), e.g. "张*丰"; never pass a full name. */
   maskedName?: string;
   /** Shown as a banner, e.g. "老年人优先" or true for the generic "优先办理". */
@@ -56,11 +56,9 @@ export function queueTicketDoc(ticket: QueueTicket): PrintDoc {
     { kind: 'text', text: `预计等候：约 ${ticket.etaMinutes} 分钟` },
     { kind: 'text', text: `取号时间：${formatBeijingTime(ticket.issuedAt)}` },
     { kind: 'rule' },
-    { kind: 'qr', data: ticket.qrUrl, align: 'center' },
-    { kind: 'text', text: '微信扫码查看排队进度', align: 'center' },
-    { kind: 'text', text: `请留意叫号屏幕和语音提示，过号${ticket.graceMinutes ?? 30}分钟内可到窗口申请顺延`, align: 'center' },
-    { kind: 'cut', partial: true },
   );
+  if (ticket.qrUrl !== undefined) doc.push({ kind: 'qr', data: ticket.qrUrl, align: 'center' }, { kind: 'text', text: '微信扫码查看排队进度', align: 'center' });
+  doc.push({ kind: 'text', text: `请留意叫号屏幕和语音提示，过号${ticket.graceMinutes ?? 30}分钟内可到窗口申请顺延`, align: 'center' }, { kind: 'cut', partial: true });
   return doc;
 }
 

@@ -84,8 +84,10 @@ export const PrintOutcomeView = z.object({
   kind: z.enum(['printed', 'saved', 'failed']),
   /** A sentence for the citizen. */
   message: z.string(),
-  /** Saved PDF path (staff only need it; shown small). */
+  /** Saved PDF path: for staff and logs, never shown to the citizen. */
   path: z.string().optional(),
+  /** `saved`: where the citizen collects the printout (the hall's documentPickup). */
+  pickup: z.string().optional(),
 });
 export type PrintOutcomeView = z.infer<typeof PrintOutcomeView>;
 

@@ -81,10 +81,14 @@ export type ServiceGuide = z.infer<typeof ServiceGuide>;
 export const GuidePrintForm = z.enum(['receipt', 'a4']);
 export type GuidePrintForm = z.infer<typeof GuidePrintForm>;
 
-/** Where a printed guide went. `saved` = an A4 PDF written to `path` because no A4 printer took it. */
+/**
+ * Where a printed guide went. `saved` = an A4 PDF written to `path` because no
+ * A4 printer took it; the citizen is told `pickup` (the hall's documentPickup,
+ * "1号咨询台"), never the path (for staff and logs).
+ */
 export const GuidePrintOutcome = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('printed'), form: GuidePrintForm, printer: z.string(), warning: z.string().optional() }),
-  z.object({ kind: z.literal('saved'), form: z.literal('a4'), path: z.string(), reason: z.string() }),
+  z.object({ kind: z.literal('saved'), form: z.literal('a4'), path: z.string(), reason: z.string(), pickup: z.string() }),
   z.object({ kind: z.literal('failed'), form: GuidePrintForm, message: z.string() }),
 ]);
 export type GuidePrintOutcome = z.infer<typeof GuidePrintOutcome>;

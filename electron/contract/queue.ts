@@ -9,6 +9,20 @@ import { method, noParams } from './define.js';
  */
 const id = z.string().min(1).max(100);
 
+/**
+ * Whether a category issues tickets now, shown before the citizen chooses:
+ * closed categories carry why and the next opening (ISO instant).
+ */
+export const QueueIssuing = z.discriminatedUnion('open', [
+  z.object({ open: z.literal(true) }),
+  z.object({
+    open: z.literal(false),
+    reason: z.enum(['before-opening', 'after-cutoff', 'closed-day', 'holiday', 'category-closed-today']),
+    nextOpening: z.string(),
+  }),
+]);
+export type QueueIssuing = z.infer<typeof QueueIssuing>;
+
 export const QueueCategoryView = z.object({
   id: z.string(),
   name: z.string(),
@@ -20,6 +34,7 @@ export const QueueCategoryView = z.object({
   /** null when the hall queue cannot be asked right now (remote service offline). */
   waiting: z.number().int().nullable(),
   etaMinutes: z.number().int().nullable(),
+  issuing: QueueIssuing,
 });
 export type QueueCategoryView = z.infer<typeof QueueCategoryView>;
 
@@ -62,9 +77,10 @@ export const QueueTicketView = z.object({
   /** The window that called it, once called. */
   calledWindow: z.string().nullable(),
   issuedAt: z.string(),
-  qrUrl: z.string(),
-  /** The QR code of `qrUrl` as a data:image/png URL, ready for an <img>. */
-  qrDataUrl: z.string(),
+  /** null: this kiosk has no address a phone can open (see `queue.ticketLink`), so the ticket carries no QR code. */
+  qrUrl: z.string().nullable(),
+  /** The QR code of `qrUrl` as a data:image/png URL, ready for an <img>; null with `qrUrl`. */
+  qrDataUrl: z.string().nullable(),
   printed: QueuePrinted,
 });
 export type QueueTicketView = z.infer<typeof QueueTicketView>;
@@ -83,6 +99,10 @@ export type QueueIssueParams = z.infer<typeof QueueIssueParams>;
 export const QueueServiceTarget = z.object({ serviceId: z.string(), serviceName: z.string(), category: QueueCategoryView });
 export type QueueServiceTarget = z.infer<typeof QueueServiceTarget>;
 
+/** The base of the ticket QR codes' URL, or why there is none (`missing`: no public URL; `loopback`: only this machine can open it). */
+export const QueueTicketLink = z.object({ base: z.string().nullable(), problem: z.enum(['missing', 'loopback', 'invalid']).nullable() });
+export type QueueTicketLink = z.infer<typeof QueueTicketLink>;
+
 export const queueApi = {
   'queue.catalog': method(noParams, QueueCatalog),
   /** The category a service (from the robot or the guide) queues in; `not_found` for an unknown service. */
@@ -96,6 +116,8 @@ export const queueApi = {
   'queue.issue': method(QueueIssueParams, QueueTicketView),
   /** This session's tickets (newest first), with their current place in line. */
   'queue.myTickets': method(noParams, z.array(QueueTicketView)),
+  /** For the staff screen: whether tickets carry a QR code, and if not why. */
+  'queue.ticketLink': method(noParams, QueueTicketLink),
 };
 
 export const queueEvents = {

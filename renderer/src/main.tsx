@@ -1,5 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+// The shared styles first, so a screen's own rules (imported with the screen) win over .touch at equal specificity.
+import './styles/app.css';
 import { createApiClient, type Bridge } from './api/client.js';
 import { Supervised } from './app/Supervised.js';
 import { resources } from './i18n/index.js';

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, printedJobs, test } from './kiosk.js';
 
@@ -42,7 +43,10 @@ test('guide: search "sfz" on the letter keypad → 居民身份证补领 → whe
   expect(printedJobs(dataDir)).toContain('收费标准');
 
   await page.getByTestId('guide-print-a4').click();
-  await expect(page.getByTestId('print-status')).toContainText(join(dataDir, 'documents'), { timeout: 30_000 });
+  // No A4 printer: the PDF is saved for staff, and the citizen is told where to collect it (from the content), never a file path.
+  await expect(page.getByTestId('print-status')).toHaveText('已保存，请到1楼咨询导服台打印', { timeout: 30_000 });
+  await expect(page.getByTestId('print-status')).toHaveAttribute('data-outcome', 'saved');
+  expect(readdirSync(join(dataDir, 'documents')).some((name) => name.endsWith('.pdf'))).toBe(true);
 
   // Elderly mode keeps the detail usable; back returns to the search results.
   await page.getByTestId('elderly-toggle').click();

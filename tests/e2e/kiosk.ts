@@ -76,7 +76,9 @@ export const test = base.extend<{ kioskConfig: Record<string, unknown>; kiosk: K
     }
     const started = await startBrowserShell(dataDir, configFile);
     const browser = await chromium.launch({ executablePath: process.env['CHROMIUM'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1080, height: 1440 }, locale: 'zh-CN' });
+    // A context of its own (not browser.newPage): @axe-core/playwright needs one to analyse the page.
+    const context = await browser.newContext({ viewport: { width: 1080, height: 1440 }, locale: 'zh-CN' });
+    const page = await context.newPage();
     await page.goto(started.url);
     await use({ page, dataDir, shell, output: started.output });
     await browser.close();

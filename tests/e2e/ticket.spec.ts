@@ -27,6 +27,7 @@ async function freePort(): Promise<number> {
 
 const HALL_PORT = await freePort();
 const HALL_URL = `http://127.0.0.1:${HALL_PORT}`;
+const PUBLIC_BASE = 'https://queue.hall.example';
 
 test.use({
   kioskConfig: {
@@ -36,6 +37,8 @@ test.use({
       counters: [{ staffId: 's1', pinHash: hashPin(PIN) }],
       // The tests run at any hour; a hall never sets this (developer mode only).
       ignoreOpeningHours: true,
+      // The address phones open for the ticket's QR code (the default, the kiosk's own loopback URL, gives none).
+      publicBaseUrl: PUBLIC_BASE,
     },
   },
 });
@@ -66,8 +69,8 @@ test('a walk-in takes a number: printed with number, windows and QR; the counter
   await expect(page.getByTestId('ticket-place')).toContainText('2楼');
   await expect(page.getByTestId('ticket-ahead')).toHaveText('0 人');
   await expect(page.getByTestId('ticket-printer-problem')).toHaveCount(0);
-  const qrUrl = await page.getByTestId('ticket-qr').getAttribute('alt');
-  expect(qrUrl).toMatch(/\/t\/[\w-]+$/);
+  const qrUrl = await page.getByTestId('ticket-qr').getAttribute('data-url');
+  expect(qrUrl).toMatch(new RegExp(`^${PUBLIC_BASE}/t/[\\w-]+$`));
 
   const job = await printedJob(dataDir, 'H001');
   expect(job).toContain('51、52、53、54、55、56号窗口');
@@ -113,6 +116,9 @@ test('a logged-in 75-year-old gets an elderly priority number with her masked na
   await page.getByTestId('dev-open').click();
   await page.getByTestId('dev-place-elder').click();
   await expect(page.getByTestId('greeting')).toContainText('李*英', { timeout: 15_000 });
+  // 70 and over: elderly mode comes on by itself, and says so.
+  await expect(page.locator('html')).toHaveClass(/elderly/);
+  await expect(page.getByTestId('elderly-announcement')).toContainText('已为您开启长辈模式');
   await page.getByText('关闭').click();
   await page.getByTestId('home-ticket').click();
 

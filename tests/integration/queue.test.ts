@@ -49,7 +49,10 @@ interface Booted {
   dataDir: string;
 }
 
-async function boot(options: { at?: string; idcard?: boolean; printer?: 'simulator' | 'none'; hallPort?: number; remoteUrl?: string } = {}): Promise<Booted> {
+/** Where ticket QR codes point in these tests (a hall sets its own); `null` leaves the default, the hall server's loopback URL. */
+const PUBLIC_BASE = 'https://queue.hall.example';
+
+async function boot(options: { at?: string; idcard?: boolean; printer?: 'simulator' | 'none'; hallPort?: number; remoteUrl?: string; publicBaseUrl?: string | null } = {}): Promise<Booted> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-queue-int-'));
   dirs.push(dataDir);
   const config = parseConfig(
@@ -58,7 +61,12 @@ async function boot(options: { at?: string; idcard?: boolean; printer?: 'simulat
       devices: { idcard: options.idcard === true ? { kind: 'simulator' } : { kind: 'none' }, printer: { kind: options.printer ?? 'simulator' }, scanner: { kind: 'none' } },
       queue:
         options.remoteUrl === undefined
-          ? { secret: SECRET, listen: { port: options.hallPort ?? 0 }, counters: [{ staffId: 's1', pinHash }, { staffId: 's2', pinHash }] }
+          ? {
+              secret: SECRET,
+              listen: { port: options.hallPort ?? 0 },
+              counters: [{ staffId: 's1', pinHash }, { staffId: 's2', pinHash }],
+              ...(options.publicBaseUrl === null ? {} : { publicBaseUrl: options.publicBaseUrl ?? PUBLIC_BASE }),
+            }
           : { mode: 'remote', url: options.remoteUrl, secret: SECRET },
       logging: { level: 'silent' },
     },
@@ -149,6 +157,27 @@ async function pageSocket(httpUrl: string, role: PageRole, key = pageKey(SECRET,
 }
 
 describe('issuing and printing', () => {
+  it('a kiosk whose hall server is only on loopback prints and shows no QR code rather than a dead one, and tells staff why', async () => {
+    const booted = await boot({ publicBaseUrl: null });
+    const ticket = await call(booted.client, 'queue.issue', { requestId: 'req-no-qr-0001', categoryId: 'qc-household' });
+    expect(ticket.qrUrl).toBeNull();
+    expect(ticket.qrDataUrl).toBeNull();
+    const job = await simulator(booted).waitForJob((j) => j.text.includes(ticket.number));
+    expect(job.text).not.toContain('/t/');
+    expect(job.text).not.toContain('扫码');
+    expect(await call(booted.client, 'queue.ticketLink', {})).toEqual({ base: null, problem: 'loopback' });
+  });
+
+  it('the catalog says which categories are closed and when they open next, with no waiting count for them', async () => {
+    // Sunday 2026-11-29 10:00 in the hall: every category closed until Monday 08:30.
+    const booted = await boot({ at: '2026-11-29T02:00:00Z' });
+    const catalog = await call(booted.client, 'queue.catalog', {});
+    for (const category of catalog.categories) {
+      expect(category.issuing).toEqual({ open: false, reason: 'closed-day', nextOpening: '2026-11-30T00:30:00.000Z' });
+      expect(category.waiting).toBeNull();
+    }
+  });
+
   it('a walk-in ticket is numbered, printed with its number, windows and QR, and a repeated request neither re-issues nor re-prints', async () => {
     const booted = await boot();
     const { client } = booted;
@@ -160,13 +189,13 @@ describe('issuing and printing', () => {
     const ticket = await call(client, 'queue.issue', { requestId: 'req-walk-in-0001', categoryId: 'qc-household' });
     expect(ticket).toMatchObject({ number: 'H001', categoryName: '户政治安（身份证、户口）', floor: 2, peopleAhead: 0, priority: null, printed: { ok: true }, offline: false });
     expect(ticket.windows).toContain('53');
-    expect(ticket.qrUrl).toContain(ticket.id);
+    expect(ticket.qrUrl).toBe(`${PUBLIC_BASE}/t/${ticket.id}`);
     expect(ticket.qrDataUrl).toMatch(/^data:image\/png;base64,/);
 
     const job = await simulator(booted).waitForJob((j) => j.text.includes('H001'));
     expect(job.complete).toBe(true);
     expect(job.text).toContain('51、52、53');
-    expect(job.text).toContain(ticket.qrUrl);
+    expect(job.text).toContain(ticket.qrUrl ?? 'a QR URL');
 
     const again = await call(client, 'queue.issue', { requestId: 'req-walk-in-0001', categoryId: 'qc-household' });
     expect(again.number).toBe('H001');
@@ -335,7 +364,9 @@ describe('remote mode: a standalone hall service', () => {
       await until(async () => (await deviceState(booted.client, 'hall'))?.state === 'ok', 'hall connected');
       const online = await call(booted.client, 'queue.issue', { requestId: 'req-remote-0001', categoryId: 'qc-hrss' });
       expect(online).toMatchObject({ number: 'B001', offline: false, peopleAhead: 0 });
-      expect(online.qrUrl.startsWith(server.httpUrl)).toBe(true);
+      // The hall service here listens on loopback, which no phone can open: the ticket carries no QR code rather than a dead one.
+      expect(online.qrUrl).toBeNull();
+      expect(online.qrDataUrl).toBeNull();
       // The kiosk holds offline numbers before the service goes away.
       await until(async () => ((await booted.host.context.db.get<{ n: number }>('SELECT count(*) AS n FROM queue_kiosk_leases'))?.n ?? 0) > 0, 'leases');
 

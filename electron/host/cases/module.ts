@@ -81,9 +81,10 @@ function pageView(page: DraftPage): PageView {
   return { pageId: page.id, materialIndex: page.materialIndex, preview: dataUrl(page.preview), width: page.width, height: page.height };
 }
 
-function describePrint(outcome: PrintOutcome): PrintOutcomeView {
+/** `pickup`: where a saved document is collected (the hall's documentPickup) — the citizen is told the place, never the path. */
+function describePrint(outcome: PrintOutcome, pickup: string): PrintOutcomeView {
   if (outcome.kind === 'printed') return { kind: 'printed', message: '已发送到打印机，请在出纸口取走' };
-  if (outcome.kind === 'saved') return { kind: 'saved', message: '本机未连接文档打印机，文件已保存，请到窗口请工作人员打印', path: outcome.path };
+  if (outcome.kind === 'saved') return { kind: 'saved', message: `已保存，请到${pickup}打印`, path: outcome.path, pickup };
   return { kind: 'failed', message: '打印失败，请联系工作人员' };
 }
 
@@ -191,7 +192,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
   const printDocument = async (pdf: Buffer, filePrefix: string): Promise<PrintOutcomeView> => {
     const outcome = await printPdf(pdf, { ...(options.documentPrinter === undefined ? {} : { printer: options.documentPrinter }), fallbackDir: documentsDir, filePrefix, title: filePrefix, logger });
     if (outcome.kind === 'failed') logger.error({ error: outcome.error }, 'A4 document could not be printed or saved');
-    return describePrint(outcome);
+    return describePrint(outcome, content().hall.documentPickup);
   };
 
   const scanPage = async (draft: Draft, sessionId: string, materialIndex: number): Promise<NormalisedPage> => {

@@ -53,6 +53,22 @@ describe('content loader', () => {
     ]);
   });
 
+  it('names where saved documents are collected, and refuses a file path there or no place at all', () => {
+    expect(loadContent(shipped).hall.documentPickup).toBe('1楼咨询导服台');
+    for (const [pickup, expected] of [
+      ['/var/lib/liuliu/documents', 'not a file path'],
+      ['', 'hall.json: documentPickup'],
+      [undefined, 'hall.json: documentPickup'],
+    ] as const) {
+      const dir = copyPackage();
+      edit(dir, 'hall.json', (hall) => {
+        if (pickup === undefined) delete hall['documentPickup'];
+        else hall['documentPickup'] = pickup;
+      });
+      expect(() => loadContent(dir)).toThrow(expected);
+    }
+  });
+
   it('reports every problem at once: schema and invariants', () => {
     const dir = copyPackage();
     edit(dir, 'hall.json', (hall) => {

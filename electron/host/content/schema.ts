@@ -26,6 +26,15 @@ export const Hall = z.object({
   addressEn: z.string().min(1).optional(),
   phone: z.string(),
   hotline: z.string(),
+  /**
+   * Where a citizen collects a document the kiosk saved because no A4 printer
+   * took it ("1号咨询台"): the screen says "已保存，请到…打印", never a file path.
+   */
+  documentPickup: z
+    .string()
+    .min(1)
+    .max(30)
+    .refine((place) => !/[\\/]/.test(place), 'a place in the hall (e.g. 1号咨询台), not a file path'),
   robot: z.object({ name: z.string().min(1), nameEn: z.string().min(1).optional(), pinyin: z.string() }),
   openingHours: z.object({
     summary: z.string(),

@@ -74,7 +74,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
         case 'printed':
           return { kind: 'printed', form, printer: outcome.printer };
         case 'saved':
-          return { kind: 'saved', form, path: outcome.path, reason: outcome.reason };
+          return { kind: 'saved', form, path: outcome.path, reason: outcome.reason, pickup: ctx.content().hall.documentPickup };
         case 'failed':
           return { kind: 'failed', form, message: outcome.error };
       }

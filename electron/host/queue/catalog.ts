@@ -1,6 +1,7 @@
 import type { ContentPackage, Hall, QueueCategory } from '../content/schema.js';
 import type { QueueSnapshot } from '../../../hall/protocol/index.js';
-import type { Locale } from '../../contract/index.js';
+import { isIssuingOpen, type HallCalendar } from '../../../hall/hours.js';
+import type { Locale, QueueIssuing } from '../../contract/index.js';
 import { inLocale } from '../content/english.js';
 
 type CategorySnapshot = QueueSnapshot['categories'][number];
@@ -20,6 +21,7 @@ export interface CategoryView {
   departmentNames: string[];
   waiting: number | null;
   etaMinutes: number | null;
+  issuing: QueueIssuing;
 }
 
 export interface KioskCatalog {
@@ -38,7 +40,16 @@ function named(locale: Locale, item: { name: string; nameEn?: string | undefined
   return inLocale(locale, item.name, item.nameEn);
 }
 
-export function categoryView(hall: Hall, category: QueueCategory, live: CategorySnapshot | undefined, locale: Locale = 'zh-CN'): CategoryView {
+/** Whether `category` issues tickets at `now`, in the contract's shape (a category of the hall always has a next opening). */
+export function issuingView(hall: Hall, category: QueueCategory, now: Date, calendar: HallCalendar): QueueIssuing {
+  const status = isIssuingOpen(hall, category.id, now, calendar);
+  if (status.open) return { open: true };
+  if (status.reason === 'unknown-category') throw new Error(`category ${category.id} is not in the hall`);
+  return { open: false, reason: status.reason, nextOpening: status.nextOpening.toISOString() };
+}
+
+export function categoryView(hall: Hall, category: QueueCategory, live: CategorySnapshot | undefined, now: Date, calendar: HallCalendar = {}, locale: Locale = 'zh-CN'): CategoryView {
+  const issuing = issuingView(hall, category, now, calendar);
   return {
     id: category.id,
     name: named(locale, category),
@@ -46,16 +57,18 @@ export function categoryView(hall: Hall, category: QueueCategory, live: Category
     floor: categoryFloor(hall, category),
     windows: [...category.windows],
     departmentNames: hall.departments.filter((d) => category.departmentIds.includes(d.id)).map((d) => named(locale, d)),
-    waiting: live?.waiting ?? null,
-    etaMinutes: live?.etaMinutes ?? null,
+    // A closed category has nobody to wait behind worth counting: "0 人等候" there would read as "go ahead".
+    waiting: issuing.open ? (live?.waiting ?? null) : null,
+    etaMinutes: issuing.open ? (live?.etaMinutes ?? null) : null,
+    issuing,
   };
 }
 
-export function kioskCatalog(content: ContentPackage, snapshot: QueueSnapshot | null, locale: Locale = 'zh-CN'): KioskCatalog {
+export function kioskCatalog(content: ContentPackage, snapshot: QueueSnapshot | null, now: Date, calendar: HallCalendar = {}, locale: Locale = 'zh-CN'): KioskCatalog {
   const { hall, services } = content;
   const live = new Map(snapshot?.categories.map((c) => [c.id, c]) ?? []);
   return {
-    categories: hall.queueCategories.map((category) => categoryView(hall, category, live.get(category.id), locale)),
+    categories: hall.queueCategories.map((category) => categoryView(hall, category, live.get(category.id), now, calendar, locale)),
     departments: hall.departments.map((d) => ({ id: d.id, name: named(locale, d), floor: d.floor, categoryId: d.queueCategoryId })),
     // In the content's own life-event order; a service appears under each of its life events.
     lifeEvents: services.lifeEvents

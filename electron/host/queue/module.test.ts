@@ -47,7 +47,7 @@ function issued(overrides: Partial<IssueResult> = {}): IssueResult {
 
 describe('kiosk catalog', () => {
   it('offers every category, every department with its category, and services grouped by life event', () => {
-    const catalog = kioskCatalog(content, null);
+    const catalog = kioskCatalog(content, null, new Date('2026-11-25T02:00:00Z'));
     expect(catalog.categories).toHaveLength(content.hall.queueCategories.length);
     expect(catalog.categories.find((c) => c.id === 'qc-household')).toMatchObject({ prefix: 'H', floor: 2, waiting: null, departmentNames: ['公安局'] });
     expect(catalog.departments).toHaveLength(content.hall.departments.length);
@@ -57,7 +57,7 @@ describe('kiosk catalog', () => {
   });
 
   it('names categories, departments, life events and services in English for a citizen who chose English', () => {
-    const catalog = kioskCatalog(content, null, 'en');
+    const catalog = kioskCatalog(content, null, new Date('2026-11-25T02:00:00Z'), {}, 'en');
     expect(catalog.categories.find((c) => c.id === 'qc-household')).toMatchObject({ name: 'Household registration (ID cards, hukou)', departmentNames: ['Public Security Bureau'] });
     const pension = catalog.lifeEvents.find((g) => g.name === 'Old age and pensions');
     expect(pension?.services.find((s) => s.id === 'hr-pension-claim')?.name).toBe('Employee pension claim (retirement)');

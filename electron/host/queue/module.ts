@@ -9,6 +9,7 @@ import { rendererDist } from '../paths.js';
 import type { SessionManager } from '../session/manager.js';
 import { inLocale } from '../content/english.js';
 import { categoryForService, categoryView, kioskCatalog } from './catalog.js';
+import { ticketQrBase } from './ticket-link.js';
 import { RemoteHallQueue } from './remote.js';
 import { DEFAULT_RULES, HallQueueService, startHallServer, type HallCalendar, type HallServer } from '../../../hall/index.js';
 import type { HallQueue, IssueResult, Priority, QueueError, QueueErrorCode, QueueSnapshot, Ticket } from '../../../hall/protocol/index.js';
@@ -67,7 +68,7 @@ export function httpBaseOf(wsUrl: string): string {
  * The printed ticket. An offline ticket (issued from a lease while the hall
  * service is away) cannot know its place in line: those two lines say so.
  */
-export function ticketDoc(hallName: string, issued: IssueResult, qrUrl: string): PrintDoc {
+export function ticketDoc(hallName: string, issued: IssueResult, qrUrl: string | null): PrintDoc {
   const { ticket } = issued;
   const doc = queueTicketDoc({
     hallName,
@@ -77,7 +78,7 @@ export function ticketDoc(hallName: string, issued: IssueResult, qrUrl: string):
     windows: issued.windows,
     peopleAhead: issued.peopleAhead ?? 0,
     etaMinutes: issued.etaMinutes ?? 0,
-    qrUrl,
+    ...(qrUrl !== null ? { qrUrl } : {}),
     ...(ticket.maskedName !== null ? { maskedName: ticket.maskedName } : {}),
     ...(ticket.priority !== null ? { priority: PRIORITY_LABELS[ticket.priority] } : {}),
     issuedAt: new Date(ticket.issuedAt),
@@ -142,7 +143,7 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     return snapshot.ok ? snapshot.value : null;
   };
 
-  const print = async (issued: IssueResult, qrUrl: string): Promise<QueuePrinted> => {
+  const print = async (issued: IssueResult, qrUrl: string | null): Promise<QueuePrinted> => {
     if (ctx.printer === undefined) return { ok: false, reason: 'no_printer', message: NO_PRINTER_MESSAGE };
     // print() asks the printer's status (DLE EOT) first and refuses to send to a printer with a fault; it never throws.
     const result = await ctx.printer.printer.print(ticketDoc(ctx.content().hall.name, issued, qrUrl));
@@ -151,7 +152,7 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     return { ok: false, reason: result.reason, message: `${result.message}，${NOT_PRINTED_HINT}` };
   };
 
-  const viewOf = (ticket: Ticket, issued: Omit<IssueResult, 'ticket'>, extra: { serviceName?: string; qrUrl: string; qrDataUrl: string; printed: QueuePrinted }): QueueTicketView => ({
+  const viewOf = (ticket: Ticket, issued: Omit<IssueResult, 'ticket'>, extra: { serviceName?: string; qrUrl: string | null; qrDataUrl: string | null; printed: QueuePrinted }): QueueTicketView => ({
     id: ticket.id,
     number: ticket.displayNo,
     categoryId: ticket.categoryId,
@@ -190,8 +191,10 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       throw apiErrorOf(result.error, category === undefined ? target.categoryId : inLocale(sessions.locale(), category.name, category.nameEn));
     }
     const issued = result.value;
-    const qrUrl = `${publicBase ?? 'http://127.0.0.1'}/t/${encodeURIComponent(issued.ticket.id)}`;
-    const [printed, qrDataUrl] = await Promise.all([print(issued, qrUrl), QRCode.toDataURL(qrUrl, { margin: 1, width: 256, errorCorrectionLevel: 'M' })]);
+    // No QR code rather than a dead one: a phone cannot open this kiosk's loopback address (the staff screen says why).
+    const qrBase = ticketQrBase(publicBase);
+    const qrUrl = qrBase.base === null ? null : `${qrBase.base}/t/${encodeURIComponent(issued.ticket.id)}`;
+    const [printed, qrDataUrl] = await Promise.all([print(issued, qrUrl), qrUrl === null ? null : QRCode.toDataURL(qrUrl, { margin: 1, width: 256, errorCorrectionLevel: 'M' })]);
     const view = viewOf(issued.ticket, issued, { ...(target.serviceName !== undefined ? { serviceName: target.serviceName } : {}), qrUrl, qrDataUrl, printed });
     logger.info({ number: view.number, categoryId: view.categoryId, priority: view.priority, offline: view.offline, printed: printed.ok }, 'queue: ticket issued');
     if (session !== null && sessions.current()?.id === session.id) sessionTickets.set(session.id, [view, ...(sessionTickets.get(session.id) ?? [])]);
@@ -272,13 +275,14 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
   return {
     name: 'queue',
     handlers: {
-      'queue.catalog': async () => kioskCatalog(ctx.content(), await snapshotOrNull(), sessions.locale()),
+      'queue.catalog': async () => kioskCatalog(ctx.content(), await snapshotOrNull(), ctx.now(), calendar, sessions.locale()),
+      'queue.ticketLink': async () => ticketQrBase(publicBase),
       'queue.forService': async ({ serviceId }) => {
         const content = ctx.content();
         const found = categoryForService(content, serviceId, sessions.locale());
         if (found === undefined) throw new ApiError('not_found', userMessage('queue.unknownService', {}));
         const live = (await snapshotOrNull())?.categories.find((c) => c.id === found.category.id);
-        return { serviceId, serviceName: found.serviceName, category: categoryView(content.hall, found.category, live, sessions.locale()) };
+        return { serviceId, serviceName: found.serviceName, category: categoryView(content.hall, found.category, live, ctx.now(), calendar, sessions.locale()) };
       },
       'queue.issue': async ({ requestId, categoryId, serviceId }) => {
         const earlier = recent.get(requestId);

@@ -28,7 +28,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [countdown, setCountdown] = useState<number | null>(null);
   const [notice, setNotice] = useState<CardReaderNotice | null>(null);
   const lastTouch = useRef(0);
-  const { setElderly } = usePreferences();
+  const { switchOnElderlyForSenior } = usePreferences();
 
   useEffect(() => {
     void api.call('session.current', {}).then((result) => {
@@ -47,11 +47,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           navigate('attract');
         } else if (reason === 'card') {
           setNotice(null);
-          if (next.senior) setElderly(true);
+          if (next.senior) switchOnElderlyForSenior();
           if (screen === 'attract') navigate('home');
         }
       },
-      [navigate, screen, setElderly],
+      [navigate, screen, switchOnElderlyForSenior],
     ),
   );
   useEvent('session.countdown', useCallback(({ secondsLeft }) => setCountdown(secondsLeft), []));

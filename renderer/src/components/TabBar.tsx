@@ -22,21 +22,24 @@ export function TabBar<T extends string>({
   /** Extra buttons after the tabs (e.g. 我的排队号). */
   children?: ReactNode;
 }) {
+  // Extra buttons sit beside the tab list, not in it: a tab list holds tabs only.
   return (
-    <div className={`tab-bar ${className}`} role="tablist">
-      {tabs.map((id) => (
-        <button
-          type="button"
-          role="tab"
-          key={id}
-          aria-selected={selected === id}
-          className={`touch tab-bar-tab${selected === id ? ' primary' : ''}`}
-          onClick={() => onSelect(id)}
-          data-testid={`${testIdPrefix}-${id}`}
-        >
-          {label(id)}
-        </button>
-      ))}
+    <div className={`tab-bar ${className}`}>
+      <div className="tab-bar-tabs" role="tablist">
+        {tabs.map((id) => (
+          <button
+            type="button"
+            role="tab"
+            key={id}
+            aria-selected={selected === id}
+            className={`touch tab-bar-tab${selected === id ? ' primary' : ''}`}
+            onClick={() => onSelect(id)}
+            data-testid={`${testIdPrefix}-${id}`}
+          >
+            {label(id)}
+          </button>
+        ))}
+      </div>
       {children}
     </div>
   );

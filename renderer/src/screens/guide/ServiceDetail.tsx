@@ -30,10 +30,10 @@ function PrintStatus({ print }: { print: PrintState }) {
         ? t('actions.printed')
         : t('actions.printedA4', { printer: outcome.printer })
       : outcome.kind === 'saved'
-        ? t('actions.saved', { path: outcome.path })
+        ? t('actions.saved', { place: outcome.pickup })
         : t('actions.failed', { message: outcome.message });
   return (
-    <p className={`guide-print-status ${outcome.kind === 'failed' ? 'is-problem' : 'is-done'}`} role="status" data-testid="print-status">
+    <p className={`guide-print-status ${outcome.kind === 'printed' ? 'is-done' : 'is-problem'}`} role="status" data-testid="print-status" data-outcome={outcome.kind}>
       {text}
       {outcome.kind === 'printed' && outcome.warning !== undefined && <span className="guide-print-warning"> · {outcome.warning}</span>}
     </p>
@@ -178,7 +178,8 @@ export function ServiceDetail({ serviceId, onBack, onOpen }: { serviceId: string
     <article className="guide-detail" data-testid="guide-detail">
       <div className="guide-detail-head">
         <button type="button" className="touch" onClick={onBack} data-testid="guide-back">
-          ← {t('backToList')}
+          <span aria-hidden>← </span>
+          {t('backToList')}
         </button>
         <h2 data-testid="guide-service-name">{guide.service.name}</h2>
       </div>

@@ -16,7 +16,7 @@ export function Keypad({ value, onChange, maxLength, testId }: { value: string; 
   return (
     <div className="cases-keypad" data-testid={testId}>
       {KEYS.map((key) => (
-        <button type="button" key={key} className="touch cases-key" onClick={() => press(key)} data-testid={`${testId}-${key}`}>
+        <button type="button" key={key} className={`touch cases-key${key === 'clear' || key === 'back' ? ' is-word' : ''}`} onClick={() => press(key)} data-testid={`${testId}-${key}`}>
           {key === 'clear' ? t('progress.clear') : key === 'back' ? t('progress.backspace') : key}
         </button>
       ))}

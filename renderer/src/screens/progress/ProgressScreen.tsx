@@ -168,7 +168,7 @@ export function ProgressScreen() {
   return (
     <main className="cases" data-testid="progress-screen">
       <h1 className="screen-title">{t('progress.title')}</h1>
-      <section className="cases-card">
+      <section className="cases-card cases-entry">
         <h2>{t('progress.enterNumber')}</h2>
         <p className="cases-hint">{t('progress.numberHint')}</p>
         <button

@@ -39,7 +39,7 @@ export function AnswerCard({
       )}
       {(answer.materials?.length ?? 0) > 0 && (
         <section className="robot-answer-section">
-          <h3>{t('answer.materials')}</h3>
+          <h2>{t('answer.materials')}</h2>
           <ul data-testid="robot-answer-materials">
             {answer.materials?.map((material) => <li key={material}>{material}</li>)}
           </ul>

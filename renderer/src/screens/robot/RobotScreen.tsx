@@ -41,6 +41,7 @@ export function RobotScreen() {
   const lastQuestion = useRef('');
   const chatRef = useRef<HTMLElement>(null);
   const lastRef = useRef<HTMLDivElement>(null);
+  const questionRef = useRef<HTMLDivElement>(null);
   const robot = info.robotName;
 
   const add = useCallback((message: NewMessage) => {
@@ -63,12 +64,20 @@ export function RobotScreen() {
     say(t('greeting', { robot }));
   }, [say, t, robot]);
 
-  // Scrolls the chat only (not the page): while waiting to the indicator at the bottom, then to the top of the newest message (a long answer is read from its top).
+  // Scrolls the chat only (not the page) so the citizen's latest question stays at the top with the answer under it (a long answer is read from its top); a greeting with no question yet is shown from its own top.
   useEffect(() => {
     const chat = chatRef.current;
     if (!chat) return;
-    const top = pending || !lastRef.current ? chat.scrollHeight : lastRef.current.offsetTop - 8;
-    chat.scrollTo?.({ top, behavior: 'smooth' });
+    const anchorTop = (): number => {
+      const anchor = questionRef.current ?? lastRef.current;
+      return anchor ? anchor.offsetTop - 8 : chat.scrollHeight;
+    };
+    chat.scrollTo?.({ top: anchorTop(), behavior: 'smooth' });
+    // When the chat changes size (the keyboard shown or hidden, elderly mode, a rotated screen) the same question stays at its top.
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => chat.scrollTo?.({ top: anchorTop() }));
+    observer.observe(chat);
+    return () => observer.disconnect();
   }, [messages, pending]);
 
   useEffect(() => {
@@ -107,7 +116,33 @@ export function RobotScreen() {
   };
 
   const mood: AvatarMood = pending ? 'thinking' : 'idle';
+  const lastQuestionIndex = messages.findLastIndex((message) => message.from === 'citizen');
   const chips = popular?.ok ? popular.value : [];
+
+  const renderMessage = (message: Message, index: number) =>
+    message.from === 'citizen' ? (
+      <div key={message.id} ref={index === lastQuestionIndex ? questionRef : index === messages.length - 1 ? lastRef : undefined} className="bubble is-citizen" data-testid="robot-bubble-citizen">
+        {message.text}
+      </div>
+    ) : (
+      <div key={message.id} ref={index === messages.length - 1 ? lastRef : undefined} className="robot-turn">
+        <RobotAvatar size={48} label={robot} />
+        <div className="bubble is-robot" data-testid="robot-bubble-robot">
+          {message.answer ? (
+            <AnswerCard
+              answer={message.answer}
+              testId="robot-answer"
+              onTicket={(serviceId) => navigate('ticket', serviceId)}
+              onGuide={(serviceId) => navigate('guide', serviceId)}
+              onCallStaff={() => void callStaff()}
+              onSuggestion={suggestion}
+            />
+          ) : (
+            message.text
+          )}
+        </div>
+      </div>
+    );
 
   return (
     <main className="robot" data-testid="robot-screen">
@@ -130,31 +165,19 @@ export function RobotScreen() {
       </header>
 
       <section ref={chatRef} className="robot-chat" aria-live="polite" data-testid="robot-chat">
-        {messages.map((message, index) =>
-          message.from === 'citizen' ? (
-            <div key={message.id} ref={index === messages.length - 1 ? lastRef : undefined} className="bubble is-citizen" data-testid="robot-bubble-citizen">
-              {message.text}
-            </div>
-          ) : (
-            <div key={message.id} ref={index === messages.length - 1 ? lastRef : undefined} className="robot-turn">
-              <RobotAvatar size={48} label={robot} />
-              <div className="bubble is-robot" data-testid="robot-bubble-robot">
-                {message.answer ? (
-                  <AnswerCard
-                    answer={message.answer}
-                    testId="robot-answer"
-                    onTicket={(serviceId) => navigate('ticket', serviceId)}
-                    onGuide={(serviceId) => navigate('guide', serviceId)}
-                    onCallStaff={() => void callStaff()}
-                    onSuggestion={suggestion}
-                  />
-                ) : (
-                  message.text
-                )}
-              </div>
-            </div>
-          ),
+        {messages.slice(0, 1).map(renderMessage)}
+        {/* Common questions under the greeting: they scroll with the conversation, so the keyboard keeps its room. */}
+        {chips.length > 0 && (
+          <div className="robot-chips robot-popular" data-testid="robot-popular">
+            <span className="robot-popular-label">{t('popular')}</span>
+            {chips.map((chip, index) => (
+              <button type="button" key={chip.intentId} className="touch chip" disabled={pending} onClick={() => suggestion(chip.intentId, chip.label)} data-testid={`robot-popular-${index}`}>
+                {chip.label}
+              </button>
+            ))}
+          </div>
         )}
+        {messages.slice(1).map((message, index) => renderMessage(message, index + 1))}
         {pending && (
           <div className="robot-turn">
             <RobotAvatar size={48} mood="thinking" label={robot} />
@@ -169,17 +192,6 @@ export function RobotScreen() {
           </div>
         )}
       </section>
-
-      {chips.length > 0 && (
-        <div className="robot-chips robot-popular" data-testid="robot-popular">
-          <span className="robot-popular-label">{t('popular')}</span>
-          {chips.map((chip, index) => (
-            <button type="button" key={chip.intentId} className="touch chip" disabled={pending} onClick={() => suggestion(chip.intentId, chip.label)} data-testid={`robot-popular-${index}`}>
-              {chip.label}
-            </button>
-          ))}
-        </div>
-      )}
 
       <PinyinInput value={text} onChange={setText} onSubmit={ask} placeholder={t('placeholder')} submitLabel={t('ask')} maxLength={200} testId="robot-input" label={t('placeholder')} />
     </main>

@@ -7,11 +7,13 @@ export function CountdownOverlay() {
   const { countdown } = useSession();
   if (countdown === null) return null;
   return (
-    <div className="overlay" role="alertdialog" aria-live="assertive" data-testid="idle-countdown">
+    <div className="overlay" role="alertdialog" aria-modal="true" aria-labelledby="idle-countdown-title" aria-describedby="idle-countdown-text" data-testid="idle-countdown">
       <div className="overlay-card">
-        <h2>{t('countdownTitle')}</h2>
-        <p className="countdown-number">{countdown}</p>
-        <p>{t('countdown', { seconds: countdown })}</p>
+        <h2 id="idle-countdown-title">{t('countdownTitle')}</h2>
+        <p className="countdown-number" aria-hidden>
+          {countdown}
+        </p>
+        <p id="idle-countdown-text">{t('countdown', { seconds: countdown })}</p>
         <button type="button" className="touch primary">
           {t('stay')}
         </button>

@@ -48,7 +48,7 @@ export function DevPanel() {
         <button type="button" className="touch" onClick={() => void api.call('dev.idcard.remove', {})} data-testid="dev-remove-card">
           {t('remove')}
         </button>
-        <button type="button" className="touch" onClick={() => setOpen(false)}>
+        <button type="button" className="touch" onClick={() => setOpen(false)} data-testid="dev-close">
           {t('close')}
         </button>
       </aside>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiErrorShape, DeadLetterView, DeviceStatus, SyncStatusView } from '../../../../electron/contract/index.js';
+import type { ApiErrorShape, DeadLetterView, DeviceStatus, QueueTicketLink, SyncStatusView } from '../../../../electron/contract/index.js';
 import { useApi, useEvent } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
 import { HelpRequestsPanel } from '../robot/HelpRequestsPanel.js';
@@ -50,14 +50,17 @@ function PinPad({ onLoggedIn }: { onLoggedIn: () => void }) {
     <section className="staff-pin" aria-label={t('pin.title')}>
       <h2 className="screen-title">{t('pin.title')}</h2>
       <p className="staff-pin-hint">{t('pin.hint')}</p>
-      <div className="staff-pin-dots" data-testid="staff-pin-dots" aria-live="polite" aria-label={t('pin.entered', { count: pin.length })}>
+      <div className="staff-pin-dots" data-testid="staff-pin-dots" aria-hidden>
         {Array.from({ length: Math.max(PIN_MIN, pin.length) }, (_, i) => (
           <span key={i} className={i < pin.length ? 'staff-dot is-filled' : 'staff-dot'} />
         ))}
       </div>
+      <p className="visually-hidden" aria-live="polite">
+        {t('pin.entered', { count: pin.length })}
+      </p>
       <div className="staff-keypad">
         {KEYS.map((key) => (
-          <button type="button" key={key} className="touch staff-key" onClick={() => press(key)} data-testid={`staff-key-${key}`} disabled={busy}>
+          <button type="button" key={key} className={`touch staff-key${key === 'clear' || key === 'back' ? ' is-word' : ''}`} onClick={() => press(key)} data-testid={`staff-key-${key}`} disabled={busy}>
             {key === 'clear' ? t('pin.clear') : key === 'back' ? t('pin.back') : key}
           </button>
         ))}
@@ -70,6 +73,29 @@ function PinPad({ onLoggedIn }: { onLoggedIn: () => void }) {
           {t(problem.key, { message: problem.message })}
         </p>
       )}
+    </section>
+  );
+}
+
+/** Whether tickets carry a QR code: a kiosk without an address phones can open prints none, and staff should know why. */
+function TicketLinkCard() {
+  const { t } = useTranslation('staff');
+  const api = useApi();
+  const [link, setLink] = useState<QueueTicketLink>();
+  useEffect(() => {
+    let live = true;
+    void api.call('queue.ticketLink', {}).then((result) => {
+      if (live && result.ok) setLink(result.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  if (link === undefined) return null;
+  return (
+    <section className="staff-card" aria-labelledby="staff-qr" data-testid="staff-ticket-qr" data-on={link.base !== null}>
+      <h2 id="staff-qr">{t('ticketQr.title')}</h2>
+      <p className={link.base === null ? 'staff-problem' : undefined}>{link.base === null ? t(`ticketQr.off.${link.problem ?? 'missing'}`) : t('ticketQr.on', { url: link.base })}</p>
     </section>
   );
 }
@@ -138,6 +164,8 @@ function Dashboard({ onExpired }: { onExpired: () => void }) {
           ))}
         </ul>
       </section>
+
+      <TicketLinkCard />
 
       <HelpRequestsPanel onExpired={onExpired} />
 

@@ -7,14 +7,17 @@ import { useSession } from '../../app/session.js';
 import './ticket.css';
 import { TabBar } from '../../components/TabBar.js';
 import { useSay } from '../../i18n/say.js';
+import { formatOpening, hallClosedUntil, resultReturnsByItself } from './outcome.js';
 
 /**
  * 取号: choose what to queue for (by department, or "what do you want to do"
  * = services by life event; preselected when the robot or the guide passes a
  * service id as the screen's `arg`) → confirm → issuing and printing → the
- * number, where to go, the QR code and any printer problem → back to start
- * (on "完成" or after AUTO_RETURN_SECONDS). A logged-in citizen sees her
- * masked name and "我的排队号".
+ * number, where to go, the QR code (when the kiosk has an address a phone
+ * can open) and any printer problem → back to start (on "完成", or after
+ * AUTO_RETURN_SECONDS when the ticket was printed: with no paper copy the
+ * number stays until the citizen taps 完成). Closed hours show before the
+ * citizen chooses. A logged-in citizen sees her masked name and "我的排队号".
  */
 const AUTO_RETURN_SECONDS = 20;
 
@@ -40,7 +43,7 @@ function windowsText(windows: readonly string[], separator: string): string {
 }
 
 export function TicketScreen() {
-  const { t } = useTranslation('ticket');
+  const { t, i18n } = useTranslation('ticket');
   const say = useSay();
   const api = useApi();
   const { arg, navigate } = useNavigation();
@@ -115,7 +118,11 @@ export function TicketScreen() {
             {step.choice.serviceName !== undefined && <Fact label={t('confirm.service')} value={step.choice.serviceName} />}
             <Fact label={t('confirm.category')} value={step.choice.category.name} />
             <Fact label={t('confirm.place')} value={t('floorWindows', { floor: step.choice.category.floor, windows: windowsText(step.choice.category.windows, t('common:listSeparator')) })} />
-            <Fact label={t('confirm.ahead')} value={step.choice.category.waiting === null ? t('waitingUnknown') : t('waiting', { count: step.choice.category.waiting })} />
+            {step.choice.category.issuing.open ? (
+              <Fact label={t('confirm.ahead')} value={step.choice.category.waiting === null ? t('waitingUnknown') : t('waiting', { count: step.choice.category.waiting })} />
+            ) : (
+              <Fact label={t('confirm.closed')} value={t('nextOpening', { at: formatOpening(step.choice.category.issuing.nextOpening, i18n.language) })} testId="ticket-confirm-closed" />
+            )}
             {session?.maskedName !== undefined && <Fact label={t('confirm.name')} value={session.maskedName} />}
           </dl>
           {session?.senior === true && <p className="ticket-priority-note">{t('confirm.priority')}</p>}
@@ -131,8 +138,8 @@ export function TicketScreen() {
       )}
       {step.kind === 'issuing' && (
         <section className="ticket-issuing" data-testid="ticket-issuing" aria-live="polite">
-          <div className="spinner" />
-          <p>{t('printing')}</p>
+          <div className="spinner" aria-hidden />
+          <h1 className="screen-title">{t('printing')}</h1>
         </section>
       )}
       {step.kind === 'result' && <ResultStep ticket={step.ticket} onDone={done} />}
@@ -166,6 +173,13 @@ function Fact({ label, value, testId }: { label: string; value: string; testId?:
   );
 }
 
+/** What a category button says about waiting: the count while it issues, the next opening when it does not. */
+function WaitingHint({ category }: { category: QueueCategoryView }) {
+  const { t, i18n } = useTranslation('ticket');
+  if (!category.issuing.open) return <span className="ticket-option-hint">{t('nextOpening', { at: formatOpening(category.issuing.nextOpening, i18n.language) })}</span>;
+  return <span className="ticket-option-hint">{category.waiting === null ? t('waitingUnknown') : t('waiting', { count: category.waiting })}</span>;
+}
+
 function ChooseStep({
   catalog,
   loadError,
@@ -179,16 +193,22 @@ function ChooseStep({
   onChoose: (choice: Choice) => void;
   onMine?: () => void;
 }) {
-  const { t } = useTranslation('ticket');
+  const { t, i18n } = useTranslation('ticket');
   const say = useSay();
   const [tab, setTab] = useState<Tab>('department');
   const [lifeEvent, setLifeEvent] = useState<string>();
   if (loadError !== undefined) return <p className="ticket-error-message" role="alert">{say(loadError)}</p>;
   if (catalog === undefined) return <div className="spinner" />;
   const group = catalog.lifeEvents.find((g) => g.name === lifeEvent);
+  const closedUntil = hallClosedUntil(catalog.categories);
   return (
     <section className="ticket-choose">
       <h1 className="screen-title">{t('title')}</h1>
+      {closedUntil !== null && (
+        <p className="ticket-hours" role="status" data-testid="ticket-closed">
+          {t('closedNow', { at: formatOpening(closedUntil, i18n.language) })}
+        </p>
+      )}
       <TabBar tabs={['department', 'todo'] as const} selected={tab} onSelect={setTab} label={(id) => t(`tabs.${id}`)} testIdPrefix="ticket-tab" className="ticket-tabs">
         {onMine !== undefined && (
           <button type="button" className="touch" onClick={onMine} data-testid="ticket-mine">
@@ -202,12 +222,18 @@ function ChooseStep({
             const category = byId.get(department.categoryId);
             if (category === undefined) return null;
             return (
-              <button type="button" key={department.id} className="touch ticket-option" onClick={() => onChoose({ category })} data-testid={`ticket-dept-${department.id}`}>
+              <button
+                type="button"
+                key={department.id}
+                className={`touch ticket-option${category.issuing.open ? '' : ' is-closed'}`}
+                onClick={() => onChoose({ category })}
+                data-testid={`ticket-dept-${department.id}`}
+              >
                 <span className="ticket-option-name">{department.name}</span>
                 <span className="ticket-option-hint">
                   {t('floor', { floor: department.floor })} · {category.name}
                 </span>
-                <span className="ticket-option-hint">{category.waiting === null ? t('waitingUnknown') : t('waiting', { count: category.waiting })}</span>
+                <WaitingHint category={category} />
               </button>
             );
           })}
@@ -229,8 +255,9 @@ function ChooseStep({
         <>
           <p className="ticket-prompt">{t('chooseService')}</p>
           <div className="ticket-list">
-            <button type="button" className="touch" onClick={() => setLifeEvent(undefined)}>
-              ← {group.name}
+            <button type="button" className="touch" onClick={() => setLifeEvent(undefined)} data-testid="ticket-life-back">
+              <span aria-hidden>← </span>
+              {group.name}
             </button>
             {group.services.map((service) => {
               const category = byId.get(service.categoryId);
@@ -245,6 +272,7 @@ function ChooseStep({
                 >
                   <span className="ticket-option-name">{service.name}</span>
                   <span className="ticket-option-hint">{category.name}</span>
+                  {!category.issuing.open && <WaitingHint category={category} />}
                 </button>
               );
             })}
@@ -257,9 +285,11 @@ function ChooseStep({
 
 function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () => void }) {
   const { t } = useTranslation('ticket');
+  const byItself = resultReturnsByItself(ticket.printed);
   const [seconds, setSeconds] = useState(AUTO_RETURN_SECONDS);
   const returned = useRef(false);
   useEffect(() => {
+    if (!byItself) return undefined;
     if (seconds > 0) {
       const timer = setTimeout(() => setSeconds((s) => s - 1), 1000);
       return () => clearTimeout(timer);
@@ -270,45 +300,56 @@ function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () =>
       onDone();
     }
     return undefined;
-  }, [seconds, onDone]);
+  }, [byItself, seconds, onDone]);
   return (
-    <section className="ticket-result" data-testid="ticket-result">
-      <p className="ticket-result-label">{t('result.yourNumber')}</p>
-      <p className="ticket-number" data-testid="ticket-number">
-        {ticket.number}
-      </p>
-      {ticket.priority !== null && (
-        <p className="ticket-priority" data-testid="ticket-priority">
-          {t(`result.priority.${ticket.priority}`)}
+    <section className="ticket-result" data-testid="ticket-result" data-holds={!byItself}>
+      <div className="ticket-result-main">
+        <h1 className="ticket-result-label">{t('result.yourNumber')}</h1>
+        <p className="ticket-number" data-testid="ticket-number">
+          {ticket.number}
         </p>
-      )}
-      {ticket.maskedName !== undefined && (
-        <p className="ticket-name" data-testid="ticket-name">
-          {ticket.maskedName}
-        </p>
-      )}
-      <p className="ticket-category">{ticket.serviceName ?? ticket.categoryName}</p>
-      <dl className="ticket-facts">
-        <Fact label={t('result.place')} value={t('floorWindows', { floor: ticket.floor, windows: windowsText(ticket.windows, t('common:listSeparator')) })} testId="ticket-place" />
-        {ticket.peopleAhead !== null && <Fact label={t('result.ahead')} value={t('result.aheadValue', { count: ticket.peopleAhead })} testId="ticket-ahead" />}
-        {ticket.etaMinutes !== null && <Fact label={t('result.eta')} value={t('result.etaValue', { count: ticket.etaMinutes })} />}
-      </dl>
-      {ticket.offline && <p className="ticket-offline">{t('result.offline')}</p>}
-      {ticket.printed.ok ? (
-        <p className="ticket-printed">{t('result.printed')}</p>
-      ) : (
-        <p className="ticket-printer-problem" role="alert" data-testid="ticket-printer-problem">
-          {t(`printer.${ticket.printed.reason}`, { defaultValue: t('printer.other') })}
-        </p>
-      )}
-      <figure className="ticket-qr">
-        <img src={ticket.qrDataUrl} alt={ticket.qrUrl} width={200} height={200} data-testid="ticket-qr" />
-        <figcaption>{t('result.qr')}</figcaption>
-      </figure>
-      <button type="button" className="touch primary ticket-done" onClick={onDone} data-testid="ticket-done">
-        {t('result.done')}
-      </button>
-      <p className="ticket-auto-return">{t('result.autoReturn', { seconds: Math.max(seconds, 0) })}</p>
+        {!byItself && (
+          <p className="ticket-remember" data-testid="ticket-remember">
+            {t('result.remember')}
+          </p>
+        )}
+        {ticket.priority !== null && (
+          <p className="ticket-priority" data-testid="ticket-priority">
+            {t(`result.priority.${ticket.priority}`)}
+          </p>
+        )}
+        {ticket.maskedName !== undefined && (
+          <p className="ticket-name" data-testid="ticket-name">
+            {ticket.maskedName}
+          </p>
+        )}
+        <p className="ticket-category">{ticket.serviceName ?? ticket.categoryName}</p>
+        <dl className="ticket-facts">
+          <Fact label={t('result.place')} value={t('floorWindows', { floor: ticket.floor, windows: windowsText(ticket.windows, t('common:listSeparator')) })} testId="ticket-place" />
+          {ticket.peopleAhead !== null && <Fact label={t('result.ahead')} value={t('result.aheadValue', { count: ticket.peopleAhead })} testId="ticket-ahead" />}
+          {ticket.etaMinutes !== null && <Fact label={t('result.eta')} value={t('result.etaValue', { count: ticket.etaMinutes })} />}
+        </dl>
+      </div>
+      <div className="ticket-result-side">
+        {ticket.offline && <p className="ticket-offline">{t('result.offline')}</p>}
+        {ticket.printed.ok ? (
+          <p className="ticket-printed">{t('result.printed')}</p>
+        ) : (
+          <p className="ticket-printer-problem" role="alert" data-testid="ticket-printer-problem">
+            {t(`printer.${ticket.printed.reason}`, { defaultValue: t('printer.other') })}
+          </p>
+        )}
+        {ticket.qrDataUrl !== null && ticket.qrUrl !== null && (
+          <figure className="ticket-qr">
+            <img src={ticket.qrDataUrl} alt={t('result.qrAlt')} data-url={ticket.qrUrl} data-testid="ticket-qr" />
+            <figcaption>{t('result.qr')}</figcaption>
+          </figure>
+        )}
+        <button type="button" className="touch primary ticket-done" onClick={onDone} data-testid="ticket-done">
+          {t('result.done')}
+        </button>
+        {byItself && <p className="ticket-auto-return">{t('result.autoReturn', { seconds: Math.max(seconds, 0) })}</p>}
+      </div>
     </section>
   );
 }
@@ -335,7 +376,7 @@ function MyTickets({ onBack }: { onBack: () => void }) {
           </li>
         ))}
       </ul>
-      <button type="button" className="touch" onClick={onBack}>
+      <button type="button" className="touch" onClick={onBack} data-testid="ticket-mine-back">
         {t('error.back')}
       </button>
     </section>
