@@ -55,7 +55,7 @@ test('a citizen applies with two scanned pages, gets the number on a slip and an
 
   // The A4 receipt: saved under <dataDir>/documents (no document printer configured).
   await page.getByTestId('apply-print-a4').click();
-  await expect(page.getByTestId('apply-a4-outcome')).toContainText('文件已保存', { timeout: 30_000 });
+  await expect(page.getByTestId('apply-a4-outcome')).toContainText('已保存，请到', { timeout: 30_000 });
   const documents = join(dataDir, 'documents');
   const pdfs = readdirSync(documents).filter((name) => name.endsWith('.pdf'));
   expect(pdfs).toHaveLength(1);

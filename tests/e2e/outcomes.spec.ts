@@ -1,3 +1,4 @@
+import { hashPin } from '../../electron/host/staff/credentials.js';
 import { expect, test } from './kiosk.js';
 import { STAFF_PIN } from './screens.js';
 
@@ -9,7 +10,7 @@ import { STAFF_PIN } from './screens.js';
  */
 test.use({
   kioskConfig: {
-    staffPin: STAFF_PIN,
+    staffPinHash: hashPin(STAFF_PIN),
     devices: { printer: { kind: 'none' } },
     session: { idleTimeoutSeconds: 600, countdownSeconds: 15 },
     // The tests run at any hour; a hall never sets this (developer mode only).

@@ -1,3 +1,4 @@
+import { hashPin } from '../../electron/host/staff/credentials.js';
 import type { Page } from '@playwright/test';
 import { expect } from './kiosk.js';
 
@@ -12,7 +13,7 @@ import { expect } from './kiosk.js';
  */
 export const STAFF_PIN = '2580';
 export const screensConfig = {
-  staffPin: STAFF_PIN,
+  staffPinHash: hashPin(STAFF_PIN),
   devices: { printer: { kind: 'none' } },
   session: { idleTimeoutSeconds: 3600, countdownSeconds: 15 },
   queue: { ignoreOpeningHours: true },
