@@ -176,9 +176,9 @@ export function ProgressScreen() {
           className={`cases-number touch${field === 'number' ? ' is-current' : ''}`}
           onClick={() => setField('number')}
           aria-pressed={field === 'number'}
-          aria-label={t('progress.editNumber')}
           data-testid="progress-number"
         >
+          <span className="visually-hidden">{t('progress.editNumber')} </span>
           YS{digits}
           <span className="cases-hint">{'_'.repeat(DIGITS - digits.length)}</span>
         </button>
@@ -189,9 +189,9 @@ export function ProgressScreen() {
           className={`cases-number touch${field === 'phone' ? ' is-current' : ''}`}
           onClick={() => setField('phone')}
           aria-pressed={field === 'phone'}
-          aria-label={t('progress.editPhone')}
           data-testid="progress-phone"
         >
+          <span className="visually-hidden">{t('progress.editPhone')} </span>
           {phone}
           <span className="cases-hint">{'_'.repeat(PHONE_DIGITS - phone.length)}</span>
         </button>
