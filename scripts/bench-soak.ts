@@ -217,6 +217,7 @@ async function main(): Promise<void> {
   let cardRetries = 0;
   const cardSessions = async (count: number): Promise<void> => {
     for (let i = 0; i < count; i++) {
+      const sessionStarted = performance.now();
       const client = await tick();
       // The reader polls: a card placed right after the last one was removed may not be seen as new. Lift it and place it again.
       for (let attempt = 0; ; attempt++) {
@@ -232,8 +233,13 @@ async function main(): Promise<void> {
         await call(client, 'dev.idcard.remove', {});
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
+      // Wait until the reader has seen the card leave (removalPolls empty polls):
+      // a card placed before that is the same card still lying there, not a new one.
+      const removed = nextEvent(client, 'card.notice', (notice) => notice.state === 'removed', 5_000).catch(() => undefined);
       await call(client, 'dev.idcard.remove', {});
+      await removed;
       await call(client, 'session.end', { reason: 'logout' });
+      if (process.env['LIULIU_SOAK_TRACE'] === '1') process.stderr.write(`card session ${i}: ${Math.round(performance.now() - sessionStarted)} ms\n`);
     }
   };
 

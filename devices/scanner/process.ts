@@ -1,4 +1,5 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { dieWithParent, wrapperExecFailure } from '../parent-death.js';
 
 /**
  * One scanimage child process with the stop discipline of spec §6: SIGINT
@@ -45,6 +46,12 @@ export interface RunOptions {
   onStderr?: (chunk: string) => void;
   /** Largest stdout kept (device lists, option lists); more is dropped. */
   maxStdoutBytes?: number;
+  /**
+   * Start the command under `setpriv --pdeathsig` (../parent-death.ts) so it dies with this
+   * process even on SIGKILL. Only with the real `spawn` (test doubles see the
+   * bare command).
+   */
+  dieWithParent?: boolean;
 }
 
 /**
@@ -83,8 +90,9 @@ export function runProcess(options: RunOptions): RunningProcess {
   let interruptSent = false;
   const timers: NodeJS.Timeout[] = [];
   let child: ChildProcess;
+  const { command, args, wrapped } = options.dieWithParent === true ? dieWithParent(options.command, options.args) : { command: options.command, args: options.args, wrapped: false };
   try {
-    child = options.spawn(options.command, options.args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    child = options.spawn(command, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
   } catch (error) {
     return { exited: Promise.resolve({ exitCode: null, signal: null, stdout: '', spawnError: error as NodeJS.ErrnoException }), stop: () => undefined, markScanning: () => undefined };
   }
@@ -98,7 +106,11 @@ export function runProcess(options: RunOptions): RunningProcess {
       if (stdout.length < maxStdout) stdout += chunk;
     });
     child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => options.onStderr?.(chunk));
+    let wrapperStderr = '';
+    child.stderr?.on('data', (chunk: string) => {
+      if (wrapped && wrapperStderr.length < 4096) wrapperStderr += chunk;
+      options.onStderr?.(chunk);
+    });
     let spawnError: NodeJS.ErrnoException | undefined;
     child.on('error', (error: NodeJS.ErrnoException) => {
       spawnError = error;
@@ -106,6 +118,11 @@ export function runProcess(options: RunOptions): RunningProcess {
     // 'close' comes after 'exit' once stdio is drained, and also after a spawn 'error'.
     child.on('close', (exitCode: number | null, signal: NodeJS.Signals | null) => {
       timers.forEach(clearTimeout);
+      const code = wrapped && spawnError === undefined ? wrapperExecFailure(exitCode, wrapperStderr) : undefined;
+      if (code !== undefined) {
+        // The command itself could not be started: report it as a spawn failure, as without the wrapper.
+        spawnError = Object.assign(new Error(`spawn ${options.command} ${code}`), { code, syscall: 'spawn', path: options.command }) as NodeJS.ErrnoException;
+      }
       resolve({
         exitCode,
         signal,

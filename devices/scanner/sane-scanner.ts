@@ -266,6 +266,7 @@ export class SaneScanner implements Device {
     this.logger.debug({ command: this.command, args }, 'scanimage start');
     const running = runProcess({
       spawn: this.spawnFn,
+      dieWithParent: this.spawnFn === nodeSpawn,
       command: this.command,
       args,
       env: this.childEnv(),
@@ -332,6 +333,7 @@ async function runShortCommand(options: ShortCommandOptions, args: string[]): Pr
   };
   const child = runProcess({
     spawn: options.spawn,
+    dieWithParent: options.spawn === nodeSpawn,
     command: options.command,
     args,
     env: scanimageEnv(options.saneConfigDir),

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dieWithParent } from '../../parent-death.js';
 
 export class PtyPair {
   readonly driverPath: string;
@@ -38,7 +39,9 @@ export class PtyPair {
   /** Spawns socat and resolves once both links exist. */
   async start(): Promise<void> {
     if (this.socat) return;
-    const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.driverPath}`, `pty,raw,echo=0,link=${this.readerPath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // socat dies with whoever started it, even on kill -9 (a leftover keeps the links and a pty pair).
+    const line = dieWithParent('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.driverPath}`, `pty,raw,echo=0,link=${this.readerPath}`]);
+    const socat = spawn(line.command, line.args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.socat = socat;
     let stderr = '';
     socat.stderr?.on('data', (chunk: Buffer) => {

@@ -145,6 +145,8 @@ export class SessionManager {
   }
 
   cardRemoved(): void {
+    // Said always: the page drops a stale "read"/"busy" notice, and whoever waits for the reader to be free again knows it is.
+    this.notice('removed', 'card.removed');
     if (this.active?.citizen && this.ctx.config.session.onCardRemoved === 'end') void this.end('card-removed');
   }
 

@@ -80,12 +80,13 @@ describe('citizen session from the simulated reader over a pty', () => {
     expect(seen).toEqual(['notice:reading', 'session:card']);
 
     // She lifts her card and puts it back: read again, the session goes on, and `read` ends the reading notice.
+    const removed = nextEvent(client, 'card.notice', (n) => n.state === 'removed');
     await client.call('dev.idcard.remove', {});
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await removed).toEqual({ state: 'removed', say: { code: 'card.removed', params: {} } });
     const read = nextEvent(client, 'card.notice', (n) => n.state === 'read');
     await client.call('dev.idcard.place', { cardId: 'zhang' });
     await read;
-    expect(seen).toEqual(['notice:reading', 'session:card', 'notice:reading', 'notice:read']);
+    expect(seen).toEqual(['notice:reading', 'session:card', 'notice:removed', 'notice:reading', 'notice:read']);
     const current = await client.call('session.current', {});
     expect(current.ok && current.value?.id).toBe(sessionId);
   });
