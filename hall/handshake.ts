@@ -1,23 +1,19 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 
 /**
- * How a kiosk (or a staff tool) proves who it is to the hall service without
- * any secret crossing the wire: on every new WebSocket the service sends a
- * fresh random `challenge`; the client answers `hello` with
- *   proof = base64url HMAC-SHA256(key, "liuliu-hall-hello\n" nonce "\n" role "\n" kioskId)
- * where `key` is the kiosk's own key (`kiosks.json`, one per kiosk, revocable
- * one by one) or, for staff tools and halls that have not registered kiosks
- * yet, the hall secret. A captured proof is worthless on another connection
- * (another nonce), and the key never leaves either end. The counter and
- * display pages (plain http browsers have no WebCrypto) keep their page keys:
- * use `wss://` (README "TLS") so those travel encrypted.
+ * How a kiosk, a staff tool or a counter/display page proves who it is to the
+ * hall service without any secret crossing the wire: on every new WebSocket
+ * the service sends a fresh random `challenge`; the client answers `hello`
+ * with a proof ({@link helloProof}, declared in the protocol so the pages
+ * compute it too) keyed by the kiosk's own key (`kiosks.json`, one per kiosk,
+ * revocable one by one), the hall secret (staff tools, halls that have not
+ * registered kiosks yet) or the page's key. A captured proof is worthless on
+ * another connection (another nonce), and the key never leaves either end.
  */
-export function helloProof(key: string, nonce: string, role: string, kioskId: string | undefined): string {
-  return createHmac('sha256', key).update(`liuliu-hall-hello\n${nonce}\n${role}\n${kioskId ?? ''}`).digest('base64url');
-}
+export { helloProof } from './protocol/hello-proof.js';
 
 export function newNonce(): string {
   return randomBytes(24).toString('base64url');

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { silentLogger } from '../electron/host/logging/logger.js';
 import { RemoteHallQueue, type RemoteHallQueueOptions } from '../electron/host/queue/remote.js';
 import { KioskRegistry, helloProof } from './handshake.js';
-import { startHallServer, type HallServer } from './server.js';
+import { pageKey, startHallServer, type HallServer } from './server.js';
 import { hall, openDatabase, requestId, serviceFixture, tempDir, until, type Fixture } from './testing.js';
 
 /**
@@ -86,6 +86,20 @@ describe('kiosk ↔ hall service: no secret on the wire, one key per kiosk', () 
     let captured = '';
     expect(await hello(s.wsUrl, (nonce) => ({ type: 'hello', role: 'kiosk', kioskId: 'k1', proof: (captured = helloProof(SECRET, nonce, 'kiosk', 'k1')) }))).toBe('welcome');
     expect(await hello(s.wsUrl, () => ({ type: 'hello', role: 'kiosk', kioskId: 'k1', proof: captured }))).toBe('4401');
+  });
+
+  it('counter and display pages prove their page key too: the key in clear, a replayed proof and a display key on the counter role are refused', async () => {
+    const f = await service();
+    const s = await serve(f);
+    const counterKey = pageKey(SECRET, 'counter');
+    const displayKey = pageKey(SECRET, 'display');
+    // Before: pages said hello with { secret: pageKey }, readable by anyone on the LAN without TLS.
+    expect(await hello(s.wsUrl, () => ({ type: 'hello', role: 'counter', secret: counterKey }))).toBe('4401');
+    let captured = '';
+    expect(await hello(s.wsUrl, (nonce) => ({ type: 'hello', role: 'counter', proof: (captured = helloProof(counterKey, nonce, 'counter', undefined)) }))).toBe('welcome');
+    expect(await hello(s.wsUrl, () => ({ type: 'hello', role: 'counter', proof: captured }))).toBe('4401');
+    expect(await hello(s.wsUrl, (nonce) => ({ type: 'hello', role: 'counter', proof: helloProof(displayKey, nonce, 'counter', undefined) }))).toBe('4401');
+    expect(await hello(s.wsUrl, (nonce) => ({ type: 'hello', role: 'display', proof: helloProof(displayKey, nonce, 'display', undefined) }))).toBe('welcome');
   });
 
   it('per-kiosk keys: the shared secret no longer opens a kiosk session, one kiosk cannot pose as another, and one kiosk is revoked alone', async () => {

@@ -229,17 +229,18 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   /**
    * Kiosks: a proof of this connection's challenge with their own key (or the
    * hall secret while no kiosk is registered), never a secret in clear.
-   * Staff tools: a proof with the hall secret. Pages: their page key.
+   * Staff tools: a proof with the hall secret. Pages: a proof with their
+   * page key (before, pages sent the key itself: readable on the LAN without TLS).
    */
   const authenticate = (hello: Extract<ClientMessage, { type: 'hello' }>, nonce: string): Caller | null => {
     const proves = (key: string | undefined): boolean => key !== undefined && hello.proof !== undefined && sameSecret(hello.proof, helloProof(key, nonce, hello.role, hello.kioskId));
     if (hello.role === 'kiosk') {
-      if (hello.kioskId === undefined || hello.secret !== undefined) return null;
+      if (hello.kioskId === undefined) return null;
       const key = options.kiosks?.enforced === true ? options.kiosks.keyOf(hello.kioskId) : secret;
       return proves(key) ? { kind: 'kiosk', kioskId: hello.kioskId } : null;
     }
     if (proves(secret)) return { kind: 'manager' };
-    return secretMatches(hello.secret, pageKey(secret, hello.role)) ? { kind: 'page' } : null;
+    return proves(pageKey(secret, hello.role)) ? { kind: 'page' } : null;
   };
   // A revoked kiosk's open sockets go within a second.
   const revocationTimer = setInterval(() => {

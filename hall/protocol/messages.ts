@@ -148,10 +148,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
     role: z.enum(['kiosk', 'counter', 'display']),
     /** Kiosks: their id (the key that signs `proof` is this kiosk's own). */
     kioskId: z.string().min(1).max(100).optional(),
-    /** HMAC of the server's challenge (hall/handshake.ts): kiosks and staff tools. No secret crosses the wire. */
+    /** HMAC of the server's challenge (hello-proof.ts) with the caller's key: kiosks, staff tools and pages alike. No secret crosses the wire. */
     proof: z.string().max(200).optional(),
-    /** Counter and display pages only: their page key (send it over wss://). */
-    secret: z.string().max(200).optional(),
     /** Receive ticket events on this socket (default true). */
     events: z.boolean().optional(),
   }),

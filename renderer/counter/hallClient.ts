@@ -9,11 +9,13 @@ import {
   type MethodParams,
   type MethodReply,
   type PageRole,
+  helloProof,
 } from '../../hall/protocol/index.js';
 
 /**
  * The counter and display pages' link to the hall service: its WebSocket on
- * the page's own origin (`/ws`), hello with the page key, JSON calls with
+ * the page's own origin (`/ws`), a hello that proves the page key against the
+ * service's challenge (the key itself never crosses the wire), JSON calls with
  * replies matched by id, pushed ticket events, reconnection with backoff.
  * Plain browser code: no kiosk bridge, no host imports. Every message is
  * typed and checked with the hall protocol (hall/protocol), like the kiosk's
@@ -82,7 +84,6 @@ export function connectHall(role: PageRole, key: string, handlers: { onState(sta
     handlers.onState('connecting');
     const ws = new WebSocket(url);
     socket = ws;
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', secret: key, role, events: true } satisfies ClientMessage));
     ws.onmessage = (message) => {
       let raw: unknown;
       try {
@@ -93,7 +94,9 @@ export function connectHall(role: PageRole, key: string, handlers: { onState(sta
       const parsed = ServerMessage.safeParse(raw);
       if (!parsed.success) return;
       const data = parsed.data;
-      if (data.type === 'welcome') {
+      if (data.type === 'challenge') {
+        ws.send(JSON.stringify({ type: 'hello', role, events: true, proof: helloProof(key, data.nonce, role, undefined) } satisfies ClientMessage));
+      } else if (data.type === 'welcome') {
         ready = true;
         attempts = 0;
         handlers.onState('open');

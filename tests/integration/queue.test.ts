@@ -11,6 +11,7 @@ import { Hall } from '../../electron/host/content/schema.js';
 import { hashPin } from '../../hall/index.js';
 import { HallQueueService } from '../../hall/index.js';
 import { pageKey, startHallServer, type PageRole } from '../../hall/index.js';
+import { helloProof } from '../../hall/protocol/index.js';
 import { DataKey } from '../../electron/host/storage/crypto.js';
 import { Database } from '../../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../../electron/host/storage/outbox.js';
@@ -142,7 +143,8 @@ async function pageSocket(httpUrl: string, role: PageRole, key = pageKey(SECRET,
       waiters.add(check);
       check();
     });
-  socket.send(JSON.stringify({ type: 'hello', secret: key, role }));
+  const challenge = await next((m) => m['type'] === 'challenge');
+  socket.send(JSON.stringify({ type: 'hello', role, proof: helloProof(key, String(challenge['nonce']), role, undefined) }));
   let id = 0;
   return {
     welcome: () => next((m) => m['type'] === 'welcome'),
