@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../host/config/load.js';
 import type { Logger } from '../host/logging/logger.js';
 import { appRoot } from '../host/paths.js';
 import { CdpPipe, attachToPage } from './cdp.js';
-import { isSilent, pageRemedy, type SupervisorPolicy } from './policy.js';
+import { hostEnvironment, isSilent, pageRemedy, type SupervisorPolicy } from './policy.js';
 import { killGroup } from './child.js';
 import { supervisorBase } from './supervisor.js';
 
@@ -74,6 +74,7 @@ export async function superviseBrowserShell(options: BrowserSupervisorOptions): 
       detached: true,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       execArgv: [],
+      env: hostEnvironment(process.env),
     });
   // A warm standby: a host process that has loaded its code (seconds on a busy machine) and waits for
   // `start`. When the host dies, the standby takes over at once, and a new standby is prepared later.

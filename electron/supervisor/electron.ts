@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Logger } from '../host/logging/logger.js';
-import type { SupervisorPolicy } from './policy.js';
+import { hostEnvironment, type SupervisorPolicy } from './policy.js';
 import { supervisorBase } from './supervisor.js';
 
 /**
@@ -29,7 +29,7 @@ export function superviseElectronShell(options: ElectronSupervisorOptions): { st
     heartbeatTimeoutMs: policy.hostTimeoutMs,
     // An Electron built without Node's IPC channel never beats: then only its exit is watched.
     beatOptional: true,
-    spawn: () => spawn(options.binary, options.args, { detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    spawn: () => spawn(options.binary, options.args, { detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: hostEnvironment(process.env) }),
     onStart: (child) => {
       base.writeState({ host: child });
       child.on('message', (raw) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../common/random.js';
 import type { RestartLog } from '../contract/index.js';
-import { type PartHistory, DEFAULT_POLICY, FRESH_PART, afterAlive, afterFailure, afterStart, appendRestart, describeExit, isSilent, mayFeedWatchdog, pageRemedy } from './policy.js';
+import { type PartHistory, DEFAULT_POLICY, FRESH_PART, afterAlive, afterFailure, afterStart, appendRestart, describeExit, hostEnvironment, isSilent, mayFeedWatchdog, pageRemedy } from './policy.js';
 
 const policy = DEFAULT_POLICY;
 const random = seededRandom(7);
@@ -76,5 +76,12 @@ describe('restart record', () => {
   it('describes how a child ended in plain words', () => {
     expect(describeExit(null, 'SIGKILL')).toBe('killed by SIGKILL');
     expect(describeExit(3, null)).toBe('exited with code 3');
+  });
+});
+
+describe('the host environment', () => {
+  it('caps glibc malloc arenas (native memory grew by fragmentation) unless the hall set its own', () => {
+    expect(hostEnvironment({ PATH: '/usr/bin' })).toEqual({ PATH: '/usr/bin', MALLOC_ARENA_MAX: '2' });
+    expect(hostEnvironment({ MALLOC_ARENA_MAX: '4' })['MALLOC_ARENA_MAX']).toBe('4');
   });
 });
