@@ -178,7 +178,8 @@ export class IntentClassifier {
 
   /** Never throws; any input (empty, 10,000 characters, emoji, control characters, not a string) gives a result. */
   classify(input: unknown): IntentResult {
-    const text = normalizeText(input);
+    // With a model, the question is read through its glossary ("ID card" → 身份证) by both the network and the lexical matcher.
+    const text = this.network ? this.network.featurizer.prepare(input) : normalizeText(input);
     if (text === '') return EMPTY_RESULT(this.network ? 'model' : 'lexical');
     const probabilities = this.probabilities(text);
     if (!this.network || !probabilities) return decideFromLexical(this.lexical.score(text));
