@@ -1,6 +1,6 @@
 /**
  * Cross-validation of the intent trainer over the training split only.
- *   npx tsx scripts/cv-intent.ts [--folds 4] [--seeds 1] [--misses] [--set option=value …] [--content content/hall]
+ *   npx tsx scripts/cv-intent.ts [--folds 4] [--seeds 1] [--misses] [--set option=value …] [--unscored FILE …] [--content content/hall]
  * The training split's hand-written examples, real out-of-scope lines and
  * training questions (all styles, out-of-scope topics) are cut into folds;
  * each fold is scored by a model trained without it, through the same rules
@@ -9,9 +9,10 @@
  * compared without tuning on held-out figures. Figures per source and style:
  * top-1, OOS recall, confidently wrong, unsure, clarify. The last line is one JSON object.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadTrainingContent } from '../electron/host/robot/training-questions.js';
+import { asTrainingQuestion, loadTrainingContent, TrainingQuestionsFile } from '../electron/host/robot/training-questions.js';
 import { OOS } from '../electron/host/robot/catalog.js';
 import { RobotBrain } from '../electron/host/robot/brain.js';
 import { IntentClassifier } from '../electron/host/robot/classifier.js';
@@ -31,6 +32,8 @@ const { values } = parseArgs({
     'no-key-object': { type: 'boolean', default: false },
     // Experiments: override training options, e.g. --set classBalance=0.5 --set epochs=40.
     set: { type: 'string', multiple: true, default: [] },
+    // Training-questions files whose lines always train and are never scored, so a data addition is measured on the same lines as before it.
+    unscored: { type: 'string', multiple: true, default: [] },
   },
 });
 const folds = Number(values.folds);
@@ -46,7 +49,13 @@ const overrides = Object.fromEntries(
 );
 const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...overrides };
 const full = buildDataset(content, options);
-const scored = full.train.filter((item) => item.source === 'example' || item.source === 'oos' || item.source === 'training-question');
+const unscored = new Set(
+  values.unscored.flatMap((file) => {
+    const parsed = TrainingQuestionsFile.parse(JSON.parse(readFileSync(resolve(values.content, file), 'utf8')));
+    return Object.values(parsed.questions).flatMap((entries) => entries.map((entry) => asTrainingQuestion(entry).text));
+  }),
+);
+const scored = full.train.filter((item) => (item.source === 'example' || item.source === 'oos' || item.source === 'training-question') && !unscored.has(item.text));
 const foldOf = (text: string): number => fnv1a(`cv|${text}`) % folds;
 /** Per-line group: hand-written examples, real OOS, training questions by style (plain when none) and in or out of scope. */
 const groupOf = (item: (typeof scored)[number]): string =>
@@ -110,6 +119,7 @@ const summary = {
   seeds,
   keyObjectCheck: !values['no-key-object'],
   overrides,
+  unscored: values.unscored,
   ...all,
   top1HandWritten: handWritten?.top1 ?? null,
   falseDeclines: predictions.filter((p) => p.expect !== OOS && p.result.intentId === OOS).length,

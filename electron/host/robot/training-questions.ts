@@ -19,9 +19,11 @@ export const TRAINING_QUESTIONS_FILE = 'training-questions.json';
  * Every training-questions file a package may hold, each written apart and
  * with its own provenance: the intents' questions, the same in the ways
  * citizens talk (dialect, mixed Chinese and English, typos, rambling,
- * fragments, English), and questions the hall does not answer (by scope topic).
+ * fragments, English), questions the hall does not answer (by scope topic),
+ * and more English, rambling, typo and mixed-language questions for the styles
+ * the robot understood worst (issue #16).
  */
-export const TRAINING_QUESTIONS_FILES = [TRAINING_QUESTIONS_FILE, 'training-questions-styles.json', 'training-questions-oos.json'] as const;
+export const TRAINING_QUESTIONS_FILES = [TRAINING_QUESTIONS_FILE, 'training-questions-styles.json', 'training-questions-oos.json', 'training-questions-extra.json'] as const;
 
 const QuestionText = z.string().trim().min(1).max(200);
 /** A question with what its writer noted: how it is asked, and for "oos" the scope topic and whether it sounds administrative. */
