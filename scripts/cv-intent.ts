@@ -62,6 +62,7 @@ const groupOf = (item: (typeof scored)[number]): string =>
   item.source === 'training-question' ? `${item.label === OOS ? 'oos' : 'in'}-${item.style ?? 'plain'}` : item.source === 'example' ? 'hand-written' : 'oos-real';
 
 const predictions: Prediction[] = [];
+const clausePredictions: Prediction[] = [];
 /** Decision-rule variants scored on the same models: unsure threshold, key-object check, clarify ratio. */
 const VARIANTS = [0.5, 0.6, 0.7].flatMap((unsure) => [true, false].flatMap((keyObject) => [0.15, 0.2, 0.3, 0.5].map((clarify) => ({ unsure, keyObject, clarify }))));
 const variantKey = (v: (typeof VARIANTS)[number]): string => `unsure ${v.unsure} key-object ${v.keyObject ? 'on ' : 'off'} clarify ${v.clarify}`;
@@ -94,6 +95,10 @@ for (let seed = 0; seed < seeds; seed++) {
     const brain = RobotBrain.fromClassifier(classifier, content, { keyObjectCheck: !values['no-key-object'] });
     const these = predictAll(lines, (text) => brain.decide(text));
     predictions.push(...these);
+    // The same model reading long questions the other way (clause scoring on ↔ off, clauses.ts).
+    const toggled = IntentClassifier.fromModel(result.model, { ...result.config, clauseScoring: result.config.clauseScoring !== true }, lexical);
+    const toggledBrain = RobotBrain.fromClassifier(toggled, content, { keyObjectCheck: !values['no-key-object'] });
+    clausePredictions.push(...predictAll(lines, (text) => toggledBrain.decide(text)));
     if (values.misses) {
       for (const p of these.filter((q) => q.result.intentId !== q.expect)) {
         console.log(`  miss  ${p.text}  ${p.expect} → ${p.result.intentId} (${p.result.confidence.toFixed(2)}${p.result.unsure ? ', unsure' : ''}${p.result.keyObject ? `, key object ${p.result.keyObject}` : ''})`);
@@ -112,6 +117,14 @@ for (const [g, f] of Object.entries(bySource)) {
   console.log(`${g.padEnd(16)} ${String(f.lines).padStart(6)}  ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
 }
 const variants = printVariants('all folds');
+const clauseScoringOn = options.clauseScoring;
+const toggledBySource = Object.fromEntries(groups.map((g) => [g, outcomeFigures(clausePredictions.filter((p) => p.source === g))]));
+console.log(`clause scoring ${clauseScoringOn ? 'off' : 'on'} instead (same models):`);
+for (const [g, f] of Object.entries(toggledBySource)) {
+  console.log(`${g.padEnd(16)} ${String(f.lines).padStart(6)}  ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
+}
+const toggledAll = outcomeFigures(clausePredictions);
+console.log(`clause scoring ${clauseScoringOn ? 'off' : 'on'}: top-1 ${pct(toggledAll.top1)}, OOS recall ${pct(toggledAll.oosRecall)}, confidently wrong ${pct(toggledAll.confidentlyWrong)}, unsure ${pct(toggledAll.unsureRate)}`);
 const all = outcomeFigures(predictions);
 const handWritten = bySource['hand-written'];
 const summary = {
@@ -125,6 +138,7 @@ const summary = {
   falseDeclines: predictions.filter((p) => p.expect !== OOS && p.result.intentId === OOS).length,
   bySource,
   variants,
+  clauseScoringToggled: { clauseScoring: !clauseScoringOn, ...toggledAll, bySource: toggledBySource },
   seconds: Math.round((performance.now() - started) / 1000),
 };
 console.log(`all: top-1 ${pct(all.top1)}, OOS recall ${pct(all.oosRecall)}, confidently wrong ${pct(all.confidentlyWrong)}, unsure ${pct(all.unsureRate)}, clarify ${pct(all.clarifyRate)}, wrongly declined ${summary.falseDeclines}, ${summary.seconds} s`);

@@ -37,6 +37,7 @@ const IntentModelConfigSchema = z.object({
   seed: z.number().int(),
   contentHash: z.string(),
   intentScopeTerms: z.record(z.string(), z.array(z.string().min(1))).optional(),
+  clauseScoring: z.boolean().optional(),
 });
 
 const ModelJson = z.object({

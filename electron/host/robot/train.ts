@@ -38,6 +38,8 @@ export interface TrainOptions {
   refitWithCalibration: boolean;
   /** Read every question through the content's glossary (glossary.ts) before featurising; the rewrites travel in the model config. */
   glossary: boolean;
+  /** Ship `clauseScoring` in the config: long questions are also read clause by clause (clauses.ts); needs no retraining. */
+  clauseScoring: boolean;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -58,6 +60,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   oosRatios: [1, 2, 4, null],
   refitWithCalibration: true,
   glossary: true,
+  clauseScoring: false,
 };
 
 const FILLERS_BEFORE = ['请问', '你好', '我想问下', '那个', '麻烦问一下', '浏浏'];
@@ -390,6 +393,7 @@ export async function trainIntentModel(
     lexicalWeight: chosen.lexicalWeight,
     seed: options.seed,
     contentHash: content.hash,
+    ...(options.clauseScoring ? { clauseScoring: true } : {}),
     ...(content.intents.scope ? { intentScopeTerms: intentScopeTerms(content.intents.scope, options.refitWithCalibration ? [...dataset.train, ...dataset.calib] : dataset.train) } : {}),
   };
   log(`temperature ${temperature}, oos threshold ${config.oosThreshold}, lexical weight ${config.lexicalWeight}`);
