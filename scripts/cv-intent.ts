@@ -1,6 +1,6 @@
 /**
  * Cross-validation of the intent trainer over the training split only.
- *   npx tsx scripts/cv-intent.ts [--folds 4] [--seeds 1] [--misses] [--set option=value …] [--content content/hall]
+ *   npx tsx scripts/cv-intent.ts [--folds 4] [--seeds 1] [--misses] [--set option=value …] [--unscored FILE …] [--content content/hall]
  * The training split's hand-written examples, real out-of-scope lines and
  * training questions (all styles, out-of-scope topics) are cut into folds;
  * each fold is scored by a model trained without it, through the same rules
@@ -9,9 +9,10 @@
  * compared without tuning on held-out figures. Figures per source and style:
  * top-1, OOS recall, confidently wrong, unsure, clarify. The last line is one JSON object.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadTrainingContent } from '../electron/host/robot/training-questions.js';
+import { asTrainingQuestion, loadTrainingContent, TrainingQuestionsFile } from '../electron/host/robot/training-questions.js';
 import { OOS } from '../electron/host/robot/catalog.js';
 import { RobotBrain } from '../electron/host/robot/brain.js';
 import { IntentClassifier } from '../electron/host/robot/classifier.js';
@@ -31,6 +32,8 @@ const { values } = parseArgs({
     'no-key-object': { type: 'boolean', default: false },
     // Experiments: override training options, e.g. --set classBalance=0.5 --set epochs=40.
     set: { type: 'string', multiple: true, default: [] },
+    // Training-questions files whose lines always train and are never scored, so a data addition is measured on the same lines as before it.
+    unscored: { type: 'string', multiple: true, default: [] },
   },
 });
 const folds = Number(values.folds);
@@ -46,13 +49,20 @@ const overrides = Object.fromEntries(
 );
 const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...overrides };
 const full = buildDataset(content, options);
-const scored = full.train.filter((item) => item.source === 'example' || item.source === 'oos' || item.source === 'training-question');
+const unscored = new Set(
+  values.unscored.flatMap((file) => {
+    const parsed = TrainingQuestionsFile.parse(JSON.parse(readFileSync(resolve(values.content, file), 'utf8')));
+    return Object.values(parsed.questions).flatMap((entries) => entries.map((entry) => asTrainingQuestion(entry).text));
+  }),
+);
+const scored = full.train.filter((item) => (item.source === 'example' || item.source === 'oos' || item.source === 'training-question') && !unscored.has(item.text));
 const foldOf = (text: string): number => fnv1a(`cv|${text}`) % folds;
 /** Per-line group: hand-written examples, real OOS, training questions by style (plain when none) and in or out of scope. */
 const groupOf = (item: (typeof scored)[number]): string =>
   item.source === 'training-question' ? `${item.label === OOS ? 'oos' : 'in'}-${item.style ?? 'plain'}` : item.source === 'example' ? 'hand-written' : 'oos-real';
 
 const predictions: Prediction[] = [];
+const clausePredictions: Prediction[] = [];
 /** Decision-rule variants scored on the same models: unsure threshold, key-object check, clarify ratio. */
 const VARIANTS = [0.5, 0.6, 0.7].flatMap((unsure) => [true, false].flatMap((keyObject) => [0.15, 0.2, 0.3, 0.5].map((clarify) => ({ unsure, keyObject, clarify }))));
 const variantKey = (v: (typeof VARIANTS)[number]): string => `unsure ${v.unsure} key-object ${v.keyObject ? 'on ' : 'off'} clarify ${v.clarify}`;
@@ -85,6 +95,10 @@ for (let seed = 0; seed < seeds; seed++) {
     const brain = RobotBrain.fromClassifier(classifier, content, { keyObjectCheck: !values['no-key-object'] });
     const these = predictAll(lines, (text) => brain.decide(text));
     predictions.push(...these);
+    // The same model reading long questions the other way (clause scoring on ↔ off, clauses.ts).
+    const toggled = IntentClassifier.fromModel(result.model, { ...result.config, clauseScoring: result.config.clauseScoring !== true }, lexical);
+    const toggledBrain = RobotBrain.fromClassifier(toggled, content, { keyObjectCheck: !values['no-key-object'] });
+    clausePredictions.push(...predictAll(lines, (text) => toggledBrain.decide(text)));
     if (values.misses) {
       for (const p of these.filter((q) => q.result.intentId !== q.expect)) {
         console.log(`  miss  ${p.text}  ${p.expect} → ${p.result.intentId} (${p.result.confidence.toFixed(2)}${p.result.unsure ? ', unsure' : ''}${p.result.keyObject ? `, key object ${p.result.keyObject}` : ''})`);
@@ -103,6 +117,14 @@ for (const [g, f] of Object.entries(bySource)) {
   console.log(`${g.padEnd(16)} ${String(f.lines).padStart(6)}  ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
 }
 const variants = printVariants('all folds');
+const clauseScoringOn = options.clauseScoring;
+const toggledBySource = Object.fromEntries(groups.map((g) => [g, outcomeFigures(clausePredictions.filter((p) => p.source === g))]));
+console.log(`clause scoring ${clauseScoringOn ? 'off' : 'on'} instead (same models):`);
+for (const [g, f] of Object.entries(toggledBySource)) {
+  console.log(`${g.padEnd(16)} ${String(f.lines).padStart(6)}  ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
+}
+const toggledAll = outcomeFigures(clausePredictions);
+console.log(`clause scoring ${clauseScoringOn ? 'off' : 'on'}: top-1 ${pct(toggledAll.top1)}, OOS recall ${pct(toggledAll.oosRecall)}, confidently wrong ${pct(toggledAll.confidentlyWrong)}, unsure ${pct(toggledAll.unsureRate)}`);
 const all = outcomeFigures(predictions);
 const handWritten = bySource['hand-written'];
 const summary = {
@@ -110,11 +132,13 @@ const summary = {
   seeds,
   keyObjectCheck: !values['no-key-object'],
   overrides,
+  unscored: values.unscored,
   ...all,
   top1HandWritten: handWritten?.top1 ?? null,
   falseDeclines: predictions.filter((p) => p.expect !== OOS && p.result.intentId === OOS).length,
   bySource,
   variants,
+  clauseScoringToggled: { clauseScoring: !clauseScoringOn, ...toggledAll, bySource: toggledBySource },
   seconds: Math.round((performance.now() - started) / 1000),
 };
 console.log(`all: top-1 ${pct(all.top1)}, OOS recall ${pct(all.oosRecall)}, confidently wrong ${pct(all.confidentlyWrong)}, unsure ${pct(all.unsureRate)}, clarify ${pct(all.clarifyRate)}, wrongly declined ${summary.falseDeclines}, ${summary.seconds} s`);

@@ -1,6 +1,6 @@
 /**
  * Evaluates 浏浏's intent classifier on a JSONL file.
- *   npx tsx scripts/eval-intent.ts FILE.jsonl [--out PRED.jsonl] [--model content/model] [--content content/hall]
+ *   npx tsx scripts/eval-intent.ts FILE.jsonl [FILE.jsonl …] [--out PRED.jsonl] [--model content/model] [--content content/hall]
  * Lines: {"text":"…","expect":"<intent id>"} or {"text":"…","expect":"oos"}.
  * Lines may carry a "source" (hand-written, dialect, english…): figures are also given per source.
  * Questions go through the kiosk's brain (classifier + the content's scope and
@@ -24,14 +24,16 @@ const { values, positionals } = parseArgs({
     content: { type: 'string', default: 'content/hall' },
   },
 });
-const file = positionals[0];
-if (file === undefined) {
-  console.error('usage: npx tsx scripts/eval-intent.ts FILE.jsonl [--out PRED.jsonl] [--model DIR] [--content DIR]');
+if (positionals.length === 0) {
+  console.error('usage: npx tsx scripts/eval-intent.ts FILE.jsonl [FILE.jsonl …] [--out PRED.jsonl] [--model DIR] [--content DIR]');
   process.exit(2);
 }
 
-const { questions, errors } = parseLabeledJsonl(readFileSync(resolve(file), 'utf8'));
-for (const error of errors) console.error(`${file}: ${error} (skipped)`);
+// Several files are scored together (e.g. the in-scope and out-of-scope held-out sets in one run).
+const parsed = positionals.map((file) => ({ file, ...parseLabeledJsonl(readFileSync(resolve(file), 'utf8')) }));
+const questions = parsed.flatMap((p) => p.questions);
+const errors = parsed.flatMap((p) => p.errors.map((error) => `${p.file}: ${error}`));
+for (const error of errors) console.error(`${error} (skipped)`);
 const content = loadContent(resolve(values.content));
 const classifier = await RobotBrain.load({ modelDir: resolve(values.model), content });
 const health = classifier.health();

@@ -6,7 +6,8 @@ import { Featurizer } from './features.js';
 import { LexicalMatcher, lexicalDocuments, type LexicalScore } from './lexical.js';
 import { SparseForward, softmaxWithTemperature, type IntentModelConfig } from './model.js';
 import { loadModel } from './model-files.js';
-import { normalizeText } from './text.js';
+import { MAX_INPUT_CHARS, normalizeText } from './text.js';
+import { poolClauses, readableClauses } from './clauses.js';
 
 export interface IntentCandidate {
   intentId: string;
@@ -176,11 +177,23 @@ export class IntentClassifier {
     return softmaxWithTemperature(logits, config.temperature);
   }
 
+  /** A long question's probabilities with its most confident clause leading (clauses.ts). */
+  private pooledOverClauses(input: string, whole: Float64Array): Float64Array {
+    const network = this.network;
+    if (!network) return whole;
+    const clauses = readableClauses(input.slice(0, MAX_INPUT_CHARS * 4), (clause) => network.featurizer.prepare(clause));
+    if (clauses.length === 0) return whole;
+    const clauseProbabilities = clauses.flatMap((clause) => this.probabilities(network.featurizer.prepare(clause)) ?? []);
+    return poolClauses(whole, clauseProbabilities, network.config.labels.indexOf(OOS));
+  }
+
   /** Never throws; any input (empty, 10,000 characters, emoji, control characters, not a string) gives a result. */
   classify(input: unknown): IntentResult {
-    const text = normalizeText(input);
+    // With a model, the question is read through its glossary ("ID card" → 身份证) by both the network and the lexical matcher.
+    const text = this.network ? this.network.featurizer.prepare(input) : normalizeText(input);
     if (text === '') return EMPTY_RESULT(this.network ? 'model' : 'lexical');
-    const probabilities = this.probabilities(text);
+    const whole = this.probabilities(text);
+    const probabilities = whole && this.network?.config.clauseScoring === true && typeof input === 'string' ? this.pooledOverClauses(input, whole) : whole;
     if (!this.network || !probabilities) return decideFromLexical(this.lexical.score(text));
     const { config, params } = this.network;
     return decideFromModel(config.labels, probabilities, params, params.lexicalWeight > 0 ? this.lexical.score(text) : undefined);

@@ -41,6 +41,15 @@ describe('scripts/eval-intent.ts', () => {
     expect(predictions.every((p) => p.top3.length === 3 && p.confidence > 0 && p.confidence <= 1)).toBe(true);
   }, 120_000);
 
+  it('scores several files together in one run', async () => {
+    const inScope = join(dir, 'in.jsonl');
+    const outOfScope = join(dir, 'out.jsonl');
+    writeFileSync(inScope, '{"text":"身份证丢了怎么办","expect":"svc:ps-idcard-reissue","source":"plain"}\n');
+    writeFileSync(outOfScope, '{"text":"今天天气怎么样","expect":"oos","source":"plain"}\nnot json\n');
+    const { last } = await evalCli([inScope, outOfScope]);
+    expect(last).toMatchObject({ lines: 2, skipped: 1, inScope: 1, outOfScope: 1, top1: 1, oosRecall: 1 });
+  }, 120_000);
+
   it('reports the shipped sample fixture with figures consistent with its predictions', async () => {
     const out = join(dir, 'sample-pred.jsonl');
     const { last } = await evalCli(['tests/fixtures/intent/sample.jsonl', '--out', out]);

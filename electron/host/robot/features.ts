@@ -1,4 +1,5 @@
-import { charNgrams, normalizeText } from './text.js';
+import { compileGlossary, type GlossaryPair } from './glossary.js';
+import { charNgrams, MAX_INPUT_CHARS, normalizeText } from './text.js';
 
 /**
  * Bag of character n-grams over a fixed vocabulary, idf-weighted and L2
@@ -12,6 +13,8 @@ export interface FeatureConfig {
   vocabulary: string[];
   /** idf per vocabulary entry, same order. */
   idf: number[];
+  /** The hall glossary's rewrites (glossary.ts), applied before normalisation; absent in older models. */
+  glossary?: GlossaryPair[];
 }
 
 export interface VocabularyOptions {
@@ -20,13 +23,22 @@ export interface VocabularyOptions {
   /** Minimum number of texts an n-gram of length ≥ 2 must appear in (unigrams are always kept). */
   minDocFreq: number;
   maxSize: number;
+  /** Rewrites applied to every text before its n-grams are counted (and kept in the config). */
+  glossary?: readonly GlossaryPair[];
+}
+
+/** The text the n-grams are taken from: glossary rewrites on the (cut) raw question, then normalizeText. */
+export function preparedText(input: unknown, rewrite: (text: string) => string): string {
+  if (typeof input !== 'string') return '';
+  return normalizeText(rewrite(input.slice(0, MAX_INPUT_CHARS * 4)));
 }
 
 /** Chooses the vocabulary from training texts: most frequent first, ties by code point, so the result is deterministic. */
 export function buildFeatureConfig(texts: readonly string[], options: VocabularyOptions): FeatureConfig {
   const docFreq = new Map<string, number>();
+  const rewrite = compileGlossary(options.glossary ?? []);
   for (const text of texts) {
-    for (const gram of new Set(charNgrams(normalizeText(text), options.minN, options.maxN))) docFreq.set(gram, (docFreq.get(gram) ?? 0) + 1);
+    for (const gram of new Set(charNgrams(preparedText(text, rewrite), options.minN, options.maxN))) docFreq.set(gram, (docFreq.get(gram) ?? 0) + 1);
   }
   const kept = [...docFreq.entries()]
     .filter(([gram, df]) => Array.from(gram).length === 1 || df >= options.minDocFreq)
@@ -40,15 +52,23 @@ export function buildFeatureConfig(texts: readonly string[], options: Vocabulary
     vocabulary: kept.map(([gram]) => gram),
     // Rounded so the saved config is short and stable across platforms.
     idf: kept.map(([, df]) => Math.round(Math.log((1 + n) / (1 + df)) * 1e4) / 1e4 + 1),
+    ...(options.glossary && options.glossary.length > 0 ? { glossary: options.glossary.map(([from, to]): GlossaryPair => [from, to]) } : {}),
   };
 }
 
 /** A vocabulary lookup built once per FeatureConfig. */
 export class Featurizer {
   private readonly index: Map<string, number>;
+  private readonly rewrite: (text: string) => string;
 
   constructor(readonly config: FeatureConfig) {
     this.index = new Map(config.vocabulary.map((gram, i) => [gram, i]));
+    this.rewrite = compileGlossary(config.glossary ?? []);
+  }
+
+  /** A raw question as the model sees it: glossary rewrites, then normalizeText (idempotent: preparing prepared text changes nothing). */
+  prepare(input: unknown): string {
+    return preparedText(input, this.rewrite);
   }
 
   get size(): number {
@@ -59,7 +79,7 @@ export class Featurizer {
   sparse(text: string): { indices: number[]; values: number[] } {
     const indices: number[] = [];
     const seen = new Set<number>();
-    for (const gram of charNgrams(normalizeText(text), this.config.minN, this.config.maxN)) {
+    for (const gram of charNgrams(this.prepare(text), this.config.minN, this.config.maxN)) {
       const i = this.index.get(gram);
       if (i === undefined || seen.has(i)) continue;
       seen.add(i);

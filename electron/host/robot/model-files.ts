@@ -26,6 +26,7 @@ const IntentModelConfigSchema = z.object({
     maxN: z.number().int().min(1),
     vocabulary: z.array(z.string().min(1)).min(1),
     idf: z.array(z.number().finite()),
+    glossary: z.array(z.tuple([z.string().min(1), z.string().min(1)])).optional(),
   }),
   labels: z.array(z.string().min(1)).min(2),
   temperature: z.number().positive(),
@@ -36,6 +37,7 @@ const IntentModelConfigSchema = z.object({
   seed: z.number().int(),
   contentHash: z.string(),
   intentScopeTerms: z.record(z.string(), z.array(z.string().min(1))).optional(),
+  clauseScoring: z.boolean().optional(),
 });
 
 const ModelJson = z.object({

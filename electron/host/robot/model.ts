@@ -32,6 +32,8 @@ export interface IntentModelConfig {
    * rather than answered by this intent (scope.ts). Absent: no key-object check.
    */
   intentScopeTerms?: Record<string, string[]>;
+  /** Long questions are also read clause by clause and the most confident clause leads (clauses.ts); absent = whole questions only. */
+  clauseScoring?: boolean;
 }
 
 export interface NetworkShape {

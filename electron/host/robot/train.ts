@@ -11,6 +11,7 @@ import { buildNetwork, ensureCpuBackend, MODEL_FORMAT, softmaxWithTemperature, t
 import { seededRandom } from '../../common/random.js';
 import { intentScopeTerms } from './scope.js';
 import { shuffled } from './text.js';
+import type { GlossaryPair } from './glossary.js';
 import type { TrainingQuestions } from './training-questions.js';
 
 export interface TrainOptions {
@@ -35,6 +36,10 @@ export interface TrainOptions {
   oosRatios: (number | null)[];
   /** After calibration, train once more on training + calibration texts and ship that network. */
   refitWithCalibration: boolean;
+  /** Read every question through the content's glossary (glossary.ts) before featurising; the rewrites travel in the model config. */
+  glossary: boolean;
+  /** Ship `clauseScoring` in the config: long questions are also read clause by clause (clauses.ts); needs no retraining. */
+  clauseScoring: boolean;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -54,6 +59,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   lexicalWeights: [0, 0.25, 0.5],
   oosRatios: [1, 2, 4, null],
   refitWithCalibration: true,
+  glossary: true,
+  clauseScoring: false,
 };
 
 const FILLERS_BEFORE = ['请问', '你好', '我想问下', '那个', '麻烦问一下', '浏浏'];
@@ -225,9 +232,16 @@ class Adam {
  * Trains one network on `items` (plus their noisy copies) from seeded initial
  * weights: the vocabulary comes from these texts, the loop is sparse plain JS.
  */
-function fitNetwork(items: readonly LabeledText[], labelIndex: ReadonlyMap<string, number>, options: TrainOptions, random: () => number, log: (line: string) => void): { model: tf.LayersModel; featurizer: Featurizer; texts: number } {
+function fitNetwork(
+  items: readonly LabeledText[],
+  labelIndex: ReadonlyMap<string, number>,
+  options: TrainOptions,
+  glossary: readonly GlossaryPair[],
+  random: () => number,
+  log: (line: string) => void,
+): { model: tf.LayersModel; featurizer: Featurizer; texts: number } {
   const texts = trainingTexts(items, options, random);
-  const featurizer = new Featurizer(buildFeatureConfig(items.map((item) => item.text), { minN: 1, maxN: 3, minDocFreq: options.minDocFreq, maxSize: options.maxVocabulary }));
+  const featurizer = new Featurizer(buildFeatureConfig(items.map((item) => item.text), { minN: 1, maxN: 3, minDocFreq: options.minDocFreq, maxSize: options.maxVocabulary, glossary }));
   const inputSize = featurizer.size;
   const outputSize = labelIndex.size;
   log(`training texts ${texts.length}, features ${inputSize}, labels ${outputSize}`);
@@ -283,7 +297,7 @@ const asQuestions = (items: readonly LabeledText[]): LabeledQuestion[] => items.
  * order, CPU backend — the same content and options give byte-identical weights.
  */
 export async function trainIntentModel(
-  content: Pick<ContentPackage, 'hall' | 'services' | 'intents' | 'hash'> & { trainingQuestions?: TrainingQuestions },
+  content: Pick<ContentPackage, 'hall' | 'services' | 'intents' | 'hash'> & { trainingQuestions?: TrainingQuestions; glossary?: readonly GlossaryPair[] },
   options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
   log: (line: string) => void = () => {},
   // Cross-validation passes its own folds; the shipped model always uses buildDataset's split.
@@ -294,7 +308,8 @@ export async function trainIntentModel(
   const random = seededRandom(options.seed);
   const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
   const outputSize = dataset.labels.length;
-  const first = fitNetwork(dataset.train, labelIndex, options, random, (line) => log(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`));
+  const glossary = options.glossary ? (content.glossary ?? []) : [];
+  const first = fitNetwork(dataset.train, labelIndex, options, glossary, random, (line) => log(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`));
   let { model } = first;
   const { featurizer } = first;
   const inputSize = featurizer.size;
@@ -363,7 +378,7 @@ export async function trainIntentModel(
   // hand-written questions. Same options and seed, so the calibrated scale carries over.
   let { featurizer: shippedFeaturizer, texts: trainingTextCount } = first;
   if (options.refitWithCalibration) {
-    const refit = fitNetwork([...dataset.train, ...dataset.calib], labelIndex, options, seededRandom(options.seed), (line) => log(`refit: ${line}`));
+    const refit = fitNetwork([...dataset.train, ...dataset.calib], labelIndex, options, glossary, seededRandom(options.seed), (line) => log(`refit: ${line}`));
     model.dispose();
     ({ model, featurizer: shippedFeaturizer, texts: trainingTextCount } = refit);
   }
@@ -378,6 +393,7 @@ export async function trainIntentModel(
     lexicalWeight: chosen.lexicalWeight,
     seed: options.seed,
     contentHash: content.hash,
+    ...(options.clauseScoring ? { clauseScoring: true } : {}),
     ...(content.intents.scope ? { intentScopeTerms: intentScopeTerms(content.intents.scope, options.refitWithCalibration ? [...dataset.train, ...dataset.calib] : dataset.train) } : {}),
   };
   log(`temperature ${temperature}, oos threshold ${config.oosThreshold}, lexical weight ${config.lexicalWeight}`);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ContentError, loadContent } from '../content/loader.js';
 import type { ContentPackage } from '../content/schema.js';
 import { intentCatalog, OOS, type RobotContent } from './catalog.js';
+import { GLOSSARY_FILE, GlossaryFile, glossaryPairs, glossaryProblems, type GlossaryPair } from './glossary.js';
 
 /**
  * Training-only questions for a hall's intents, beside its content package
@@ -18,9 +19,11 @@ export const TRAINING_QUESTIONS_FILE = 'training-questions.json';
  * Every training-questions file a package may hold, each written apart and
  * with its own provenance: the intents' questions, the same in the ways
  * citizens talk (dialect, mixed Chinese and English, typos, rambling,
- * fragments, English), and questions the hall does not answer (by scope topic).
+ * fragments, English), questions the hall does not answer (by scope topic),
+ * and more English, rambling, typo and mixed-language questions for the styles
+ * the robot understood worst (issue #16).
  */
-export const TRAINING_QUESTIONS_FILES = [TRAINING_QUESTIONS_FILE, 'training-questions-styles.json', 'training-questions-oos.json'] as const;
+export const TRAINING_QUESTIONS_FILES = [TRAINING_QUESTIONS_FILE, 'training-questions-styles.json', 'training-questions-oos.json', 'training-questions-extra.json'] as const;
 
 const QuestionText = z.string().trim().min(1).max(200);
 /** A question with what its writer noted: how it is asked, and for "oos" the scope topic and whether it sounds administrative. */
@@ -49,8 +52,12 @@ export type TrainingQuestions = Readonly<Record<string, readonly (string | Train
 /** A question entry as an object (plain strings have no notes). */
 export const asTrainingQuestion = (entry: string | TrainingQuestion): TrainingQuestion => (typeof entry === 'string' ? { text: entry } : entry);
 
-/** A content package with the training questions that sit beside it (none when the file is absent). */
-export type TrainingContent = RobotContent & Pick<ContentPackage, 'hash'> & { trainingQuestions: TrainingQuestions; trainingQuestionsHash: string | null };
+/**
+ * A content package with the training questions that sit beside it (none when
+ * the file is absent) and its glossary's rewrites (glossary.json; [] when absent).
+ */
+export type TrainingContent = RobotContent &
+  Pick<ContentPackage, 'hash'> & { trainingQuestions: TrainingQuestions; trainingQuestionsHash: string | null; glossary: GlossaryPair[] };
 
 /** A parsed training-questions file checked against the intents and scope topics of `content`: its questions, or every problem. */
 function checkTrainingQuestions(file: string, raw: unknown, content: RobotContent): { questions: TrainingQuestions; problems: [] } | { problems: string[] } {
@@ -91,11 +98,32 @@ function readTrainingQuestions(dir: string, file: string, content: RobotContent)
   return 'questions' in checked ? { questions: checked.questions, text, problems: [] } : { problems: checked.problems };
 }
 
+/** The package's glossary.json as rewrite pairs: absent → []; unreadable, not JSON or invalid → its problems. */
+export function readGlossary(dir: string): { pairs: GlossaryPair[]; problems: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, GLOSSARY_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { pairs: [], problems: [] };
+    return { pairs: [], problems: [`${GLOSSARY_FILE}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`] };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { pairs: [], problems: [`${GLOSSARY_FILE}: is not valid JSON (${(err as Error).message})`] };
+  }
+  const parsed = GlossaryFile.safeParse(raw);
+  if (!parsed.success) return { pairs: [], problems: parsed.error.issues.map((issue) => `${GLOSSARY_FILE}: ${issue.path.join('.') || '(root)'}: ${issue.message}`) };
+  const problems = glossaryProblems(parsed.data.entries).map((problem) => `${GLOSSARY_FILE}: ${problem}`);
+  return problems.length > 0 ? { pairs: [], problems } : { pairs: glossaryPairs(parsed.data.entries), problems: [] };
+}
+
 /**
  * Loads a content package for training: the package itself, validated as the
  * host validates it, and the training questions of every file in
- * TRAINING_QUESTIONS_FILES that exists, merged per intent. Throws ContentError
- * listing every problem of any of them.
+ * TRAINING_QUESTIONS_FILES that exists, merged per intent, and the glossary.
+ * Throws ContentError listing every problem of any of them.
  */
 export function loadTrainingContent(dir: string): TrainingContent {
   const content = loadContent(dir);
@@ -111,6 +139,8 @@ export function loadTrainingContent(dir: string): TrainingContent {
     hash.update(read.text);
     for (const [id, entries] of Object.entries(read.questions)) (merged[id] ??= []).push(...entries);
   }
+  const glossary = readGlossary(dir);
+  problems.push(...glossary.problems);
   if (problems.length > 0) throw new ContentError(dir, problems);
-  return { ...content, trainingQuestions: merged, trainingQuestionsHash: found ? hash.digest('hex') : null };
+  return { ...content, trainingQuestions: merged, trainingQuestionsHash: found ? hash.digest('hex') : null, glossary: glossary.pairs };
 }
