@@ -205,6 +205,21 @@ describe('issuing and printing', () => {
     expect(second).toMatchObject({ number: 'H002', peopleAhead: 1 });
   });
 
+  it('a citizen who chose English gets her ticket printed in English (the simulator decodes the job)', async () => {
+    const booted = await boot();
+    const { client } = booted;
+    await call(client, 'session.locale', { locale: 'en' });
+    const ticket = await call(client, 'queue.issue', { requestId: 'req-english-0001', categoryId: 'qc-household' });
+    const job = await simulator(booted).waitForJob((j) => j.text.includes(ticket.number));
+    expect(job.complete).toBe(true);
+    expect(job.issues).toEqual([]);
+    expect(job.text).toContain('Your queue number');
+    expect(job.text).toContain('Household registration (ID cards, hukou)');
+    expect(job.text).toMatch(/Where: Floor 2, windows 51, 52, 53/);
+    expect(job.text).toContain('Waiting before you: 0');
+    expect(job.text).not.toMatch(/[\u3000-\u9fff\uff00-\uffef]/);
+  });
+
   it('a service from the robot or the guide queues in its category; unknown categories and services are refused as not_found', async () => {
     const { client } = await boot({ printer: 'none' });
     const target = await call(client, 'queue.forService', { serviceId: 'xz-birth-one-thing' });

@@ -4,7 +4,9 @@ import type { CaseStatusChange } from '../../../platform-contract/contract.js';
 import { ImageError, normalise, ScanError, type ColourMode, type NormaliseOptions, type NormalisedPage } from '../../../devices/scanner/index.js';
 import { maskIdNumber, maskName } from '../../common/pii.js';
 import { ApiError, userMessage, type CaseView, type DraftView, type ErrorCode, type PageView, type PrintOutcomeView, type SelfServiceItem } from '../../contract/index.js';
+import { printWords } from '../../common/printed-words.js';
 import type { ContentPackage, Service } from '../content/schema.js';
+import { inLocale } from '../content/english.js';
 import { FontPicker, printPdf, receiptPdf, resultPdf, type PrintOutcome } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import type { CitizenIdentity, SessionManager } from '../session/manager.js';
@@ -176,16 +178,25 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
     const department = departmentOf(service);
     const pageCounts = new Map<number, number>();
     for (const page of await cases.pages(stored.id)) pageCounts.set(page.materialIndex, (pageCounts.get(page.materialIndex) ?? 0) + 1);
+    // The receipts follow the citizen's language: names from the content's English, words from printed-words.ts.
+    const locale = sessions.locale();
+    const { hall, services } = content();
+    const words = printWords(locale);
+    const stageIn = (stage: string): string => inLocale(locale, stage, services.stagesEn?.[stage]);
+    const departmentName = department === undefined ? undefined : inLocale(locale, department.name, department.nameEn);
     return {
-      hallName: content().hall.fullName,
+      hallName: inLocale(locale, hall.fullName, hall.fullNameEn),
       service,
-      departmentName: department?.name ?? service.guide.agency,
+      serviceName: inLocale(locale, service.name, service.nameEn),
+      departmentName: departmentName ?? service.guide.agency,
       stored,
       applicant,
       pageCounts,
-      stages: content().services.stages,
+      stages: services.stages.map(stageIn),
+      stageName: stageIn(stored.stage),
       queryUrl: queryUrl(options.queryUrlBase ?? DEFAULT_QUERY_URL_BASE, stored.number),
-      ...(department === undefined ? {} : { location: `${department.floor}楼 ${department.name} ${service.guide.windows.join('、')}号窗口` }),
+      ...(department === undefined ? {} : { location: words.place(words.floorDepartment(words.floor(department.floor), departmentName ?? ''), words.windows(service.guide.windows)) }),
+      locale,
     };
   };
 
@@ -320,7 +331,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
         const stored = await cases.byId(caseId);
         if (!stored) throw new ApiError('not_found', userMessage('cases.notFound', {}));
         const facts = await receiptFacts(cases, stored);
-        if (format === 'a4') return printDocument(await receiptPdf(a4Receipt(facts), { fonts, logger }), `receipt-${stored.number}`);
+        if (format === 'a4') return printDocument(await receiptPdf(a4Receipt(facts), { fonts, logger, locale: sessions.locale() }), `receipt-${stored.number}`);
         if (!ctx.printer) return { kind: 'failed', message: '本机未配置回执打印机，请点击"打印A4回执"' };
         const result = await ctx.printer.printer.print(slipDoc(facts, ctx.now()));
         if (!result.printed) logger.warn({ reason: result.reason, caseId }, 'receipt slip not printed');

@@ -31,6 +31,8 @@ export function missingEnglish(hall: Hall, services: Services): string[] {
     need('hall.json', `facility ${facility.id}`, facility.location, facility.locationEn, 'locationEn');
   }
   for (const lifeEvent of services.lifeEvents) need('services.json', 'life event', lifeEvent, services.lifeEventsEn?.[lifeEvent], 'lifeEventsEn entry');
+  for (const mode of services.onlineModes) need('services.json', 'online mode', mode, services.onlineModesEn?.[mode], 'onlineModesEn entry');
+  for (const stage of services.stages) need('services.json', 'stage', stage, services.stagesEn?.[stage], 'stagesEn entry');
   for (const service of services.services) need('services.json', `service ${service.id}`, service.name, service.nameEn);
   return missing;
 }

@@ -148,7 +148,11 @@ export const Services = z.object({
   lifeEventsEn: z.record(z.string(), z.string().min(1)).optional(),
   audiences: z.array(z.string()).min(1),
   onlineModes: z.array(z.string()).min(1),
+  /** English for each online mode (the guide's 网上办理 in English): `{"全程网办": "Fully online", …}`. */
+  onlineModesEn: z.record(z.string(), z.string().min(1)).optional(),
   stages: z.array(z.string()).min(2),
+  /** English for each stage (printed receipts in English): `{"申请": "Application", …}`. */
+  stagesEn: z.record(z.string(), z.string().min(1)).optional(),
   services: z.array(Service),
 });
 export type Services = z.infer<typeof Services>;

@@ -4,6 +4,7 @@ import { receiptDoc } from '../../../devices/printer/index.js';
 import { maskName } from '../../common/pii.js';
 import { ApiError, userMessage, type GuidePrintForm, type GuidePrintOutcome, type ServiceGuide, type ServiceSummary } from '../../contract/index.js';
 import type { ContentPackage, Service } from '../content/schema.js';
+import { inLocale } from '../content/english.js';
 import { guidePdf, printPdf } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import type { SessionManager } from '../session/manager.js';
@@ -51,8 +52,9 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     const form: GuidePrintForm = 'receipt';
     if (ctx.printer === undefined) return { kind: 'failed', form, message: '本机未配置小票打印机' };
     const content = ctx.content();
-    const { title, lines } = guideReceiptLines(serviceGuide(content, service));
-    const result = await ctx.printer.printer.print(receiptDoc(title, lines, undefined, { issuedAt: ctx.now(), footer: content.hall.name }));
+    const locale = sessions.locale();
+    const { title, lines } = guideReceiptLines(guideInCitizensLanguage(serviceGuide(content, service)), locale);
+    const result = await ctx.printer.printer.print(receiptDoc(title, lines, undefined, { issuedAt: ctx.now(), footer: inLocale(locale, content.hall.name, content.hall.nameEn), locale }));
     logger.info({ serviceId: service.id, form, printed: result.printed, reason: result.printed ? undefined : result.reason }, 'guide printed');
     if (!result.printed) return { kind: 'failed', form, message: result.message };
     return { kind: 'printed', form, printer: 'receipt', ...(result.warning !== undefined ? { warning: result.warning.message } : {}) };
@@ -61,7 +63,8 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
   const printOnA4 = async (service: Service): Promise<GuidePrintOutcome> => {
     const form: GuidePrintForm = 'a4';
     try {
-      const pdf = await guidePdf(service, ctx.content().hall, { logger });
+      const { hall, services } = ctx.content();
+      const pdf = await guidePdf(service, hall, { logger, locale: sessions.locale(), ...(services.onlineModesEn !== undefined ? { onlineModesEn: services.onlineModesEn } : {}) });
       const outcome = await printPdf(pdf, {
         ...(options.a4Printer !== undefined ? { printer: options.a4Printer } : {}),
         fallbackDir: join(ctx.config.dataDir, 'documents'),
@@ -90,7 +93,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     const content = ctx.content();
     const service = content.services.services.find((s) => s.id === summary.id);
     const department = content.hall.departments.find((d) => d.id === summary.departmentId);
-    return { ...summary, name: service?.nameEn ?? summary.name, departmentName: department?.nameEn ?? summary.departmentName };
+    return { ...summary, name: service?.nameEn ?? summary.name, departmentName: department?.nameEn ?? summary.departmentName, online: content.services.onlineModesEn?.[summary.online] ?? summary.online };
   };
   const guideInCitizensLanguage = (guide: ServiceGuide): ServiceGuide => {
     if (sessions.locale() !== 'en') return guide;
