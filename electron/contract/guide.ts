@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserMessage } from './messages.js';
 import { method, noParams } from './define.js';
 
 /**
@@ -87,9 +88,9 @@ export type GuidePrintForm = z.infer<typeof GuidePrintForm>;
  * "1号咨询台"), never the path (for staff and logs).
  */
 export const GuidePrintOutcome = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('printed'), form: GuidePrintForm, printer: z.string(), warning: z.string().optional() }),
+  z.object({ kind: z.literal('printed'), form: GuidePrintForm, printer: z.string(), warning: UserMessage.optional() }),
   z.object({ kind: z.literal('saved'), form: z.literal('a4'), path: z.string(), reason: z.string(), pickup: z.string() }),
-  z.object({ kind: z.literal('failed'), form: GuidePrintForm, message: z.string() }),
+  z.object({ kind: z.literal('failed'), form: GuidePrintForm, say: UserMessage }),
 ]);
 export type GuidePrintOutcome = z.infer<typeof GuidePrintOutcome>;
 

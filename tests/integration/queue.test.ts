@@ -252,7 +252,7 @@ describe('issuing and printing', () => {
     simulator(booted).setState({ paperOut: true });
     const ticket = await call(booted.client, 'queue.issue', { requestId: 'req-paper-0001', categoryId: 'qc-tax' });
     expect(ticket.number).toBe('G001');
-    expect(ticket.printed).toEqual({ ok: false, reason: 'paper_out', message: '打印机缺纸，请凭屏幕号码等候并联系工作人员' });
+    expect(ticket.printed).toEqual({ ok: false, reason: 'paper_out', say: { code: 'queue.notPrinted', params: { reason: 'paper_out' } } });
     await until(async () => (await deviceState(booted.client, 'printer'))?.state === 'error', 'printer status error');
     expect((await deviceState(booted.client, 'printer'))?.reason).toContain('缺纸');
     // The number exists in the hall queue: the next ticket is G002 and the counter can call G001.
@@ -269,7 +269,7 @@ describe('issuing and printing', () => {
     expect(ticket.number).toBe('B001');
     expect(ticket.printed.ok).toBe(false);
     expect(ticket.printed.ok === false && ticket.printed.reason).toBe('disconnected');
-    expect(ticket.printed.ok === false && ticket.printed.message).toContain('请凭屏幕号码等候并联系工作人员');
+    expect(ticket.printed.ok === false && ticket.printed.say).toEqual({ code: 'queue.notPrinted', params: { reason: 'disconnected' } });
     await until(async () => (await deviceState(booted.client, 'printer'))?.state === 'disconnected', 'printer status disconnected');
   });
 });

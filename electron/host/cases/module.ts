@@ -85,9 +85,9 @@ function pageView(page: DraftPage): PageView {
 
 /** `pickup`: where a saved document is collected (the hall's documentPickup) — the citizen is told the place, never the path. */
 function describePrint(outcome: PrintOutcome, pickup: string): PrintOutcomeView {
-  if (outcome.kind === 'printed') return { kind: 'printed', message: '已发送到打印机，请在出纸口取走' };
-  if (outcome.kind === 'saved') return { kind: 'saved', message: `已保存，请到${pickup}打印`, path: outcome.path, pickup };
-  return { kind: 'failed', message: '打印失败，请联系工作人员' };
+  if (outcome.kind === 'printed') return { kind: 'printed', say: userMessage('print.sentToPrinter', {}) };
+  if (outcome.kind === 'saved') return { kind: 'saved', say: userMessage('print.saved', { pickup }), path: outcome.path, pickup };
+  return { kind: 'failed', say: userMessage('print.documentFailed', {}) };
 }
 
 export function casesModule(ctx: HostContext, sessions: SessionManager, options: CasesModuleOptions = {}): CasesHostModule {
@@ -332,10 +332,10 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
         if (!stored) throw new ApiError('not_found', userMessage('cases.notFound', {}));
         const facts = await receiptFacts(cases, stored);
         if (format === 'a4') return printDocument(await receiptPdf(a4Receipt(facts), { fonts, logger, locale: sessions.locale() }), `receipt-${stored.number}`);
-        if (!ctx.printer) return { kind: 'failed', message: '本机未配置回执打印机，请点击"打印A4回执"' };
+        if (!ctx.printer) return { kind: 'failed', say: userMessage('print.noReceiptPrinterUseA4', {}) };
         const result = await ctx.printer.printer.print(slipDoc(facts, ctx.now()));
         if (!result.printed) logger.warn({ reason: result.reason, caseId }, 'receipt slip not printed');
-        return result.printed ? { kind: 'printed', message: result.warning?.message ?? '回执已打印，请在出纸口取走' } : { kind: 'failed', message: result.message };
+        return result.printed ? { kind: 'printed', say: userMessage('print.slipPrinted', {}) } : { kind: 'failed', say: userMessage('print.failed', { reason: result.reason }) };
       },
 
       'cases.query': async ({ number, phoneLast4: digits }) => {

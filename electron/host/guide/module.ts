@@ -50,14 +50,14 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
 
   const printOnReceipt = async (service: Service): Promise<GuidePrintOutcome> => {
     const form: GuidePrintForm = 'receipt';
-    if (ctx.printer === undefined) return { kind: 'failed', form, message: '本机未配置小票打印机' };
+    if (ctx.printer === undefined) return { kind: 'failed', form, say: userMessage('print.noReceiptPrinter', {}) };
     const content = ctx.content();
     const locale = sessions.locale();
     const { title, lines } = guideReceiptLines(guideInCitizensLanguage(serviceGuide(content, service)), locale);
     const result = await ctx.printer.printer.print(receiptDoc(title, lines, undefined, { issuedAt: ctx.now(), footer: inLocale(locale, content.hall.name, content.hall.nameEn), locale }));
     logger.info({ serviceId: service.id, form, printed: result.printed, reason: result.printed ? undefined : result.reason }, 'guide printed');
-    if (!result.printed) return { kind: 'failed', form, message: result.message };
-    return { kind: 'printed', form, printer: 'receipt', ...(result.warning !== undefined ? { warning: result.warning.message } : {}) };
+    if (!result.printed) return { kind: 'failed', form, say: userMessage('print.failed', { reason: result.reason }) };
+    return { kind: 'printed', form, printer: 'receipt', ...(result.warning !== undefined ? { warning: userMessage('print.paperNearEnd', {}) } : {}) };
   };
 
   const printOnA4 = async (service: Service): Promise<GuidePrintOutcome> => {
@@ -79,11 +79,11 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
         case 'saved':
           return { kind: 'saved', form, path: outcome.path, reason: outcome.reason, pickup: ctx.content().hall.documentPickup };
         case 'failed':
-          return { kind: 'failed', form, message: outcome.error };
+          return { kind: 'failed', form, say: userMessage('print.documentFailed', {}) };
       }
     } catch (err) {
       logger.error({ err, serviceId: service.id }, 'guide PDF failed');
-      return { kind: 'failed', form, message: '指南文档生成失败，请联系工作人员' };
+      return { kind: 'failed', form, say: userMessage('print.documentFailed', {}) };
     }
   };
 
@@ -154,7 +154,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
       },
       'feedback.mine': async () => {
         const citizen = sessions.citizen();
-        if (citizen === undefined) throw new ApiError('refused', '查看我的咨询需要先核验身份：请将身份证放在感应区', { reason: 'card-required' });
+        if (citizen === undefined) throw new ApiError('refused', userMessage('feedback.cardRequired', {}), { reason: 'card-required' });
         return feedbackOf(ctx.db, ctx.key, citizenKey(citizen.idNumber));
       },
     },

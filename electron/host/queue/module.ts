@@ -27,9 +27,6 @@ export interface QueueModuleOptions {
   hallStatusIntervalMs?: number;
 }
 
-/** Shown with the ticket when the paper copy failed: the number on screen is valid. */
-export const NOT_PRINTED_HINT = '请凭屏幕号码等候并联系工作人员';
-const NO_PRINTER_MESSAGE = `本机未配置小票打印机，${NOT_PRINTED_HINT}`;
 const PRIORITY_WORDS: Record<Priority, 'priorityElderly' | 'priorityDisabled' | 'priorityAppointment'> = { elderly: 'priorityElderly', disabled: 'priorityDisabled', appointment: 'priorityAppointment' };
 /** Repeated issue requests (a renderer retrying) are answered from here without printing again. */
 const RECENT_REQUESTS = 500;
@@ -149,16 +146,17 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
   };
 
   const print = async (issued: IssueResult, qrUrl: string | null): Promise<QueuePrinted> => {
-    if (ctx.printer === undefined) return { ok: false, reason: 'no_printer', message: NO_PRINTER_MESSAGE };
+    // Without a paper copy the screen says why and that the number on it is valid (queue.notPrinted, in the citizen's language).
+    if (ctx.printer === undefined) return { ok: false, reason: 'no_printer', say: userMessage('queue.notPrinted', { reason: 'no_printer' }) };
     // print() asks the printer's status (DLE EOT) first and refuses to send to a printer with a fault; it never throws.
     const locale = sessions.locale();
     const { hall } = ctx.content();
     const category = hall.queueCategories.find((c) => c.id === issued.ticket.categoryId);
     const names: TicketNames = { hallName: inLocale(locale, hall.name, hall.nameEn), ...(category !== undefined ? { categoryName: inLocale(locale, category.name, category.nameEn) } : {}), locale };
     const result = await ctx.printer.printer.print(ticketDoc(names, issued, qrUrl));
-    if (result.printed) return result.warning === undefined ? { ok: true } : { ok: true, warning: result.warning.message };
+    if (result.printed) return result.warning === undefined ? { ok: true } : { ok: true, warning: userMessage('print.paperNearEnd', {}) };
     logger.warn({ number: issued.ticket.displayNo, reason: result.reason }, 'queue: ticket issued but not printed');
-    return { ok: false, reason: result.reason, message: `${result.message}，${NOT_PRINTED_HINT}` };
+    return { ok: false, reason: result.reason, say: userMessage('queue.notPrinted', { reason: result.reason }) };
   };
 
   const viewOf = (ticket: Ticket, issued: Omit<IssueResult, 'ticket'>, extra: { serviceName?: string; qrUrl: string | null; qrDataUrl: string | null; printed: QueuePrinted }): QueueTicketView => ({
