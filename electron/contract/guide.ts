@@ -31,7 +31,8 @@ export type ServiceSummary = z.infer<typeof ServiceSummary>;
 /** The browse facets with how many services each holds. */
 export const GuideCatalog = z.object({
   departments: z.array(z.object({ id: z.string(), name: z.string(), floor: z.number().int(), serviceCount: z.number().int() })),
-  lifeEvents: z.array(z.object({ name: z.string(), serviceCount: z.number().int() })),
+  /** `name`: the content's tag (what a lifeEvent filter names); `label`: what the citizen reads, in her language. */
+  lifeEvents: z.array(z.object({ name: z.string(), label: z.string(), serviceCount: z.number().int() })),
   audiences: z.array(z.object({ audience: Audience, serviceCount: z.number().int() })),
 });
 export type GuideCatalog = z.infer<typeof GuideCatalog>;

@@ -35,19 +35,21 @@ function servesAudience(service: Service, audience: string): boolean {
   return service.audience === audience || service.audience === 'both' || audience === 'both';
 }
 
-export function guideCatalog(content: GuideContent): GuideCatalog {
+/** The browse facets, named in the citizen's language (content `nameEn`, `lifeEventsEn`); a life event's `name` stays the Chinese tag its filter uses. */
+export function guideCatalog(content: GuideContent, locale: PrintLocale = 'zh-CN'): GuideCatalog {
   const { services } = content.services;
+  const english = (chinese: string, en: string | undefined): string => (locale === 'en' && en !== undefined && en !== '' ? en : chinese);
   return {
     departments: content.hall.departments
       .map((department) => ({
         id: department.id,
-        name: department.name,
+        name: english(department.name, department.nameEn),
         floor: department.floor,
         serviceCount: services.filter((service) => service.departmentId === department.id).length,
       }))
       .filter((department) => department.serviceCount > 0),
     lifeEvents: content.services.lifeEvents
-      .map((name) => ({ name, serviceCount: services.filter((service) => service.lifeEvents.includes(name)).length }))
+      .map((name) => ({ name, label: english(name, content.services.lifeEventsEn?.[name]), serviceCount: services.filter((service) => service.lifeEvents.includes(name)).length }))
       .filter((event) => event.serviceCount > 0),
     audiences: (['个人', '企业', 'both'] as const).map((audience) => ({
       audience,

@@ -119,7 +119,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
       if (stored > 0) logger.info({ replies: stored }, 'staff replies to consultations stored');
     },
     handlers: {
-      'guide.catalog': () => guideCatalog(ctx.content()),
+      'guide.catalog': () => guideCatalog(ctx.content(), sessions.locale()),
       'guide.list': ({ filter }) => listServices(ctx.content(), filter).map(inCitizensLanguage),
       'guide.search': ({ query, limit }) => searchServices(searchIndex(ctx.content()), query, limit).map((hit) => ({ ...hit, service: inCitizensLanguage(hit.service) })),
       'guide.detail': ({ serviceId }) => guideInCitizensLanguage(serviceGuide(ctx.content(), serviceOrThrow(serviceId))),
