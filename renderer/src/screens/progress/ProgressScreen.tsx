@@ -171,7 +171,7 @@ export function ProgressScreen() {
       <h1 className="screen-title">{t('progress.title')}</h1>
       <section className="cases-card cases-entry">
         <h2>{t('progress.enterNumber')}</h2>
-        <p className="cases-hint">{t('progress.numberHint')}</p>
+        <p className="cases-hint" data-testid="progress-number-hint">{t('progress.numberHint')}</p>
         <button
           type="button"
           className={`cases-number touch${field === 'number' ? ' is-current' : ''}`}
@@ -184,7 +184,7 @@ export function ProgressScreen() {
           <span className="cases-hint">{'_'.repeat(DIGITS - digits.length)}</span>
         </button>
         <h2>{t('progress.phoneLabel')}</h2>
-        <p className="cases-hint">{t('progress.phoneHint')}</p>
+        <p className="cases-hint" data-testid="progress-phone-hint">{t('progress.phoneHint')}</p>
         <button
           type="button"
           className={`cases-number touch${field === 'phone' ? ' is-current' : ''}`}
