@@ -37,7 +37,7 @@ export function missingEnglish(hall: Hall, services: Services): string[] {
   return missing;
 }
 
-/** Robot answers without English: the robot answers these in Chinese in English mode (reported, not refused). */
+/** Robot answers without English (`answerEn`): the loader refuses a package with any. */
 export function answersWithoutEnglish(intents: Intents): string[] {
   return intents.intents.filter((intent) => intent.answerEn === undefined).map((intent) => intent.id);
 }

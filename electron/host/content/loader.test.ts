@@ -59,6 +59,21 @@ describe('content loader', () => {
     ]);
   });
 
+  it('refuses a robot answer without its English', () => {
+    const dir = copyPackage();
+    edit(dir, 'intents.json', (file) => {
+      const intents = file.intents as Array<Record<string, unknown>>;
+      delete intents.find((intent) => intent.id === 'fac:restroom')?.answerEn;
+      delete intents.find((intent) => intent.id === 'svc:ca-marriage')?.answerEn;
+    });
+    expect(() => loadContent(dir)).toThrow(ContentError);
+    try {
+      loadContent(dir);
+    } catch (err) {
+      expect((err as ContentError).problems).toEqual(['intents.json: intent svc:ca-marriage has no answerEn', 'intents.json: intent fac:restroom has no answerEn']);
+    }
+  });
+
   it('names where saved documents are collected, and refuses a file path there or no place at all', () => {
     expect(loadContent(shipped).hall.documentPickup).toBe('1楼咨询导服台');
     for (const [pickup, expected] of [
