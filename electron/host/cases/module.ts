@@ -203,7 +203,8 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
   const printDocument = async (pdf: Buffer, filePrefix: string): Promise<PrintOutcomeView> => {
     const outcome = await printPdf(pdf, { ...(options.documentPrinter === undefined ? {} : { printer: options.documentPrinter }), fallbackDir: documentsDir, filePrefix, title: filePrefix, logger });
     if (outcome.kind === 'failed') logger.error({ error: outcome.error }, 'A4 document could not be printed or saved');
-    return describePrint(outcome, content().hall.documentPickup);
+    const { hall } = content();
+    return describePrint(outcome, inLocale(sessions.locale(), hall.documentPickup, hall.documentPickupEn));
   };
 
   const scanPage = async (draft: Draft, sessionId: string, materialIndex: number): Promise<NormalisedPage> => {

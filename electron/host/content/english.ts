@@ -16,6 +16,7 @@ export function missingEnglish(hall: Hall, services: Services): string[] {
   need('hall.json', 'hall', hall.fullName, hall.fullNameEn, 'fullNameEn');
   need('hall.json', 'hall', hall.address, hall.addressEn, 'addressEn');
   need('hall.json', 'robot', hall.robot.name, hall.robot.nameEn);
+  need('hall.json', 'documentPickup', hall.documentPickup, hall.documentPickupEn, 'documentPickupEn');
   need('hall.json', 'openingHours', hall.openingHours.summary.slice(0, 12), hall.openingHours.summaryEn, 'summaryEn');
   hall.floors.forEach((floor, index) => {
     need('hall.json', `floors[${index}]`, floor.name, floor.nameEn);

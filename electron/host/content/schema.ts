@@ -35,6 +35,8 @@ export const Hall = z.object({
     .min(1)
     .max(30)
     .refine((place) => !/[\\/]/.test(place), 'a place in the hall (e.g. 1号咨询台), not a file path'),
+  /** The same place in English ("the information desk on floor 1"), for "Saved: please have it printed at …". */
+  documentPickupEn: z.string().min(1).max(60).optional(),
   robot: z.object({ name: z.string().min(1), nameEn: z.string().min(1).optional(), pinyin: z.string() }),
   openingHours: z.object({
     summary: z.string(),

@@ -78,6 +78,7 @@ describe('guide module over the contract', () => {
     const a4 = await client.call('guide.print', { serviceId: 'ps-idcard-reissue', form: 'a4' });
     expect(a4.ok && a4.value.kind).toBe('saved');
     if (a4.ok && a4.value.kind === 'saved') {
+      expect(a4.value.pickup).toBe('the information desk on floor 1');
       const text = execFileSync('pdftotext', [a4.value.path, '-'], { encoding: 'utf8' });
       expect(text).toContain('Resident ID card: replacement (lost card)');
       expect(text).toContain('3. Materials');

@@ -77,7 +77,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
         case 'printed':
           return { kind: 'printed', form, printer: outcome.printer };
         case 'saved':
-          return { kind: 'saved', form, path: outcome.path, reason: outcome.reason, pickup: ctx.content().hall.documentPickup };
+          return { kind: 'saved', form, path: outcome.path, reason: outcome.reason, pickup: inLocale(sessions.locale(), hall.documentPickup, hall.documentPickupEn) };
         case 'failed':
           return { kind: 'failed', form, say: userMessage('print.documentFailed', {}) };
       }
