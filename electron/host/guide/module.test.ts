@@ -43,6 +43,17 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promi
   }
 }
 
+/** Prints ps-idcard-reissue's short form on the simulated receipt printer and returns the job as the simulator decoded it. */
+async function printShortGuide(client: ApiClient, dataDir: string): Promise<string> {
+  const receipt = await client.call('guide.print', { serviceId: 'ps-idcard-reissue', form: 'receipt' });
+  expect(receipt.ok && receipt.value).toMatchObject({ kind: 'printed', form: 'receipt' });
+  const jobsDir = join(dataDir, 'printer-jobs');
+  return waitFor(() => {
+    const file = existsSync(jobsDir) ? readdirSync(jobsDir).find((name) => name.endsWith('.txt')) : undefined;
+    return file === undefined ? undefined : readFileSync(join(jobsDir, file), 'utf8');
+  });
+}
+
 describe('guide module over the contract', () => {
   it('names the service, department and place in English for a citizen who chose English', async () => {
     const { client, sessions } = await boot();
@@ -57,13 +68,7 @@ describe('guide module over the contract', () => {
   it('prints the short form and the A4 guide in English for a citizen who chose English', async () => {
     const { client, dataDir, sessions } = await boot();
     sessions.setLocale('en');
-    const receipt = await client.call('guide.print', { serviceId: 'ps-idcard-reissue', form: 'receipt' });
-    expect(receipt.ok && receipt.value).toMatchObject({ kind: 'printed', form: 'receipt' });
-    const jobsDir = join(dataDir, 'printer-jobs');
-    const jobText = await waitFor(() => {
-      const file = existsSync(jobsDir) ? readdirSync(jobsDir).find((name) => name.endsWith('.txt')) : undefined;
-      return file === undefined ? undefined : readFileSync(join(jobsDir, file), 'utf8');
-    });
+    const jobText = await printShortGuide(client, dataDir);
     expect(jobText).toContain('Service guide');
     expect(jobText).toContain('Resident ID card: replacement (lost card)');
     // Wrapped lines joined again (the renderer prefixes each printed line with its alignment).
@@ -99,13 +104,7 @@ describe('guide module over the contract', () => {
     const missing = await client.call('guide.detail', { serviceId: 'no-such' });
     expect(!missing.ok && missing.error.code).toBe('not_found');
 
-    const receipt = await client.call('guide.print', { serviceId: 'ps-idcard-reissue', form: 'receipt' });
-    expect(receipt.ok && receipt.value).toMatchObject({ kind: 'printed', form: 'receipt' });
-    const jobsDir = join(dataDir, 'printer-jobs');
-    const jobText = await waitFor(() => {
-      const file = existsSync(jobsDir) ? readdirSync(jobsDir).find((name) => name.endsWith('.txt')) : undefined;
-      return file === undefined ? undefined : readFileSync(join(jobsDir, file), 'utf8');
-    });
+    const jobText = await printShortGuide(client, dataDir);
     expect(jobText).toContain('居民身份证补领');
     expect(jobText).toContain('53、54号窗口');
 
