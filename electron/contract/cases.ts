@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserMessage } from './messages.js';
 import { method, noParams, ok } from './define.js';
 
 /**
@@ -82,8 +83,8 @@ export type SubmittedCase = z.infer<typeof SubmittedCase>;
 /** Where a printout went: the receipt printer, a CUPS queue, or a saved PDF (staff print it later). */
 export const PrintOutcomeView = z.object({
   kind: z.enum(['printed', 'saved', 'failed']),
-  /** A sentence for the citizen. */
-  message: z.string(),
+  /** What the citizen is told (print.slipPrinted, print.saved {pickup}, print.failed {reason}…). */
+  say: UserMessage,
   /** Saved PDF path: for staff and logs, never shown to the citizen. */
   path: z.string().optional(),
   /** `saved`: where the citizen collects the printout (the hall's documentPickup). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserMessage } from './messages.js';
 import { method, noParams } from './define.js';
 
 /**
@@ -30,7 +31,8 @@ export type ServiceSummary = z.infer<typeof ServiceSummary>;
 /** The browse facets with how many services each holds. */
 export const GuideCatalog = z.object({
   departments: z.array(z.object({ id: z.string(), name: z.string(), floor: z.number().int(), serviceCount: z.number().int() })),
-  lifeEvents: z.array(z.object({ name: z.string(), serviceCount: z.number().int() })),
+  /** `name`: the content's tag (what a lifeEvent filter names); `label`: what the citizen reads, in her language. */
+  lifeEvents: z.array(z.object({ name: z.string(), label: z.string(), serviceCount: z.number().int() })),
   audiences: z.array(z.object({ audience: Audience, serviceCount: z.number().int() })),
 });
 export type GuideCatalog = z.infer<typeof GuideCatalog>;
@@ -87,9 +89,9 @@ export type GuidePrintForm = z.infer<typeof GuidePrintForm>;
  * "1号咨询台"), never the path (for staff and logs).
  */
 export const GuidePrintOutcome = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('printed'), form: GuidePrintForm, printer: z.string(), warning: z.string().optional() }),
+  z.object({ kind: z.literal('printed'), form: GuidePrintForm, printer: z.string(), warning: UserMessage.optional() }),
   z.object({ kind: z.literal('saved'), form: z.literal('a4'), path: z.string(), reason: z.string(), pickup: z.string() }),
-  z.object({ kind: z.literal('failed'), form: GuidePrintForm, message: z.string() }),
+  z.object({ kind: z.literal('failed'), form: GuidePrintForm, say: UserMessage }),
 ]);
 export type GuidePrintOutcome = z.infer<typeof GuidePrintOutcome>;
 

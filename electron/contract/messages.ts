@@ -12,7 +12,12 @@ const text = z.string().max(500);
 /** An instant as ISO 8601 (UTC); the renderer shows it in hall time. */
 const instant = z.string().max(40);
 
+/** Why a printout did not come out: the receipt printer's own reasons (devices/printer PrintFailureReason), or `no_printer`. */
+const printFailure = z.enum(['paper_out', 'cover_open', 'cutter_error', 'printer_error', 'offline', 'unreachable', 'timeout', 'disconnected', 'invalid_document', 'stopped', 'no_printer']).or(z.string().max(40));
+
 export const messageParams = {
+  // The terminal's own storage (a full disk: nothing new can be saved).
+  'storage.full': none,
   // The terminal's voice.
   'speech.unavailable': none,
   // The ID-card reader (card.notice).
@@ -77,6 +82,16 @@ export const messageParams = {
   'queue.unreachable': none,
   'queue.offlineExhausted': none,
   'queue.internal': none,
+  'queue.notPrinted': z.object({ reason: printFailure }).strict(),
+  // Printing (receipt slips and A4 documents): the outcome the citizen is told.
+  'print.slipPrinted': none,
+  'print.sentToPrinter': none,
+  'print.saved': z.object({ pickup: text }).strict(),
+  'print.failed': z.object({ reason: printFailure }).strict(),
+  'print.paperNearEnd': none,
+  'print.noReceiptPrinter': none,
+  'print.noReceiptPrinterUseA4': none,
+  'print.documentFailed': none,
   // The guide and feedback.
   'guide.unknownService': none,
   'guide.unknownDepartment': none,
@@ -86,6 +101,7 @@ export const messageParams = {
   'feedback.textTooShort': z.object({ min: z.number().int() }).strict(),
   'feedback.textTooLong': z.object({ max: z.number().int() }).strict(),
   'feedback.phoneInvalid': none,
+  'feedback.cardRequired': none,
 } as const satisfies Record<string, z.ZodType>;
 
 export type MessageCode = keyof typeof messageParams;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserMessage } from './messages.js';
 import { method, noParams } from './define.js';
 
 /**
@@ -50,9 +51,9 @@ export const QueueCatalog = z.object({
 export type QueueCatalog = z.infer<typeof QueueCatalog>;
 
 export const QueuePrinted = z.union([
-  z.object({ ok: z.literal(true), warning: z.string().optional() }),
-  /** The ticket is valid; only the paper copy is missing. `message` is for the screen. */
-  z.object({ ok: z.literal(false), reason: z.string(), message: z.string() }),
+  z.object({ ok: z.literal(true), warning: UserMessage.optional() }),
+  /** The ticket is valid; only the paper copy is missing. `say` is for the screen (`queue.notPrinted {reason}`). */
+  z.object({ ok: z.literal(false), reason: z.string(), say: UserMessage }),
 ]);
 export type QueuePrinted = z.infer<typeof QueuePrinted>;
 

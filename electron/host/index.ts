@@ -14,7 +14,7 @@ import { Database } from './storage/database.js';
 import { ensurePrivateDir, restrictUmask, tightenTree } from './storage/private-files.js';
 import { checkDatabaseFile, isDiskFull, loadFinding, markDataPresent, saveFinding, type StorageFinding } from './storage/startup-check.js';
 import { sweepScanTemp } from '../../devices/scanner/index.js';
-import { ApiError } from '../contract/index.js';
+import { ApiError, userMessage } from '../contract/index.js';
 import { Outbox, outboxMigrations } from './storage/outbox.js';
 import { SessionManager } from './session/manager.js';
 import { sessionModule } from './session/module.js';
@@ -84,8 +84,6 @@ function storageHealth(finding: StorageFinding | null, diskFull: boolean): { sta
   return { state: 'ok' };
 }
 
-export const DISK_FULL_MESSAGE = '本机存储空间已满，暂时无法保存，请联系工作人员';
-
 export async function startHost(config: ResolvedConfig, options: StartHostOptions = {}): Promise<KioskHost> {
   const started = performance.now();
   // Personal data lives under the data dir: every file the host (or sqlite, pino-roll, a driver) creates is 0600, every dir 0700.
@@ -141,7 +139,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
   const rpc = new RpcServer(logger, bus, (err) => {
     if (!isDiskFull(err)) return undefined;
     noteDiskFull();
-    return new ApiError('unavailable', DISK_FULL_MESSAGE, { reason: 'disk-full' });
+    return new ApiError('unavailable', userMessage('storage.full', {}), { reason: 'disk-full' });
   });
   // Pages a crash left behind in the scan temp dir are deleted before anything else can scan.
   const swept = sweepScanTemp(join(config.dataDir, 'scans'));

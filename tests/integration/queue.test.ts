@@ -207,6 +207,21 @@ describe('issuing and printing', () => {
     expect(second).toMatchObject({ number: 'H002', peopleAhead: 1 });
   });
 
+  it('a citizen who chose English gets her ticket printed in English (the simulator decodes the job)', async () => {
+    const booted = await boot();
+    const { client } = booted;
+    await call(client, 'session.locale', { locale: 'en' });
+    const ticket = await call(client, 'queue.issue', { requestId: 'req-english-0001', categoryId: 'qc-household' });
+    const job = await simulator(booted).waitForJob((j) => j.text.includes(ticket.number));
+    expect(job.complete).toBe(true);
+    expect(job.issues).toEqual([]);
+    expect(job.text).toContain('Your queue number');
+    expect(job.text).toContain('Household registration (ID cards, hukou)');
+    expect(job.text).toMatch(/Where: Floor 2, windows 51, 52, 53/);
+    expect(job.text).toContain('Waiting before you: 0');
+    expect(job.text).not.toMatch(/[\u3000-\u9fff\uff00-\uffef]/);
+  });
+
   it('a service from the robot or the guide queues in its category; unknown categories and services are refused as not_found', async () => {
     const { client } = await boot({ printer: 'none' });
     const target = await call(client, 'queue.forService', { serviceId: 'xz-birth-one-thing' });
@@ -239,7 +254,7 @@ describe('issuing and printing', () => {
     simulator(booted).setState({ paperOut: true });
     const ticket = await call(booted.client, 'queue.issue', { requestId: 'req-paper-0001', categoryId: 'qc-tax' });
     expect(ticket.number).toBe('G001');
-    expect(ticket.printed).toEqual({ ok: false, reason: 'paper_out', message: '打印机缺纸，请凭屏幕号码等候并联系工作人员' });
+    expect(ticket.printed).toEqual({ ok: false, reason: 'paper_out', say: { code: 'queue.notPrinted', params: { reason: 'paper_out' } } });
     await until(async () => (await deviceState(booted.client, 'printer'))?.state === 'error', 'printer status error');
     expect((await deviceState(booted.client, 'printer'))?.reason).toContain('缺纸');
     // The number exists in the hall queue: the next ticket is G002 and the counter can call G001.
@@ -256,7 +271,7 @@ describe('issuing and printing', () => {
     expect(ticket.number).toBe('B001');
     expect(ticket.printed.ok).toBe(false);
     expect(ticket.printed.ok === false && ticket.printed.reason).toBe('disconnected');
-    expect(ticket.printed.ok === false && ticket.printed.message).toContain('请凭屏幕号码等候并联系工作人员');
+    expect(ticket.printed.ok === false && ticket.printed.say).toEqual({ code: 'queue.notPrinted', params: { reason: 'disconnected' } });
     await until(async () => (await deviceState(booted.client, 'printer'))?.state === 'disconnected', 'printer status disconnected');
   });
 });

@@ -237,7 +237,7 @@ describe('self-service pre-application end to end in the host', () => {
     expect((await failure(client, 'cases.printResult', { caseId })).details).toEqual({ reason: 'no-result' });
     // The receipt printer is out of paper: the citizen is told, the case stays submitted.
     kiosk.context.printer?.simulator?.setState({ paperOut: true });
-    expect(await value(client, 'cases.printReceipt', { caseId, format: 'slip' })).toEqual({ kind: 'failed', message: '打印机缺纸' });
+    expect(await value(client, 'cases.printReceipt', { caseId, format: 'slip' })).toEqual({ kind: 'failed', say: { code: 'print.failed', params: { reason: 'paper_out' } } });
     kiosk.context.printer?.simulator?.setState({ paperOut: false });
 
     const module = casesModule(kiosk.context, kiosk.sessions);

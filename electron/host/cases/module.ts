@@ -4,7 +4,9 @@ import type { CaseStatusChange } from '../../../platform-contract/contract.js';
 import { ImageError, normalise, ScanError, type ColourMode, type NormaliseOptions, type NormalisedPage } from '../../../devices/scanner/index.js';
 import { maskIdNumber, maskName } from '../../common/pii.js';
 import { ApiError, userMessage, type CaseView, type DraftView, type ErrorCode, type PageView, type PrintOutcomeView, type SelfServiceItem } from '../../contract/index.js';
+import { printWords } from '../../common/printed-words.js';
 import type { ContentPackage, Service } from '../content/schema.js';
+import { inLocale } from '../content/english.js';
 import { FontPicker, printPdf, receiptPdf, resultPdf, type PrintOutcome } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import type { CitizenIdentity, SessionManager } from '../session/manager.js';
@@ -83,9 +85,9 @@ function pageView(page: DraftPage): PageView {
 
 /** `pickup`: where a saved document is collected (the hall's documentPickup) — the citizen is told the place, never the path. */
 function describePrint(outcome: PrintOutcome, pickup: string): PrintOutcomeView {
-  if (outcome.kind === 'printed') return { kind: 'printed', message: '已发送到打印机，请在出纸口取走' };
-  if (outcome.kind === 'saved') return { kind: 'saved', message: `已保存，请到${pickup}打印`, path: outcome.path, pickup };
-  return { kind: 'failed', message: '打印失败，请联系工作人员' };
+  if (outcome.kind === 'printed') return { kind: 'printed', say: userMessage('print.sentToPrinter', {}) };
+  if (outcome.kind === 'saved') return { kind: 'saved', say: userMessage('print.saved', { pickup }), path: outcome.path, pickup };
+  return { kind: 'failed', say: userMessage('print.documentFailed', {}) };
 }
 
 export function casesModule(ctx: HostContext, sessions: SessionManager, options: CasesModuleOptions = {}): CasesHostModule {
@@ -176,23 +178,33 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
     const department = departmentOf(service);
     const pageCounts = new Map<number, number>();
     for (const page of await cases.pages(stored.id)) pageCounts.set(page.materialIndex, (pageCounts.get(page.materialIndex) ?? 0) + 1);
+    // The receipts follow the citizen's language: names from the content's English, words from printed-words.ts.
+    const locale = sessions.locale();
+    const { hall, services } = content();
+    const words = printWords(locale);
+    const stageIn = (stage: string): string => inLocale(locale, stage, services.stagesEn?.[stage]);
+    const departmentName = department === undefined ? undefined : inLocale(locale, department.name, department.nameEn);
     return {
-      hallName: content().hall.fullName,
+      hallName: inLocale(locale, hall.fullName, hall.fullNameEn),
       service,
-      departmentName: department?.name ?? service.guide.agency,
+      serviceName: inLocale(locale, service.name, service.nameEn),
+      departmentName: departmentName ?? service.guide.agency,
       stored,
       applicant,
       pageCounts,
-      stages: content().services.stages,
+      stages: services.stages.map(stageIn),
+      stageName: stageIn(stored.stage),
       queryUrl: queryUrl(options.queryUrlBase ?? DEFAULT_QUERY_URL_BASE, stored.number),
-      ...(department === undefined ? {} : { location: `${department.floor}楼 ${department.name} ${service.guide.windows.join('、')}号窗口` }),
+      ...(department === undefined ? {} : { location: words.place(words.floorDepartment(words.floor(department.floor), departmentName ?? ''), words.windows(service.guide.windows)) }),
+      locale,
     };
   };
 
   const printDocument = async (pdf: Buffer, filePrefix: string): Promise<PrintOutcomeView> => {
     const outcome = await printPdf(pdf, { ...(options.documentPrinter === undefined ? {} : { printer: options.documentPrinter }), fallbackDir: documentsDir, filePrefix, title: filePrefix, logger });
     if (outcome.kind === 'failed') logger.error({ error: outcome.error }, 'A4 document could not be printed or saved');
-    return describePrint(outcome, content().hall.documentPickup);
+    const { hall } = content();
+    return describePrint(outcome, inLocale(sessions.locale(), hall.documentPickup, hall.documentPickupEn));
   };
 
   const scanPage = async (draft: Draft, sessionId: string, materialIndex: number): Promise<NormalisedPage> => {
@@ -320,11 +332,11 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
         const stored = await cases.byId(caseId);
         if (!stored) throw new ApiError('not_found', userMessage('cases.notFound', {}));
         const facts = await receiptFacts(cases, stored);
-        if (format === 'a4') return printDocument(await receiptPdf(a4Receipt(facts), { fonts, logger }), `receipt-${stored.number}`);
-        if (!ctx.printer) return { kind: 'failed', message: '本机未配置回执打印机，请点击"打印A4回执"' };
+        if (format === 'a4') return printDocument(await receiptPdf(a4Receipt(facts), { fonts, logger, locale: sessions.locale() }), `receipt-${stored.number}`);
+        if (!ctx.printer) return { kind: 'failed', say: userMessage('print.noReceiptPrinterUseA4', {}) };
         const result = await ctx.printer.printer.print(slipDoc(facts, ctx.now()));
         if (!result.printed) logger.warn({ reason: result.reason, caseId }, 'receipt slip not printed');
-        return result.printed ? { kind: 'printed', message: result.warning?.message ?? '回执已打印，请在出纸口取走' } : { kind: 'failed', message: result.message };
+        return result.printed ? { kind: 'printed', say: userMessage('print.slipPrinted', {}) } : { kind: 'failed', say: userMessage('print.failed', { reason: result.reason }) };
       },
 
       'cases.query': async ({ number, phoneLast4: digits }) => {

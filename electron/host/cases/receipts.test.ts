@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { layoutDoc } from '../../../devices/printer/index.js';
+import { PAPER_WIDTH_CHARS, decodeEscPos, displayWidth, encodeEscPos, layoutDoc, renderJobText } from '../../../devices/printer/index.js';
 import { loadContent } from '../content/loader.js';
 import { FontPicker, receiptPdf } from '../docs/index.js';
 import { appRoot } from '../paths.js';
@@ -57,6 +57,46 @@ describe('case receipts', () => {
       expect(pdfText).toContain('湖南省长沙市****');
       expect(pdfText).not.toContain('岳麓区');
       expect(execFileSync('pdfinfo', [join(dir, 'r.pdf')], { encoding: 'utf8' })).toMatch(/Pages:\s+1\b/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('print the slip and the A4 receipt in English for a citizen who chose English, the slip within 58 mm paper', { timeout: 60_000 }, async () => {
+    const english: ReceiptFacts = {
+      ...facts('湖南省长沙市岳麓区麓山南路1号'),
+      hallName: 'Demo City Government Service Center',
+      serviceName: 'Employment certificate',
+      departmentName: 'Human Resources and Social Security Bureau',
+      stages: ['Application', 'Accepted', 'Review', 'Decision', 'Completed'],
+      stageName: 'Application',
+      location: 'Floor 3, Human Resources and Social Security Bureau, windows 31, 32',
+      locale: 'en',
+    };
+    const decoded = decodeEscPos(encodeEscPos(slipDoc(english, new Date('2026-11-25T02:00:00Z')), { paperWidthChars: PAPER_WIDTH_CHARS['58mm'] }));
+    expect(decoded.issues).toEqual([]);
+    for (const item of decoded.items) if (item.kind === 'text') expect(displayWidth(item.text) * item.size.width).toBeLessThanOrEqual(32);
+    const slip = renderJobText(decoded.items);
+    const joined = slip.split('\n').map((line) => line.replace(/^\[[^\]]*\] /, '')).join(' ');
+    expect(joined).toContain('Self-service pre-application receipt');
+    expect(joined).toContain('Number: YS2026112500010007');
+    expect(joined).toContain('Applicant: 张*丰');
+    expect(joined).toContain('Materials: 1 item, 2 pages');
+    expect(joined).toContain('Stage: Application');
+    expect(joined).toContain('Printed: 2026-11-25 10:00');
+    expect(joined).toContain('it is not yet accepted');
+    // Chinese only where the citizen's own (masked) data is.
+    expect(slip.replace(/张\*丰|湖南省长沙市/g, '')).not.toMatch(/[\u3000-\u9fff\uff00-\uffef]/);
+
+    const pdf = await receiptPdf(a4Receipt(english), { fonts: new FontPicker(), locale: 'en' });
+    const dir = mkdtempSync(join(tmpdir(), 'liuliu-receipt-'));
+    try {
+      writeFileSync(join(dir, 'r.pdf'), pdf);
+      const pdfText = execFileSync('pdftotext', [join(dir, 'r.pdf'), '-'], { encoding: 'utf8' });
+      expect(pdfText).toContain('Pre-acceptance number');
+      expect(pdfText).toContain('Materials received');
+      expect(pdfText).toContain('[Application] → Accepted');
+      expect(pdfText).not.toContain('申请信息');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,6 @@
 import { receiptDoc, type PrintDoc, type ReceiptLine } from '../../../devices/printer/index.js';
 import { maskIdNumber, maskName } from '../../common/pii.js';
+import { printWords, type PrintLocale, type PrintWords } from '../../common/printed-words.js';
 import type { Service } from '../content/schema.js';
 import type { ReceiptData } from '../docs/index.js';
 import { maskAddress } from './rules.js';
@@ -9,62 +10,69 @@ import type { Applicant, StoredCase } from './store.js';
  * What goes on a case's receipts, as data: the thermal slip (PrintDoc for the
  * receipt printer) and the A4 receipt (ReceiptData for receiptPdf). Names, ID
  * numbers and addresses are masked here, whatever the renderers also do.
+ * The words are the citizen's language (printed-words.ts); the names given
+ * here (hall, service, department, stages, location) come already in it.
  */
 export interface ReceiptFacts {
   hallName: string;
   service: Service;
+  /** The service's name in `locale`; absent = the content's Chinese name. */
+  serviceName?: string;
   departmentName: string;
   stored: StoredCase;
   applicant: Applicant;
   /** Pages per material index. */
   pageCounts: ReadonlyMap<number, number>;
   stages: readonly string[];
+  /** The case's current stage as the citizen reads it (absent = the stored stage). */
+  stageName?: string;
   queryUrl: string;
   location?: string;
+  /** The citizen's language (zh-CN when absent). */
+  locale?: PrintLocale;
 }
-
-export const RECEIPT_TITLE = '自助预申请回执';
 
 /** The URL in the receipt's QR code: the platform's query page for this number. */
 export function queryUrl(base: string, number: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}no=${encodeURIComponent(number)}`;
 }
 
-function notes(facts: ReceiptFacts): string[] {
+function notes(facts: ReceiptFacts, words: PrintWords): string[] {
+  const promised = facts.service.guide.timeLimit.promisedDays;
   return [
-    '本回执为自助预申请凭证，不代表已受理。请携带材料原件到窗口核验后正式受理。',
-    facts.service.guide.timeLimit.promisedDays === 0
-      ? '本事项为即办件，窗口核验原件后当场办结。'
-      : `承诺办理时限：受理后${facts.service.guide.timeLimit.promisedDays}个工作日。办理进度可在自助终端或扫描二维码查询。`,
-    ...(facts.applicant.mailingAddress === '' ? [] : [`送达地址：${maskAddress(facts.applicant.mailingAddress)}`]),
+    words.caseNotAccepted,
+    promised === 0 ? words.caseImmediate : words.casePromised(promised),
+    ...(facts.applicant.mailingAddress === '' ? [] : [words.labelled(words.caseMailingAddress, maskAddress(facts.applicant.mailingAddress))]),
   ];
 }
 
 export function slipDoc(facts: ReceiptFacts, printedAt: Date): PrintDoc {
   const { stored, applicant, service } = facts;
+  const words = printWords(facts.locale);
   const pages = [...facts.pageCounts.values()].reduce((sum, count) => sum + count, 0);
   const lines: ReceiptLine[] = [
-    { label: '预受理号', value: stored.number },
-    { label: '事项', value: service.name },
-    { label: '部门', value: facts.departmentName },
-    { label: '申请人', value: maskName(applicant.name) },
-    { label: '身份证号', value: maskIdNumber(applicant.idNumber) },
-    { label: '地址', value: maskAddress(applicant.address) },
-    { label: '材料', value: `${facts.pageCounts.size}项 共${pages}页` },
-    { label: '当前环节', value: stored.stage },
+    { label: words.caseNumber, value: stored.number },
+    { label: words.caseService, value: facts.serviceName ?? service.name },
+    { label: words.caseDepartment, value: facts.departmentName },
+    { label: words.caseApplicant, value: maskName(applicant.name) },
+    { label: words.caseIdNumber, value: maskIdNumber(applicant.idNumber) },
+    { label: words.caseAddress, value: maskAddress(applicant.address) },
+    { label: words.caseMaterials, value: words.caseMaterialCount(facts.pageCounts.size, pages) },
+    { label: words.caseStage, value: facts.stageName ?? stored.stage },
     { rule: true },
-    ...notes(facts),
+    ...notes(facts, words),
   ];
-  return receiptDoc(RECEIPT_TITLE, [facts.hallName, ...lines], { data: facts.queryUrl, caption: '扫码查询办理进度' }, { issuedAt: printedAt, ...(facts.location === undefined ? {} : { footer: facts.location }) });
+  return receiptDoc(words.caseTitle, [facts.hallName, ...lines], { data: facts.queryUrl, caption: words.caseScan }, { issuedAt: printedAt, ...(facts.locale === undefined ? {} : { locale: facts.locale }), ...(facts.location === undefined ? {} : { footer: facts.location }) });
 }
 
 export function a4Receipt(facts: ReceiptFacts): ReceiptData {
   const { stored, applicant, service } = facts;
+  const words = printWords(facts.locale);
   return {
     hallName: facts.hallName,
-    title: RECEIPT_TITLE,
+    title: words.caseTitle,
     number: stored.number,
-    serviceName: service.name,
+    serviceName: facts.serviceName ?? service.name,
     applicantName: maskName(applicant.name),
     idNumber: maskIdNumber(applicant.idNumber),
     materials: service.guide.materials.map((material, index) => ({
@@ -75,9 +83,9 @@ export function a4Receipt(facts: ReceiptFacts): ReceiptData {
     })),
     date: new Date(stored.submittedAt),
     stages: facts.stages,
-    currentStage: stored.stage,
+    currentStage: facts.stageName ?? stored.stage,
     queryUrl: facts.queryUrl,
-    notes: [`申请人地址：${maskAddress(applicant.address)}`, ...notes(facts)],
+    notes: [words.labelled(words.caseApplicantAddress, maskAddress(applicant.address)), ...notes(facts, words)],
     ...(facts.location === undefined ? {} : { location: facts.location }),
   };
 }

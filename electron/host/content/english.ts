@@ -16,6 +16,7 @@ export function missingEnglish(hall: Hall, services: Services): string[] {
   need('hall.json', 'hall', hall.fullName, hall.fullNameEn, 'fullNameEn');
   need('hall.json', 'hall', hall.address, hall.addressEn, 'addressEn');
   need('hall.json', 'robot', hall.robot.name, hall.robot.nameEn);
+  need('hall.json', 'documentPickup', hall.documentPickup, hall.documentPickupEn, 'documentPickupEn');
   need('hall.json', 'openingHours', hall.openingHours.summary.slice(0, 12), hall.openingHours.summaryEn, 'summaryEn');
   hall.floors.forEach((floor, index) => {
     need('hall.json', `floors[${index}]`, floor.name, floor.nameEn);
@@ -31,11 +32,13 @@ export function missingEnglish(hall: Hall, services: Services): string[] {
     need('hall.json', `facility ${facility.id}`, facility.location, facility.locationEn, 'locationEn');
   }
   for (const lifeEvent of services.lifeEvents) need('services.json', 'life event', lifeEvent, services.lifeEventsEn?.[lifeEvent], 'lifeEventsEn entry');
+  for (const mode of services.onlineModes) need('services.json', 'online mode', mode, services.onlineModesEn?.[mode], 'onlineModesEn entry');
+  for (const stage of services.stages) need('services.json', 'stage', stage, services.stagesEn?.[stage], 'stagesEn entry');
   for (const service of services.services) need('services.json', `service ${service.id}`, service.name, service.nameEn);
   return missing;
 }
 
-/** Robot answers without English: the robot answers these in Chinese in English mode (reported, not refused). */
+/** Robot answers without English (`answerEn`): the loader refuses a package with any. */
 export function answersWithoutEnglish(intents: Intents): string[] {
   return intents.intents.filter((intent) => intent.answerEn === undefined).map((intent) => intent.id);
 }

@@ -36,6 +36,9 @@ describe('content loader', () => {
     });
     edit(dir, 'services.json', (file) => {
       delete (file.services as Array<Record<string, unknown>>)[0]?.nameEn;
+      delete (file.lifeEventsEn as Record<string, unknown>)['证件办理'];
+      delete (file.onlineModesEn as Record<string, unknown>)['网上预审'];
+      delete (file.stagesEn as Record<string, unknown>)['审核'];
     });
     const error = (() => {
       try {
@@ -49,8 +52,26 @@ describe('content loader', () => {
     expect((error as ContentError).problems).toEqual([
       'hall.json: robot (浏浏) has no nameEn',
       'hall.json: department public-security (公安局) has no nameEn',
+      'services.json: life event (证件办理) has no lifeEventsEn entry',
+      'services.json: online mode (网上预审) has no onlineModesEn entry',
+      'services.json: stage (审核) has no stagesEn entry',
       'services.json: service xz-birth-one-thing (新生儿"出生一件事"联办) has no nameEn',
     ]);
+  });
+
+  it('refuses a robot answer without its English', () => {
+    const dir = copyPackage();
+    edit(dir, 'intents.json', (file) => {
+      const intents = file.intents as Array<Record<string, unknown>>;
+      delete intents.find((intent) => intent.id === 'fac:restroom')?.answerEn;
+      delete intents.find((intent) => intent.id === 'svc:ca-marriage')?.answerEn;
+    });
+    expect(() => loadContent(dir)).toThrow(ContentError);
+    try {
+      loadContent(dir);
+    } catch (err) {
+      expect((err as ContentError).problems).toEqual(['intents.json: intent svc:ca-marriage has no answerEn', 'intents.json: intent fac:restroom has no answerEn']);
+    }
   });
 
   it('names where saved documents are collected, and refuses a file path there or no place at all', () => {

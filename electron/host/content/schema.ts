@@ -35,6 +35,8 @@ export const Hall = z.object({
     .min(1)
     .max(30)
     .refine((place) => !/[\\/]/.test(place), 'a place in the hall (e.g. 1号咨询台), not a file path'),
+  /** The same place in English ("the information desk on floor 1"), for "Saved: please have it printed at …". */
+  documentPickupEn: z.string().min(1).max(60).optional(),
   robot: z.object({ name: z.string().min(1), nameEn: z.string().min(1).optional(), pinyin: z.string() }),
   openingHours: z.object({
     summary: z.string(),
@@ -148,7 +150,11 @@ export const Services = z.object({
   lifeEventsEn: z.record(z.string(), z.string().min(1)).optional(),
   audiences: z.array(z.string()).min(1),
   onlineModes: z.array(z.string()).min(1),
+  /** English for each online mode (the guide's 网上办理 in English): `{"全程网办": "Fully online", …}`. */
+  onlineModesEn: z.record(z.string(), z.string().min(1)).optional(),
   stages: z.array(z.string()).min(2),
+  /** English for each stage (printed receipts in English): `{"申请": "Application", …}`. */
+  stagesEn: z.record(z.string(), z.string().min(1)).optional(),
   services: z.array(Service),
 });
 export type Services = z.infer<typeof Services>;

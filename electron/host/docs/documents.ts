@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import { FontPicker } from './fonts.js';
 import { renderDocument } from './layout.js';
 import type { DocWriter } from './layout.js';
+import { printWords, type PrintLocale, type PrintWords } from '../../common/printed-words.js';
 import { cleanLine, formatChineseDate, formatChineseDateTime } from './text.js';
 
 /**
@@ -19,6 +20,22 @@ export interface DocumentOptions {
   timeZone?: string;
   /** Told (count only, no characters: they may be part of a name) when some characters have no glyph. */
   logger?: Logger;
+  /** The citizen's language for the document's own words (electron/common/printed-words.ts); zh-CN when absent. */
+  locale?: PrintLocale;
+  /** The content's English for its online modes (services.json `onlineModesEn`), for a guide in English. */
+  onlineModesEn?: Readonly<Record<string, string>>;
+}
+
+/** English labels are longer than their Chinese ("Pre-acceptance number" for 预受理编号): a wider label column keeps each on one line. */
+function labelWidthFor(locale: PrintLocale | undefined): number {
+  return locale === 'en' ? 150 : 96;
+}
+
+/** `2026年11月24日 14:05` / `2026-11-24 14:05` in the hall's time zone. */
+function dateTimeIn(words: PrintWords, date: Date, timeZone: string): string {
+  const [day = '', time = ''] = formatChineseDateTime(date, timeZone).split(' ');
+  const [year = '', month = '', dayOfMonth = ''] = day.replace('日', '').split(/[年月]/);
+  return words.a4DateTime(year, month, dayOfMonth, time);
 }
 
 export class DocumentError extends Error {
@@ -86,114 +103,137 @@ export async function receiptPdf(data: ReceiptData, options: DocumentOptions = {
   if (queryUrl.length === 0 || queryUrl.length > MAX_QUERY_URL_LENGTH) throw new DocumentError(`query URL must be 1–${MAX_QUERY_URL_LENGTH} characters, got ${queryUrl.length}`);
   const qr = await QRCode.toBuffer(queryUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 360 });
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
-  const title = data.title ?? '预受理回执';
+  const words = printWords(options.locale);
+  const title = data.title ?? words.a4ReceiptTitle;
   const applicant = maskName(cleanLine(data.applicantName));
   const idNumber = maskIdNumber(cleanLine(data.idNumber));
   const notes = data.notes ?? [];
   const materialRows = data.materials.map((material, index) => [
     String(index + 1),
     material.name,
-    [material.copies === undefined ? '' : `${material.copies} 份`, material.pages === undefined ? '' : `${material.pages} 页`].filter((part) => part !== '').join(' / ') || '—',
+    [material.copies === undefined ? '' : words.a4Copies(material.copies), material.pages === undefined ? '' : words.a4Pages(material.pages)].filter((part) => part !== '').join(' / ') || '—',
     material.note ?? '',
   ]);
-  const stageLine = data.stages.map((stage) => (stage === data.currentStage ? `【${stage}】` : stage)).join(' → ');
+  const stageLine = data.stages.map((stage) => (stage === data.currentStage ? words.a4Current(stage) : stage)).join(' → ');
   // Fixed labels are all in the bundled subset; only data decides the font.
   const texts = [data.hallName, title, data.number, data.serviceName, applicant, idNumber, queryUrl, stageLine, data.location ?? '', ...notes, ...materialRows.flat()];
   return renderDocument({ title, hallName: data.hallName }, fontFor(options, texts), (writer) => {
     writer.title(title, data.hallName);
-    writer.heading('申请信息');
+    writer.heading(words.a4Application);
     writer.fields([
-      ['预受理编号', data.number],
-      ['办理事项', data.serviceName],
-      ['申请人', applicant],
-      ['证件号码', idNumber],
-      ['受理时间', formatChineseDateTime(data.date, timeZone)],
-      ...(data.location === undefined ? [] : [['办理地点', data.location] as const]),
-    ]);
-    writer.heading('已收材料');
-    if (materialRows.length === 0) writer.paragraph('（无）', { muted: true });
+      [words.caseNumberLong, data.number],
+      [words.caseServiceLong, data.serviceName],
+      [words.caseApplicant, applicant],
+      [words.caseIdNumberLong, idNumber],
+      [words.caseSubmittedAt, dateTimeIn(words, data.date, timeZone)],
+      ...(data.location === undefined ? [] : [[words.a4Place, data.location] as const]),
+    ], labelWidthFor(options.locale), words.colon);
+    writer.heading(words.a4Received);
+    if (materialRows.length === 0) writer.paragraph(words.a4NoMaterials, { muted: true });
     else
       writer.table(
         [
-          { header: '序号', share: 1 },
-          { header: '材料名称', share: 6 },
-          { header: '数量', share: 2 },
-          { header: '备注', share: 4 },
+          { header: words.a4No, share: 1 },
+          { header: words.a4MaterialName, share: 6 },
+          { header: words.a4Quantity, share: 2 },
+          { header: words.a4Note, share: 4 },
         ],
         materialRows,
       );
     if (stageLine !== '') {
-      writer.heading('办理进度');
+      writer.heading(words.a4Progress);
       writer.paragraph(stageLine);
     }
-    writer.heading('扫码查询');
+    writer.heading(words.a4Scan);
     writer.image(qr, 110, 'left');
-    writer.paragraph(`查询网址：${queryUrl}`, { size: 9, muted: true });
+    writer.paragraph(words.labelled(words.a4QueryUrl, queryUrl), { size: 9, muted: true });
     if (notes.length > 0) {
-      writer.heading('温馨提示');
+      writer.heading(words.a4Tips);
       writer.list(notes);
     }
   });
 }
 
+/**
+ * The guide as an A4 document. In English the document's own words, the
+ * names (service, department, hall, address) and the place are English; the
+ * guide's long texts (basis, conditions, materials, steps, fee) stay the
+ * department's Chinese, and a note says so.
+ */
 export async function guidePdf(service: Service, hall: Hall, options: DocumentOptions = {}): Promise<Buffer> {
   const { guide } = service;
+  const locale = options.locale ?? 'zh-CN';
+  const words = printWords(locale);
+  const name = (chinese: string, english: string | undefined): string => (locale === 'en' && english !== undefined && english !== '' ? english : chinese);
   const department = hall.departments.find((candidate) => candidate.id === service.departmentId);
-  const windows = `${guide.windows.join('、')}号窗口`;
-  const place = department === undefined ? windows : `${department.floor}楼 ${department.name} ${windows}`;
+  const serviceName = name(service.name, service.nameEn);
+  const windows = words.windows(guide.windows);
+  const place = department === undefined ? windows : words.place(words.floorDepartment(words.floor(department.floor), name(department.name, department.nameEn)), windows);
   const windowNotes = guide.windows.flatMap((no) => {
     const note = department?.windowNotes?.[no];
-    return note === undefined ? [] : [`${no}号窗口：${note}`];
+    return note === undefined ? [] : [words.a4WindowNote(no, note)];
   });
   const timeLimit = [
-    guide.timeLimit.statutoryDays === null ? '法定时限：无' : `法定时限：${guide.timeLimit.statutoryDays}个工作日`,
-    guide.timeLimit.promisedDays === 0 ? '承诺时限：即办' : `承诺时限：${guide.timeLimit.promisedDays}个工作日`,
+    words.labelled(words.a4Statutory, guide.timeLimit.statutoryDays === null ? words.a4None : words.guideWorkingDays(guide.timeLimit.statutoryDays)),
+    words.labelled(words.a4Promised, guide.timeLimit.promisedDays === 0 ? words.a4Immediate : words.guideWorkingDays(guide.timeLimit.promisedDays)),
     guide.timeLimit.note ?? '',
   ]
     .filter((part) => part !== '')
-    .join('；');
-  const online = [service.online, guide.onlineUrlHint ?? ''].filter((part) => part !== '').join('：');
-  const materialRows = guide.materials.map((material, index) => [String(index + 1), material.name, `${material.copies}`, material.original ? '原件' : '复印件', material.required ? '必需' : '容缺/视情况', material.note ?? '']);
-  const stepLines = guide.steps.map((step) => `${step.stage}：${step.description}`);
-  const agency = [guide.agency, department?.fullName ?? '', `地址：${hall.address}（${place}）`, `咨询电话：${hall.phone}；服务热线：${hall.hotline}`, `办公时间：${hall.openingHours.summary}`].filter((line) => line !== '').join('\n');
-  const texts = [service.name, hall.fullName, hall.name, guide.basis, ...guide.conditions, ...materialRows.flat(), ...stepLines, agency, guide.fee, timeLimit, place, ...windowNotes, online, service.audience, hall.disclaimer ?? ''];
-  return renderDocument({ title: `${service.name} 办事指南`, hallName: hall.name }, fontFor(options, texts), (writer: DocWriter) => {
-    writer.title(service.name, `办事指南 · ${hall.fullName}`);
+    .join(words.a4PartsSeparator);
+  const online = [name(service.online, options.onlineModesEn?.[service.online]), guide.onlineUrlHint ?? ''].filter((part) => part !== '').join(words.colon);
+  const materialRows = guide.materials.map((material, index) => [String(index + 1), material.name, `${material.copies}`, material.original ? words.a4Original : words.a4Copy, material.required ? words.a4Required : words.a4Optional, material.note ?? '']);
+  const stepLines = guide.steps.map((step) => words.labelled(step.stage, step.description));
+  const agency = [
+    guide.agency,
+    name(department?.fullName ?? '', department?.fullNameEn),
+    words.a4Address(name(hall.address, hall.addressEn), place),
+    words.a4Phones(hall.phone, hall.hotline),
+    words.labelled(words.a4Hours, name(hall.openingHours.summary, hall.openingHours.summaryEn)),
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+  const hallFullName = name(hall.fullName, hall.fullNameEn);
+  const hallName = name(hall.name, hall.nameEn);
+  const audience = words.a4AudienceNames[service.audience] ?? service.audience;
+  const texts = [serviceName, hallFullName, hallName, guide.basis, ...guide.conditions, ...materialRows.flat(), ...stepLines, agency, guide.fee, timeLimit, place, ...windowNotes, online, audience, words.a4GuideLanguageNote, hall.disclaimer ?? ''];
+  return renderDocument({ title: words.a4GuideTitle(serviceName), hallName }, fontFor(options, texts), (writer: DocWriter) => {
+    writer.title(serviceName, words.a4GuideSubtitle(hallFullName));
     writer.fields([
-      ['服务对象', service.audience],
-      ['办理地点', place],
-      ['自助办理', service.selfService ? '可在自助服务区办理' : '请到窗口办理'],
-    ]);
-    writer.heading('一、办理依据');
+      [words.a4Audience, audience],
+      [words.a4Place, place],
+      [words.a4SelfService, service.selfService ? words.a4SelfServiceYes : words.a4SelfServiceNo],
+    ], labelWidthFor(options.locale), words.colon);
+    if (words.a4GuideLanguageNote !== '') writer.paragraph(words.a4GuideLanguageNote, { muted: true });
+    writer.heading(words.a4Basis);
     writer.paragraph(guide.basis);
-    writer.heading('二、办理条件');
-    if (guide.conditions.length === 0) writer.paragraph('无特殊条件。');
+    writer.heading(words.a4Conditions);
+    if (guide.conditions.length === 0) writer.paragraph(words.a4NoConditions);
     else writer.list(guide.conditions);
-    writer.heading('三、办理材料');
+    writer.heading(words.a4Materials);
     writer.table(
       [
-        { header: '序号', share: 1 },
-        { header: '材料名称', share: 5 },
-        { header: '份数', share: 1.2 },
-        { header: '原件/复印件', share: 2 },
-        { header: '是否必需', share: 2 },
-        { header: '备注', share: 4 },
+        { header: words.a4No, share: 1 },
+        { header: words.a4MaterialName, share: 5 },
+        { header: words.a4CopiesHeader, share: 1.2 },
+        { header: words.a4OriginalHeader, share: 2 },
+        { header: words.a4RequiredHeader, share: 2 },
+        { header: words.a4Note, share: 4 },
       ],
       materialRows,
     );
-    writer.heading('四、办理流程');
+    writer.heading(words.a4Steps);
     writer.list(stepLines);
-    writer.heading('五、办理机构');
+    writer.heading(words.a4Agency);
     writer.paragraph(agency);
-    writer.heading('六、收费标准');
+    writer.heading(words.a4Fee);
     writer.paragraph(guide.fee);
-    writer.heading('七、办理时限');
+    writer.heading(words.a4TimeLimit);
     writer.paragraph(timeLimit);
-    writer.heading('八、办理窗口');
+    writer.heading(words.a4Windows);
     writer.paragraph(place);
     if (windowNotes.length > 0) writer.list(windowNotes, false);
-    writer.heading('九、网上办理');
-    writer.paragraph(online === '' ? '暂不支持网上办理' : online);
+    writer.heading(words.a4Online);
+    writer.paragraph(online === '' ? words.a4NotOnline : online);
     if (hall.disclaimer !== undefined) writer.paragraph(hall.disclaimer, { size: 8, muted: true });
   });
 }

@@ -72,15 +72,15 @@ export class DocWriter {
     this.doc.fillColor(TEXT).moveDown(0.3);
   }
 
-  /** Label/value rows; a long value wraps beside its label and may continue on the next page. */
-  fields(rows: ReadonlyArray<readonly [string, string]>, labelWidth = 96): void {
+  /** Label/value rows; a long value wraps beside its label and may continue on the next page. `colon` follows each label (the document's language). */
+  fields(rows: ReadonlyArray<readonly [string, string]>, labelWidth = 96, colon = '：'): void {
     for (const [label, value] of rows) {
       const cleanedValue = cleanText(value) || '—';
       const valueWidth = this.width - labelWidth;
       this.doc.fontSize(BODY_SIZE);
       this.ensureSpace(Math.min(this.doc.heightOfString(cleanedValue, { width: valueWidth, lineGap: LINE_GAP }), 60));
       const top = this.doc.y;
-      this.doc.fillColor(MUTED).text(`${cleanLine(label)}：`, this.left, top, { width: labelWidth, lineGap: LINE_GAP });
+      this.doc.fillColor(MUTED).text(`${cleanLine(label)}${colon}`, this.left, top, { width: labelWidth, lineGap: LINE_GAP });
       this.doc.fillColor(TEXT).text(cleanedValue, this.left + labelWidth, top, { width: valueWidth, lineGap: LINE_GAP });
       this.doc.moveDown(0.25);
     }

@@ -32,6 +32,14 @@ describe('guideCatalog and listServices', () => {
     expect((audiences['个人'] ?? 0) + (audiences['企业'] ?? 0)).toBeGreaterThanOrEqual(total);
   });
 
+  it('names the life-event tabs and departments in English for a citizen who chose English; the filter keeps the content tag', () => {
+    const catalog = guideCatalog(content, 'en');
+    expect(catalog.lifeEvents.find((e) => e.name === '证件办理')).toMatchObject({ label: 'ID documents' });
+    expect(catalog.departments.find((d) => d.id === 'public-security')?.name).toBe('Public Security Bureau');
+    expect(JSON.stringify([catalog.lifeEvents.map((e) => e.label), catalog.departments.map((d) => d.name)])).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(guideCatalog(content).lifeEvents.find((e) => e.name === '证件办理')?.label).toBe('证件办理');
+  });
+
   it('lists by department, life event and audience', () => {
     const police = listServices(content, { by: 'department', departmentId: 'public-security' });
     expect(police.map((s) => s.name)).toContain('居民身份证补领');

@@ -1,6 +1,7 @@
 import type { GuideCatalog, GuideFilter, ServiceGuide, ServiceSummary } from '../../contract/index.js';
 import type { ContentPackage, Department, Service } from '../content/schema.js';
 import type { ReceiptLine } from '../../../devices/printer/index.js';
+import { printWords, type PrintLocale } from '../../common/printed-words.js';
 
 /**
  * The service guide composed from the content package (pure): summaries for
@@ -34,19 +35,21 @@ function servesAudience(service: Service, audience: string): boolean {
   return service.audience === audience || service.audience === 'both' || audience === 'both';
 }
 
-export function guideCatalog(content: GuideContent): GuideCatalog {
+/** The browse facets, named in the citizen's language (content `nameEn`, `lifeEventsEn`); a life event's `name` stays the Chinese tag its filter uses. */
+export function guideCatalog(content: GuideContent, locale: PrintLocale = 'zh-CN'): GuideCatalog {
   const { services } = content.services;
+  const english = (chinese: string, en: string | undefined): string => (locale === 'en' && en !== undefined && en !== '' ? en : chinese);
   return {
     departments: content.hall.departments
       .map((department) => ({
         id: department.id,
-        name: department.name,
+        name: english(department.name, department.nameEn),
         floor: department.floor,
         serviceCount: services.filter((service) => service.departmentId === department.id).length,
       }))
       .filter((department) => department.serviceCount > 0),
     lifeEvents: content.services.lifeEvents
-      .map((name) => ({ name, serviceCount: services.filter((service) => service.lifeEvents.includes(name)).length }))
+      .map((name) => ({ name, label: english(name, content.services.lifeEventsEn?.[name]), serviceCount: services.filter((service) => service.lifeEvents.includes(name)).length }))
       .filter((event) => event.serviceCount > 0),
     audiences: (['个人', '企业', 'both'] as const).map((audience) => ({
       audience,
@@ -114,27 +117,39 @@ export function serviceGuide(content: GuideContent, service: Service): ServiceGu
   };
 }
 
-/** 居民户口簿（原件1份，必需；在户籍地办理时提供） */
-export function materialText(material: ServiceGuide['materials'][number]): string {
+/** 居民户口簿（原件1份，必需；在户籍地办理时提供）; in English the words around the (Chinese) name and note are English. */
+export function materialText(material: ServiceGuide['materials'][number], locale: PrintLocale = 'zh-CN'): string {
+  const words = printWords(locale);
+  if (locale === 'en') {
+    const parts = [`${material.original ? words.guideOriginal : words.guideCopy}, ${words.guideCopies(material.copies)}`, material.required ? words.a4Required : words.guideOptional];
+    if (material.note !== undefined && material.note !== '') parts.push(material.note);
+    return `${material.name} (${parts.join('; ')})`;
+  }
   const parts = [`${material.original ? '原件' : '复印件'}${material.copies}份`, material.required ? '必需' : '视情况'];
   if (material.note !== undefined && material.note !== '') parts.push(material.note);
   return `${material.name}（${parts.join('，')}）`;
 }
 
-/** The receipt-printer short form: name, where, materials, fee, time limit. */
-export function guideReceiptLines(guide: ServiceGuide): { title: string; lines: ReceiptLine[] } {
+/**
+ * The receipt-printer short form: name, where, materials, fee, time limit, in
+ * the citizen's language (`guide` already carries the names and place in it;
+ * the materials, agency and fee stay the content's Chinese).
+ */
+export function guideReceiptLines(guide: ServiceGuide, locale: PrintLocale = 'zh-CN'): { title: string; lines: ReceiptLine[] } {
+  const words = printWords(locale);
+  const promised = guide.timeLimit.promisedDays;
   return {
-    title: '办事指南',
+    title: words.guideTitle,
     lines: [
       guide.service.name,
       { rule: true },
-      { label: '办理地点', value: guide.location },
-      { label: '办理机构', value: guide.agency },
-      '所需材料：',
-      ...guide.materials.map((material, index) => `${index + 1}. ${materialText(material)}`),
-      { label: '收费标准', value: guide.fee },
-      { label: '承诺时限', value: guide.timeLimit.promisedText },
-      { label: '网上办理', value: guide.service.online },
+      { label: words.guidePlace, value: guide.location },
+      { label: words.guideAgency, value: guide.agency },
+      words.guideMaterials,
+      ...guide.materials.map((material, index) => `${index + 1}. ${materialText(material, locale)}`),
+      { label: words.guideFee, value: guide.fee },
+      { label: words.guidePromised, value: locale === 'en' ? (promised === 0 ? words.guideImmediate : words.guideWorkingDays(promised)) : guide.timeLimit.promisedText },
+      { label: words.guideOnline, value: guide.service.online },
     ],
   };
 }

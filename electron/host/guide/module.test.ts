@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,6 +43,17 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promi
   }
 }
 
+/** Prints ps-idcard-reissue's short form on the simulated receipt printer and returns the job as the simulator decoded it. */
+async function printShortGuide(client: ApiClient, dataDir: string): Promise<string> {
+  const receipt = await client.call('guide.print', { serviceId: 'ps-idcard-reissue', form: 'receipt' });
+  expect(receipt.ok && receipt.value).toMatchObject({ kind: 'printed', form: 'receipt' });
+  const jobsDir = join(dataDir, 'printer-jobs');
+  return waitFor(() => {
+    const file = existsSync(jobsDir) ? readdirSync(jobsDir).find((name) => name.endsWith('.txt')) : undefined;
+    return file === undefined ? undefined : readFileSync(join(jobsDir, file), 'utf8');
+  });
+}
+
 describe('guide module over the contract', () => {
   it('names the service, department and place in English for a citizen who chose English', async () => {
     const { client, sessions } = await boot();
@@ -53,6 +65,35 @@ describe('guide module over the contract', () => {
     expect(search.ok && search.value.find((hit) => hit.service.id === 'ps-idcard-reissue')?.service.departmentName).toBe('Public Security Bureau');
   });
 
+  it('prints the short form and the A4 guide in English for a citizen who chose English', async () => {
+    const { client, dataDir, sessions } = await boot();
+    sessions.setLocale('en');
+    const jobText = await printShortGuide(client, dataDir);
+    expect(jobText).toContain('Service guide');
+    expect(jobText).toContain('Resident ID card: replacement (lost card)');
+    // Wrapped lines joined again (the renderer prefixes each printed line with its alignment).
+    const joined = jobText.split('\n').map((line) => line.replace(/^\[[^\]]*\] /, '')).join(' ');
+    expect(joined).toContain('Where: Floor 2, Public Security Bureau, windows 53, 54');
+    expect(jobText).toContain('Materials:');
+    expect(jobText).toContain('Online: At the window');
+    expect(jobText).toMatch(/Printed: \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(jobText).not.toContain('办事指南');
+    expect(jobText).not.toContain('办理地点');
+
+    const a4 = await client.call('guide.print', { serviceId: 'ps-idcard-reissue', form: 'a4' });
+    expect(a4.ok && a4.value.kind).toBe('saved');
+    if (a4.ok && a4.value.kind === 'saved') {
+      expect(a4.value.pickup).toBe('the information desk on floor 1');
+      const text = execFileSync('pdftotext', [a4.value.path, '-'], { encoding: 'utf8' });
+      expect(text).toContain('Resident ID card: replacement (lost card)');
+      expect(text).toContain('3. Materials');
+      expect(text).toContain('Floor 2, Public Security Bureau, windows 53, 54');
+      expect(text).toContain('Where:');
+      expect(text).toContain('At the window');
+      expect(text).not.toContain('办理材料');
+    }
+  }, 60_000);
+
   it('searches, shows a guide, prints the short form on the simulated receipt printer and saves the A4 PDF', async () => {
     const { client, dataDir } = await boot();
     const search = await client.call('guide.search', { query: 'sfz' });
@@ -63,13 +104,7 @@ describe('guide module over the contract', () => {
     const missing = await client.call('guide.detail', { serviceId: 'no-such' });
     expect(!missing.ok && missing.error.code).toBe('not_found');
 
-    const receipt = await client.call('guide.print', { serviceId: 'ps-idcard-reissue', form: 'receipt' });
-    expect(receipt.ok && receipt.value).toMatchObject({ kind: 'printed', form: 'receipt' });
-    const jobsDir = join(dataDir, 'printer-jobs');
-    const jobText = await waitFor(() => {
-      const file = existsSync(jobsDir) ? readdirSync(jobsDir).find((name) => name.endsWith('.txt')) : undefined;
-      return file === undefined ? undefined : readFileSync(join(jobsDir, file), 'utf8');
-    });
+    const jobText = await printShortGuide(client, dataDir);
     expect(jobText).toContain('居民身份证补领');
     expect(jobText).toContain('53、54号窗口');
 

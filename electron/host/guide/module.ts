@@ -4,6 +4,7 @@ import { receiptDoc } from '../../../devices/printer/index.js';
 import { maskName } from '../../common/pii.js';
 import { ApiError, userMessage, type GuidePrintForm, type GuidePrintOutcome, type ServiceGuide, type ServiceSummary } from '../../contract/index.js';
 import type { ContentPackage, Service } from '../content/schema.js';
+import { inLocale } from '../content/english.js';
 import { guidePdf, printPdf } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import type { SessionManager } from '../session/manager.js';
@@ -49,19 +50,21 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
 
   const printOnReceipt = async (service: Service): Promise<GuidePrintOutcome> => {
     const form: GuidePrintForm = 'receipt';
-    if (ctx.printer === undefined) return { kind: 'failed', form, message: '本机未配置小票打印机' };
+    if (ctx.printer === undefined) return { kind: 'failed', form, say: userMessage('print.noReceiptPrinter', {}) };
     const content = ctx.content();
-    const { title, lines } = guideReceiptLines(serviceGuide(content, service));
-    const result = await ctx.printer.printer.print(receiptDoc(title, lines, undefined, { issuedAt: ctx.now(), footer: content.hall.name }));
+    const locale = sessions.locale();
+    const { title, lines } = guideReceiptLines(guideInCitizensLanguage(serviceGuide(content, service)), locale);
+    const result = await ctx.printer.printer.print(receiptDoc(title, lines, undefined, { issuedAt: ctx.now(), footer: inLocale(locale, content.hall.name, content.hall.nameEn), locale }));
     logger.info({ serviceId: service.id, form, printed: result.printed, reason: result.printed ? undefined : result.reason }, 'guide printed');
-    if (!result.printed) return { kind: 'failed', form, message: result.message };
-    return { kind: 'printed', form, printer: 'receipt', ...(result.warning !== undefined ? { warning: result.warning.message } : {}) };
+    if (!result.printed) return { kind: 'failed', form, say: userMessage('print.failed', { reason: result.reason }) };
+    return { kind: 'printed', form, printer: 'receipt', ...(result.warning !== undefined ? { warning: userMessage('print.paperNearEnd', {}) } : {}) };
   };
 
   const printOnA4 = async (service: Service): Promise<GuidePrintOutcome> => {
     const form: GuidePrintForm = 'a4';
     try {
-      const pdf = await guidePdf(service, ctx.content().hall, { logger });
+      const { hall, services } = ctx.content();
+      const pdf = await guidePdf(service, hall, { logger, locale: sessions.locale(), ...(services.onlineModesEn !== undefined ? { onlineModesEn: services.onlineModesEn } : {}) });
       const outcome = await printPdf(pdf, {
         ...(options.a4Printer !== undefined ? { printer: options.a4Printer } : {}),
         fallbackDir: join(ctx.config.dataDir, 'documents'),
@@ -74,13 +77,13 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
         case 'printed':
           return { kind: 'printed', form, printer: outcome.printer };
         case 'saved':
-          return { kind: 'saved', form, path: outcome.path, reason: outcome.reason, pickup: ctx.content().hall.documentPickup };
+          return { kind: 'saved', form, path: outcome.path, reason: outcome.reason, pickup: inLocale(sessions.locale(), hall.documentPickup, hall.documentPickupEn) };
         case 'failed':
-          return { kind: 'failed', form, message: outcome.error };
+          return { kind: 'failed', form, say: userMessage('print.documentFailed', {}) };
       }
     } catch (err) {
       logger.error({ err, serviceId: service.id }, 'guide PDF failed');
-      return { kind: 'failed', form, message: '指南文档生成失败，请联系工作人员' };
+      return { kind: 'failed', form, say: userMessage('print.documentFailed', {}) };
     }
   };
 
@@ -90,7 +93,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     const content = ctx.content();
     const service = content.services.services.find((s) => s.id === summary.id);
     const department = content.hall.departments.find((d) => d.id === summary.departmentId);
-    return { ...summary, name: service?.nameEn ?? summary.name, departmentName: department?.nameEn ?? summary.departmentName };
+    return { ...summary, name: service?.nameEn ?? summary.name, departmentName: department?.nameEn ?? summary.departmentName, online: content.services.onlineModesEn?.[summary.online] ?? summary.online };
   };
   const guideInCitizensLanguage = (guide: ServiceGuide): ServiceGuide => {
     if (sessions.locale() !== 'en') return guide;
@@ -116,7 +119,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
       if (stored > 0) logger.info({ replies: stored }, 'staff replies to consultations stored');
     },
     handlers: {
-      'guide.catalog': () => guideCatalog(ctx.content()),
+      'guide.catalog': () => guideCatalog(ctx.content(), sessions.locale()),
       'guide.list': ({ filter }) => listServices(ctx.content(), filter).map(inCitizensLanguage),
       'guide.search': ({ query, limit }) => searchServices(searchIndex(ctx.content()), query, limit).map((hit) => ({ ...hit, service: inCitizensLanguage(hit.service) })),
       'guide.detail': ({ serviceId }) => guideInCitizensLanguage(serviceGuide(ctx.content(), serviceOrThrow(serviceId))),
@@ -151,7 +154,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
       },
       'feedback.mine': async () => {
         const citizen = sessions.citizen();
-        if (citizen === undefined) throw new ApiError('refused', '查看我的咨询需要先核验身份：请将身份证放在感应区', { reason: 'card-required' });
+        if (citizen === undefined) throw new ApiError('refused', userMessage('feedback.cardRequired', {}), { reason: 'card-required' });
         return feedbackOf(ctx.db, ctx.key, citizenKey(citizen.idNumber));
       },
     },

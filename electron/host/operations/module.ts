@@ -142,7 +142,7 @@ export function operationsModule(ctx: HostContext, sessions: SessionManager, opt
     if (platform === null || !platform.configured) {
       await record('logs.upload', actor, 'failed', { detail: 'no platform configured' });
       await finish(actor, 'failed', 'no platform configured');
-      throw new ApiError('unavailable', '未配置中心平台，无法上传日志');
+      throw new ApiError('unavailable', 'no central platform configured: logs cannot be uploaded');
     }
     logger.flush();
     const built = buildLogUpload(logDir, MAX_LOG_UPLOAD_BYTES, ctx.now(), actor.by === 'platform' ? actor.commandId : undefined);
@@ -150,7 +150,7 @@ export function operationsModule(ctx: HostContext, sessions: SessionManager, opt
     if (!sent.ok) {
       await record('logs.upload', actor, 'failed', { detail: sent.message });
       await finish(actor, 'failed', sent.message);
-      throw new ApiError('unavailable', `日志上传失败：${sent.message}`);
+      throw new ApiError('unavailable', `log upload failed: ${sent.message}`);
     }
     const detail = `${built.upload.files.length} files, ${sent.bytes} bytes${built.truncated ? ', older lines left out' : ''}`;
     await record('logs.upload', actor, 'done', { detail });
@@ -290,7 +290,7 @@ export function operationsModule(ctx: HostContext, sessions: SessionManager, opt
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           await record('logs.export', { by: 'staff' }, 'failed', { detail: message });
-          throw new ApiError('unavailable', `日志导出失败：${message}`);
+          throw new ApiError('unavailable', `log export failed: ${message}`);
         }
       },
     },

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PAPER_WIDTH_CHARS, decodeEscPos, displayWidth, encodeEscPos, layoutDoc, renderJobText } from '../../../devices/printer/index.js';
 import { loadContent } from '../content/loader.js';
 import { categoryForService, kioskCatalog } from './catalog.js';
 import { httpBaseOf, loadOrCreateHallSecret, ticketDoc } from './module.js';
@@ -73,7 +74,7 @@ describe('kiosk catalog', () => {
 
 describe('the printed ticket', () => {
   it('an online ticket prints people ahead and the wait; an offline one says the display board knows', () => {
-    const online = ticketDoc('示范市民之家', issued({ peopleAhead: 4, etaMinutes: 12, offline: false }), 'http://hall/t/ticket-1');
+    const online = ticketDoc({ hallName: '示范市民之家', locale: 'zh-CN' }, issued({ peopleAhead: 4, etaMinutes: 12, offline: false }), 'http://hall/t/ticket-1');
     const onlineText = online.flatMap((i) => (i.kind === 'text' ? [i.text] : []));
     expect(onlineText).toContain('前面等候：4 人');
     expect(onlineText).toContain('【老年人优先】');
@@ -83,9 +84,34 @@ describe('the printed ticket', () => {
     expect(onlineText).toContain('请留意叫号屏幕和语音提示，过号30分钟内可到窗口申请顺延');
     expect(onlineText.some((t) => t.includes('重新取号'))).toBe(false);
 
-    const offlineText = ticketDoc('示范市民之家', issued(), 'http://hall/t/ticket-1').flatMap((i) => (i.kind === 'text' ? [i.text] : []));
+    const offlineText = ticketDoc({ hallName: '示范市民之家', locale: 'zh-CN' }, issued(), 'http://hall/t/ticket-1').flatMap((i) => (i.kind === 'text' ? [i.text] : []));
     expect(offlineText).toContain('等候人数以叫号屏为准');
     expect(offlineText.some((t) => t.startsWith('前面等候') || t.startsWith('预计等候'))).toBe(false);
+  });
+
+  it('prints in English for a citizen who chose English, every line within 58 mm and 80 mm paper, English in single-byte ASCII', () => {
+    const english = { hallName: 'Demo Citizen Service Centre', categoryName: 'Household registration (ID cards, hukou)', locale: 'en' } as const;
+    for (const paperWidthChars of [PAPER_WIDTH_CHARS['58mm'], PAPER_WIDTH_CHARS['80mm']]) {
+      const bytes = encodeEscPos(ticketDoc(english, issued({ peopleAhead: 4, etaMinutes: 12, offline: false }), 'http://hall/t/ticket-1'), { paperWidthChars });
+      const decoded = decodeEscPos(bytes);
+      expect(decoded.issues).toEqual([]);
+      const lines = decoded.items.flatMap((item) => (item.kind === 'text' ? [item] : []));
+      for (const line of lines) expect(displayWidth(line.text) * line.size.width).toBeLessThanOrEqual(paperWidthChars);
+      const text = renderJobText(decoded.items);
+      expect(text).toContain('Your queue number');
+      expect(text).toContain('[C 2x2 B] H905');
+      expect(text).toContain('[ Priority: senior citizen ]');
+      expect(text).toContain('Name: 李*英');
+      expect(text).toContain('Where: Floor 2, windows 51, 52');
+      expect(text).toContain('Waiting before you: 4');
+      expect(text).toContain('Estimated wait: about 12 min');
+      expect(text).toContain('Issued: 2026-11-25 10:00');
+      // Nothing Chinese but the citizen's own masked name.
+      expect(text.replace('李*英', '')).not.toMatch(/[\u3000-\u9fff\uff00-\uffef]/);
+    }
+    const offline = renderJobText(layoutDoc(ticketDoc(english, issued(), null), { paperWidthChars: 48 }));
+    expect(offline).toContain('See the display board for the waiting count');
+    expect(offline).not.toContain('Waiting before you');
   });
 });
 

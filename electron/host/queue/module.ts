@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import QRCode from 'qrcode';
-import { queueTicketDoc, type PrintDoc, type PrintItem } from '../../../devices/printer/index.js';
+import { queueTicketDoc, type PrintDoc } from '../../../devices/printer/index.js';
+import { printWords, type PrintLocale } from '../../common/printed-words.js';
 import { ApiError, userMessage, type ErrorCode, type QueuePrinted, type QueueTicketView, type UserMessage } from '../../contract/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import { rendererDist } from '../paths.js';
@@ -26,11 +27,7 @@ export interface QueueModuleOptions {
   hallStatusIntervalMs?: number;
 }
 
-/** Shown with the ticket when the paper copy failed: the number on screen is valid. */
-export const NOT_PRINTED_HINT = '请凭屏幕号码等候并联系工作人员';
-const NO_PRINTER_MESSAGE = `本机未配置小票打印机，${NOT_PRINTED_HINT}`;
-const OFFLINE_LINE = '等候人数以叫号屏为准';
-const PRIORITY_LABELS: Record<Priority, string> = { elderly: '老年人优先', disabled: '优先办理', appointment: '预约优先' };
+const PRIORITY_WORDS: Record<Priority, 'priorityElderly' | 'priorityDisabled' | 'priorityAppointment'> = { elderly: 'priorityElderly', disabled: 'priorityDisabled', appointment: 'priorityAppointment' };
 /** Repeated issue requests (a renderer retrying) are answered from here without printing again. */
 const RECENT_REQUESTS = 500;
 const WAITING_THROTTLE_MS = 300;
@@ -64,32 +61,37 @@ export function httpBaseOf(wsUrl: string): string {
   return url.toString().replace(/\/$/, '');
 }
 
+/** The content names a ticket prints, in the citizen's language (the hall service names its category in Chinese). */
+export interface TicketNames {
+  hallName: string;
+  /** The category's name in `locale`; absent = the hall service's own. */
+  categoryName?: string;
+  locale: PrintLocale;
+}
+
 /**
- * The printed ticket. An offline ticket (issued from a lease while the hall
- * service is away) cannot know its place in line: those two lines say so.
+ * The printed ticket, in the citizen's language. An offline ticket (issued
+ * from a lease while the hall service is away) cannot know its place in
+ * line: one line says so instead of people ahead and the wait.
  */
-export function ticketDoc(hallName: string, issued: IssueResult, qrUrl: string | null): PrintDoc {
+export function ticketDoc(names: TicketNames, issued: IssueResult, qrUrl: string | null): PrintDoc {
   const { ticket } = issued;
-  const doc = queueTicketDoc({
-    hallName,
+  return queueTicketDoc({
+    hallName: names.hallName,
     number: ticket.displayNo,
-    categoryName: issued.categoryName,
+    categoryName: names.categoryName ?? issued.categoryName,
     floor: issued.floor,
     windows: issued.windows,
     peopleAhead: issued.peopleAhead ?? 0,
     etaMinutes: issued.etaMinutes ?? 0,
+    waitUnknown: issued.peopleAhead === null,
     ...(qrUrl !== null ? { qrUrl } : {}),
     ...(ticket.maskedName !== null ? { maskedName: ticket.maskedName } : {}),
-    ...(ticket.priority !== null ? { priority: PRIORITY_LABELS[ticket.priority] } : {}),
+    ...(ticket.priority !== null ? { priority: printWords(names.locale)[PRIORITY_WORDS[ticket.priority]] } : {}),
     issuedAt: new Date(ticket.issuedAt),
     // The hall service's grace rule (DEFAULT_RULES.graceMinutes): a skipped number re-queues at the window within it (过号顺延).
     graceMinutes: DEFAULT_RULES.graceMinutes,
-  });
-  if (issued.peopleAhead !== null) return doc;
-  return doc.flatMap((item): PrintItem[] => {
-    if (item.kind !== 'text') return [item];
-    if (item.text.startsWith('前面等候')) return [{ ...item, text: OFFLINE_LINE }];
-    return item.text.startsWith('预计等候') ? [] : [item];
+    locale: names.locale,
   });
 }
 
@@ -144,12 +146,17 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
   };
 
   const print = async (issued: IssueResult, qrUrl: string | null): Promise<QueuePrinted> => {
-    if (ctx.printer === undefined) return { ok: false, reason: 'no_printer', message: NO_PRINTER_MESSAGE };
+    // Without a paper copy the screen says why and that the number on it is valid (queue.notPrinted, in the citizen's language).
+    if (ctx.printer === undefined) return { ok: false, reason: 'no_printer', say: userMessage('queue.notPrinted', { reason: 'no_printer' }) };
     // print() asks the printer's status (DLE EOT) first and refuses to send to a printer with a fault; it never throws.
-    const result = await ctx.printer.printer.print(ticketDoc(ctx.content().hall.name, issued, qrUrl));
-    if (result.printed) return result.warning === undefined ? { ok: true } : { ok: true, warning: result.warning.message };
+    const locale = sessions.locale();
+    const { hall } = ctx.content();
+    const category = hall.queueCategories.find((c) => c.id === issued.ticket.categoryId);
+    const names: TicketNames = { hallName: inLocale(locale, hall.name, hall.nameEn), ...(category !== undefined ? { categoryName: inLocale(locale, category.name, category.nameEn) } : {}), locale };
+    const result = await ctx.printer.printer.print(ticketDoc(names, issued, qrUrl));
+    if (result.printed) return result.warning === undefined ? { ok: true } : { ok: true, warning: userMessage('print.paperNearEnd', {}) };
     logger.warn({ number: issued.ticket.displayNo, reason: result.reason }, 'queue: ticket issued but not printed');
-    return { ok: false, reason: result.reason, message: `${result.message}，${NOT_PRINTED_HINT}` };
+    return { ok: false, reason: result.reason, say: userMessage('queue.notPrinted', { reason: result.reason }) };
   };
 
   const viewOf = (ticket: Ticket, issued: Omit<IssueResult, 'ticket'>, extra: { serviceName?: string; qrUrl: string | null; qrDataUrl: string | null; printed: QueuePrinted }): QueueTicketView => ({

@@ -143,6 +143,14 @@ describe('answers in English (the citizen chose English)', () => {
     expect(composeOutOfScopeAnswer(content, { locale: 'en' }).text).toContain('Liuliu did not understand');
   });
 
+  it('services and facilities answer in their own hand-written English, spoken as whole words', () => {
+    const marriage = composeAnswer(content, 'svc:ca-marriage', { locale: 'en' });
+    expect(marriage.text).toContain('Both of you must come in person');
+    const restroom = composeAnswer(content, 'fac:restroom', { locale: 'en' });
+    expect(restroom.text).toMatch(/^Restrooms are on floor \d: .+\. I can show you the way\.$/);
+    expect(restroom.spoken).toMatch(/^Restrooms are on floor \d: [^.]+\.$/);
+  });
+
   it('the floor map of the destination is in English', () => {
     const map = floorMap(content, 2, { departmentId: 'public-security' }, 'en');
     expect(map?.name).toBe('2nd floor: public security and business services');

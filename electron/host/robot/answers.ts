@@ -96,8 +96,16 @@ export function spokenWindows(windows: readonly string[]): string {
   return parts.join('、');
 }
 
-/** The first sentence of a text, without parenthetical remarks, at most MAX_SPOKEN_CHARS (cut at a comma when possible). */
+/** English is spoken up to this many characters (whole words): its sentences are longer in letters than Chinese ones. */
+const MAX_SPOKEN_CHARS_EN = 160;
+
+/** The first sentence of a text, without parenthetical remarks, at most MAX_SPOKEN_CHARS (cut at a comma when possible); English by its own punctuation, in whole words. */
 export function firstSentence(text: string): string {
+  if (!/[\u3400-\u9fff]/.test(text)) {
+    const sentence = (text.replace(/\s*\([^)]*\)/g, '').match(/^.*?[.!?](?=\s|$)/s)?.[0] ?? text).trim();
+    if (sentence.length <= MAX_SPOKEN_CHARS_EN) return sentence;
+    return sentence.slice(0, MAX_SPOKEN_CHARS_EN).replace(/\s+\S*$/, '');
+  }
   const sentence = (text.replace(/（[^）]*）|\([^)]*\)/g, '').split(/[。！？；\n]/)[0] ?? '').trim();
   if (Array.from(sentence).length <= MAX_SPOKEN_CHARS) return sentence;
   const clauses = sentence.split('，');

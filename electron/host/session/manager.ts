@@ -68,7 +68,7 @@ export class SessionManager {
   }
 
   begin(): SessionView {
-    if (!this.active && this.closed()) throw new ApiError('unavailable', '本机暂停服务 (this kiosk is out of service)', { reason: 'out-of-service' });
+    if (!this.active && this.closed()) throw new ApiError('unavailable', userMessage('card.outOfService', {}), { reason: 'out-of-service' });
     if (this.active) {
       this.touch();
       return this.active.view;

@@ -192,7 +192,8 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
       'sync.status': () => view(worker?.status() ?? null),
       'sync.now': async () => {
         requireStaff();
-        if (worker === null) throw new ApiError('unavailable', settings.kind === 'unusable' ? settings.reason : NOT_CONFIGURED_REASON);
+        // English for the log (the staff screen shows the platform device's reason in its own words).
+        if (worker === null) throw new ApiError('unavailable', settings.kind === 'unusable' ? 'platform settings unusable (see the platform device status)' : 'no central platform configured');
         return view(await worker.syncNow());
       },
       'sync.deadLetters': () => {
@@ -232,7 +233,7 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
     pendingContent: () => pending,
     configured: worker !== null,
     async uploadLogs(upload) {
-      if (worker === null) return { ok: false, message: settings.kind === 'unusable' ? settings.reason : NOT_CONFIGURED_REASON };
+      if (worker === null) return { ok: false, message: settings.kind === 'unusable' ? 'platform settings unusable (see the platform device status)' : 'no central platform configured' };
       const result = await worker.uploadLogs(upload);
       return result.ok ? { ok: true, bytes: result.value.bytes } : { ok: false, message: describeError(result.error) };
     },

@@ -2,7 +2,7 @@ import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CardNotice } from '../screens/session/CardNotice.js';
 import { CountdownOverlay } from '../screens/session/CountdownOverlay.js';
-import { DevPanel } from '../screens/session/DevPanel.js';
+import { DevBanner, DevPanel } from '../screens/session/DevPanel.js';
 import { OutOfServiceNotice } from '../screens/maintenance/OutOfServiceNotice.js';
 import { SessionBadge } from '../screens/session/SessionBadge.js';
 import { menuTarget } from './menu.js';
@@ -37,6 +37,7 @@ export function Chrome({ children }: { children: ReactNode }) {
 
   return (
     <div className="chrome" data-screen={screen} lang={i18n.language}>
+      <DevBanner />
       <header className="chrome-bar">
         {back !== null && (
           <button type="button" className="touch chrome-home" onClick={() => navigate(back)} data-testid="back-to-start">

@@ -21,4 +21,14 @@ describe('host messages in the citizen’s language', () => {
       'This service is not available right now. Please try again shortly or ask at the information desk.',
     );
   });
+
+  it('says why a printout did not come out in the citizen’s language, from the printer’s reason', () => {
+    const en = createI18n('en');
+    const zh = createI18n('zh-CN');
+    expect(sayMessage(en.t, 'en', userMessage('queue.notPrinted', { reason: 'paper_out' }))).toBe('The printer is out of paper. Please keep the number shown on screen and tell a member of staff.');
+    expect(sayMessage(zh.t, 'zh-CN', userMessage('queue.notPrinted', { reason: 'paper_out' }))).toBe('打印机缺纸，请凭屏幕号码等候并联系工作人员');
+    expect(sayMessage(en.t, 'en', userMessage('queue.notPrinted', { reason: 'something-new' }))).toBe('The ticket could not be printed. Please keep the number shown on screen and tell a member of staff.');
+    expect(sayMessage(en.t, 'en', userMessage('print.failed', { reason: 'cover_open' }))).toBe('The printer cover is open. Please ask a member of staff.');
+    expect(sayMessage(en.t, 'en', userMessage('print.saved', { pickup: 'the information desk, floor 1' }))).toBe('Saved: please have it printed at the information desk, floor 1');
+  });
 });

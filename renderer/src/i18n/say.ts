@@ -28,6 +28,8 @@ export function sayMessage(t: TFunction, language: string, message: UserMessage)
     return t([`messages:queue.closed_${String(params.reason)}`, 'messages:queue.closed'], { category: params.category, next: nextOpening }).trim();
   }
   if (code === 'cases.fieldTooLong') return t(`messages:cases.fieldTooLong_${String(params.field)}`, params);
+  // A printout that did not come out: the printer's reason in plain words, or the general sentence for a reason without its own.
+  if (code === 'queue.notPrinted' || code === 'print.failed') return t([`messages:${group}.${name}_${String(params.reason)}`, `messages:${group}.${name}`]);
   return t(`messages:${group}.${name}`, params);
 }
 

@@ -297,15 +297,19 @@ function ReviewStep({ draft, onBack, onSubmitted }: { draft: DraftView; onBack: 
   );
 }
 
+/** A printout's outcome from the host (a message code), or the refusal of the call itself. */
+type PrintShown = PrintOutcomeView | { kind: 'failed'; error: ApiErrorShape };
+
 function DoneStep({ submitted }: { submitted: SubmittedCase }) {
   const { t } = useTranslation('cases');
   const say = useSay();
   const api = useApi();
   const { navigate } = useNavigation();
-  const [slip, setSlip] = useState<PrintOutcomeView | null>(null);
-  const [a4, setA4] = useState<PrintOutcomeView | 'busy' | null>(null);
+  // The host's outcome (a message code), or the refusal of the call itself: both are said in the citizen's language.
+  const [slip, setSlip] = useState<PrintShown | null>(null);
+  const [a4, setA4] = useState<PrintShown | 'busy' | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const describe = useCallback((error: ApiErrorShape): PrintOutcomeView => ({ kind: 'failed', message: say(error) }), [say]);
+  const describe = useCallback((error: ApiErrorShape): PrintShown => ({ kind: 'failed', error }), []);
 
   useEffect(() => {
     void api.call('cases.printReceipt', { caseId: submitted.caseId, format: 'slip' }).then((result) => setSlip(result.ok ? result.value : describe(result.error)));
@@ -333,9 +337,9 @@ function DoneStep({ submitted }: { submitted: SubmittedCase }) {
         {t('common:labelled', { label: t('apply.stage'), value: submitted.stage })}
       </p>
       <p className="cases-hint">{t('apply.numberHint')}</p>
-      <p data-testid="apply-slip">{slip === null ? t('apply.slipPrinting') : slip.message}</p>
+      <p data-testid="apply-slip">{slip === null ? t('apply.slipPrinting') : say('say' in slip ? slip.say : slip.error)}</p>
       {a4 === 'busy' && <p className="cases-busy">{t('apply.printingA4')}</p>}
-      {a4 !== null && a4 !== 'busy' && <p data-testid="apply-a4-outcome">{a4.message}</p>}
+      {a4 !== null && a4 !== 'busy' && <p data-testid="apply-a4-outcome">{say('say' in a4 ? a4.say : a4.error)}</p>}
       <Problem problem={problem} />
       <div className="cases-actions">
         <button type="button" className="touch primary" onClick={() => void printA4()} disabled={a4 === 'busy'} data-testid="apply-print-a4">

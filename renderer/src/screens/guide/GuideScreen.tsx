@@ -27,7 +27,7 @@ function facetsOf(catalog: GuideCatalog, tab: Tab): Array<{ key: string; label: 
     case 'department':
       return catalog.departments.map((d) => ({ key: d.id, label: d.name, count: d.serviceCount, filter: { by: 'department', departmentId: d.id } }));
     case 'lifeEvent':
-      return catalog.lifeEvents.map((e) => ({ key: e.name, label: e.name, count: e.serviceCount, filter: { by: 'lifeEvent', lifeEvent: e.name } }));
+      return catalog.lifeEvents.map((e) => ({ key: e.name, label: e.label, count: e.serviceCount, filter: { by: 'lifeEvent', lifeEvent: e.name } }));
     case 'audience':
       return catalog.audiences.map((a) => ({ key: a.audience, label: a.audience, count: a.serviceCount, filter: { by: 'audience', audience: a.audience } }));
   }
@@ -57,10 +57,11 @@ function ServiceRow({ service, matched, onOpen }: { service: ServiceSummary; mat
 }
 
 function Browse({ onOpen }: { onOpen: (serviceId: string) => void }) {
-  const { t } = useTranslation('guide');
+  const { t, i18n } = useTranslation('guide');
   const say = useSay();
   const api = useApi();
-  const catalog = useCall('guide.catalog', {});
+  // The host names the facets in the citizen's language: asked again when she switches.
+  const catalog = useCall('guide.catalog', {}, [i18n.language]);
   const [query, setQuery] = useState('');
   // The keypad opens when the search box is touched: browsing needs the room.
   const [keypad, setKeypad] = useState(false);

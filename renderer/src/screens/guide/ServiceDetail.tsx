@@ -10,6 +10,7 @@ type PrintState = { state: 'idle' } | { state: 'printing'; form: GuidePrintForm 
 
 function PrintStatus({ print }: { print: PrintState }) {
   const { t } = useTranslation('guide');
+  const say = useSay();
   if (print.state === 'idle') return null;
   if (print.state === 'printing')
     return (
@@ -31,11 +32,11 @@ function PrintStatus({ print }: { print: PrintState }) {
         : t('actions.printedA4', { printer: outcome.printer })
       : outcome.kind === 'saved'
         ? t('actions.saved', { place: outcome.pickup })
-        : t('actions.failed', { message: outcome.message });
+        : t('actions.failed', { message: say(outcome.say) });
   return (
     <p className={`guide-print-status ${outcome.kind === 'printed' ? 'is-done' : 'is-problem'}`} role="status" data-testid="print-status" data-outcome={outcome.kind}>
       {text}
-      {outcome.kind === 'printed' && outcome.warning !== undefined && <span className="guide-print-warning"> · {outcome.warning}</span>}
+      {outcome.kind === 'printed' && outcome.warning !== undefined && <span className="guide-print-warning"> · {say(outcome.warning)}</span>}
     </p>
   );
 }

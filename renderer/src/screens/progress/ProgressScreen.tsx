@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseView, MyFeedback, PrintOutcomeView } from '../../../../electron/contract/index.js';
+import type { ApiErrorShape, CaseView, MyFeedback, PrintOutcomeView } from '../../../../electron/contract/index.js';
 import type { CallResult } from '../../api/client.js';
 import { useApi } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
@@ -32,11 +32,12 @@ function CaseCard({ item, canPrint }: { item: CaseView; canPrint: boolean }) {
   const { t, i18n } = useTranslation('cases');
   const say = useSay();
   const api = useApi();
-  const [printed, setPrinted] = useState<PrintOutcomeView | 'busy' | null>(null);
+  // The host's outcome (a message code), or the refusal of the call itself: both are said in the citizen's language.
+  const [printed, setPrinted] = useState<PrintOutcomeView | { kind: 'failed'; error: ApiErrorShape } | 'busy' | null>(null);
   const printResult = async (): Promise<void> => {
     setPrinted('busy');
     const result = await api.call('cases.printResult', { caseId: item.caseId });
-    setPrinted(result.ok ? result.value : { kind: 'failed', message: say(result.error) });
+    setPrinted(result.ok ? result.value : { kind: 'failed', error: result.error });
   };
   return (
     <article className="cases-card" data-testid="progress-case">
@@ -75,7 +76,7 @@ function CaseCard({ item, canPrint }: { item: CaseView; canPrint: boolean }) {
           )}
         </div>
       )}
-      {printed !== null && printed !== 'busy' && <p data-testid="progress-print-outcome">{printed.message}</p>}
+      {printed !== null && printed !== 'busy' && <p data-testid="progress-print-outcome">{say('say' in printed ? printed.say : printed.error)}</p>}
     </article>
   );
 }
@@ -170,7 +171,7 @@ export function ProgressScreen() {
       <h1 className="screen-title">{t('progress.title')}</h1>
       <section className="cases-card cases-entry">
         <h2>{t('progress.enterNumber')}</h2>
-        <p className="cases-hint">{t('progress.numberHint')}</p>
+        <p className="cases-hint" data-testid="progress-number-hint">{t('progress.numberHint')}</p>
         <button
           type="button"
           className={`cases-number touch${field === 'number' ? ' is-current' : ''}`}
@@ -183,7 +184,7 @@ export function ProgressScreen() {
           <span className="cases-hint">{'_'.repeat(DIGITS - digits.length)}</span>
         </button>
         <h2>{t('progress.phoneLabel')}</h2>
-        <p className="cases-hint">{t('progress.phoneHint')}</p>
+        <p className="cases-hint" data-testid="progress-phone-hint">{t('progress.phoneHint')}</p>
         <button
           type="button"
           className={`cases-number touch${field === 'phone' ? ' is-current' : ''}`}

@@ -3,6 +3,22 @@ import { useTranslation } from 'react-i18next';
 import { useApi, useHostInfo } from '../../app/api.js';
 
 /**
+ * Said on screen in developer mode, so a terminal left in it is noticed by
+ * anyone who walks past: a strip above the header (Chrome puts it first), so
+ * it covers none of the header's buttons.
+ */
+export function DevBanner() {
+  const { t } = useTranslation('dev');
+  const info = useHostInfo();
+  if (!info.developerMode) return null;
+  return (
+    <p className="dev-banner" role="note" data-testid="dev-banner">
+      {t('banner')}
+    </p>
+  );
+}
+
+/**
  * Developer panel (config `developerMode`): drives the device simulators from
  * the screen — place a demo ID card, take it away. Never shown in a hall.
  */
@@ -19,16 +35,9 @@ export function DevPanel() {
   }, [api, open]);
 
   if (!info.developerMode) return null;
-  // Said on screen, so a terminal left in developer mode is noticed by anyone who walks past.
-  const banner = (
-    <p className="dev-banner" role="note" data-testid="dev-banner">
-      {t('banner')}
-    </p>
-  );
   if (!open) {
     return (
       <>
-        {banner}
         <button type="button" className="dev-open" onClick={() => setOpen(true)} data-testid="dev-open">
           {t('open')}
         </button>
@@ -37,7 +46,6 @@ export function DevPanel() {
   }
   return (
     <>
-      {banner}
       <aside className="dev-panel" data-testid="dev-panel">
         <h2>{t('title')}</h2>
         {cards.map((card) => (

@@ -7,8 +7,8 @@ const closed = (nextOpening: string) => ({ issuing: { open: false, reason: 'clos
 describe('ticket result', () => {
   it('returns to the start by itself only when the ticket was printed; with paper out it waits for 完成', () => {
     expect(resultReturnsByItself({ ok: true })).toBe(true);
-    expect(resultReturnsByItself({ ok: false, reason: 'paper_out', message: '打印机缺纸' })).toBe(false);
-    expect(resultReturnsByItself({ ok: false, reason: 'no_printer', message: '本机未配置小票打印机' })).toBe(false);
+    expect(resultReturnsByItself({ ok: false, reason: 'paper_out', say: { code: 'queue.notPrinted', params: { reason: 'paper_out' } } })).toBe(false);
+    expect(resultReturnsByItself({ ok: false, reason: 'no_printer', say: { code: 'queue.notPrinted', params: { reason: 'no_printer' } } })).toBe(false);
   });
 });
 
