@@ -21,6 +21,37 @@ const feedbackText = z.looseObject({
   serviceId: id.optional(),
 });
 
+const caseV1 = z.looseObject({
+  caseId: id,
+  serviceId: id,
+  status: z.string().min(1).max(64),
+  /** Pre-acceptance number (electron/host/cases: YS + yymmdd + terminal code + sequence + random check part; 16 digits before the check part existed). */
+  number: z.string().regex(/^YS(\d{18}|\d{16})$/),
+  submittedAt: at,
+  terminalId: id,
+  applicant: z.looseObject({ name: z.string().min(1).max(64), idNumber: z.string().min(15).max(18) }),
+  /** Per material of the service guide: the pages scanned (images stay on the terminal, identified by sha256). */
+  materials: z.array(z.looseObject({ index: z.number().int().nonnegative(), name: z.string(), pages: z.array(z.looseObject({ pageId: id, sha256: z.string().length(64) })) })).max(100),
+});
+const caseV2 = caseV1
+  .extend({
+    materials: z
+      .array(
+        z.looseObject({
+          index: z.number().int().nonnegative(),
+          name: z.string(),
+          pages: z.array(z.looseObject({ pageId: id, sha256: z.string().length(64) })),
+          reusedMaterialId: z.string().min(3).max(200).optional(),
+        }),
+      )
+      .max(100),
+    reuseConsentAt: at.optional(),
+  })
+  .refine((payload) => !payload.materials.some((material) => material.reusedMaterialId !== undefined) || payload.reuseConsentAt !== undefined, {
+    message: 'a reused material needs reuseConsentAt',
+    path: ['reuseConsentAt'],
+  });
+
 export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodType>>>> = {
   /** A queue ticket's life (electron/host/queue: issued, called, finished, transferred, voided…). */
   'queue.ticket-event': {
@@ -28,18 +59,15 @@ export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodT
   },
   /** A case (办件) opened or changed at the kiosk; personal fields travel inside `applicant`. */
   case: {
-    1: z.looseObject({
-      caseId: id,
-      serviceId: id,
-      status: z.string().min(1).max(64),
-      /** Pre-acceptance number (electron/host/cases: YS + yymmdd + terminal code + sequence + random check part; 16 digits before the check part existed). */
-      number: z.string().regex(/^YS(\d{18}|\d{16})$/),
-      submittedAt: at,
-      terminalId: id,
-      applicant: z.looseObject({ name: z.string().min(1).max(64), idNumber: z.string().min(15).max(18) }),
-      /** Per material of the service guide: the pages scanned (images stay on the terminal, identified by sha256). */
-      materials: z.array(z.looseObject({ index: z.number().int().nonnegative(), name: z.string(), pages: z.array(z.looseObject({ pageId: id, sha256: z.string().length(64) })) })).max(100),
-    }),
+    1: caseV1,
+    /**
+     * 一号: a material may be taken from an earlier case instead of scanned —
+     * `reusedMaterialId` (`<caseId>:<index>`, as GET /v1/materials listed it)
+     * with no pages, and `reuseConsentAt`, when the citizen agreed. A version of
+     * its own, so a platform that does not check reuse rejects such a case
+     * instead of filing it without the material. Cases without reuse stay at 1.
+     */
+    2: caseV2,
   },
   /**
    * A citizen's satisfaction rating (好差评), from electron/host/guide, which

@@ -101,6 +101,12 @@ export const KioskConfig = z
         /** The terminal's shared secret: inline (tests), or better a file readable only by the kiosk user. */
         secret: z.string().min(16).optional(),
         secretFile: z.string().min(1).optional(),
+        /**
+         * 一号: the hall's citizen-key secret, shared with the platform (`--citizen-key-secret`): the kiosk asks for a citizen's
+         * earlier materials by HMAC-SHA256(this, ID number), never the number. Inline (tests) or a file; without one, no reuse.
+         */
+        citizenKeySecret: z.string().min(16).optional(),
+        citizenKeySecretFile: z.string().min(1).optional(),
         batchSize: z.number().int().min(1).max(1000).default(200),
         intervalSeconds: z.number().int().min(1).max(3600).default(30),
         retentionDays: z.number().int().min(0).max(365).default(7),
