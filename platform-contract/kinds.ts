@@ -19,6 +19,8 @@ const feedbackText = z.looseObject({
   text: z.string().min(1).max(500),
   phone: z.string().regex(/^1[3-9]\d{9}$/).optional(),
   serviceId: id.optional(),
+  /** Hex SHA-256 of the token on her slip's QR (platform-contract/contract.ts replyPageKey): finds her phone page. Optional, so older kiosks' records still pass. */
+  replyPageKey: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 const caseV1 = z.looseObject({

@@ -6,6 +6,7 @@ import { maskIdNumber } from '../electron/common/pii.js';
 import type { Logger } from '../electron/host/logging/logger.js';
 import type { BlobStore } from './blobs.js';
 import { deadlineLevel, monthlyReport, reportCsv, workingDayDeadline, REPLY_WORKING_DAYS, type DeadlineLevel, type HolidayCalendar } from './deadlines.js';
+import { PhonePageLimiter, servePhonePage, type PhonePageLimits } from './phone-page.js';
 import { ReplyRefusal, type ReplyStore } from './replies.js';
 import { BlobHash, type CaseStatusChange } from '../platform-contract/contract.js';
 import type { PlatformStore } from './store.js';
@@ -25,7 +26,7 @@ import type { PlatformStore } from './store.js';
  *   GET  /review/consultations            consultations and complaints with their deadline (green / yellow / red card) and answer forms
  *   POST /review/consultations/{id}/reply  text=… (one answer per record; it reaches the kiosk with the next sync)
  *   GET  /review/report?month=YYYY-MM     monthly figures per department; /review/report.csv the same rows as CSV
- *   GET  /m/consultations/{id}            the citizen's phone page behind the QR on her slip (no token: the id is a random UUID)
+ *   GET  /m/consultations/{token}         the citizen's phone page behind the QR on her slip (platform/phone-page.ts: by the hash of a 256-bit token, rate-limited)
  */
 export const REVIEW_COOKIE = 'liuliu_review';
 
@@ -93,6 +94,8 @@ export interface ReviewDeps {
   adminToken: string;
   logger: Logger;
   now: () => Date;
+  /** The phone page's rate limits (default platform/phone-page.ts DEFAULT_PHONE_PAGE_LIMITS). */
+  phonePageLimits?: PhonePageLimits;
 }
 
 export function isReviewPath(pathname: string): boolean {
@@ -108,6 +111,7 @@ function levelBadge(level: DeadlineLevel): string {
 
 export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: ServerResponse, url: RequestTarget, body: Buffer) => Promise<void> {
   const token = Buffer.from(deps.adminToken);
+  const phonePage = { replies: deps.replies, limiter: new PhonePageLimiter(deps.phonePageLimits), logger: deps.logger, now: deps.now };
   const authorised = (req: IncomingMessage): boolean => {
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     const cookie = (req.headers.cookie ?? '')
@@ -210,12 +214,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
   return async (req, res, url, body) => {
     const route = `${req.method ?? ''} ${url.pathname}`;
     const phone = /^GET \/m\/consultations\/([^/]+)$/.exec(route);
-    if (phone?.[1] !== undefined) {
-      const found = await deps.replies.consultation(decodeURIComponent(phone[1]));
-      if (!found) throw new ReviewError(404, '没有找到这条留言');
-      const reply = found.reply ? `<h2>答复</h2><p class="reply">${escapeHtml(found.reply.text)}</p><p><small>${escapeHtml(found.reply.answeredAt)}</small></p>` : '<p class="pending">已收到，工作人员将在 2 个工作日内答复。</p>';
-      return send(res, 200, page('我的咨询', `<meta name="viewport" content="width=device-width"><h1>我的${found.kind === 'complaint' ? '投诉' : '咨询'}</h1><p>${escapeHtml(found.text)}</p>${reply}`));
-    }
+    if (phone?.[1] !== undefined) return servePhonePage(phonePage, req, res, phone[1]);
     if (route === 'POST /review/login') {
       const given = new URLSearchParams(body.toString('utf8')).get('token') ?? '';
       const bytes = Buffer.from(given);
