@@ -139,3 +139,17 @@ export function rejectionReason(record: SyncRecord): string | null {
   const issues = result.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
   return `payload of "${record.kind}" v${record.schemaVersion} is invalid: ${issues.join('; ')}`;
 }
+
+/** What a consultation's or complaint's `category` code means, for what is printed or shown outside the kiosk UI (the slip, the phone page). */
+export const FEEDBACK_CATEGORY_NAMES: Readonly<Record<string, string>> = {
+  'service-guide': '办事指南',
+  materials: '材料要求',
+  progress: '办理进度',
+  policy: '政策咨询',
+  attitude: '服务态度',
+  efficiency: '办事效率',
+  environment: '环境设施',
+  charges: '收费问题',
+  system: '系统故障',
+  other: '其他',
+};

@@ -24,7 +24,7 @@ afterEach(async () => {
 async function consult(token: string | null): Promise<string> {
   const id = randomUUID();
   const at = new Date().toISOString();
-  const payload = { id, at, category: '社保医保', text: TEXT, phone: '13800000000', ...(token === null ? {} : { replyPageKey: replyPageKey(token) }) };
+  const payload = { id, at, category: 'policy', text: TEXT, phone: '13800000000', ...(token === null ? {} : { replyPageKey: replyPageKey(token) }) };
   const sent = await client.pushBatch([{ id, kind: 'consultation', schemaVersion: 1, createdAt: at, payload }]);
   expect(sent.ok && sent.value.acks[0]?.status).toBe('accepted');
   return id;
@@ -42,7 +42,7 @@ describe('the phone page behind the slip QR', () => {
     expect(before.headers.get('cache-control')).toBe('no-store');
     const pending = await before.text();
     expect(pending).toContain('待答复');
-    expect(pending).toContain('社保医保');
+    expect(pending).toContain('政策咨询');
     for (const personal of ['张三丰', '13800000000', '灵活就业']) expect(pending).not.toContain(personal);
 
     await platform.admin.answerConsultation(id, '请携带身份证到 2 楼人社窗口 <b>办理</b>。');

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatHhmm, hallLocalTime } from '../electron/common/hall-time.js';
 import type { Logger } from '../electron/host/logging/logger.js';
 import { REPLY_PAGE_TOKEN, replyPageKey } from '../platform-contract/contract.js';
+import { FEEDBACK_CATEGORY_NAMES } from '../platform-contract/kinds.js';
 import type { Consultation, ReplyStore } from './replies.js';
 
 /**
@@ -88,7 +89,7 @@ export function phonePageHtml(found: Consultation): string {
   const status = found.reply
     ? `<p class="status">已答复（${escapeHtml(hallDateTime(found.reply.answeredAt))}）</p><h2>答复</h2><p class="reply">${escapeHtml(found.reply.text)}</p>`
     : '<p class="status">已收到，待答复</p><p>工作人员将在 2 个工作日内答复。答复后刷新本页即可查看。</p>';
-  return html(`我的${what}`, `<h1>我的${what}</h1><p>类别：${escapeHtml(found.category)}</p><p>收到时间：${escapeHtml(hallDateTime(found.receivedAt))}</p>${status}`);
+  return html(`我的${what}`, `<h1>我的${what}</h1><p>类别：${escapeHtml(FEEDBACK_CATEGORY_NAMES[found.category] ?? found.category)}</p><p>收到时间：${escapeHtml(hallDateTime(found.receivedAt))}</p>${status}`);
 }
 
 export interface PhonePageDeps {

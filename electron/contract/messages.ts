@@ -26,6 +26,8 @@ export const messageParams = {
   'card.removed': none,
   'card.unavailable': none,
   'card.outOfService': none,
+  // The consultation slip (feedback.printSlip).
+  'feedback.slipOtherSession': none,
   // Self-service applications (cases.*).
   'cases.cardRequired': none,
   'cases.noDraft': none,

@@ -193,7 +193,10 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     // The sync module holds the platform link and the citizen-key secret; it is built below, and asked only once a citizen applies.
     reusableMaterials: (idNumber) => sync.reusableMaterials(idNumber),
   });
-  const guide = guideModule(context, sessions, documentPrinter !== undefined ? { a4Printer: documentPrinter } : {});
+  const guide = guideModule(context, sessions, {
+    ...(documentPrinter !== undefined ? { a4Printer: documentPrinter } : {}),
+    ...(config.platform.publicUrl !== undefined ? { replyPageBase: config.platform.publicUrl } : {}),
+  });
   let stopHost: () => Promise<void> = () => Promise.resolve();
   const operations = operationsModule(context, sessions, {
     requireStaff: () => staff.requireStaff(),

@@ -107,6 +107,11 @@ export const KioskConfig = z
          */
         citizenKeySecret: z.string().min(16).optional(),
         citizenKeySecretFile: z.string().min(1).optional(),
+        /**
+         * The platform's public address, as a citizen's phone opens it: the QR on a consultation slip points to
+         * `<publicUrl>/m/consultations/<token>`. Without one (or a loopback one) slips carry no QR and the staff screen says so.
+         */
+        publicUrl: z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port][/prefix]').optional(),
         batchSize: z.number().int().min(1).max(1000).default(200),
         intervalSeconds: z.number().int().min(1).max(3600).default(30),
         retentionDays: z.number().int().min(0).max(365).default(7),
