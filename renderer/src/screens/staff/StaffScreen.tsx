@@ -5,6 +5,7 @@ import { useApi, useEvent } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
 import { HelpRequestsPanel } from '../robot/HelpRequestsPanel.js';
 import { OperationsPanel } from './OperationsPanel.js';
+import { SlipLinkCard } from './SlipLinkCard.js';
 import './staff.css';
 import { useSay } from '../../i18n/say.js';
 
@@ -166,6 +167,8 @@ function Dashboard({ onExpired }: { onExpired: () => void }) {
       </section>
 
       <TicketLinkCard />
+
+      <SlipLinkCard />
 
       <HelpRequestsPanel onExpired={onExpired} />
 
