@@ -1,6 +1,8 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { startLoopbackPlatform, type LoopbackPlatform } from '../../platform/testing.js';
 import { expect, test as kioskTest } from './kiosk.js';
+import { LANGUAGES, MODES, SIZES, setLook } from './screens.js';
 
 /**
  * 一号, end to end: a citizen applies with her ID card and scans her 居民身份证;
@@ -43,6 +45,44 @@ async function placeCard(page: Page): Promise<void> {
   await page.getByText('关闭').click();
 }
 
+/**
+ * The reuse states at every kiosk size, mode and language (the layout and a11y
+ * walks in screens.ts have no platform, so they cannot reach them): nothing
+ * wider than the screen, `mustSee` in the first screenful, touch targets of at
+ * least 44 px (60 px in elderly mode), and no serious axe finding.
+ */
+async function checkLooks(page: Page, state: string, mustSee: readonly string[]): Promise<void> {
+  const problems: string[] = [];
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    for (const mode of MODES) {
+      for (const language of LANGUAGES) {
+        await setLook(page, mode, language);
+        const found = await page.evaluate(
+          ({ ids, minTarget }) => {
+            const out: string[] = [];
+            if (document.documentElement.scrollWidth > window.innerWidth) out.push(`document ${document.documentElement.scrollWidth}px wide`);
+            for (const id of ids) {
+              const r = document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect();
+              if (r === undefined || r.width === 0) out.push(`[${id}] missing`);
+              else if (r.top < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth) out.push(`[${id}] not in view (${Math.round(r.top)}–${Math.round(r.bottom)})`);
+              else if (r.height < minTarget) out.push(`[${id}] ${Math.round(r.height)}px high`);
+            }
+            return out;
+          },
+          { ids: mustSee, minTarget: mode === 'elderly' ? 60 : 44 },
+        );
+        problems.push(...found.map((problem) => `${state} ${size.name} ${mode} ${language}: ${problem}`));
+      }
+    }
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+    for (const violation of axe.violations) if (violation.impact === 'serious' || violation.impact === 'critical') problems.push(`${state} ${size.name}: axe ${violation.id} ${violation.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }
+  await page.setViewportSize({ width: 1080, height: 1440 });
+  await setLook(page, 'normal', 'zh-CN');
+  expect(problems).toEqual([]);
+}
+
 async function startApplication(page: Page): Promise<void> {
   await page.getByTestId('home-apply').click();
   await page.getByTestId(`apply-service-${SERVICE}`).click();
@@ -79,10 +119,12 @@ test('a second application by the same citizen reuses her material without scann
   await expect(offer).toContainText('居民身份证', { timeout: 15_000 });
   await expect(offer).toContainText(/\d{4}-\d{2}-\d{2}/);
   await expect(page.getByTestId('apply-material-0').locator('img')).toHaveCount(0);
+  await checkLooks(page, 'apply-reuse-offer', ['apply-reuse-0', 'apply-scan-0']);
 
   // Consent first: declining goes back to scanning, with nothing reused.
   await page.getByTestId('apply-reuse-0').click();
   await expect(page.getByTestId('apply-reuse-consent')).toContainText('只用于您本人的申请');
+  await checkLooks(page, 'apply-reuse-consent', ['apply-reuse-agree', 'apply-reuse-decline']);
   await page.getByTestId('apply-reuse-decline').click();
   await expect(page.getByTestId('apply-scan-0')).toBeVisible();
   await expect(page.getByTestId('apply-materials-next')).toBeDisabled();
