@@ -60,7 +60,9 @@ const CasePayload = z.looseObject({
   serviceId: z.string(),
   submittedAt: z.string(),
   applicant: z.looseObject({ name: z.string(), idNumber: z.string() }),
-  materials: z.array(z.looseObject({ index: z.number(), name: z.string(), pages: z.array(z.looseObject({ pageId: z.string(), sha256: z.string() })) })),
+  materials: z.array(z.looseObject({ index: z.number(), name: z.string(), pages: z.array(z.looseObject({ pageId: z.string(), sha256: z.string() })), reusedMaterialId: z.string().optional() })),
+  /** 一号: when the applicant agreed to reuse earlier materials (case v2). */
+  reuseConsentAt: z.string().optional(),
 });
 type CasePayload = z.infer<typeof CasePayload>;
 
@@ -160,8 +162,18 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
     const history = await deps.store.caseStatusHistory([c.caseId, c.number]);
     const materials: string[] = [];
     for (const material of c.materials) {
+      // 一号: a reused material shows the pages of the earlier case it names (the platform accepted it only for the same applicant).
+      const sourceId = material.reusedMaterialId;
+      const source = sourceId === undefined ? undefined : await findCase(sourceId.slice(0, sourceId.lastIndexOf(':')));
+      const sourceMaterial = source?.materials.find((m) => sourceId !== undefined && m.index === Number(sourceId.slice(sourceId.lastIndexOf(':') + 1)));
+      const reusedNote =
+        sourceId === undefined
+          ? ''
+          : source && sourceMaterial
+            ? `<p class="reused">沿用办件 <a href="/review/cases/${encodeURIComponent(source.caseId)}">${escapeHtml(source.number)}</a> 的材料（提交于 ${escapeHtml(source.submittedAt)}；申请人同意于 ${escapeHtml(c.reuseConsentAt ?? '?')}）</p>`
+            : `<p class="reused missing">沿用的材料 <code>${escapeHtml(sourceId)}</code> 已不在平台上</p>`;
       const figures: string[] = [];
-      for (const p of material.pages) {
+      for (const p of sourceMaterial?.pages ?? material.pages) {
         const held = (await deps.blobs.status(p.sha256))?.complete === true;
         figures.push(
           held
@@ -169,7 +181,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
             : `<figure class="page missing" data-sha256="${escapeHtml(p.sha256)}"><figcaption>未收到 <code>${escapeHtml(p.sha256)}</code></figcaption></figure>`,
         );
       }
-      materials.push(`<section><h3>${escapeHtml(material.name)}</h3>${figures.join('') || '<p>（未提交页面）</p>'}</section>`);
+      materials.push(`<section><h3>${escapeHtml(material.name)}</h3>${reusedNote}${figures.join('') || '<p>（未提交页面）</p>'}</section>`);
     }
     const historyRows = history.map((h) => `<li>${escapeHtml(h.changedAt)} ${escapeHtml(STATUS_NAMES[h.status] ?? h.status)} ${escapeHtml(h.note ?? '')}</li>`).join('');
     const action = `/review/cases/${encodeURIComponent(c.caseId)}/status`;

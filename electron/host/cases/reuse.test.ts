@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLoopbackPlatform, type LoopbackPlatform } from '../../../platform/testing.js';
+import { startLoopbackPlatform, TEST_ADMIN_TOKEN, type LoopbackPlatform } from '../../../platform/testing.js';
 import { recordKinds } from '../../../platform-contract/kinds.js';
 import { createApiClient, type ApiClient } from '../../../renderer/src/api/client.js';
 import { callValue as value, eventually, nextEvent } from '../../../tests/support/host.js';
@@ -144,6 +144,12 @@ describe('一号 in the host with the reference platform', () => {
     expect(second?.materials[0]).toMatchObject({ index: 0, pages: [], reusedMaterialId: `${firstCase.caseId}:0` });
     expect(second?.reuseConsentAt).toBe(consented.reuseConsentAt);
     expect((await kiosk.context.outbox.counts(kiosk.context.db)).dead).toBe(0);
+
+    // The reviewer sees the earlier case's page under the reused material, with where it came from.
+    const review = await (await fetch(new URL(`/review/cases/${secondCase.caseId}`, held.url), { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text();
+    const firstPage = (filed[0]?.materials[0]?.pages[0] as { sha256: string } | undefined)?.sha256 ?? '?';
+    expect(review).toContain(`沿用办件 <a href="/review/cases/${firstCase.caseId}">${firstCase.preAcceptanceNumber}</a>`);
+    expect(review).toContain(`<img src="/review/blobs/${firstPage}"`);
 
     // Neither the ID number nor the secret was logged; the refusal was.
     const log = logLines.join('');
