@@ -188,6 +188,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
       stored,
       applicant,
       pageCounts,
+      reused: new Set((await cases.reusedMaterials(stored.id)).map((entry) => entry.materialIndex)),
       stages: content().services.stages,
       queryUrl: queryUrl(options.queryUrlBase ?? DEFAULT_QUERY_URL_BASE, stored.number),
       ...(department === undefined ? {} : { location: `${department.floor}楼 ${department.name} ${service.guide.windows.join('、')}号窗口` }),

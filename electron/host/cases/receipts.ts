@@ -18,6 +18,8 @@ export interface ReceiptFacts {
   applicant: Applicant;
   /** Pages per material index. */
   pageCounts: ReadonlyMap<number, number>;
+  /** 一号: material indexes taken from an earlier case instead of scanned (absent = none). */
+  reused?: ReadonlySet<number>;
   stages: readonly string[];
   queryUrl: string;
   location?: string;
@@ -50,7 +52,10 @@ export function slipDoc(facts: ReceiptFacts, printedAt: Date): PrintDoc {
     { label: '申请人', value: maskName(applicant.name) },
     { label: '身份证号', value: maskIdNumber(applicant.idNumber) },
     { label: '地址', value: maskAddress(applicant.address) },
-    { label: '材料', value: `${facts.pageCounts.size}项 共${pages}页` },
+    {
+      label: '材料',
+      value: (facts.reused?.size ?? 0) > 0 ? `扫描${facts.pageCounts.size}项 共${pages}页，沿用已提交材料${facts.reused?.size ?? 0}项` : `${facts.pageCounts.size}项 共${pages}页`,
+    },
     { label: '当前环节', value: stored.stage },
     { rule: true },
     ...notes(facts),
@@ -71,7 +76,7 @@ export function a4Receipt(facts: ReceiptFacts): ReceiptData {
       name: material.name,
       copies: material.copies,
       pages: facts.pageCounts.get(index) ?? 0,
-      ...(material.note === undefined ? {} : { note: material.note }),
+      ...(facts.reused?.has(index) === true ? { note: `沿用已提交的材料${material.note === undefined ? '' : `；${material.note}`}` } : material.note === undefined ? {} : { note: material.note }),
     })),
     date: new Date(stored.submittedAt),
     stages: facts.stages,

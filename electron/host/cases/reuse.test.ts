@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { pino } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +55,7 @@ describe('一号 in the host with the reference platform', () => {
     for (const cleanup of cleanups.splice(0)) cleanup();
   });
 
-  async function boot(url: string): Promise<{ client: ApiClient; kiosk: KioskHost; logLines: string[] }> {
+  async function boot(url: string): Promise<{ client: ApiClient; kiosk: KioskHost; logLines: string[]; dataDir: string }> {
     const dataDir = mkdtempSync(join(tmpdir(), 'liuliu-reuse-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const logLines: string[] = [];
@@ -73,7 +73,7 @@ describe('一号 in the host with the reference platform', () => {
     host = kiosk;
     const pipe = memoryPipe();
     kiosk.attach(pipe.host);
-    return { client: createApiClient(pipe.renderer, 60_000), kiosk, logLines };
+    return { client: createApiClient(pipe.renderer, 60_000), kiosk, logLines, dataDir };
   }
 
   async function visit(client: ApiClient): Promise<void> {
@@ -96,7 +96,7 @@ describe('一号 in the host with the reference platform', () => {
 
   it('offers her earlier material, refuses a foreign id and reuse before consent, and the platform files the case with the reused id', { timeout: 120_000 }, async () => {
     platform = await startLoopbackPlatform({ terminals: [terminal], citizenKeySecret: CITIZEN_KEY_SECRET });
-    const { client, kiosk, logLines } = await boot(platform.url);
+    const { client, kiosk, logLines, dataDir } = await boot(platform.url);
     const held = platform;
     const platformCases = async () => (await held.server.store.recordsOfKind('case')).map((record) => record.payload as { caseId: string; materials: { index: number; pages: unknown[]; reusedMaterialId?: string }[]; reuseConsentAt?: string });
 
@@ -131,6 +131,14 @@ describe('一号 in the host with the reference platform', () => {
     expect(reused.missing).toEqual([]);
     expect(reused.reused).toEqual([expect.objectContaining({ materialIndex: 0, materialId: `${firstCase.caseId}:0` })]);
     const secondCase = await value(client, 'cases.submit', {});
+    // Her slip says the material was reused rather than "0 pages".
+    expect(await value(client, 'cases.printReceipt', { caseId: secondCase.caseId, format: 'slip' })).toMatchObject({ kind: 'printed' });
+    const jobs = join(dataDir, 'printer-jobs');
+    const slips = await eventually(
+      async () => (existsSync(jobs) ? readdirSync(jobs).filter((name) => name.endsWith('.txt')).map((name) => readFileSync(join(jobs, name), 'utf8')).join('\n') : ''),
+      (text) => text.includes(secondCase.preAcceptanceNumber),
+    );
+    expect(slips).toContain('扫描0项 共0页，沿用已提交材料1项');
 
     // On the terminal: the reuse and the consent time with the case; the outbox row at schema version 2.
     const row = await kiosk.context.db.get<{ material_id: string; consent_at: string }>('SELECT material_id, consent_at FROM case_reused_materials WHERE case_id = ?', [secondCase.caseId]);
