@@ -315,3 +315,17 @@ export type ReusableMaterial = z.infer<typeof ReusableMaterial>;
 
 export const ReusableMaterials = z.object({ materials: z.array(ReusableMaterial) });
 export type ReusableMaterials = z.infer<typeof ReusableMaterials>;
+
+/**
+ * The citizen's phone page for one consultation or complaint (the QR on her
+ * slip): `<platform public URL>/m/consultations/<token>`. The token is 32
+ * random bytes (base64url, 43 characters) made by the kiosk and printed only
+ * on her slip; the record carries `replyPageKey` = hex SHA-256 of it, so the
+ * platform finds the page without ever holding the token itself.
+ */
+export const REPLY_PAGE_PATH = '/m/consultations/';
+export const REPLY_PAGE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+export function replyPageKey(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

@@ -19,7 +19,40 @@ const feedbackText = z.looseObject({
   text: z.string().min(1).max(500),
   phone: z.string().regex(/^1[3-9]\d{9}$/).optional(),
   serviceId: id.optional(),
+  /** Hex SHA-256 of the token on her slip's QR (platform-contract/contract.ts replyPageKey): finds her phone page. Optional, so older kiosks' records still pass. */
+  replyPageKey: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
+
+const caseV1 = z.looseObject({
+  caseId: id,
+  serviceId: id,
+  status: z.string().min(1).max(64),
+  /** Pre-acceptance number (electron/host/cases: YS + yymmdd + terminal code + sequence + random check part; 16 digits before the check part existed). */
+  number: z.string().regex(/^YS(\d{18}|\d{16})$/),
+  submittedAt: at,
+  terminalId: id,
+  applicant: z.looseObject({ name: z.string().min(1).max(64), idNumber: z.string().min(15).max(18) }),
+  /** Per material of the service guide: the pages scanned (images stay on the terminal, identified by sha256). */
+  materials: z.array(z.looseObject({ index: z.number().int().nonnegative(), name: z.string(), pages: z.array(z.looseObject({ pageId: id, sha256: z.string().length(64) })) })).max(100),
+});
+const caseV2 = caseV1
+  .extend({
+    materials: z
+      .array(
+        z.looseObject({
+          index: z.number().int().nonnegative(),
+          name: z.string(),
+          pages: z.array(z.looseObject({ pageId: id, sha256: z.string().length(64) })),
+          reusedMaterialId: z.string().min(3).max(200).optional(),
+        }),
+      )
+      .max(100),
+    reuseConsentAt: at.optional(),
+  })
+  .refine((payload) => !payload.materials.some((material) => material.reusedMaterialId !== undefined) || payload.reuseConsentAt !== undefined, {
+    message: 'a reused material needs reuseConsentAt',
+    path: ['reuseConsentAt'],
+  });
 
 export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodType>>>> = {
   /** A queue ticket's life (electron/host/queue: issued, called, finished, transferred, voided…). */
@@ -28,18 +61,15 @@ export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodT
   },
   /** A case (办件) opened or changed at the kiosk; personal fields travel inside `applicant`. */
   case: {
-    1: z.looseObject({
-      caseId: id,
-      serviceId: id,
-      status: z.string().min(1).max(64),
-      /** Pre-acceptance number (electron/host/cases: YS + yymmdd + terminal code + sequence + random check part; 16 digits before the check part existed). */
-      number: z.string().regex(/^YS(\d{18}|\d{16})$/),
-      submittedAt: at,
-      terminalId: id,
-      applicant: z.looseObject({ name: z.string().min(1).max(64), idNumber: z.string().min(15).max(18) }),
-      /** Per material of the service guide: the pages scanned (images stay on the terminal, identified by sha256). */
-      materials: z.array(z.looseObject({ index: z.number().int().nonnegative(), name: z.string(), pages: z.array(z.looseObject({ pageId: id, sha256: z.string().length(64) })) })).max(100),
-    }),
+    1: caseV1,
+    /**
+     * 一号: a material may be taken from an earlier case instead of scanned —
+     * `reusedMaterialId` (`<caseId>:<index>`, as GET /v1/materials listed it)
+     * with no pages, and `reuseConsentAt`, when the citizen agreed. A version of
+     * its own, so a platform that does not check reuse rejects such a case
+     * instead of filing it without the material. Cases without reuse stay at 1.
+     */
+    2: caseV2,
   },
   /**
    * A citizen's satisfaction rating (好差评), from electron/host/guide, which
@@ -109,3 +139,17 @@ export function rejectionReason(record: SyncRecord): string | null {
   const issues = result.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
   return `payload of "${record.kind}" v${record.schemaVersion} is invalid: ${issues.join('; ')}`;
 }
+
+/** What a consultation's or complaint's `category` code means, for what is printed or shown outside the kiosk UI (the slip, the phone page). */
+export const FEEDBACK_CATEGORY_NAMES: Readonly<Record<string, string>> = {
+  'service-guide': '办事指南',
+  materials: '材料要求',
+  progress: '办理进度',
+  policy: '政策咨询',
+  attitude: '服务态度',
+  efficiency: '办事效率',
+  environment: '环境设施',
+  charges: '收费问题',
+  system: '系统故障',
+  other: '其他',
+};

@@ -41,7 +41,7 @@ export class ReplyRefusal extends Error {
 }
 
 /** What a consultation or complaint record carries that the staff page shows (loose: extra fields ignored). */
-const FeedbackPayload = z.looseObject({ category: z.string(), text: z.string(), at: z.string().optional(), serviceId: z.string().optional() });
+const FeedbackPayload = z.looseObject({ category: z.string(), text: z.string(), at: z.string().optional(), serviceId: z.string().optional(), replyPageKey: z.string().optional() });
 
 export interface Consultation {
   id: string;
@@ -52,6 +52,8 @@ export interface Consultation {
   serviceId: string | null;
   receivedAt: string;
   reply: { text: string; answeredAt: string } | null;
+  /** Hex SHA-256 of the token on her slip's QR, or null (records from before the QR). */
+  replyPageKey: string | null;
 }
 
 export class ReplyStore {
@@ -84,6 +86,7 @@ export class ReplyStore {
           serviceId: payload.data.serviceId ?? null,
           receivedAt: record.receivedAt,
           reply: reply ? { text: reply.text, answeredAt: reply.answered_at } : null,
+          replyPageKey: payload.data.replyPageKey ?? null,
         });
       }
     }
@@ -92,6 +95,11 @@ export class ReplyStore {
 
   async consultation(id: string): Promise<Consultation | undefined> {
     return (await this.consultations()).find((c) => c.id === id);
+  }
+
+  /** The consultation behind a phone page, by the hash of the token on her slip (never by its record id). */
+  async byReplyPageKey(key: string): Promise<Consultation | undefined> {
+    return (await this.consultations()).find((c) => c.replyPageKey !== null && c.replyPageKey === key);
   }
 
   /** Stores the answer; refuses an unknown record, one that is not a consultation or complaint, a second answer and empty text. */

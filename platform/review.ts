@@ -6,6 +6,7 @@ import { maskIdNumber } from '../electron/common/pii.js';
 import type { Logger } from '../electron/host/logging/logger.js';
 import type { BlobStore } from './blobs.js';
 import { deadlineLevel, monthlyReport, reportCsv, workingDayDeadline, REPLY_WORKING_DAYS, type DeadlineLevel, type HolidayCalendar } from './deadlines.js';
+import { PhonePageLimiter, servePhonePage, type PhonePageLimits } from './phone-page.js';
 import { ReplyRefusal, type ReplyStore } from './replies.js';
 import { BlobHash, type CaseStatusChange } from '../platform-contract/contract.js';
 import type { PlatformStore } from './store.js';
@@ -25,7 +26,7 @@ import type { PlatformStore } from './store.js';
  *   GET  /review/consultations            consultations and complaints with their deadline (green / yellow / red card) and answer forms
  *   POST /review/consultations/{id}/reply  text=… (one answer per record; it reaches the kiosk with the next sync)
  *   GET  /review/report?month=YYYY-MM     monthly figures per department; /review/report.csv the same rows as CSV
- *   GET  /m/consultations/{id}            the citizen's phone page behind the QR on her slip (no token: the id is a random UUID)
+ *   GET  /m/consultations/{token}         the citizen's phone page behind the QR on her slip (platform/phone-page.ts: by the hash of a 256-bit token, rate-limited)
  */
 export const REVIEW_COOKIE = 'liuliu_review';
 
@@ -59,7 +60,9 @@ const CasePayload = z.looseObject({
   serviceId: z.string(),
   submittedAt: z.string(),
   applicant: z.looseObject({ name: z.string(), idNumber: z.string() }),
-  materials: z.array(z.looseObject({ index: z.number(), name: z.string(), pages: z.array(z.looseObject({ pageId: z.string(), sha256: z.string() })) })),
+  materials: z.array(z.looseObject({ index: z.number(), name: z.string(), pages: z.array(z.looseObject({ pageId: z.string(), sha256: z.string() })), reusedMaterialId: z.string().optional() })),
+  /** 一号: when the applicant agreed to reuse earlier materials (case v2). */
+  reuseConsentAt: z.string().optional(),
 });
 type CasePayload = z.infer<typeof CasePayload>;
 
@@ -93,6 +96,8 @@ export interface ReviewDeps {
   adminToken: string;
   logger: Logger;
   now: () => Date;
+  /** The phone page's rate limits (default platform/phone-page.ts DEFAULT_PHONE_PAGE_LIMITS). */
+  phonePageLimits?: PhonePageLimits;
 }
 
 export function isReviewPath(pathname: string): boolean {
@@ -108,6 +113,7 @@ function levelBadge(level: DeadlineLevel): string {
 
 export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: ServerResponse, url: RequestTarget, body: Buffer) => Promise<void> {
   const token = Buffer.from(deps.adminToken);
+  const phonePage = { replies: deps.replies, limiter: new PhonePageLimiter(deps.phonePageLimits), logger: deps.logger, now: deps.now };
   const authorised = (req: IncomingMessage): boolean => {
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     const cookie = (req.headers.cookie ?? '')
@@ -156,8 +162,18 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
     const history = await deps.store.caseStatusHistory([c.caseId, c.number]);
     const materials: string[] = [];
     for (const material of c.materials) {
+      // 一号: a reused material shows the pages of the earlier case it names (the platform accepted it only for the same applicant).
+      const sourceId = material.reusedMaterialId;
+      const source = sourceId === undefined ? undefined : await findCase(sourceId.slice(0, sourceId.lastIndexOf(':')));
+      const sourceMaterial = source?.materials.find((m) => sourceId !== undefined && m.index === Number(sourceId.slice(sourceId.lastIndexOf(':') + 1)));
+      const reusedNote =
+        sourceId === undefined
+          ? ''
+          : source && sourceMaterial
+            ? `<p class="reused">沿用办件 <a href="/review/cases/${encodeURIComponent(source.caseId)}">${escapeHtml(source.number)}</a> 的材料（提交于 ${escapeHtml(source.submittedAt)}；申请人同意于 ${escapeHtml(c.reuseConsentAt ?? '?')}）</p>`
+            : `<p class="reused missing">沿用的材料 <code>${escapeHtml(sourceId)}</code> 已不在平台上</p>`;
       const figures: string[] = [];
-      for (const p of material.pages) {
+      for (const p of sourceMaterial?.pages ?? material.pages) {
         const held = (await deps.blobs.status(p.sha256))?.complete === true;
         figures.push(
           held
@@ -165,7 +181,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
             : `<figure class="page missing" data-sha256="${escapeHtml(p.sha256)}"><figcaption>未收到 <code>${escapeHtml(p.sha256)}</code></figcaption></figure>`,
         );
       }
-      materials.push(`<section><h3>${escapeHtml(material.name)}</h3>${figures.join('') || '<p>（未提交页面）</p>'}</section>`);
+      materials.push(`<section><h3>${escapeHtml(material.name)}</h3>${reusedNote}${figures.join('') || '<p>（未提交页面）</p>'}</section>`);
     }
     const historyRows = history.map((h) => `<li>${escapeHtml(h.changedAt)} ${escapeHtml(STATUS_NAMES[h.status] ?? h.status)} ${escapeHtml(h.note ?? '')}</li>`).join('');
     const action = `/review/cases/${encodeURIComponent(c.caseId)}/status`;
@@ -210,12 +226,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
   return async (req, res, url, body) => {
     const route = `${req.method ?? ''} ${url.pathname}`;
     const phone = /^GET \/m\/consultations\/([^/]+)$/.exec(route);
-    if (phone?.[1] !== undefined) {
-      const found = await deps.replies.consultation(decodeURIComponent(phone[1]));
-      if (!found) throw new ReviewError(404, '没有找到这条留言');
-      const reply = found.reply ? `<h2>答复</h2><p class="reply">${escapeHtml(found.reply.text)}</p><p><small>${escapeHtml(found.reply.answeredAt)}</small></p>` : '<p class="pending">已收到，工作人员将在 2 个工作日内答复。</p>';
-      return send(res, 200, page('我的咨询', `<meta name="viewport" content="width=device-width"><h1>我的${found.kind === 'complaint' ? '投诉' : '咨询'}</h1><p>${escapeHtml(found.text)}</p>${reply}`));
-    }
+    if (phone?.[1] !== undefined) return servePhonePage(phonePage, req, res, phone[1]);
     if (route === 'POST /review/login') {
       const given = new URLSearchParams(body.toString('utf8')).get('token') ?? '';
       const bytes = Buffer.from(given);

@@ -5,7 +5,7 @@ import { printWords } from './printed-words.js';
 function rendered(locale: 'zh-CN' | 'en'): string[] {
   return Object.entries(printWords(locale)).flatMap(([key, entry]) => {
     if (typeof entry === 'string') return [entry];
-    if (typeof entry === 'function') return [(entry as (...args: unknown[]) => string)(...(key === 'windows' ? [['51', '52']] : [1, 2, 3, 4]))];
+    if (typeof entry === 'function') return [(entry as (...args: unknown[]) => string)(...(key === 'windows' ? [['51', '52']] : key === 'feedbackCategory' ? ['materials'] : key === 'slipTitle' ? ['complaint'] : [1, 2, 3, 4]))];
     return Object.values(entry as Record<string, string>);
   });
 }

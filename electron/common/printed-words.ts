@@ -6,7 +6,23 @@
  * says so). English stays plain ASCII so a receipt printer prints it in its
  * single-byte font, one column a character (tests check it).
  */
+import { FEEDBACK_CATEGORY_NAMES } from '../../platform-contract/kinds.js';
+
 export type PrintLocale = 'zh-CN' | 'en';
+
+/** Feedback categories in English as printed (the Chinese names are the platform contract's). */
+const FEEDBACK_CATEGORY_EN: Readonly<Record<string, string>> = {
+  'service-guide': 'Service guide',
+  materials: 'Materials',
+  progress: 'Progress',
+  policy: 'Policy',
+  attitude: 'Staff attitude',
+  efficiency: 'Efficiency',
+  environment: 'Facilities',
+  charges: 'Fees',
+  system: 'System fault',
+  other: 'Other',
+};
 
 const zhCN = {
   // Punctuation and the small words the layouts join with.
@@ -49,9 +65,20 @@ const zhCN = {
   caseMailingAddress: '送达地址',
   caseMaterials: '材料',
   caseMaterialCount: (materials: number, pages: number) => `${materials}项 共${pages}页`,
+  caseMaterialCountReused: (scanned: number, pages: number, reused: number) => `扫描${scanned}项 共${pages}页，沿用已提交材料${reused}项`,
+  caseMaterialReused: '沿用已提交的材料',
   caseStage: '当前环节',
   caseSubmittedAt: '受理时间',
   caseScan: '扫码查询办理进度',
+  // The slip after a consultation or complaint.
+  slipTitle: (kind: 'consultation' | 'complaint'): string => (kind === 'complaint' ? '投诉回执' : '咨询回执'),
+  slipCategory: '类别',
+  slipReceivedAt: '收到时间',
+  slipReplyPromise: '工作人员将在2个工作日内答复。',
+  slipWithCard: '凭本人身份证在自助终端"办件查询→我的咨询"可查看答复。',
+  slipBySms: '如留有手机号码，答复将以短信告知。',
+  slipScan: '手机扫码查看办理状态和答复',
+  feedbackCategory: (id: string) => FEEDBACK_CATEGORY_NAMES[id] ?? id,
   caseNotAccepted: '本回执为自助预申请凭证，不代表已受理。请携带材料原件到窗口核验后正式受理。',
   caseImmediate: '本事项为即办件，窗口核验原件后当场办结。',
   casePromised: (days: number) => `承诺办理时限：受理后${days}个工作日。办理进度可在自助终端或扫描二维码查询。`,
@@ -163,9 +190,19 @@ const en: PrintWords = {
   caseMailingAddress: 'Mailing address',
   caseMaterials: 'Materials',
   caseMaterialCount: (materials, pages) => `${materials} ${materials === 1 ? 'item' : 'items'}, ${pages} ${pages === 1 ? 'page' : 'pages'}`,
+  caseMaterialCountReused: (scanned, pages, reused) => `${scanned} scanned (${pages} ${pages === 1 ? 'page' : 'pages'}), ${reused} submitted before`,
+  caseMaterialReused: 'Submitted before',
   caseStage: 'Stage',
   caseSubmittedAt: 'Submitted',
   caseScan: 'Scan to follow your application',
+  slipTitle: (kind) => (kind === 'complaint' ? 'Complaint receipt' : 'Consultation receipt'),
+  slipCategory: 'Category',
+  slipReceivedAt: 'Received',
+  slipReplyPromise: 'Staff will reply within 2 working days.',
+  slipWithCard: 'With your ID card, read the reply at a kiosk under "Progress > My messages".',
+  slipBySms: 'If you left a mobile number, the reply will come by text message.',
+  slipScan: 'Scan with your phone for the status and the reply',
+  feedbackCategory: (id) => FEEDBACK_CATEGORY_EN[id] ?? id,
   caseNotAccepted: 'This receipt records a self-service pre-application; it is not yet accepted. Bring the original documents to the window to have them checked and the application accepted.',
   caseImmediate: 'This service is done on the spot once the window has checked the originals.',
   casePromised: (days) => `Promised time limit: ${days} working ${days === 1 ? 'day' : 'days'} after acceptance. Follow the progress at a self-service kiosk or by scanning the QR code.`,

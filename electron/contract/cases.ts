@@ -57,6 +57,15 @@ export type CaseForm = z.infer<typeof CaseForm>;
 
 export const FORM_LIMITS = { phone: 20, mailingAddress: 200, remarks: 500 } as const;
 
+/** 一号: a material of this draft taken from one the citizen submitted before (by its platform id), instead of a scan. */
+export const ReusedMaterialView = z.object({
+  materialIndex: z.number().int().nonnegative(),
+  materialId: z.string(),
+  name: z.string(),
+  submittedAt: z.string(),
+});
+export type ReusedMaterialView = z.infer<typeof ReusedMaterialView>;
+
 export const DraftView = z.object({
   draftId: z.string(),
   service: SelfServiceItem,
@@ -64,10 +73,38 @@ export const DraftView = z.object({
   applicant: z.object({ maskedName: z.string(), maskedIdNumber: z.string(), maskedAddress: z.string() }),
   form: CaseForm,
   pages: z.array(PageView),
-  /** Required materials that have no page yet. */
+  /** Required materials that have no page yet (a reused material counts as given). */
   missing: z.array(z.number().int().nonnegative()),
+  /** Materials reused instead of scanned (一号). */
+  reused: z.array(ReusedMaterialView),
+  /** When she agreed to reuse her earlier materials in this draft (ISO), or null: reuse needs it first. */
+  reuseConsentAt: z.string().nullable(),
 });
 export type DraftView = z.infer<typeof DraftView>;
+
+/** A material she submitted before that fits one of this draft's materials (same name, still valid): names and dates, never images. */
+export const ReuseOffer = z.object({
+  materialIndex: z.number().int().nonnegative(),
+  materialId: z.string(),
+  name: z.string(),
+  submittedAt: z.string(),
+  validUntil: z.string(),
+  pages: z.number().int().nonnegative(),
+});
+export type ReuseOffer = z.infer<typeof ReuseOffer>;
+
+/**
+ * The answer to "which of my earlier materials can this draft reuse":
+ * `ok` with the offers (maybe none); `off` when the terminal has no platform
+ * or no citizen-key secret (nothing to say, she scans); `unavailable` when the
+ * platform did not answer in time (`say` tells her to scan).
+ */
+export const ReuseOffers = z.object({
+  availability: z.enum(['ok', 'off', 'unavailable']),
+  offers: z.array(ReuseOffer),
+  say: UserMessage.optional(),
+});
+export type ReuseOffers = z.infer<typeof ReuseOffers>;
 
 export const SubmittedCase = z.object({
   /**
@@ -135,6 +172,14 @@ export const casesApi = {
   'cases.scanPage': method(z.object({ materialIndex: z.number().int().nonnegative().max(99), replacePageId: pageId.optional() }).strict(), PageView),
   'cases.cancelScan': method(noParams, ok),
   'cases.deletePage': method(z.object({ pageId }).strict(), DraftView),
+  /** 一号: her earlier materials that fit this draft, asked of the platform by the keyed hash of her ID number (short timeout). */
+  'cases.reusableMaterials': method(noParams, ReuseOffers),
+  /** Her explicit consent (or its withdrawal, which also drops every reuse) before any earlier material is reused. */
+  'cases.consentReuse': method(z.object({ consent: z.boolean() }).strict(), DraftView),
+  /** Uses an offered earlier material for `materialIndex` instead of scanning (its scans are dropped); refused without consent or for an id not offered to her. */
+  'cases.reuseMaterial': method(z.object({ materialIndex: z.number().int().nonnegative().max(99), materialId: z.string().min(3).max(200) }).strict(), DraftView),
+  /** Goes back to scanning for `materialIndex`. */
+  'cases.stopReuse': method(z.object({ materialIndex: z.number().int().nonnegative().max(99) }).strict(), DraftView),
   /** Submits the draft: one transaction with its outbox row; the draft is gone afterwards. */
   'cases.submit': method(noParams, SubmittedCase),
   /** `slip` = receipt printer; `a4` = A4 PDF to the document printer (or saved when there is none). Only for cases submitted in this session. */

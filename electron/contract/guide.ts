@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UserMessage } from './messages.js';
 import { method, noParams } from './define.js';
+import { QueueTicketLink } from './queue.js';
 
 /**
  * The service guide (办事指南: browse, search, the six core elements, print)
@@ -141,6 +142,14 @@ export const MyFeedback = z.object({
 });
 export type MyFeedback = z.infer<typeof MyFeedback>;
 
+/**
+ * The slip after a consultation or complaint: `qr` = it carries the QR to her
+ * phone page on the platform (only when the kiosk knows the platform's public
+ * URL, see `feedback.slipLink`); `message` = the printer's words when it failed.
+ */
+export const FeedbackSlipOutcome = z.object({ kind: z.enum(['printed', 'failed']), qr: z.boolean(), say: UserMessage.optional(), warning: UserMessage.optional() });
+export type FeedbackSlipOutcome = z.infer<typeof FeedbackSlipOutcome>;
+
 export const guideApi = {
   'guide.catalog': method(noParams, GuideCatalog),
   'guide.list': method(z.object({ filter: GuideFilter }).strict(), z.array(ServiceSummary)),
@@ -152,5 +161,9 @@ export const guideApi = {
   'feedback.submit': method(FeedbackSubmission, FeedbackReceipt),
   /** The citizen's own consultations and complaints (ID-card session), newest first; refused without a card. */
   'feedback.mine': method(noParams, z.array(MyFeedback)),
+  /** Prints the slip of a consultation or complaint submitted in this visit, with the QR to its phone page when there is a public URL. */
+  'feedback.printSlip': method(z.object({ id: z.string().min(1).max(64) }).strict(), FeedbackSlipOutcome),
+  /** Where the slip QR points (`platform.publicUrl`), or why slips carry none: for the staff screen. */
+  'feedback.slipLink': method(noParams, QueueTicketLink),
 };
 export const guideEvents = {};

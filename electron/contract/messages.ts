@@ -31,6 +31,8 @@ export const messageParams = {
   'card.removed': none,
   'card.unavailable': none,
   'card.outOfService': none,
+  // The consultation slip (feedback.printSlip).
+  'feedback.slipOtherSession': none,
   // Self-service applications (cases.*).
   'cases.cardRequired': none,
   'cases.noDraft': none,
@@ -57,6 +59,10 @@ export const messageParams = {
   'cases.rateLimited': z.object({ minutes: z.number().int().positive() }).strict(),
   'cases.notYours': none,
   'cases.noResult': none,
+  // 一号: reusing a material submitted before.
+  'cases.reuseUnavailable': none,
+  'cases.reuseConsentRequired': none,
+  'cases.reuseNotOffered': none,
   // The scanner and the images it returns (devices/scanner error codes).
   'scan.no-scanner': none,
   'scan.cover-open': none,

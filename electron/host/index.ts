@@ -188,8 +188,13 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     ...(config.terminalCode !== undefined ? { terminalCode: config.terminalCode } : {}),
     ...(documentPrinter !== undefined ? { documentPrinter } : {}),
     ...(queryUrlBase !== undefined ? { queryUrlBase } : {}),
+    // The sync module holds the platform link and the citizen-key secret; it is built below, and asked only once a citizen applies.
+    reusableMaterials: (idNumber) => sync.reusableMaterials(idNumber),
   });
-  const guide = guideModule(context, sessions, documentPrinter !== undefined ? { a4Printer: documentPrinter } : {});
+  const guide = guideModule(context, sessions, {
+    ...(documentPrinter !== undefined ? { a4Printer: documentPrinter } : {}),
+    ...(config.platform.publicUrl !== undefined ? { replyPageBase: config.platform.publicUrl } : {}),
+  });
   let stopHost: () => Promise<void> = () => Promise.resolve();
   const operations = operationsModule(context, sessions, {
     requireStaff: () => staff.requireStaff(),

@@ -6,7 +6,7 @@ import { STAFF_PIN } from './screens.js';
  * Honest outcomes with the default queue address (the kiosk's loopback URL,
  * which no phone can open) and no receipt printer: the ticket shows no QR
  * code, says to remember the number and stays until 完成; the staff screen
- * says why there is no QR code.
+ * says why there is no QR code (nor one on consultation slips).
  */
 test.use({
   kioskConfig: {
@@ -48,4 +48,7 @@ test('no paper copy: the number stays on screen with "请记住您的号码" unt
   await page.getByTestId('staff-pin-submit').click();
   await expect(page.getByTestId('staff-ticket-qr')).toHaveAttribute('data-on', 'false');
   await expect(page.getByTestId('staff-ticket-qr')).toContainText('queue.publicBaseUrl');
+  // Consultation slips: no public platform address configured, so no QR either, and staff are told so.
+  await expect(page.getByTestId('staff-slip-qr')).toHaveAttribute('data-on', 'false');
+  await expect(page.getByTestId('staff-slip-qr')).toContainText('platform.publicUrl');
 });

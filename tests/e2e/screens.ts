@@ -150,6 +150,12 @@ export async function walkScreens(page: Page, visit: Visit): Promise<string[]> {
   await page.locator('[data-testid^="apply-service-"]').first().click();
   await expect(page.getByTestId('apply-form-next')).toBeVisible();
   await at('apply-form', []);
+  // The materials step: the 一号 lookup finds no platform here, so nothing is offered (reuse.spec.ts checks the offer and consent states).
+  for (const digit of '13800000000') await page.getByTestId(`apply-phone-key-${digit}`).click();
+  await page.getByTestId('apply-form-next').click();
+  await expect(page.getByTestId('apply-materials-next')).toBeVisible();
+  await expect(page.getByTestId('apply-reuse-checking')).toHaveCount(0, { timeout: 10_000 });
+  await at('apply-materials', []);
 
   await backToMenu(page);
   await page.getByTestId('home-progress').click();
@@ -163,6 +169,12 @@ export async function walkScreens(page: Page, visit: Visit): Promise<string[]> {
   await at('feedback-rating', ['feedback-tab-rating', 'star-5']);
   await page.getByTestId('feedback-tab-complaint').click();
   await at('feedback-complaint', ['feedback-tab-complaint']);
+  // Sent: the slip outcome (no receipt printer in this walk, so it says the slip was not printed).
+  await page.getByTestId('feedback-category-efficiency').click();
+  await page.getByTestId('feedback-text-preset-0').click();
+  await page.getByTestId('feedback-submit').click();
+  await expect(page.getByTestId('feedback-slip')).not.toContainText('…', { timeout: 15_000 });
+  await at('feedback-sent', ['feedback-slip']);
 
   await backToMenu(page);
   await page.getByTestId('home-ticket').click();

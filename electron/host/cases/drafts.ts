@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { userMessage, type CaseForm, type UserMessage } from '../../contract/index.js';
+import { userMessage, type CaseForm, type ReuseOffer, type UserMessage } from '../../contract/index.js';
 
 /**
  * Drafts live in host memory only, one per session: the chosen service, the
@@ -22,6 +22,12 @@ export interface Draft {
   serviceId: string;
   form: CaseForm;
   pages: DraftPage[];
+  /** 一号: what the platform offered her in this draft (the only ids she may reuse). */
+  offers: ReuseOffer[];
+  /** When she agreed to reuse (ISO), or null. */
+  reuseConsentAt: string | null;
+  /** Material index → the earlier material used instead of scans. */
+  reused: Map<number, ReuseOffer>;
 }
 
 /** Enough for any guide's materials (multi-page documents) while bounding host memory (≈1 MB per page). */
@@ -38,7 +44,7 @@ export class DraftBook {
 
   start(sessionId: string, serviceId: string): Draft {
     this.discard(sessionId);
-    const draft: Draft = { id: randomUUID(), sessionId, serviceId, form: { phone: '', mailingAddress: '', remarks: '' }, pages: [] };
+    const draft: Draft = { id: randomUUID(), sessionId, serviceId, form: { phone: '', mailingAddress: '', remarks: '' }, pages: [], offers: [], reuseConsentAt: null, reused: new Map() };
     this.drafts.set(sessionId, draft);
     return draft;
   }
@@ -53,6 +59,12 @@ export class DraftBook {
     if (draft.pages.length >= MAX_PAGES_PER_DRAFT) return userMessage('cases.tooManyPages', { max: MAX_PAGES_PER_DRAFT });
     if (draft.pages.filter((page) => page.materialIndex === materialIndex).length >= MAX_PAGES_PER_MATERIAL) return userMessage('cases.tooManyPagesPerMaterial', { max: MAX_PAGES_PER_MATERIAL });
     return null;
+  }
+
+  /** Uses an earlier material for its index: the scans of that material go (zeroed). */
+  reuse(draft: Draft, offer: ReuseOffer): void {
+    for (const page of draft.pages.filter((existing) => existing.materialIndex === offer.materialIndex)) this.deletePage(draft, page.id);
+    draft.reused.set(offer.materialIndex, offer);
   }
 
   /** Adds a page, or puts it in the place of `replacePageId` (rescan). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CaseStatusChange } from '../../../platform-contract/contract.js';
 import { ImageError, normalise, ScanError, type ColourMode, type NormaliseOptions, type NormalisedPage } from '../../../devices/scanner/index.js';
 import { maskIdNumber, maskName } from '../../common/pii.js';
-import { ApiError, userMessage, type CaseView, type DraftView, type ErrorCode, type PageView, type PrintOutcomeView, type SelfServiceItem } from '../../contract/index.js';
+import { ApiError, userMessage, type CaseView, type DraftView, type ErrorCode, type PageView, type PrintOutcomeView, type ReuseOffers, type SelfServiceItem } from '../../contract/index.js';
 import { printWords } from '../../common/printed-words.js';
 import type { ContentPackage, Service } from '../content/schema.js';
 import { inLocale } from '../content/english.js';
@@ -14,6 +14,7 @@ import { DraftBook, type Draft, type DraftPage } from './drafts.js';
 import { a4Receipt, queryUrl, slipDoc, type ReceiptFacts } from './receipts.js';
 import { checkForm, maskAddress, parsePreAcceptanceNumber, phoneLast4, stageOf, stageTimeline, terminalCode } from './rules.js';
 import { QueryLimiter, type QueryLimitOptions } from './query-limit.js';
+import { reuseOffers, reuseRefusal, type ReusableMaterialsLookup } from './reuse.js';
 import { CaseStore, type ResultDocument, type StoredCase } from './store.js';
 
 /**
@@ -37,6 +38,8 @@ export interface CasesModuleOptions {
   drafts?: DraftBook;
   /** Anonymous progress queries: failures allowed per window on this terminal (default 5 per 10 minutes). */
   queryLimit?: QueryLimitOptions;
+  /** 一号: the citizen's earlier materials from the platform (the sync module's lookup); absent = no reuse, she scans. */
+  reusableMaterials?: ReusableMaterialsLookup;
 }
 
 /** A number as it may appear in a log: the date and terminal stay, the sequence and check part do not. */
@@ -143,7 +146,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
   };
 
   const missing = (draft: Draft, service: Service): number[] =>
-    service.guide.materials.flatMap((material, index) => (material.required && !draft.pages.some((page) => page.materialIndex === index) ? [index] : []));
+    service.guide.materials.flatMap((material, index) => (material.required && !draft.reused.has(index) && !draft.pages.some((page) => page.materialIndex === index) ? [index] : []));
 
   const draftView = (draft: Draft, service: Service, citizen: CitizenIdentity): DraftView => ({
     draftId: draft.id,
@@ -152,6 +155,8 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
     form: draft.form,
     pages: draft.pages.map(pageView),
     missing: missing(draft, service),
+    reused: [...draft.reused.values()].map(({ materialIndex, materialId, name, submittedAt }) => ({ materialIndex, materialId, name, submittedAt })).sort((a, b) => a.materialIndex - b.materialIndex),
+    reuseConsentAt: draft.reuseConsentAt,
   });
 
   const caseView = async (cases: CaseStore, stored: StoredCase): Promise<CaseView> => {
@@ -192,6 +197,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
       stored,
       applicant,
       pageCounts,
+      reused: new Set((await cases.reusedMaterials(stored.id)).map((entry) => entry.materialIndex)),
       stages: services.stages.map(stageIn),
       stageName: stageIn(stored.stage),
       queryUrl: queryUrl(options.queryUrlBase ?? DEFAULT_QUERY_URL_BASE, stored.number),
@@ -281,6 +287,8 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
           page.jpeg.fill(0);
           throw new ApiError('refused', userMessage('cases.sessionEnded', {}), { reason: 'session-ended' });
         }
+        // Scanning a material she had chosen to reuse: the scan takes its place.
+        if (draft.reused.delete(materialIndex)) logger.info({ draft: draft.id, materialIndex }, 'reused material replaced by a scan');
         return pageView(drafts.putPage(draft, { materialIndex, ...page }, replacePageId));
       },
 
@@ -292,6 +300,48 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
       'cases.deletePage': ({ pageId }) => {
         const { draft, service, citizen } = requireDraft();
         if (!drafts.deletePage(draft, pageId)) throw new ApiError('not_found', userMessage('cases.pageGone', {}), { field: 'pageId' });
+        return draftView(draft, service, citizen);
+      },
+
+      'cases.reusableMaterials': async (): Promise<ReuseOffers> => {
+        const { citizen, draft, service } = requireDraft();
+        const lookup = options.reusableMaterials;
+        const answer = lookup === undefined ? ({ kind: 'off' } as const) : await lookup(citizen.idNumber);
+        if (answer.kind !== 'ok') {
+          draft.offers = [];
+          logger.info({ draft: draft.id, availability: answer.kind }, 'reusable materials not available');
+          return answer.kind === 'off' ? { availability: 'off', offers: [] } : { availability: 'unavailable', offers: [], say: userMessage('cases.reuseUnavailable', {}) };
+        }
+        draft.offers = reuseOffers(service.guide.materials, answer.materials, ctx.now());
+        logger.info({ draft: draft.id, listed: answer.materials.length, offered: draft.offers.length }, 'reusable materials offered');
+        return { availability: 'ok', offers: draft.offers };
+      },
+
+      'cases.consentReuse': ({ consent }) => {
+        const { draft, service, citizen } = requireDraft();
+        draft.reuseConsentAt = consent ? ctx.now().toISOString() : null;
+        if (!consent) draft.reused.clear();
+        logger.info({ draft: draft.id, consent }, 'reuse consent');
+        return draftView(draft, service, citizen);
+      },
+
+      'cases.reuseMaterial': ({ materialIndex, materialId }) => {
+        const { draft, service, citizen } = requireDraft();
+        const refusal = reuseRefusal({ materialIndex, materialId }, draft.offers, draft.reuseConsentAt);
+        if (refusal !== null) {
+          // An id not offered to her (another person's, or made up) is refused here; the platform checks again.
+          logger.warn({ draft: draft.id, materialIndex, materialId, refusal }, 'material reuse refused');
+          throw new ApiError('refused', userMessage(refusal === 'consent-required' ? 'cases.reuseConsentRequired' : 'cases.reuseNotOffered', {}), { reason: refusal, field: 'materialId' });
+        }
+        const offer = draft.offers.find((candidate) => candidate.materialIndex === materialIndex && candidate.materialId === materialId);
+        if (offer) drafts.reuse(draft, offer);
+        logger.info({ draft: draft.id, materialIndex, materialId }, 'material reused');
+        return draftView(draft, service, citizen);
+      },
+
+      'cases.stopReuse': ({ materialIndex }) => {
+        const { draft, service, citizen } = requireDraft();
+        draft.reused.delete(materialIndex);
         return draftView(draft, service, citizen);
       },
 
@@ -314,6 +364,8 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
             applicant: { name: citizen.name, idNumber: citizen.idNumber, address: citizen.address, ...checked.form },
             pages: draft.pages.map(({ materialIndex, jpeg, width, height }) => ({ materialIndex, jpeg, width, height })),
             materialNames: service.guide.materials.map((material) => material.name),
+            reused: [...draft.reused.values()].map(({ materialIndex, materialId }) => ({ materialIndex, materialId })),
+            reuseConsentAt: draft.reuseConsentAt,
           },
           { terminalId: ctx.config.terminalId, terminalCode: code, now: ctx.now() },
         );
@@ -321,7 +373,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
         const mine = submitted.get(sessionId) ?? new Set<string>();
         mine.add(stored.id);
         submitted.set(sessionId, mine);
-        logger.info({ caseId: stored.id, number: stored.number, service: service.id, pages: draft.pages.length }, 'case submitted');
+        logger.info({ caseId: stored.id, number: stored.number, service: service.id, pages: draft.pages.length, reused: draft.reused.size }, 'case submitted');
         return { preAcceptanceNumber: stored.number, caseId: stored.id, stage: stored.stage };
       },
 

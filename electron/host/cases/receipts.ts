@@ -23,6 +23,8 @@ export interface ReceiptFacts {
   applicant: Applicant;
   /** Pages per material index. */
   pageCounts: ReadonlyMap<number, number>;
+  /** 一号: material indexes taken from an earlier case instead of scanned (absent = none). */
+  reused?: ReadonlySet<number>;
   stages: readonly string[];
   /** The case's current stage as the citizen reads it (absent = the stored stage). */
   stageName?: string;
@@ -57,7 +59,10 @@ export function slipDoc(facts: ReceiptFacts, printedAt: Date): PrintDoc {
     { label: words.caseApplicant, value: maskName(applicant.name) },
     { label: words.caseIdNumber, value: maskIdNumber(applicant.idNumber) },
     { label: words.caseAddress, value: maskAddress(applicant.address) },
-    { label: words.caseMaterials, value: words.caseMaterialCount(facts.pageCounts.size, pages) },
+    {
+      label: words.caseMaterials,
+      value: (facts.reused?.size ?? 0) > 0 ? words.caseMaterialCountReused(facts.pageCounts.size, pages, facts.reused?.size ?? 0) : words.caseMaterialCount(facts.pageCounts.size, pages),
+    },
     { label: words.caseStage, value: facts.stageName ?? stored.stage },
     { rule: true },
     ...notes(facts, words),
@@ -79,7 +84,7 @@ export function a4Receipt(facts: ReceiptFacts): ReceiptData {
       name: material.name,
       copies: material.copies,
       pages: facts.pageCounts.get(index) ?? 0,
-      ...(material.note === undefined ? {} : { note: material.note }),
+      ...(facts.reused?.has(index) === true ? { note: material.note === undefined ? words.caseMaterialReused : `${words.caseMaterialReused} (${material.note})` } : material.note === undefined ? {} : { note: material.note }),
     })),
     date: new Date(stored.submittedAt),
     stages: facts.stages,

@@ -51,6 +51,17 @@ export const casesMigrations: readonly Migration[] = [
     up: `ALTER TABLE case_pages ADD COLUMN released_at TEXT;
     CREATE INDEX case_pages_sha256 ON case_pages (sha256);`,
   },
+  {
+    version: 3,
+    name: '一号: materials reused from earlier cases (platform id) and the consent time',
+    up: `CREATE TABLE case_reused_materials (
+      case_id TEXT NOT NULL REFERENCES cases (id),
+      material_index INTEGER NOT NULL,
+      material_id TEXT NOT NULL,
+      consent_at TEXT NOT NULL,
+      PRIMARY KEY (case_id, material_index)
+    );`,
+  },
 ];
 
 /** The personal part of a case: sealed at rest, opened only to print or to sync. */
@@ -78,7 +89,13 @@ export interface NewCase {
   pages: readonly NewPage[];
   /** Material names by index, for the outbox payload. */
   materialNames: readonly string[];
+  /** 一号: materials taken from earlier cases (the platform's ids) instead of scans; needs `reuseConsentAt`. */
+  reused?: readonly { materialIndex: number; materialId: string }[];
+  reuseConsentAt?: string | null;
 }
+
+/** Case records without reuse stay at schema version 1 (any platform takes them); a reuse needs a platform that knows version 2. */
+export const CASE_SCHEMA_VERSION = { plain: 1, withReuse: 2 } as const;
 
 export interface StoredCase {
   id: string;
@@ -154,6 +171,10 @@ export class CaseStore {
     const at = now.toISOString();
     const day = hallDay(now);
     const id = randomUUID();
+    const reused = input.reused ?? [];
+    const consentAt = input.reuseConsentAt ?? null;
+    if (reused.length > 0 && consentAt === null) throw new Error('a reused material needs the citizen\'s consent');
+    const reusedIds = new Map(reused.map((entry) => [entry.materialIndex, entry.materialId]));
     const pages = input.pages.map((page, position) => ({ ...page, id: randomUUID(), position, sha256: createHash('sha256').update(page.jpeg).digest('hex') }));
     return this.db.transaction(async (tx) => {
       const sequence = await nextSequence(tx, day);
@@ -181,13 +202,16 @@ export class CaseStore {
           this.key.seal(page.jpeg),
         ]);
       }
+      for (const entry of reused) {
+        await tx.run('INSERT INTO case_reused_materials (case_id, material_index, material_id, consent_at) VALUES (?, ?, ?, ?)', [id, entry.materialIndex, entry.materialId, consentAt]);
+      }
       await tx.run('INSERT INTO case_stages (case_id, stage, at, source) VALUES (?, ?, ?, ?)', [id, input.stage, at, 'terminal']);
       await this.outbox.append(
         tx,
         {
           id,
           kind: 'case',
-          schemaVersion: 1,
+          schemaVersion: reused.length > 0 ? CASE_SCHEMA_VERSION.withReuse : CASE_SCHEMA_VERSION.plain,
           payload: {
             caseId: id,
             number,
@@ -197,11 +221,16 @@ export class CaseStore {
             terminalId: context.terminalId,
             applicant: input.applicant,
             // Page images stay on the terminal (sealed); the record carries what identifies them.
-            materials: input.materialNames.map((name, index) => ({
-              index,
-              name,
-              pages: pages.filter((page) => page.materialIndex === index).map((page) => ({ pageId: page.id, sha256: page.sha256, bytes: page.jpeg.length, width: page.width, height: page.height })),
-            })),
+            materials: input.materialNames.map((name, index) => {
+              const reusedMaterialId = reusedIds.get(index);
+              return {
+                index,
+                name,
+                pages: pages.filter((page) => page.materialIndex === index).map((page) => ({ pageId: page.id, sha256: page.sha256, bytes: page.jpeg.length, width: page.width, height: page.height })),
+                ...(reusedMaterialId === undefined ? {} : { reusedMaterialId }),
+              };
+            }),
+            ...(reused.length > 0 ? { reuseConsentAt: consentAt } : {}),
           },
         },
         now,
@@ -265,6 +294,15 @@ export class CaseStore {
       }
     });
     return released;
+  }
+
+  /** 一号: the materials this case took from earlier ones, with when she agreed. */
+  async reusedMaterials(caseId: string): Promise<{ materialIndex: number; materialId: string; consentAt: string }[]> {
+    const rows = await this.db.all<{ material_index: number; material_id: string; consent_at: string }>(
+      'SELECT material_index, material_id, consent_at FROM case_reused_materials WHERE case_id = ? ORDER BY material_index',
+      [caseId],
+    );
+    return rows.map((row) => ({ materialIndex: row.material_index, materialId: row.material_id, consentAt: row.consent_at }));
   }
 
   async result(caseId: string): Promise<ResultDocument | undefined> {

@@ -101,6 +101,17 @@ export const KioskConfig = z
         /** The terminal's shared secret: inline (tests), or better a file readable only by the kiosk user. */
         secret: z.string().min(16).optional(),
         secretFile: z.string().min(1).optional(),
+        /**
+         * 一号: the hall's citizen-key secret, shared with the platform (`--citizen-key-secret`): the kiosk asks for a citizen's
+         * earlier materials by HMAC-SHA256(this, ID number), never the number. Inline (tests) or a file; without one, no reuse.
+         */
+        citizenKeySecret: z.string().min(16).optional(),
+        citizenKeySecretFile: z.string().min(1).optional(),
+        /**
+         * The platform's public address, as a citizen's phone opens it: the QR on a consultation slip points to
+         * `<publicUrl>/m/consultations/<token>`. Without one (or a loopback one) slips carry no QR and the staff screen says so.
+         */
+        publicUrl: z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port][/prefix]').optional(),
         batchSize: z.number().int().min(1).max(1000).default(200),
         intervalSeconds: z.number().int().min(1).max(3600).default(30),
         retentionDays: z.number().int().min(0).max(365).default(7),

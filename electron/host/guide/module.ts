@@ -1,8 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { replyPageKey } from '../../../platform-contract/contract.js';
 import { join } from 'node:path';
 import { receiptDoc } from '../../../devices/printer/index.js';
 import { maskName } from '../../common/pii.js';
-import { ApiError, userMessage, type GuidePrintForm, type GuidePrintOutcome, type ServiceGuide, type ServiceSummary } from '../../contract/index.js';
+import { ApiError, userMessage, type FeedbackSlipOutcome, type GuidePrintForm, type GuidePrintOutcome, type ServiceGuide, type ServiceSummary } from '../../contract/index.js';
 import type { ContentPackage, Service } from '../content/schema.js';
 import { inLocale } from '../content/english.js';
 import { guidePdf, printPdf } from '../docs/index.js';
@@ -10,6 +11,8 @@ import type { HostContext, HostModule } from '../module.js';
 import type { SessionManager } from '../session/manager.js';
 import { findService, guideCatalog, guideReceiptLines, listServices, serviceGuide } from './catalog.js';
 import { checkFeedback } from './feedback.js';
+import { ticketQrBase } from '../queue/ticket-link.js';
+import { feedbackSlipDoc, replyPageToken, replyPageUrl } from './slip.js';
 import { buildGuideSearchIndex, searchServices, type GuideSearchIndex } from './search.js';
 import { feedbackLookupSecret, feedbackMigrations, feedbackOf, storeFeedback, storeReplies, type FeedbackReply } from './store.js';
 
@@ -21,6 +24,8 @@ import { feedbackLookupSecret, feedbackMigrations, feedbackOf, storeFeedback, st
 export interface GuideModuleOptions {
   /** CUPS queue for A4 guides; without one the PDF is saved under <dataDir>/documents. */
   a4Printer?: string;
+  /** The platform's public URL (config `platform.publicUrl`): consultation slips carry a QR to the phone page there. */
+  replyPageBase?: string;
 }
 
 export interface GuideHostModule extends HostModule {
@@ -36,6 +41,14 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     if (lookupSecret === undefined) throw new ApiError('unavailable', 'feedback is not ready yet');
     return createHmac('sha256', lookupSecret).update(idNumber.trim().toUpperCase()).digest('hex');
   };
+  /** Where slip QR codes point, judged like the ticket's (a loopback or missing address gives no QR). */
+  const slipLink = ticketQrBase(options.replyPageBase);
+  /** Consultations and complaints of the current visits, for their slip: the token lives here only, until the visit ends. */
+  const slips = new Map<string, { sessionId: string | null; kind: 'consultation' | 'complaint'; category: string; at: Date; withCard: boolean; token: string | null }>();
+  const MAX_SLIPS = 50;
+  sessions.onEnd((sessionId) => {
+    for (const [id, slip] of slips) if (slip.sessionId === sessionId) slips.delete(id);
+  });
   let index: { hash: string; search: GuideSearchIndex } | undefined;
   const searchIndex = (content: ContentPackage): GuideSearchIndex => {
     if (index?.hash !== content.hash) index = { hash: content.hash, search: buildGuideSearchIndex(content) };
@@ -141,17 +154,41 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
         const citizen = sessions.citizen();
         const at = ctx.now();
         const id = randomUUID();
+        const feedback = checked.value;
+        // Her phone page: only the hash of the slip's token travels; the token itself stays here for the slip.
+        const token = feedback.kind !== 'rating' && slipLink.base !== null ? replyPageToken() : null;
         await storeFeedback(ctx.db, ctx.outbox, ctx.key, {
           id,
           at,
           terminalId: ctx.config.terminalId,
           sessionId: session?.id ?? null,
           ...(citizen !== undefined ? { maskedName: maskName(citizen.name), citizenKey: citizenKey(citizen.idNumber) } : {}),
-          feedback: checked.value,
+          ...(token === null ? {} : { replyPageKey: replyPageKey(token) }),
+          feedback,
         });
+        if (feedback.kind !== 'rating') {
+          if (slips.size >= MAX_SLIPS) slips.delete(slips.keys().next().value ?? '');
+          slips.set(id, { sessionId: session?.id ?? null, kind: feedback.kind, category: feedback.category, at, withCard: citizen !== undefined, token });
+        }
         logger.info({ id, kind: checked.value.kind }, 'feedback stored');
         return { id, kind: checked.value.kind, receivedAt: at.toISOString() };
       },
+      'feedback.printSlip': async ({ id }): Promise<FeedbackSlipOutcome> => {
+        const slip = slips.get(id);
+        if (slip === undefined || slip.sessionId !== (sessions.current()?.id ?? null)) {
+          logger.warn({ id }, 'consultation slip refused: not left in this visit');
+          throw new ApiError('refused', userMessage('feedback.slipOtherSession', {}), { reason: 'not-this-session' });
+        }
+        const pageUrl = slip.token !== null && slipLink.base !== null ? replyPageUrl(slipLink.base, slip.token) : null;
+        if (ctx.printer === undefined) return { kind: 'failed', qr: false, say: userMessage('print.noReceiptPrinter', {}) };
+        const locale = sessions.locale();
+        const hall = ctx.content().hall;
+        const result = await ctx.printer.printer.print(feedbackSlipDoc({ ...slip, pageUrl, hallName: inLocale(locale, hall.name, hall.nameEn), locale }, ctx.now()));
+        logger.info({ id, kind: slip.kind, qr: pageUrl !== null, printed: result.printed, reason: result.printed ? undefined : result.reason }, 'consultation slip printed');
+        if (!result.printed) return { kind: 'failed', qr: false, say: userMessage('print.failed', { reason: result.reason }) };
+        return { kind: 'printed', qr: pageUrl !== null, ...(result.warning !== undefined ? { warning: userMessage('print.paperNearEnd', {}) } : {}) };
+      },
+      'feedback.slipLink': () => slipLink,
       'feedback.mine': async () => {
         const citizen = sessions.citizen();
         if (citizen === undefined) throw new ApiError('refused', userMessage('feedback.cardRequired', {}), { reason: 'card-required' });

@@ -107,6 +107,8 @@ export interface FeedbackRecord {
   maskedName?: string;
   /** Only for a citizen who swiped her card: the keyed hash of her ID number, so she finds her consultations again. */
   citizenKey?: string;
+  /** Hex SHA-256 of the token on her slip's QR (the platform finds her phone page by it); absent without a public URL. */
+  replyPageKey?: string;
   feedback: CleanFeedback;
 }
 
@@ -119,6 +121,7 @@ export function feedbackPayload(record: FeedbackRecord): Record<string, unknown>
     terminalId: record.terminalId,
     ...(record.sessionId !== null ? { sessionId: record.sessionId } : {}),
     ...(record.maskedName !== undefined ? { citizen: { maskedName: record.maskedName } } : {}),
+    ...(record.replyPageKey !== undefined ? { replyPageKey: record.replyPageKey } : {}),
     ...feedback,
   };
 }

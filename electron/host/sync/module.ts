@@ -12,6 +12,7 @@ import { ContentStore, type StagedContent } from './content.js';
 import { platformHealth, type SyncStatus } from './state.js';
 import { SyncWorker, type HeartbeatInfo, type SyncConfig } from './worker.js';
 import { describeError } from './client.js';
+import { materialLookup, type MaterialLookup } from './materials.js';
 
 /**
  * The sync capability in the host: runs the SyncWorker against the configured
@@ -55,6 +56,8 @@ export interface SyncHostModule extends HostModule, PlatformLink {
   requestSync(): void;
   /** The staged package waiting for the current session to end, if any. */
   pendingContent(): StagedContent | null;
+  /** 一号: a citizen's earlier materials, asked by the keyed hash of her ID number (electron/host/sync/materials.ts); `off` without a platform or citizen-key secret. */
+  reusableMaterials: MaterialLookup;
 }
 
 /** What the config says about the platform: off (no baseUrl), unusable (the secret cannot be read), or ready. */
@@ -231,6 +234,7 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
     },
     requestSync,
     pendingContent: () => pending,
+    reusableMaterials: materialLookup({ settings, config: ctx.config, logger, now: ctx.now }),
     configured: worker !== null,
     async uploadLogs(upload) {
       if (worker === null) return { ok: false, message: settings.kind === 'unusable' ? 'platform settings unusable (see the platform device status)' : 'no central platform configured' };

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiErrorShape, DraftView, PrintOutcomeView, SelfServiceItem, SubmittedCase } from '../../../../electron/contract/index.js';
+import type { ApiErrorShape, DraftView, PrintOutcomeView, ReuseOffer, SelfServiceItem, SubmittedCase } from '../../../../electron/contract/index.js';
 import type { CallResult } from '../../api/client.js';
 import { useApi, useEvent } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
@@ -9,6 +9,7 @@ import { Keypad } from '../progress/Keypad.js';
 import { PinyinInput } from '../../components/pinyin-input/PinyinInput.js';
 import './cases.css';
 import { useSay } from '../../i18n/say.js';
+import { hallDate, ReuseChoice, ReuseConsent, ReuseStatus, useReuseOffers } from './Reuse.js';
 
 /**
  * Self-service pre-application: choose a service → check the identity the
@@ -141,6 +142,10 @@ function MaterialsStep({ draft, onChange, onBack, onNext }: { draft: DraftView; 
   const api = useApi();
   const [scanning, setScanning] = useState<{ materialIndex: number; percent: number } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const offers = useReuseOffers(draft.draftId);
+  /** The offer waiting for her consent (the consent step replaces the list until she answers). */
+  const [asking, setAsking] = useState<ReuseOffer | null>(null);
+  const [reusing, setReusing] = useState(false);
 
   useEvent(
     'cases.scanProgress',
@@ -164,15 +169,41 @@ function MaterialsStep({ draft, onChange, onBack, onNext }: { draft: DraftView; 
     if (result.ok) onChange(result.value);
     else setProblem(say(result.error));
   };
+  const reuse = async (offer: ReuseOffer): Promise<void> => {
+    setProblem(null);
+    setReusing(true);
+    const consented = draft.reuseConsentAt !== null || (await api.call('cases.consentReuse', { consent: true }).then((result) => {
+      if (!result.ok) setProblem(say(result.error));
+      return result.ok;
+    }));
+    const result = consented ? await api.call('cases.reuseMaterial', { materialIndex: offer.materialIndex, materialId: offer.materialId }) : null;
+    setReusing(false);
+    setAsking(null);
+    if (result?.ok) onChange(result.value);
+    else if (result) setProblem(say(result.error));
+  };
+  const scanInstead = async (materialIndex: number): Promise<void> => {
+    const result = await api.call('cases.stopReuse', { materialIndex });
+    if (result.ok) onChange(result.value);
+    else setProblem(say(result.error));
+  };
+  const use = (offer: ReuseOffer): void => {
+    if (draft.reuseConsentAt === null) setAsking(offer);
+    else void reuse(offer);
+  };
+  if (asking !== null) return <ReuseConsent offer={asking} draft={draft} busy={reusing} onAgree={() => void reuse(asking)} onDecline={() => setAsking(null)} />;
   const missingNames = draft.missing.map((index) => draft.service.materials[index]?.name ?? '').join(t('common:listSeparator'));
 
   return (
     <section className="cases-card">
       <h2>{t('apply.materials')}</h2>
       <p className="cases-hint">{t('apply.scanHint')}</p>
+      <ReuseStatus offers={offers} />
       {draft.service.materials.map((material) => {
         const pages = draft.pages.filter((page) => page.materialIndex === material.index);
         const busyHere = scanning?.materialIndex === material.index;
+        const offer = offers?.offers.find((candidate) => candidate.materialIndex === material.index);
+        const reused = draft.reused.some((entry) => entry.materialIndex === material.index);
         return (
           <div className="cases-material" key={material.index} data-testid={`apply-material-${material.index}`}>
             <div className="cases-material-head">
@@ -182,11 +213,16 @@ function MaterialsStep({ draft, onChange, onBack, onNext }: { draft: DraftView; 
                 {t('apply.copies', { count: material.copies })}
                 {material.original ? ` · ${t('apply.original')}` : ''}
               </span>
-              <button type="button" className="touch primary" disabled={scanning !== null} onClick={() => void scan(material.index)} data-testid={`apply-scan-${material.index}`}>
-                {pages.length === 0 ? t('apply.scan') : t('apply.scanMore')}
-              </button>
+              {!reused && (
+                <button type="button" className="touch primary" disabled={scanning !== null || reusing} onClick={() => void scan(material.index)} data-testid={`apply-scan-${material.index}`}>
+                  {pages.length === 0 ? t('apply.scan') : t('apply.scanMore')}
+                </button>
+              )}
             </div>
             {material.note !== null && <span className="cases-hint">{material.note}</span>}
+            {offer !== undefined && (pages.length === 0 || reused) && (
+              <ReuseChoice offer={offer} reused={reused} busy={scanning !== null || reusing} onUse={() => use(offer)} onScanInstead={() => void scanInstead(material.index)} />
+            )}
             {busyHere && (
               <div data-testid="apply-scanning">
                 <p className="cases-busy">{t('apply.scanning', { percent: Math.round(scanning.percent) })}</p>
@@ -270,10 +306,13 @@ function ReviewStep({ draft, onBack, onSubmitted }: { draft: DraftView; onBack: 
         )}
         {draft.service.materials.map((material) => {
           const count = draft.pages.filter((page) => page.materialIndex === material.index).length;
+          const reused = draft.reused.find((entry) => entry.materialIndex === material.index);
           return (
             <div key={material.index} style={{ display: 'contents' }}>
               <dt>{material.name}</dt>
-              <dd>{count === 0 ? t('apply.noPages') : t('apply.pagesCount', { count })}</dd>
+              <dd data-testid={`apply-review-material-${material.index}`}>
+                {reused !== undefined ? t('apply.reuse.review', { date: hallDate(reused.submittedAt) }) : count === 0 ? t('apply.noPages') : t('apply.pagesCount', { count })}
+              </dd>
             </div>
           );
         })}

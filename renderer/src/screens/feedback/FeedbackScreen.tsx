@@ -13,6 +13,7 @@ import {
 import { useApi, useCall } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
 import { PhoneField } from './PhoneField.js';
+import { SlipOutcome } from './SlipOutcome.js';
 import { StarRating } from './StarRating.js';
 import { TextComposer } from './TextComposer.js';
 import './feedback.css';
@@ -189,6 +190,7 @@ export function FeedbackScreen() {
         <div className="feedback-done" role="status" data-testid="feedback-success">
           <p className="feedback-done-title">{t(`success.${done.kind}`)}</p>
           <p>{t('success.number', { id: done.id.slice(0, 8).toUpperCase() })}</p>
+          <SlipOutcome receipt={done} />
           <div className="feedback-done-actions">
             <button
               type="button"

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiErrorShape, DeadLetterView, DeviceStatus, QueueTicketLink, SyncStatusView } from '../../../../electron/contract/index.js';
+import type { ApiErrorShape, DeadLetterView, DeviceStatus, SyncStatusView } from '../../../../electron/contract/index.js';
 import { useApi, useEvent } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
 import { HelpRequestsPanel } from '../robot/HelpRequestsPanel.js';
 import { OperationsPanel } from './OperationsPanel.js';
+import { QrLinkCard } from './QrLinkCard.js';
 import './staff.css';
 import { useSay } from '../../i18n/say.js';
 
@@ -77,29 +78,6 @@ function PinPad({ onLoggedIn }: { onLoggedIn: () => void }) {
   );
 }
 
-/** Whether tickets carry a QR code: a kiosk without an address phones can open prints none, and staff should know why. */
-function TicketLinkCard() {
-  const { t } = useTranslation('staff');
-  const api = useApi();
-  const [link, setLink] = useState<QueueTicketLink>();
-  useEffect(() => {
-    let live = true;
-    void api.call('queue.ticketLink', {}).then((result) => {
-      if (live && result.ok) setLink(result.value);
-    });
-    return () => {
-      live = false;
-    };
-  }, [api]);
-  if (link === undefined) return null;
-  return (
-    <section className="staff-card" aria-labelledby="staff-qr" data-testid="staff-ticket-qr" data-on={link.base !== null}>
-      <h2 id="staff-qr">{t('ticketQr.title')}</h2>
-      <p className={link.base === null ? 'staff-problem' : undefined}>{link.base === null ? t(`ticketQr.off.${link.problem ?? 'missing'}`) : t('ticketQr.on', { url: link.base })}</p>
-    </section>
-  );
-}
-
 function Dashboard({ onExpired }: { onExpired: () => void }) {
   const { t, i18n } = useTranslation('staff');
   const say = useSay();
@@ -165,7 +143,9 @@ function Dashboard({ onExpired }: { onExpired: () => void }) {
         </ul>
       </section>
 
-      <TicketLinkCard />
+      <QrLinkCard method="queue.ticketLink" keys="ticketQr" testId="staff-ticket-qr" />
+
+      <QrLinkCard method="feedback.slipLink" keys="slipQr" testId="staff-slip-qr" />
 
       <HelpRequestsPanel onExpired={onExpired} />
 
