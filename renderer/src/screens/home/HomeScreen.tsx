@@ -5,6 +5,7 @@ import { useNavigation, type ScreenId } from '../../app/navigation.js';
 
 const ENTRIES: ReadonlyArray<{ screen: ScreenId & IconName; key: string }> = [
   { screen: 'ticket', key: 'ticket' },
+  { screen: 'appointment', key: 'appointment' },
   { screen: 'robot', key: 'robot' },
   { screen: 'guide', key: 'guide' },
   { screen: 'apply', key: 'apply' },
