@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { z } from 'zod';
 import { hashPin } from '../../hall/index.js';
 import type { Appointment } from '../../platform-contract/contract.js';
 import { startLoopbackPlatform, type LoopbackPlatform } from '../../platform/testing.js';
+import { freePort } from '../support/ports.js';
 import { expect, printedJob, test as kioskTest } from './kiosk.js';
 
 /**
@@ -18,16 +18,6 @@ const HALL_SECRET = 'e2e-appointment-hall-secret';
 const ZHANG = '430181198001011239'; // the simulator's 张三丰
 const PIN = '2468';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 const HALL_PORT = await freePort();
 const HALL_API = `http://127.0.0.1:${HALL_PORT}/api`;
 
