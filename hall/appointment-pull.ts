@@ -23,6 +23,8 @@ export interface AppointmentUpkeepOptions {
   now: () => Date;
   /** Default 60 s. */
   intervalMs?: number;
+  /** When the first cycle runs (default at once). The standalone service starts with its outbox and heartbeat and pulls one interval later: what it pulled before a restart is in its store. */
+  firstRunMs?: number;
   backoff?: BackoffPolicy;
   random?: () => number;
 }
@@ -94,7 +96,7 @@ export function startAppointmentUpkeep(options: AppointmentUpkeepOptions): Appoi
     return running;
   };
 
-  schedule(0);
+  schedule(options.firstRunMs ?? 0);
   return {
     runNow,
     stop() {

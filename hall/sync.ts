@@ -60,13 +60,8 @@ export async function startHallSync(options: HallSyncOptions): Promise<HallSync>
   await worker.start();
   // 预约: the hall's appointments come from the platform under the same terminal id and signing.
   const appointmentClient = new PlatformClient({ baseUrl: config.baseUrl, terminalId: config.terminalId, secret: config.secret, now, logger: log });
-  const appointments = startAppointmentUpkeep({
-    book: service.appointments,
-    source: appointmentClient,
-    logger: log,
-    now,
-    ...(options.appointmentIntervalMs === undefined ? {} : { intervalMs: options.appointmentIntervalMs }),
-  });
+  const appointmentIntervalMs = options.appointmentIntervalMs ?? 60_000;
+  const appointments = startAppointmentUpkeep({ book: service.appointments, source: appointmentClient, logger: log, now, intervalMs: appointmentIntervalMs, firstRunMs: appointmentIntervalMs });
   let timer: NodeJS.Timeout | undefined;
   const unsubscribe = service.subscribe(() => {
     if (timer !== undefined) return;
