@@ -8,4 +8,6 @@ export { HallQueueService, DEFAULT_RULES, type CounterAccount, type QueueRules, 
 export { startHallServer, pageKey, PAGE_METHODS, type HallServer, type HallServerOptions } from './server.js';
 export { isIssuingOpen, findCategory, nextServiceDay, type HallCalendar, type IssuingStatus } from './hours.js';
 export { hashPin } from '../electron/host/staff/credentials.js';
+export { startAppointmentUpkeep, type AppointmentUpkeep, type AppointmentSource } from './appointment-pull.js';
+export { DEFAULT_APPOINTMENT_WINDOW, type AppointmentWindow } from './appointments.js';
 export * from './protocol/index.js';

@@ -22,6 +22,8 @@
  * Sync to the central platform (the same worker and contract as a kiosk, under the service's own terminal id):
  *   --platform-url https://platform.example --terminal-id hall-01 --platform-secret-file /etc/liuliu/hall-01.secret
  *   [--sync-interval-seconds 30] [--sync-batch-size 200]   (the secret may also come from LIULIU_HALL_PLATFORM_SECRET)
+ *   Appointments (预约) are pulled from the platform every minute; the check-in window around a slot's start:
+ *   [--appointment-early-minutes 30] [--appointment-late-minutes 15]
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -37,6 +39,7 @@ import { hashPin } from '../electron/host/staff/credentials.js';
 import { pageKey, startHallServer } from './server.js';
 import { HallQueueService } from './service.js';
 import { startHallSync, type HallSync } from './sync.js';
+import { startAppointmentUpkeep } from './appointment-pull.js';
 import { KioskRegistry } from './handshake.js';
 
 const CounterAccounts = z.array(z.object({ staffId: z.string().min(1), pinHash: z.string().startsWith('scrypt$'), windows: z.array(z.string()).optional() }));
@@ -71,6 +74,8 @@ async function main(): Promise<void> {
       'platform-secret-file': { type: 'string' },
       'sync-interval-seconds': { type: 'string', default: '30' },
       'sync-batch-size': { type: 'string', default: '200' },
+      'appointment-early-minutes': { type: 'string', default: '30' },
+      'appointment-late-minutes': { type: 'string', default: '15' },
     },
   });
   if (positionals[0] === 'hash-pin') {
@@ -116,7 +121,9 @@ async function main(): Promise<void> {
   const db = await Database.open(join(dataDir, 'hall-queue.db'));
   await db.migrate('outbox', outboxMigrations);
   const outbox = new Outbox(DataKey.loadOrCreate(join(dataDir, 'keys', 'data.key')));
-  const service = await HallQueueService.open({ hall: hall.data, db, outbox, logger, now, kioskId: values['terminal-id'], counters, calendar });
+  const appointmentWindow = { earlyMinutes: Number(values['appointment-early-minutes']), lateMinutes: Number(values['appointment-late-minutes']) };
+  if (!Object.values(appointmentWindow).every((m) => Number.isInteger(m) && m >= 0 && m <= 240)) throw new Error('--appointment-early-minutes and --appointment-late-minutes take 0–240');
+  const service = await HallQueueService.open({ hall: hall.data, db, outbox, logger, now, kioskId: values['terminal-id'], counters, calendar, appointmentWindow });
   const builtPages = rendererDist();
   const staticDir = values.static !== undefined ? resolve(values.static) : existsSync(join(builtPages, 'counter', 'index.html')) ? builtPages : undefined;
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');
@@ -134,6 +141,8 @@ async function main(): Promise<void> {
     ...(staticDir === undefined ? {} : { staticDir }),
   });
   const sync = values['platform-url'] === undefined ? undefined : await startSync(values, { db, outbox, logger, now, service, health: () => healthOf(server.connections()) });
+  // Without a platform there is nothing to pull, but appointments already held still turn into no-shows on time.
+  const upkeep = sync === undefined ? startAppointmentUpkeep({ book: service.appointments, logger, now }) : undefined;
   // One line on stdout for whoever started us (tests, scripts): where we listen.
   process.stdout.write(`${JSON.stringify({ listening: server.port, wsUrl: server.wsUrl, httpUrl: server.httpUrl })}\n`);
 
@@ -141,6 +150,7 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
+    upkeep?.stop();
     Promise.resolve(sync?.stop())
       .then(() => server.close())
       .then(() => db.close())

@@ -104,6 +104,14 @@ export async function dispatch(service: HallQueueService, method: MethodName, ra
         logger?.warn({ caller: caller.kind, kioskId: v.kioskId, priority: v.priority ?? null, elderlyClaim: v.birthDate !== undefined }, `queue server: issue refused: ${refusal}`);
         return Promise.resolve(fail('unauthorized', refusal));
       });
+    case 'checkIn':
+      // An appointment-priority ticket: only for a kiosk connection, in its own name (a page key or the manager API cannot check anyone in).
+      return withParams(Methods.checkIn, (v) => {
+        const refusal = caller.kind !== 'kiosk' ? 'appointment check-in comes only from a kiosk connection' : v.kioskId !== caller.kioskId ? `this connection is kiosk ${caller.kioskId}` : null;
+        if (refusal === null) return service.checkIn(v);
+        logger?.warn({ caller: caller.kind, kioskId: v.kioskId }, `queue server: check-in refused: ${refusal}`);
+        return Promise.resolve(fail('unauthorized', refusal));
+      });
     case 'ticket':
       return withParams(Methods.ticket, (v) => service.ticket(v));
     case 'snapshot':

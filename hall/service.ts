@@ -23,8 +23,11 @@ import {
   type NumberRange,
 } from './rules.js';
 import * as store from './store.js';
+import { AppointmentBook, type HeldAppointment } from './appointment-book.js';
+import { DEFAULT_APPOINTMENT_WINDOW, decideCheckIn, type AppointmentWindow } from './appointments.js';
 import { waitingTicket, type StoredTicket } from './store.js';
 import {
+  CheckInRequest,
   CounterLoginRequest,
   CounterRequest,
   IssueRequest,
@@ -35,6 +38,7 @@ import {
   ok,
   parseInput,
   type CallNextResult,
+  type CheckInResult,
   type CounterSession,
   type HallQueue,
   type IssueResult,
@@ -55,6 +59,8 @@ interface PendingIssue {
   priority: Priority | null;
   hours: IssuingStatus;
   now: Date;
+  /** Extra detail of the `issued` event (e.g. the appointment checked in). */
+  detail?: Record<string, unknown>;
   resolve: (result: Result<IssuedTicket>) => void;
 }
 
@@ -127,6 +133,8 @@ export interface HallQueueServiceOptions {
   counters?: readonly CounterAccount[];
   calendar?: HallCalendar;
   rules?: Partial<QueueRules>;
+  /** Appointment check-in window around the slot's start (default 30 min before to 15 min after). */
+  appointmentWindow?: AppointmentWindow;
 }
 
 /**
@@ -152,8 +160,11 @@ export class HallQueueService implements HallQueue {
   private flushing = false;
   /** Staff PINs (counter logins, staff-confirmed priority): lockout per staff identity, hall-wide rate limit, failures kept. */
   private readonly credentials: StaffCredentials;
+  /** Appointments pulled from the platform (预约): check-in and no-shows. */
+  readonly appointments: AppointmentBook;
 
-  private constructor(options: HallQueueServiceOptions) {
+  private constructor(options: HallQueueServiceOptions, appointments: AppointmentBook) {
+    this.appointments = appointments;
     this.hall = options.hall;
     this.db = options.db;
     this.outbox = options.outbox;
@@ -169,7 +180,8 @@ export class HallQueueService implements HallQueue {
   /** Applies the queue migrations (the outbox's must already be applied) and returns the service. */
   static async open(options: HallQueueServiceOptions): Promise<HallQueueService> {
     await options.db.migrate('queue', store.queueMigrations);
-    return new HallQueueService(options);
+    const appointments = await AppointmentBook.open(options.db, options.outbox, options.logger, options.appointmentWindow ?? DEFAULT_APPOINTMENT_WINDOW);
+    return new HallQueueService(options, appointments);
   }
 
   /** The current hall service day, `YYYY-MM-DD`. */
@@ -211,9 +223,14 @@ export class HallQueueService implements HallQueue {
     if (staffVerified !== null && !staffVerified.ok) return this.refuseIssue(request, 'bad-credentials', credentialMessage(staffVerified, '工作人员工号或密码不正确', now));
     const priority = decidePriority({ ...request, staffVerified: staffVerified?.ok === true }, serviceDay(now));
     if (!priority.ok) return this.refuseIssue(request, priority.code, priority.message);
+    return this.issueWith(request, category, priority.priority, now);
+  }
+
+  /** Issues a ticket whose priority is already decided (by `decidePriority`, or `appointment` by a check-in). */
+  private async issueWith(request: IssueRequest, category: QueueCategory, priority: Priority | null, now: Date, detail?: Record<string, unknown>): Promise<Result<IssueResult>> {
     const hours = isIssuingOpen(this.hall, category.id, now, this.calendar);
     const outcome = await new Promise<Result<IssuedTicket>>((resolve) => {
-      this.issueQueue.push({ request, category, priority: priority.priority, hours, now, resolve });
+      this.issueQueue.push({ request, category, priority, hours, now, ...(detail === undefined ? {} : { detail }), resolve });
       if (!this.flushing) void this.flushIssues();
     });
     if (!outcome.ok) return outcome;
@@ -303,7 +320,7 @@ export class HallQueueService implements HallQueue {
         issuedAt: now.toISOString(),
       });
       byRequest.set(request.requestId, ticket);
-      const detail: Record<string, unknown> = {};
+      const detail: Record<string, unknown> = { ...item.detail };
       if (item.priority === 'disabled' && request.staff !== undefined) detail.confirmedBy = request.staff.staffId;
       issued.push({ kind: 'issued', at: ticket.issuedAt, ticket, detail });
       return ok(ticket);
@@ -314,6 +331,54 @@ export class HallQueueService implements HallQueue {
     // Estimated in the same transaction: the place in line at the moment of issue.
     const estimates = await this.estimates(tx, outcomes.flatMap((o) => (o.ok ? [o.value] : [])));
     return outcomes.map((o) => (o.ok ? ok({ ticket: o.value, estimate: estimates.get(o.value.id)! }) : o));
+  }
+
+  // ------------------------------------------------------ appointment check-in
+
+  /**
+   * 预约签到: finds the appointment (by code, or the citizen's keyed hash
+   * among her appointments today), checks it may be checked in now, claims
+   * it for this request and issues an appointment-priority ticket in its
+   * category. Every refusal is logged and changes nothing.
+   */
+  async checkIn(input: CheckInRequest): Promise<Result<CheckInResult>> {
+    const parsed = parseInput(CheckInRequest, input);
+    if (!parsed.ok) return parsed;
+    const request = parsed.value;
+    const via = request.code !== undefined ? 'code' : 'card';
+    const now = this.now();
+    const appointment = request.code !== undefined ? await this.appointments.byCode(request.code, now) : await this.appointments.forCitizen(request.citizenKey!, now);
+    if (appointment === undefined) {
+      return this.refuseCheckIn(request, via, null, fail('appointment-not-found', via === 'code' ? '没有这个预约码，请核对后重试' : '没有查到您今天的预约'));
+    }
+    const window = this.appointments.summary(appointment);
+    const decision = decideCheckIn(appointment, now, this.appointments.window, request.requestId);
+    if (!decision.ok) return this.refuseCheckIn(request, via, appointment, fail(decision.code, checkInMessage(decision.code), { ...window }));
+    const category = findCategory(this.hall, appointment.categoryId);
+    if (category === undefined) return this.refuseCheckIn(request, via, appointment, fail('unknown-category', `没有这个排队类别：${appointment.categoryId}`));
+    const hours = isIssuingOpen(this.hall, category.id, now, this.calendar);
+    if (!decision.repeat && !hours.open) return fail('closed', hours.message, { reason: hours.reason, nextOpening: hours.nextOpening?.toISOString() ?? null });
+    if (!decision.repeat && !(await this.appointments.claim(appointment.id, request.requestId, via, now))) {
+      return this.refuseCheckIn(request, via, appointment, fail('appointment-used', checkInMessage('appointment-used'), { ...window }));
+    }
+    const issued = await this.issueWith(
+      { requestId: request.requestId, categoryId: category.id, kioskId: request.kioskId, serviceId: appointment.serviceId, ...maskedOf(appointment, request) },
+      category,
+      'appointment',
+      now,
+      { appointmentId: appointment.id },
+    );
+    if (!issued.ok) {
+      if (!decision.repeat) await this.appointments.unclaim(appointment.id, request.requestId, now);
+      return issued;
+    }
+    await this.appointments.recordCheckIn(appointment, issued.value.ticket, now);
+    return ok({ ...issued.value, appointment: window });
+  }
+
+  private refuseCheckIn<T>(request: CheckInRequest, via: 'card' | 'code', appointment: HeldAppointment | null, refusal: Result<T>): Result<T> {
+    if (!refusal.ok) this.logger.warn({ code: refusal.error.code, kioskId: request.kioskId, via, appointmentId: appointment?.id ?? null }, 'queue: appointment check-in refused');
+    return refusal;
   }
 
   async ticket(input: TicketQuery): Promise<Result<TicketInfo>> {
@@ -737,6 +802,23 @@ function chooseHead(heads: StoredTicket[], streak: number, maxPriorityStreak: nu
     streak,
     maxPriorityStreak,
   )?.ticket ?? null;
+}
+
+function maskedOf(appointment: HeldAppointment, request: CheckInRequest): { maskedName?: string } {
+  const name = appointment.maskedName ?? request.maskedName;
+  return name === undefined || name === null ? {} : { maskedName: name };
+}
+
+const CHECK_IN_MESSAGES = {
+  'appointment-other-day': '这个预约不是今天的，请在预约当天来签到',
+  'appointment-used': '这个预约已经签到过了',
+  'appointment-cancelled': '这个预约已取消',
+  'appointment-too-early': '还没到签到时间',
+  'appointment-too-late': '已过签到时间，可以取普通号',
+} as const;
+
+function checkInMessage(code: keyof typeof CHECK_IN_MESSAGES): string {
+  return CHECK_IN_MESSAGES[code];
 }
 
 function credentialMessage(check: Exclude<CredentialCheck, { ok: true }>, wrong: string, now: Date): string {

@@ -4,6 +4,8 @@ import type { Database } from '../electron/host/storage/database.js';
 import type { Outbox } from '../electron/host/storage/outbox.js';
 import { platformHealth, type SyncStatus } from '../electron/host/sync/state.js';
 import { SyncWorker, type SyncConfig } from '../electron/host/sync/worker.js';
+import { PlatformClient } from '../electron/host/sync/client.js';
+import { startAppointmentUpkeep } from './appointment-pull.js';
 import type { HallQueueService } from './service.js';
 
 /**
@@ -28,6 +30,8 @@ export interface HallSyncOptions {
   health: () => Heartbeat['devices'];
   /** After a ticket event, sync this soon (debounced; default 2 s). */
   requestDelayMs?: number;
+  /** How often appointments are pulled from the platform (default 60 s; failures back off). */
+  appointmentIntervalMs?: number;
 }
 
 export interface HallSync {
@@ -54,6 +58,10 @@ export async function startHallSync(options: HallSyncOptions): Promise<HallSync>
     lastState = health.state;
   });
   await worker.start();
+  // 预约: the hall's appointments come from the platform under the same terminal id and signing.
+  const appointmentClient = new PlatformClient({ baseUrl: config.baseUrl, terminalId: config.terminalId, secret: config.secret, now, logger: log });
+  const appointmentIntervalMs = options.appointmentIntervalMs ?? 60_000;
+  const appointments = startAppointmentUpkeep({ book: service.appointments, source: appointmentClient, logger: log, now, intervalMs: appointmentIntervalMs, firstRunMs: appointmentIntervalMs });
   let timer: NodeJS.Timeout | undefined;
   const unsubscribe = service.subscribe(() => {
     if (timer !== undefined) return;
@@ -69,6 +77,8 @@ export async function startHallSync(options: HallSyncOptions): Promise<HallSync>
     async stop() {
       unsubscribe();
       unwatch();
+      appointments.stop();
+      appointmentClient.close();
       clearTimeout(timer);
       await worker.stop();
     },

@@ -119,6 +119,8 @@ const schemaNames = [
   'LogUploadResponse',
   'ReusableMaterial',
   'ReusableMaterials',
+  'Appointment',
+  'AppointmentPage',
   'ErrorBody',
 ] as const;
 
@@ -138,6 +140,7 @@ describe('openapi.yaml and contract.ts', () => {
       [contract.PATHS.replies]: ['get'],
       [contract.PATHS.logsUpload]: ['post'],
       [contract.PATHS.materials]: ['get'],
+      [contract.PATHS.appointments]: ['get'],
     });
   });
 

@@ -18,6 +18,7 @@ export const PATHS = {
   replies: '/v1/replies',
   logsUpload: '/v1/logs',
   materials: '/v1/materials',
+  appointments: '/v1/appointments',
 } as const;
 
 export function contentPackagePath(version: string): string {
@@ -329,3 +330,34 @@ export const REPLY_PAGE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export function replyPageKey(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+/**
+ * 预约: an appointment booked on the platform for a hall, pulled by the hall
+ * queue service (`GET /v1/appointments?cursor=`). It names the citizen only by
+ * the keyed hash of her ID number (`citizenLookupKey`) and, at most, a masked
+ * name; the short `code` is what she may type at the kiosk instead of placing
+ * her card. A changed appointment (cancelled) comes again with a higher `seq`.
+ */
+export const APPOINTMENT_CODE_PATTERN = /^\d{8}$/;
+export const AppointmentStatus = z.enum(['booked', 'cancelled']);
+export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
+export const Appointment = z.object({
+  seq: z.number().int().positive(),
+  id: RecordId,
+  /** Eight digits, unique among the platform's appointments. */
+  code: z.string().regex(APPOINTMENT_CODE_PATTERN, 'an appointment code is 8 digits'),
+  citizenKey: sha256Hex,
+  /** e.g. 张*丰: a masked name, never the full one. */
+  maskedName: z.string().min(1).max(20).regex(/\*/, 'maskedName must be masked').optional(),
+  serviceId: z.string().min(1).max(128),
+  /** The hall queue category the citizen is served in. */
+  categoryId: z.string().min(1).max(128),
+  slotStart: isoDateTime,
+  slotEnd: isoDateTime,
+  status: AppointmentStatus,
+});
+export type Appointment = z.infer<typeof Appointment>;
+
+/** Appointments booked or changed after the cursor; `cursor` is opaque, send it back unchanged. */
+export const AppointmentPage = z.object({ appointments: z.array(Appointment), cursor: z.string().max(200), more: z.boolean() });
+export type AppointmentPage = z.infer<typeof AppointmentPage>;

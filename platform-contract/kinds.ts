@@ -59,6 +59,17 @@ export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodT
   'queue.ticket-event': {
     1: z.looseObject({ id, kind: z.string().min(1).max(32), at, ticket: z.looseObject({ id, displayNo: z.string().min(1).max(16), day: z.string() }) }),
   },
+  /**
+   * An appointment (预约) checked in at a kiosk (hall/: the hall service's own
+   * outbox): which appointment, when, and the priority ticket it got.
+   */
+  'appointment.checked-in': {
+    1: z.looseObject({ id, at, appointmentId: id, ticketId: id, displayNo: z.string().min(1).max(16), categoryId: id, via: z.enum(['card', 'code']) }),
+  },
+  /** An appointment whose check-in window closed without a check-in: released by the hall service (no-show). */
+  'appointment.no-show': {
+    1: z.looseObject({ id, at, appointmentId: id, categoryId: id, slotStart: at }),
+  },
   /** A case (办件) opened or changed at the kiosk; personal fields travel inside `applicant`. */
   case: {
     1: caseV1,

@@ -1,7 +1,8 @@
-import type { ContentCurrent, CaseStatusChange, Heartbeat, LogUpload, TerminalCommand } from '../platform-contract/contract.js';
+import type { Appointment, ContentCurrent, CaseStatusChange, Heartbeat, LogUpload, TerminalCommand } from '../platform-contract/contract.js';
 import type { CommandRow, FleetRow, NewCommand } from './fleet.js';
 import type { z } from 'zod';
 import type { FaultConfig } from './faults.js';
+import type { NewAppointment } from './appointments.js';
 import type { PlatformStats } from './store.js';
 
 /**
@@ -55,6 +56,15 @@ export class PlatformAdmin {
       redirect: 'manual',
     });
     if (response.status !== 303) throw new Error(`answering ${recordId} failed: HTTP ${response.status} ${await response.text()}`);
+  }
+
+  /** Books an appointment (预约) for the hall; the hall service pulls it with GET /v1/appointments. */
+  createAppointment(appointment: NewAppointment): Promise<Appointment> {
+    return this.call('POST', '/admin/appointments', appointment);
+  }
+
+  cancelAppointment(id: string): Promise<Appointment> {
+    return this.call('POST', `/admin/appointments/${encodeURIComponent(id)}/cancel`);
   }
 
   putTerminal(id: string, secret: string): Promise<{ id: string }> {

@@ -18,6 +18,7 @@ import { ReplyStore } from './replies.js';
 import { HolidayCalendar } from './deadlines.js';
 import { FleetStore, NewCommand, renderFleetPage, type FleetOptions } from './fleet.js';
 import { MaterialIndex } from './materials.js';
+import { AppointmentRefusal, AppointmentStore } from './appointments.js';
 
 /**
  * The reference platform: implements platform-contract/openapi.yaml over node:http
@@ -63,6 +64,7 @@ export interface PlatformServer {
   readonly blobs: BlobStore;
   readonly replies: ReplyStore;
   readonly fleet: FleetStore;
+  readonly appointments: AppointmentStore;
   faults(): FaultConfig;
   setFaults(change: Partial<FaultConfig>): FaultConfig;
   /** Answers given since start, keyed `METHOD /path/{template} STATUS`, e.g. `GET /v1/content/current 304`. */
@@ -147,11 +149,13 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
   const windowSeconds = options.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const random = options.seed === undefined ? Math.random : seededRandom(options.seed);
-  const store = await PlatformStore.open(options.db, options.dataKey ?? DataKey.fromBytes(randomBytes(32)));
+  const dataKey = options.dataKey ?? DataKey.fromBytes(randomBytes(32));
+  const store = await PlatformStore.open(options.db, dataKey);
   const blobs = await BlobStore.open(options.db, options.blobKey ?? DataKey.fromBytes(randomBytes(32)), logger);
   const replies = await ReplyStore.open(options.db, store, logger);
   const fleet = await FleetStore.open(options.db, options.fleet);
   const materials = options.citizenKeySecret === undefined ? null : new MaterialIndex(store, options.citizenKeySecret);
+  const appointments = await AppointmentStore.open(options.db, dataKey, options.citizenKeySecret);
   for (const terminal of options.terminals ?? []) await store.putTerminal(terminal.id, terminal.secret, now());
   // Terminals are looked up on every request, so they live in memory too.
   const terminals = new Map<string, TerminalCredentials>();
@@ -275,6 +279,14 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
       await answer(res, plan, 200, { materials: await materials.reusable(citizen, now()) });
       return;
     }
+    if (req.method === 'GET' && url.pathname === PATHS.appointments) {
+      const cursor = url.searchParams.get('cursor') ?? '0';
+      const limit = Number(url.searchParams.get('limit') ?? '100');
+      if (!/^\d{1,15}$/.test(cursor)) throw new HttpError(400, 'bad_request', 'unknown cursor');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new HttpError(400, 'bad_request', 'limit must be 1–500');
+      await answer(res, plan, 200, await appointments.since(Number(cursor), limit));
+      return;
+    }
     if (req.method === 'GET' && url.pathname === PATHS.replies) {
       const cursor = url.searchParams.get('cursor') ?? '0';
       const limit = Number(url.searchParams.get('limit') ?? '100');
@@ -377,6 +389,16 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
       return sendJson(res, 200, { id, revoked: true });
     }
     if (route === 'POST /admin/content') return sendJson(res, 200, await store.publishContent(buildBundle(parseJson(body, PublishContent), now())));
+    if (route === 'POST /admin/appointments' || /^POST \/admin\/appointments\/[^/]+\/cancel$/.test(route)) {
+      try {
+        if (route === 'POST /admin/appointments') return sendJson(res, 200, await appointments.create(JSON.parse(body.toString('utf8') || 'null'), now()));
+        return sendJson(res, 200, await appointments.cancel(safeDecode(url.pathname.split('/')[3] ?? '')));
+      } catch (err) {
+        if (err instanceof AppointmentRefusal) throw new HttpError(err.status, err.status === 404 ? 'not_found' : 'bad_request', err.message);
+        if (err instanceof SyntaxError) throw new HttpError(400, 'bad_request', 'the body is not JSON');
+        throw err;
+      }
+    }
     if (route === 'POST /admin/cases/status') return sendJson(res, 200, await store.addCaseStatus(parseJson(body, PostCaseStatus), now()));
     throw new HttpError(404, 'not_found', `no route ${route}`);
   };
@@ -451,6 +473,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     blobs,
     replies,
     fleet,
+    appointments,
     faults: () => faults,
     requests: () => ({ ...requests }),
     setFaults(change) {

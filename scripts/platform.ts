@@ -25,11 +25,14 @@ import { HolidayCalendar } from '../platform/deadlines.js';
  *   npx tsx scripts/platform.ts publish --url U --admin-token T --version V [--dir content/hall]
  *     publishes hall.json, services.json, intents.json (and models/** if present) as content version V
  *   npx tsx scripts/platform.ts case-status --url U --admin-token T --case-id ID --status S [--note N]
+ *   npx tsx scripts/platform.ts appointment-create --url U --admin-token T --id-number N [--name 张三] --service S --category C
+ *     --slot-start ISO [--slot-minutes 30]      books an appointment (预约); prints it with its 8-digit code
  */
 const usage = [
   'usage: npx tsx scripts/platform.ts --port 8800 --data-dir DIR [--terminal id:secret …] [--admin-token T] [--fail-percent P …]',
   '       npx tsx scripts/platform.ts publish --url URL --admin-token T --version V [--dir content/hall]',
   '       npx tsx scripts/platform.ts case-status --url URL --admin-token T --case-id ID --status S [--note N]',
+  '       npx tsx scripts/platform.ts appointment-create --url URL --admin-token T --id-number N [--name NAME] --service S --category C --slot-start ISO [--slot-minutes 30]',
 ].join('\n');
 
 function filesUnder(dir: string): string[] {
@@ -40,7 +43,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** `publish` and `case-status`: one admin call each; prints the platform's answer as JSON. */
-async function adminCommand(command: 'publish' | 'case-status', args: string[]): Promise<void> {
+async function adminCommand(command: 'publish' | 'case-status' | 'appointment-create', args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
@@ -51,6 +54,12 @@ async function adminCommand(command: 'publish' | 'case-status', args: string[]):
       'case-id': { type: 'string' },
       status: { type: 'string' },
       note: { type: 'string' },
+      'id-number': { type: 'string' },
+      name: { type: 'string' },
+      service: { type: 'string' },
+      category: { type: 'string' },
+      'slot-start': { type: 'string' },
+      'slot-minutes': { type: 'string', default: '30' },
     },
   });
   const token = values['admin-token'];
@@ -63,6 +72,23 @@ async function adminCommand(command: 'publish' | 'case-status', args: string[]):
     const paths = [...CONTENT_FILES.map((name) => join(dir, name)), ...(existsSync(models) ? filesUnder(models) : [])];
     const files = paths.map((path) => ({ path: relative(dir, path).split('\\').join('/'), bytes: readFileSync(path) }));
     process.stdout.write(`${JSON.stringify(await admin.publishContent(values.version, files))}\n`);
+    return;
+  }
+  if (command === 'appointment-create') {
+    const start = values['slot-start'] === undefined ? Number.NaN : Date.parse(values['slot-start']);
+    const minutes = number(values['slot-minutes'], '--slot-minutes') ?? 30;
+    if (values['id-number'] === undefined || values.service === undefined || values.category === undefined || Number.isNaN(start)) {
+      throw new Error('--id-number, --service, --category and --slot-start (ISO time) are required');
+    }
+    const appointment = await admin.createAppointment({
+      idNumber: values['id-number'],
+      ...(values.name === undefined ? {} : { name: values.name }),
+      serviceId: values.service,
+      categoryId: values.category,
+      slotStart: new Date(start).toISOString(),
+      slotEnd: new Date(start + minutes * 60_000).toISOString(),
+    });
+    process.stdout.write(`${JSON.stringify(appointment)}\n`);
     return;
   }
   if (values['case-id'] === undefined || values.status === undefined) throw new Error('--case-id and --status are required');
@@ -79,7 +105,7 @@ function number(value: string | undefined, flag: string): number | undefined {
 
 async function main(): Promise<void> {
   const command = process.argv[2];
-  if (command === 'publish' || command === 'case-status') return adminCommand(command, process.argv.slice(3));
+  if (command === 'publish' || command === 'case-status' || command === 'appointment-create') return adminCommand(command, process.argv.slice(3));
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '8800' },

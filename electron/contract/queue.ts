@@ -104,6 +104,38 @@ export type QueueServiceTarget = z.infer<typeof QueueServiceTarget>;
 export const QueueTicketLink = z.object({ base: z.string().nullable(), problem: z.enum(['missing', 'loopback', 'invalid']).nullable() });
 export type QueueTicketLink = z.infer<typeof QueueTicketLink>;
 
+/**
+ * Appointment check-in (预约签到): by the ID card of the session (no `code`;
+ * the host sends the hall only the keyed hash of the number) or by the
+ * 8-digit appointment code typed on the keypad.
+ */
+export const QueueCheckInParams = z
+  .object({
+    /** Client request id (UUID): repeating it returns the same outcome and does not print again. */
+    requestId: z.string().min(8).max(100),
+    code: z.string().regex(/^\d{8}$/, 'an appointment code is 8 digits').optional(),
+  })
+  .strict();
+export type QueueCheckInParams = z.infer<typeof QueueCheckInParams>;
+
+const instant = z.string().max(40);
+/**
+ * What the check-in came to, each a code the renderer translates:
+ * `checked-in` (an appointment-priority ticket, printed); `too-early` (come
+ * back from `opensAt`); `too-late` (the window closed: a normal ticket is
+ * offered in `categoryId`); `not-found`, `other-day`, `used`, `cancelled`;
+ * `needs-card` (card path without a card in this session); `no-card-lookup`
+ * (this kiosk cannot look appointments up by card: type the code);
+ * `unavailable` (the hall service cannot be reached: appointments live there).
+ */
+export const QueueCheckInOutcome = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('checked-in'), ticket: QueueTicketView, slotStart: instant, slotEnd: instant }),
+  z.object({ kind: z.literal('too-early'), opensAt: instant, slotStart: instant }),
+  z.object({ kind: z.literal('too-late'), slotStart: instant, categoryId: z.string(), categoryName: z.string() }),
+  z.object({ kind: z.enum(['not-found', 'other-day', 'used', 'cancelled', 'needs-card', 'no-card-lookup', 'unavailable']) }),
+]);
+export type QueueCheckInOutcome = z.infer<typeof QueueCheckInOutcome>;
+
 export const queueApi = {
   'queue.catalog': method(noParams, QueueCatalog),
   /** The category a service (from the robot or the guide) queues in; `not_found` for an unknown service. */
@@ -115,6 +147,8 @@ export const queueApi = {
    * and no offline number).
    */
   'queue.issue': method(QueueIssueParams, QueueTicketView),
+  /** Appointment check-in; refusals are outcomes, not errors. Errors: `refused` (hall closed), `internal`. */
+  'queue.checkIn': method(QueueCheckInParams, QueueCheckInOutcome),
   /** This session's tickets (newest first), with their current place in line. */
   'queue.myTickets': method(noParams, z.array(QueueTicketView)),
   /** For the staff screen: whether tickets carry a QR code, and if not why. */

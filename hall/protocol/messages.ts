@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   CallNextResult,
+  CheckInRequest,
+  CheckInResult,
   CounterLoginRequest,
   CounterSession,
   IssueRequest,
@@ -74,6 +76,7 @@ const counter = z.object({ token });
  */
 export const Methods = {
   issue: IssueRequest,
+  checkIn: CheckInRequest,
   ticket: TicketQuery,
   snapshot: z.object({}).strict(),
   counterLogin: CounterLoginRequest,
@@ -94,6 +97,7 @@ export type MethodName = keyof typeof Methods;
 /** What each method answers: the client checks every reply against these. */
 export const Responses = {
   issue: resultOf(IssueResult),
+  checkIn: resultOf(CheckInResult),
   ticket: resultOf(TicketInfo),
   snapshot: resultOf(QueueSnapshot),
   counterLogin: resultOf(CounterSession),
@@ -120,6 +124,7 @@ export type CallFailure = { ok: false; error: QueueError };
  */
 export const checkReply: { [M in MethodName]: (value: unknown) => z.ZodSafeParseResult<MethodReply<M>> } = {
   issue: (v) => Responses.issue.safeParse(v),
+  checkIn: (v) => Responses.checkIn.safeParse(v),
   ticket: (v) => Responses.ticket.safeParse(v),
   snapshot: (v) => Responses.snapshot.safeParse(v),
   counterLogin: (v) => Responses.counterLogin.safeParse(v),

@@ -76,6 +76,40 @@ export const IssueResult = z.object({
 });
 export type IssueResult = z.infer<typeof IssueResult>;
 
+/**
+ * Appointment check-in (预约签到) at a kiosk: by the citizen's keyed hash
+ * (`citizenLookupKey` of the ID card she placed: the number never leaves the
+ * kiosk) or by the 8-digit code she typed. Inside her slot's window she gets
+ * an appointment-priority ticket in the appointment's category.
+ */
+export const CheckInRequest = z
+  .object({
+    /** Client request id (UUID): repeating it returns the same ticket; any other check-in of a used appointment is refused. */
+    requestId: z.string().min(8).max(100),
+    kioskId: id,
+    code: z.string().regex(/^\d{8}$/, 'an appointment code is 8 digits').optional(),
+    citizenKey: z.string().regex(/^[0-9a-f]{64}$/, 'the keyed hash of the ID number, never the number').optional(),
+    maskedName: maskedName.optional(),
+  })
+  .refine((r) => (r.code === undefined) !== (r.citizenKey === undefined), { message: 'give code or citizenKey', path: ['code'] });
+export type CheckInRequest = z.infer<typeof CheckInRequest>;
+
+export const AppointmentSummary = z.object({
+  id: z.string(),
+  code: z.string(),
+  serviceId: z.string(),
+  categoryId: z.string(),
+  slotStart: isoTime,
+  slotEnd: isoTime,
+  /** The check-in window: from `opensAt` to `closesAt`. */
+  opensAt: isoTime,
+  closesAt: isoTime,
+});
+export type AppointmentSummary = z.infer<typeof AppointmentSummary>;
+
+export const CheckInResult = IssueResult.extend({ appointment: AppointmentSummary });
+export type CheckInResult = z.infer<typeof CheckInResult>;
+
 /** A ticket by today's number (counters, displays) or by its id (the QR code on the ticket). */
 export const TicketQuery = z.union([z.object({ displayNo: z.string().min(4).max(6) }), z.object({ id: z.string().min(8).max(64) })]);
 export type TicketQuery = z.infer<typeof TicketQuery>;
@@ -163,6 +197,12 @@ export const QueueErrorCode = z.enum([
   'not-skipped',
   'grace-expired',
   'number-not-leased',
+  'appointment-not-found',
+  'appointment-other-day',
+  'appointment-used',
+  'appointment-cancelled',
+  'appointment-too-early',
+  'appointment-too-late',
   'unavailable',
   'unauthorized',
   'internal',
@@ -192,6 +232,8 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): Result<T> {
 /** The queue, wherever it runs: embedded in the kiosk host or over the network. */
 export interface HallQueue {
   issue(request: IssueRequest): Promise<Result<IssueResult>>;
+  /** Appointment check-in: an appointment-priority ticket inside the slot's window (never offline: the appointments are the service's). */
+  checkIn(request: CheckInRequest): Promise<Result<CheckInResult>>;
   ticket(query: TicketQuery): Promise<Result<TicketInfo>>;
   counterLogin(request: CounterLoginRequest): Promise<Result<CounterSession>>;
   counterLogout(request: CounterRequest): Promise<Result<{ windowNo: string }>>;

@@ -93,7 +93,7 @@ export async function walkScreens(page: Page, visit: Visit): Promise<string[]> {
   // A walk-in takes a number.
   await page.getByTestId('start').click();
   await expect(page.getByTestId('home-screen')).toBeVisible();
-  await at('home', ['home-ticket', 'home-robot', 'home-guide', 'home-apply', 'home-progress', 'home-feedback']);
+  await at('home', ['home-ticket', 'home-appointment', 'home-robot', 'home-guide', 'home-apply', 'home-progress', 'home-feedback']);
   await page.getByTestId('home-ticket').click();
   await expect(page.getByTestId('ticket-dept-public-security')).toBeVisible();
   await at('ticket-departments', ['ticket-tab-department', 'ticket-tab-todo']);
@@ -118,6 +118,18 @@ export async function walkScreens(page: Page, visit: Visit): Promise<string[]> {
   await expect(page.getByTestId('home-screen')).toBeVisible();
   await at('home-citizen', ['home-ticket', 'home-feedback', 'logout']);
 
+  // 预约签到: the two ways in, the code keypad, and a refusal (an unknown code).
+  await page.getByTestId('home-appointment').click();
+  await expect(page.getByTestId('appointment-screen')).toBeVisible();
+  await at('appointment', ['appointment-card', 'appointment-code']);
+  await page.getByTestId('appointment-code').click();
+  await at('appointment-code', ['appointment-key-1', 'appointment-key-0', 'appointment-submit', 'appointment-back']);
+  for (const digit of '99999999') await page.getByTestId(`appointment-key-${digit}`).click();
+  await page.getByTestId('appointment-submit').click();
+  await expect(page.getByTestId('appointment-outcome')).toBeVisible({ timeout: 15_000 });
+  await at('appointment-outcome', ['appointment-back']);
+
+  await backToMenu(page);
   await page.getByTestId('home-robot').click();
   await expect(page.getByTestId('robot-screen')).toBeVisible();
   await at('robot', ['robot-input', 'robot-input-submit', 'robot-input-space', 'robot-input-key-p', 'robot-input-key-m']);

@@ -155,6 +155,11 @@ export const KioskConfig = z
         publicBaseUrl: z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port][/prefix]').optional(),
         /** Developer machines and E2E tests only (honoured only with developerMode): issue at any hour. A hall never sets it. */
         ignoreOpeningHours: z.boolean().default(false),
+        /** embedded: the appointment check-in window around the slot's start. */
+        appointmentWindow: z
+          .object({ earlyMinutes: z.number().int().min(0).max(240).default(30), lateMinutes: z.number().int().min(0).max(240).default(15) })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .refine((q) => q.mode === 'embedded' || (q.url !== undefined && q.secret !== undefined), { message: 'remote mode needs url and secret', path: ['url'] })

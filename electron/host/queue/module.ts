@@ -2,9 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import QRCode from 'qrcode';
-import { queueTicketDoc, type PrintDoc } from '../../../devices/printer/index.js';
+import { z } from 'zod';
+import { citizenLookupKey } from '../../../platform-contract/contract.js';
+import { PlatformClient } from '../sync/client.js';
+import { platformSettings } from '../sync/module.js';
+import { citizenKeySecret as citizenKeySecretOf } from '../sync/materials.js';
+import { queueTicketDoc, type PrintDoc, type PrintItem } from '../../../devices/printer/index.js';
 import { printWords, type PrintLocale } from '../../common/printed-words.js';
-import { ApiError, userMessage, type ErrorCode, type QueuePrinted, type QueueTicketView, type UserMessage } from '../../contract/index.js';
+import { ApiError, userMessage, type ErrorCode, type QueueCheckInOutcome, type QueuePrinted, type QueueTicketView, type UserMessage } from '../../contract/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import { rendererDist } from '../paths.js';
 import type { SessionManager } from '../session/manager.js';
@@ -12,7 +17,7 @@ import { inLocale } from '../content/english.js';
 import { categoryForService, categoryView, kioskCatalog } from './catalog.js';
 import { ticketQrBase } from './ticket-link.js';
 import { RemoteHallQueue } from './remote.js';
-import { DEFAULT_RULES, HallQueueService, startHallServer, type HallCalendar, type HallServer } from '../../../hall/index.js';
+import { DEFAULT_RULES, HallQueueService, startAppointmentUpkeep, startHallServer, type AppointmentUpkeep, type HallCalendar, type HallServer } from '../../../hall/index.js';
 import type { HallQueue, IssueResult, Priority, QueueError, QueueErrorCode, QueueSnapshot, Ticket } from '../../../hall/protocol/index.js';
 
 /**
@@ -118,6 +123,8 @@ function sayOf(error: QueueError, categoryName: string): UserMessage {
   }
 }
 
+const CheckInDetails = z.object({ opensAt: z.string(), slotStart: z.string(), categoryId: z.string() });
+
 function apiErrorOf(error: QueueError, categoryName: string): ApiError {
   return new ApiError(ERROR_CODES[error.code] ?? 'internal', sayOf(error, categoryName), { queueCode: error.code, ...error.details });
 }
@@ -180,6 +187,11 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     printed: extra.printed,
   });
 
+  /** The hall's citizen-key secret (预约 by card), or undefined: check-in by code only. */
+  let citizenKeySecret: string | undefined;
+  const recentCheckIns = new Map<string, Promise<QueueCheckInOutcome>>();
+  let appointmentUpkeep: AppointmentUpkeep | undefined;
+
   const issue = async (requestId: string, target: { categoryId: string; serviceId?: string; serviceName?: string }): Promise<QueueTicketView> => {
     const session = sessions.current();
     const citizen = sessions.citizen();
@@ -197,7 +209,11 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       const category = ctx.content().hall.queueCategories.find((c) => c.id === target.categoryId);
       throw apiErrorOf(result.error, category === undefined ? target.categoryId : inLocale(sessions.locale(), category.name, category.nameEn));
     }
-    const issued = result.value;
+    return deliver(result.value, target, session);
+  };
+
+  /** Prints an issued ticket, makes its QR code and keeps it under the session. */
+  const deliver = async (issued: IssueResult, target: { serviceName?: string }, session: ReturnType<SessionManager['current']>): Promise<QueueTicketView> => {
     // No QR code rather than a dead one: a phone cannot open this kiosk's loopback address (the staff screen says why).
     const qrBase = ticketQrBase(publicBase);
     const qrUrl = qrBase.base === null ? null : `${qrBase.base}/t/${encodeURIComponent(issued.ticket.id)}`;
@@ -206,6 +222,55 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     logger.info({ number: view.number, categoryId: view.categoryId, priority: view.priority, offline: view.offline, printed: printed.ok }, 'queue: ticket issued');
     if (session !== null && sessions.current()?.id === session.id) sessionTickets.set(session.id, [view, ...(sessionTickets.get(session.id) ?? [])]);
     return view;
+  };
+
+  /**
+   * 预约签到: by the session's ID card (the hall gets the keyed hash of the
+   * number, never the number) or by a typed code. Refusals are outcomes the
+   * renderer explains; a ticket is printed like any other.
+   */
+  const checkIn = async (requestId: string, code: string | undefined): Promise<QueueCheckInOutcome> => {
+    const citizen = sessions.citizen();
+    let lookup: { code: string } | { citizenKey: string };
+    if (code !== undefined) lookup = { code };
+    else if (citizen === undefined) return { kind: 'needs-card' };
+    else if (citizenKeySecret === undefined) return { kind: 'no-card-lookup' };
+    else lookup = { citizenKey: citizenLookupKey(citizenKeySecret, citizen.idNumber) };
+    const session = sessions.current();
+    const maskedName = session?.maskedName;
+    const result = await hallQueue().checkIn({ requestId, kioskId: ctx.config.terminalId, ...lookup, ...(maskedName !== undefined ? { maskedName } : {}) });
+    const via = code === undefined ? 'card' : 'code';
+    if (!result.ok) {
+      logger.info({ code: result.error.code, via }, 'queue: appointment check-in refused');
+      const details = CheckInDetails.safeParse(result.error.details ?? {});
+      switch (result.error.code) {
+        case 'appointment-too-early':
+          if (details.success) return { kind: 'too-early', opensAt: details.data.opensAt, slotStart: details.data.slotStart };
+          break;
+        case 'appointment-too-late': {
+          if (!details.success) break;
+          const category = ctx.content().hall.queueCategories.find((c) => c.id === details.data.categoryId);
+          const categoryName = category === undefined ? details.data.categoryId : inLocale(sessions.locale(), category.name, category.nameEn);
+          return { kind: 'too-late', slotStart: details.data.slotStart, categoryId: details.data.categoryId, categoryName };
+        }
+        case 'appointment-not-found':
+          return { kind: 'not-found' };
+        case 'appointment-other-day':
+          return { kind: 'other-day' };
+        case 'appointment-used':
+          return { kind: 'used' };
+        case 'appointment-cancelled':
+          return { kind: 'cancelled' };
+        case 'unavailable':
+          return { kind: 'unavailable' };
+        default:
+          break;
+      }
+      throw apiErrorOf(result.error, '');
+    }
+    const ticket = await deliver(result.value, {}, session);
+    logger.info({ number: ticket.number, via, appointmentId: result.value.appointment.id }, 'queue: appointment checked in');
+    return { kind: 'checked-in', ticket, slotStart: result.value.appointment.slotStart, slotEnd: result.value.appointment.slotEnd };
   };
 
   // Waiting counts for the screens, at most every WAITING_THROTTLE_MS however busy the hall is.
@@ -242,8 +307,17 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       kioskId: ctx.config.terminalId,
       counters: config.counters,
       calendar,
+      appointmentWindow: config.appointmentWindow,
     });
     embedded = service;
+    // 预约: this kiosk is the hall service, so it pulls the hall's appointments itself (the platform's, under this terminal's id).
+    const platform = platformSettings(ctx.config);
+    const source = platform.kind === 'ready' ? new PlatformClient({ ...platform.sync, now: ctx.now, logger }) : undefined;
+    appointmentUpkeep = startAppointmentUpkeep({ book: service.appointments, ...(source === undefined ? {} : { source }), logger, now: ctx.now });
+    cleanups.push(() => {
+      appointmentUpkeep?.stop();
+      source?.close();
+    });
     const secret = config.secret ?? loadOrCreateHallSecret(join(ctx.config.dataDir, 'keys', 'hall.secret'));
     const listen = (port: number, host: string) => startHallServer({ service, secret, port, host, staticDir: rendererDist(), logger });
     try {
@@ -309,6 +383,15 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
         pending.catch(() => recent.delete(requestId));
         return pending;
       },
+      'queue.checkIn': async ({ requestId, code }) => {
+        const earlier = recentCheckIns.get(requestId);
+        if (earlier !== undefined) return earlier;
+        const pending = checkIn(requestId, code);
+        recentCheckIns.set(requestId, pending);
+        if (recentCheckIns.size > RECENT_REQUESTS) recentCheckIns.delete(recentCheckIns.keys().next().value as string);
+        pending.catch(() => recentCheckIns.delete(requestId));
+        return pending;
+      },
       'queue.myTickets': async () => {
         const session = sessions.current();
         if (session === null) return [];
@@ -325,6 +408,10 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       },
     },
     async start() {
+      // The one citizen-key secret (platform.citizenKeySecret / File), as 一号 material reuse uses it.
+      const key = citizenKeySecretOf(ctx.config);
+      if (key !== undefined && 'secret' in key) citizenKeySecret = key.secret;
+      else if (key !== undefined) logger.error({ problem: key.problem }, 'queue: the citizen-key secret cannot be used: appointment check-in by code only');
       if (config.mode === 'remote' && config.url !== undefined && config.secret !== undefined) await startRemote(config.url, config.secret);
       else await startEmbedded();
       if (calendar.ignoreOpeningHours === true) logger.warn('queue: opening hours ignored (developer mode, queue.ignoreOpeningHours)');
@@ -333,6 +420,7 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
         sessionTickets.delete(sessionId);
         // The remembered answers carry masked names: a retry never spans two visits, so they go too.
         recent.clear();
+        recentCheckIns.clear();
       });
     },
     async stop() {

@@ -17,6 +17,8 @@ import {
   ok,
   parseInput,
   type CallNextResult,
+  type CheckInRequest,
+  type CheckInResult,
   type CounterLoginRequest,
   type CounterRequest,
   type CounterSession,
@@ -182,6 +184,15 @@ export class RemoteHallQueue implements HallQueue {
     const online = await this.call('issue', parsed.value);
     if (online.ok || online.error.code !== 'unavailable') return online;
     return this.issueOffline(parsed.value);
+  }
+
+  /**
+   * Appointment check-in. Never offline: the appointments live in the hall
+   * service, so an unreachable service answers `unavailable` (the kiosk says
+   * so and offers a normal ticket).
+   */
+  checkIn(request: CheckInRequest): Promise<Result<CheckInResult>> {
+    return this.call('checkIn', request);
   }
 
   ticket(query: TicketQuery): Promise<Result<TicketInfo>> {

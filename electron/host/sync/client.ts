@@ -3,6 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { z } from 'zod';
 import { signRequest } from '../../../platform-contract/auth.js';
 import {
+  AppointmentPage,
   BatchResponse,
   BlobStatus,
   CaseStatusPage,
@@ -110,6 +111,13 @@ export class PlatformClient {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor !== null) query.set('cursor', cursor);
     return this.call('GET', `${PATHS.replies}?${query.toString()}`, ReplyPage);
+  }
+
+  /** 预约: appointments booked or changed after the cursor (the hall queue service pulls them). */
+  appointments(cursor: string | null, limit: number): Promise<CallResult<AppointmentPage>> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (cursor !== null) query.set('cursor', cursor);
+    return this.call('GET', `${PATHS.appointments}?${query.toString()}`, AppointmentPage);
   }
 
   /** 一号: a citizen's reusable materials, by the keyed hash of her ID number (citizenLookupKey), never the number. */

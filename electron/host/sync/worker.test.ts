@@ -82,6 +82,18 @@ describe('SyncWorker drains the outbox', () => {
     expect(stored?.payload).toEqual({ stars: 3, serviceId: 'ps-idcard-reissue', comment: '窗口服务很好' });
   });
 
+  it('reads (and so decrypts) one batch of rows per push while every row is due, not four', async () => {
+    await queueRatings(storage, 'r', 230);
+    const limits: number[] = [];
+    const queued = storage.outbox.queued.bind(storage.outbox);
+    storage.outbox.queued = (db, limit) => {
+      limits.push(limit);
+      return queued(db, limit);
+    };
+    expect(await worker().syncNow()).toMatchObject({ backlog: 0 });
+    expect(limits.every((limit) => limit === 50)).toBe(true);
+  });
+
   it('keeps each kind in queue order on the platform, through failures, drops and partial acks', async () => {
     const expected: Record<string, string[]> = { rating: [], 'session.summary': [] };
     for (let i = 0; i < 60; i += 1) {

@@ -243,8 +243,14 @@ export class SyncWorker {
     const limits = { maxRecords: Math.min(config.batchSize, MAX_BATCH_RECORDS), maxBytes: config.maxBatchBytes ?? 900 * 1024 };
     let problem: string | null = null;
     for (;;) {
-      const rows = await outbox.queued(db, limits.maxRecords * 4);
-      const plan = planBatch(rows, now(), limits);
+      // One batch's worth of rows first: each row read is also decrypted, and while a backlog drains every row is due.
+      // Only when rows of a held kind (waiting for their retry) kept the batch short, look further down the queue.
+      let rows = await outbox.queued(db, limits.maxRecords);
+      let plan = planBatch(rows, now(), limits);
+      if (plan.nextDueAt !== null && rows.length === limits.maxRecords && plan.records.length < limits.maxRecords) {
+        rows = await outbox.queued(db, limits.maxRecords * 4);
+        plan = planBatch(rows, now(), limits);
+      }
       this.nextDueAt = plan.nextDueAt;
       if (plan.unsendable.length > 0) {
         await db.transaction((tx) => outbox.markDead(tx, plan.unsendable, now()));

@@ -12,6 +12,7 @@ import { ProgressScreen } from '../screens/progress/ProgressScreen.js';
 import { RobotScreen } from '../screens/robot/RobotScreen.js';
 import { StaffScreen } from '../screens/staff/StaffScreen.js';
 import { TicketScreen } from '../screens/ticket/TicketScreen.js';
+import { AppointmentScreen } from '../screens/appointment/AppointmentScreen.js';
 import { ApiProvider, InfoProvider } from './api.js';
 import { Chrome } from './Chrome.js';
 import { NavigationProvider, useNavigation } from './navigation.js';
@@ -43,6 +44,8 @@ function CurrentScreen() {
       return <HomeScreen />;
     case 'ticket':
       return <TicketScreen />;
+    case 'appointment':
+      return <AppointmentScreen />;
     case 'robot':
       return <RobotScreen />;
     case 'guide':

@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
  * Screen navigation without URLs: a kiosk has no address bar, and a state
  * machine makes "back to the start" one call from anywhere.
  */
-export type ScreenId = 'attract' | 'home' | 'ticket' | 'robot' | 'guide' | 'apply' | 'progress' | 'feedback' | 'staff';
+export type ScreenId = 'attract' | 'home' | 'ticket' | 'appointment' | 'robot' | 'guide' | 'apply' | 'progress' | 'feedback' | 'staff';
 
 export interface Navigation {
   screen: ScreenId;

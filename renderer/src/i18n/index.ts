@@ -1,5 +1,6 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import enAppointment from './en/appointment.json';
 import enCases from './en/cases.json';
 import enStaff from './en/staff.json';
 import enCommon from './en/common.json';
@@ -11,6 +12,7 @@ import enMessages from './en/messages.json';
 import enRobot from './en/robot.json';
 import enSession from './en/session.json';
 import enTicket from './en/ticket.json';
+import zhAppointment from './zh-CN/appointment.json';
 import zhCases from './zh-CN/cases.json';
 import zhStaff from './zh-CN/staff.json';
 import zhCommon from './zh-CN/common.json';
@@ -29,8 +31,8 @@ import zhTicket from './zh-CN/ticket.json';
  * without touching each other's files.
  */
 export const resources = {
-  'zh-CN': { common: zhCommon, session: zhSession, dev: zhDev, ticket: zhTicket, robot: zhRobot, cases: zhCases, guide: zhGuide, feedback: zhFeedback, staff: zhStaff, maintenance: zhMaintenance, messages: zhMessages },
-  en: { common: enCommon, session: enSession, dev: enDev, ticket: enTicket, robot: enRobot, cases: enCases, guide: enGuide, feedback: enFeedback, staff: enStaff, maintenance: enMaintenance, messages: enMessages },
+  'zh-CN': { common: zhCommon, session: zhSession, dev: zhDev, ticket: zhTicket, robot: zhRobot, cases: zhCases, guide: zhGuide, feedback: zhFeedback, staff: zhStaff, maintenance: zhMaintenance, messages: zhMessages, appointment: zhAppointment },
+  en: { common: enCommon, session: enSession, dev: enDev, ticket: enTicket, robot: enRobot, cases: enCases, guide: enGuide, feedback: enFeedback, staff: enStaff, maintenance: enMaintenance, messages: enMessages, appointment: enAppointment },
 } as const;
 
 export type UiLocale = keyof typeof resources;

@@ -5,6 +5,7 @@ import { useNavigation, type ScreenId } from '../../app/navigation.js';
 
 const ENTRIES: ReadonlyArray<{ screen: ScreenId & IconName; key: string }> = [
   { screen: 'ticket', key: 'ticket' },
+  { screen: 'appointment', key: 'appointment' },
   { screen: 'robot', key: 'robot' },
   { screen: 'guide', key: 'guide' },
   { screen: 'apply', key: 'apply' },
@@ -12,7 +13,7 @@ const ENTRIES: ReadonlyArray<{ screen: ScreenId & IconName; key: string }> = [
   { screen: 'feedback', key: 'feedback' },
 ];
 
-/** The main menu: the five things citizens come to the terminal for. */
+/** The main menu: what citizens come to the terminal for (seven tiles). */
 export function HomeScreen() {
   const { t } = useTranslation();
   const info = useHostInfo();

@@ -283,7 +283,7 @@ function ChooseStep({
   );
 }
 
-function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () => void }) {
+export function ResultStep({ ticket, onDone }: { ticket: QueueTicketView; onDone: () => void }) {
   const { t } = useTranslation('ticket');
   const byItself = resultReturnsByItself(ticket.printed);
   const [seconds, setSeconds] = useState(AUTO_RETURN_SECONDS);
