@@ -4,6 +4,7 @@
  *
  *   npx tsx hall/main.ts --port 8790 --secret S --data-dir D [--content content/hall] [--static DIR]
  *                           [--counters counters.json] [--host 0.0.0.0] [--calendar calendar.json] [--clock-start ISO]
+ *                           [--manager manager.json]   # {"pinHash": "scrypt$…"}: opens the statistics page /stats/
  *   npx tsx hall/main.ts hash-pin 1234      # prints a PIN hash for counters.json
  *   npx tsx hall/main.ts page-urls --secret S [--url http://hall-server:8790]
  *                                              # the counter and display page links, with their page keys
@@ -40,6 +41,8 @@ import { startHallSync, type HallSync } from './sync.js';
 import { KioskRegistry } from './handshake.js';
 
 const CounterAccounts = z.array(z.object({ staffId: z.string().min(1), pinHash: z.string().startsWith('scrypt$'), windows: z.array(z.string()).optional() }));
+/** manager.json: the hall manager's PIN as a scrypt hash (`hash-pin`), never the PIN. */
+const ManagerConfig = z.object({ pinHash: z.string().startsWith('scrypt$') });
 const Calendar = z.object({ holidays: z.array(z.string()).optional(), workdays: z.array(z.string()).optional() });
 
 const APP_VERSION = z.object({ version: z.string().min(1).max(64) }).safeParse(readJson(join(appRoot(), 'package.json'))).data?.version ?? '0.0.0';
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
       content: { type: 'string', default: 'content/hall' },
       static: { type: 'string' },
       counters: { type: 'string' },
+      manager: { type: 'string' },
       calendar: { type: 'string' },
       'clock-start': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
@@ -93,7 +97,7 @@ async function main(): Promise<void> {
   if (positionals[0] === 'page-urls') {
     if (secret === undefined || secret.length < 8) throw new Error('page-urls needs --secret, --secret-file or LIULIU_HALL_SECRET');
     const base = values.url.replace(/\/$/, '');
-    process.stdout.write(`counter: ${base}/counter/#key=${pageKey(secret, 'counter')}\ndisplay: ${base}/display/#key=${pageKey(secret, 'display')}\n`);
+    process.stdout.write(`counter: ${base}/counter/#key=${pageKey(secret, 'counter')}\ndisplay: ${base}/display/#key=${pageKey(secret, 'display')}\nstats: ${base}/stats/#key=${pageKey(secret, 'stats')}\n`);
     return;
   }
   if (secret === undefined || secret.length < 8) throw new Error('--secret (or LIULIU_HALL_SECRET) of at least 8 characters is required');
@@ -106,6 +110,7 @@ async function main(): Promise<void> {
   if (!hall.success) throw new Error(`hall.json is invalid: ${hall.error.message}`);
   const counters = values.counters === undefined ? [] : CounterAccounts.parse(readJson(values.counters));
   const calendar = values.calendar === undefined ? {} : Calendar.parse(readJson(values.calendar));
+  const managerPinHash = values.manager === undefined ? undefined : ManagerConfig.parse(readJson(values.manager)).pinHash;
   // --clock-start runs the service's clock from a given instant (demos and benches outside opening hours).
   const offset = values['clock-start'] === undefined ? 0 : Date.parse(values['clock-start']) - Date.now();
   if (Number.isNaN(offset)) throw new Error(`bad --clock-start ${values['clock-start']}`);
@@ -116,7 +121,7 @@ async function main(): Promise<void> {
   const db = await Database.open(join(dataDir, 'hall-queue.db'));
   await db.migrate('outbox', outboxMigrations);
   const outbox = new Outbox(DataKey.loadOrCreate(join(dataDir, 'keys', 'data.key')));
-  const service = await HallQueueService.open({ hall: hall.data, db, outbox, logger, now, kioskId: values['terminal-id'], counters, calendar });
+  const service = await HallQueueService.open({ hall: hall.data, db, outbox, logger, now, kioskId: values['terminal-id'], counters, calendar, ...(managerPinHash === undefined ? {} : { managerPinHash }) });
   const builtPages = rendererDist();
   const staticDir = values.static !== undefined ? resolve(values.static) : existsSync(join(builtPages, 'counter', 'index.html')) ? builtPages : undefined;
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');

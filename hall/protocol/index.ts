@@ -6,3 +6,4 @@
  */
 export * from './types.js';
 export * from './messages.js';
+export * from './stats.js';
