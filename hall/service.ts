@@ -229,7 +229,7 @@ export class HallQueueService implements HallQueue {
 
   /** The figures of `from`–`to` with no session check (the service's own sync). */
   async figures(from: string, to: string): Promise<HallStats> {
-    const layout = { categories: this.hall.queueCategories.map((c) => ({ id: c.id, windows: c.windows })) };
+    const layout = { categories: this.hall.queueCategories.map((c) => ({ id: c.id })) };
     const rows = hallFigures(await statsEvents(this.db, from, to), layout, from, to);
     return { from, to, generatedAt: this.now().toISOString(), categories: this.hall.queueCategories.map((c) => ({ id: c.id, name: c.name })), rows };
   }

@@ -30,8 +30,8 @@ export interface StatsEvent {
 }
 
 export interface StatsLayout {
-  /** Every category with its windows: their day rows are listed even when nothing happened. */
-  categories: ReadonlyArray<{ id: string; windows: readonly string[] }>;
+  /** Every category: its day rows are listed even when nothing happened (a window's only once it called someone). */
+  categories: ReadonlyArray<{ id: string }>;
 }
 
 /** Nearest-rank percentile (p in 0–100) of the values; null for none. */
@@ -121,9 +121,9 @@ export function daysBetween(from: string, to: string): string[] {
 }
 
 /**
- * The figure rows for the days `from`–`to`: per day (hour null) the hall,
- * every category and every window, present even when empty; per hour only
- * the scopes something happened in. Events must be in the order they
+ * The figure rows for the days `from`–`to`: per day (hour null) the hall and
+ * every category, present even when empty, and the windows that did
+ * something; per hour only the scopes something happened in. Events must be in the order they
  * happened (the store's `seq`).
  */
 export function hallFigures(events: readonly StatsEvent[], layout: StatsLayout, from: string, to: string): FigureRow[] {
@@ -133,7 +133,6 @@ export function hallFigures(events: readonly StatsEvent[], layout: StatsLayout, 
     buckets.get(day, null, 'hall', '');
     for (const category of layout.categories) {
       buckets.get(day, null, 'category', category.id);
-      for (const windowNo of category.windows) buckets.get(day, null, 'window', windowNo);
     }
   }
 
