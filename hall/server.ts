@@ -301,7 +301,8 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         client.authenticated = true;
         client.role = message.role;
         client.caller = caller;
-        client.events = message.events ?? true;
+        // The statistics page's key opens no more than the manager login: no live ticket events on its socket.
+        client.events = (message.events ?? true) && message.role !== 'stats';
         client.allowed = caller.kind === 'page' && message.role !== 'kiosk' ? PAGE_METHODS[message.role] : null;
         clearTimeout(helloTimer);
         send(client, { type: 'welcome', day: service.today(), at: new Date().toISOString() });

@@ -218,7 +218,9 @@ export class HallQueueService implements HallQueue {
   async hallStats(input: HallStatsRequest): Promise<Result<HallStats>> {
     const parsed = parseInput(HallStatsRequest, input);
     if (!parsed.ok) return parsed;
-    const { token, from, to } = parsed.value;
+    const { token } = parsed.value;
+    const from = parsed.value.from ?? this.today();
+    const to = parsed.value.to ?? from;
     if (!this.managerSessions.valid(token)) {
       this.logger.warn('queue: statistics refused: no valid manager session');
       return fail('not-logged-in', '管理员未登录或登录已过期');

@@ -44,8 +44,9 @@ export type FigureRow = z.infer<typeof FigureRow>;
 export const HallStatsRequest = z.object({
   /** The manager session token from `managerLogin`. */
   token: z.string().min(10).max(100),
-  from: day,
-  to: day,
+  /** First and last hall day; both default to the service's today (the page need not know the hall's clock). */
+  from: day.optional(),
+  to: day.optional(),
 });
 export type HallStatsRequest = z.infer<typeof HallStatsRequest>;
 
