@@ -53,6 +53,7 @@ function StatsApp() {
     else window.sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
     setSession(next);
   }, []);
+  const expire = useCallback(() => keep(null), [keep]);
 
   if (key === null || state === 'unauthorized') {
     return (
@@ -97,7 +98,7 @@ function StatsApp() {
       ) : session === null ? (
         <Login link={link} onLogin={keep} />
       ) : (
-        <Figures link={link} token={session.token} onExpired={() => keep(null)} />
+        <Figures link={link} token={session.token} onExpired={expire} />
       )}
     </main>
   );
@@ -105,7 +106,8 @@ function StatsApp() {
 
 function useErrorText() {
   const { t } = useTranslation('stats');
-  return (code: QueueErrorCode) => t(`errors.${ERROR_KEYS.has(code) ? code : 'internal'}`);
+  // Stable while the language is, so the figures' loader (which depends on it) is not re-created on every render.
+  return useCallback((code: QueueErrorCode) => t(`errors.${ERROR_KEYS.has(code) ? code : 'internal'}`), [t]);
 }
 
 function Login({ link, onLogin }: { link: RefObject<HallLink | undefined>; onLogin: (session: ManagerSession) => void }) {
