@@ -39,6 +39,7 @@ import { pageKey, startHallServer } from './server.js';
 import { HallQueueService } from './service.js';
 import { startHallSync, type HallSync } from './sync.js';
 import { KioskRegistry } from './handshake.js';
+import { startFiguresReport } from './figures-report.js';
 
 const CounterAccounts = z.array(z.object({ staffId: z.string().min(1), pinHash: z.string().startsWith('scrypt$'), windows: z.array(z.string()).optional() }));
 /** manager.json: the hall manager's PIN as a scrypt hash (`hash-pin`), never the PIN. */
@@ -139,6 +140,8 @@ async function main(): Promise<void> {
     ...(staticDir === undefined ? {} : { staticDir }),
   });
   const sync = values['platform-url'] === undefined ? undefined : await startSync(values, { db, outbox, logger, now, service, health: () => healthOf(server.connections()) });
+  // The hall's figures (per day and finished hour) go to the platform through the same outbox.
+  const figures = await startFiguresReport({ service, db, outbox, now, logger });
   // One line on stdout for whoever started us (tests, scripts): where we listen.
   process.stdout.write(`${JSON.stringify({ listening: server.port, wsUrl: server.wsUrl, httpUrl: server.httpUrl })}\n`);
 
@@ -146,6 +149,7 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
+    figures.stop();
     Promise.resolve(sync?.stop())
       .then(() => server.close())
       .then(() => db.close())
