@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serviceDay } from '../electron/common/hall-time.js';
 import type { Migration, Queryable } from '../electron/host/storage/database.js';
 
 /**
@@ -55,4 +56,50 @@ export async function hallFiguresOfDay(db: Queryable, day: string, terminalId?: 
     terminalId === undefined ? [day] : [day, terminalId],
   );
   return rows.map((r) => ({ terminalId: r.terminal_id, figuresKey: r.figures_key, day: r.day, hour: r.hour, generatedAt: r.generated_at, rows: z.array(z.unknown()).parse(JSON.parse(r.rows)) }));
+}
+
+export interface DepartmentRatings {
+  /** '' for ratings that named no department. */
+  departmentId: string;
+  count: number;
+  /** Mean stars, one decimal. */
+  average: number;
+  /** How many gave 1, 2, 3, 4, 5 stars. */
+  stars: [number, number, number, number, number];
+}
+
+const RatingPayload = z.looseObject({ stars: z.number().int().min(1).max(5), at: z.string().optional(), departmentId: z.string().optional() });
+
+/**
+ * Ratings (好差评) by department for one hall day. Ratings are recorded by
+ * the kiosks' feedback flow (electron/host/guide), each with the department
+ * of the service rated, and reach the platform as `rating` records — not
+ * through the hall queue service — so the platform is where they meet the
+ * hall's queue figures. Day = the rating's `at` (else when it was queued) in
+ * hall time.
+ */
+export function ratingsByDepartment(ratings: ReadonlyArray<{ payload: unknown; createdAt: string }>, day: string): DepartmentRatings[] {
+  const groups = new Map<string, DepartmentRatings>();
+  for (const rating of ratings) {
+    const parsed = RatingPayload.safeParse(rating.payload);
+    if (!parsed.success) continue;
+    if (serviceDay(new Date(parsed.data.at ?? rating.createdAt)) !== day) continue;
+    const departmentId = parsed.data.departmentId ?? '';
+    let group = groups.get(departmentId);
+    if (group === undefined) {
+      group = { departmentId, count: 0, average: 0, stars: [0, 0, 0, 0, 0] };
+      groups.set(departmentId, group);
+    }
+    group.count++;
+    group.stars[parsed.data.stars - 1]! += 1;
+  }
+  return [...groups.values()]
+    .map((g) => ({ ...g, average: Math.round((g.stars.reduce((sum, n, i) => sum + n * (i + 1), 0) / g.count) * 10) / 10 }))
+    .sort((a, b) => (a.departmentId < b.departmentId ? -1 : a.departmentId > b.departmentId ? 1 : 0));
+}
+
+/** The `rating` records as stored (payload without sealed personal fields: stars, at and department are open). */
+export async function ratingRecords(db: Queryable): Promise<Array<{ payload: unknown; createdAt: string }>> {
+  const rows = await db.all<{ payload: string; created_at: string }>("SELECT payload, created_at FROM records WHERE kind = 'rating'");
+  return rows.map((r) => ({ payload: JSON.parse(r.payload) as unknown, createdAt: r.created_at }));
 }

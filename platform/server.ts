@@ -362,7 +362,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     if (route === 'GET /admin/hall-figures') {
       const day = url.searchParams.get('day') ?? '';
       if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new HttpError(400, 'bad_request', 'day=YYYY-MM-DD is required');
-      return sendJson(res, 200, { day, figures: await store.hallFigures(day, url.searchParams.get('terminal') ?? undefined) });
+      return sendJson(res, 200, { day, figures: await store.hallFigures(day, url.searchParams.get('terminal') ?? undefined), ratingsByDepartment: await store.ratingsByDepartment(day) });
     }
     if (route === 'GET /admin/stats') return sendJson(res, 200, { ...(await store.stats()), requests });
     if (route === 'GET /admin/records/ids') return sendJson(res, 200, { ids: await store.recordIds() });

@@ -3,7 +3,7 @@ import type { Database, Migration } from '../electron/host/storage/database.js';
 import { joinPersonal, openPersonal, personalMigrations, sealPersonal, splitPersonal } from './personal.js';
 import { SyncRecord, type CaseStatusChange, type ContentBundle, type ContentCurrent, type Heartbeat, type RecordAck } from '../platform-contract/contract.js';
 import { rejectionReason } from '../platform-contract/kinds.js';
-import { hallFiguresMigrations, hallFiguresOfDay, upsertHallFigures, type StoredHallFigures } from './hall-figures.js';
+import { hallFiguresMigrations, hallFiguresOfDay, ratingRecords, ratingsByDepartment, upsertHallFigures, type DepartmentRatings, type StoredHallFigures } from './hall-figures.js';
 
 /**
  * The reference platform's own SQLite store: records (one row per idempotency
@@ -136,6 +136,11 @@ export class PlatformStore {
   /** The hall services' figures of a day, newest report per hall and hour (`hall.figures`). */
   hallFigures(day: string, terminalId?: string): Promise<StoredHallFigures[]> {
     return hallFiguresOfDay(this.db, day, terminalId);
+  }
+
+  /** Ratings of a hall day by department (from the kiosks' `rating` records). */
+  async ratingsByDepartment(day: string): Promise<DepartmentRatings[]> {
+    return ratingsByDepartment(await ratingRecords(this.db), day);
   }
 
   /** Every record of a kind, oldest first (the reviewer's case list). */

@@ -20,6 +20,7 @@ afterEach(async () => {
 
 const Figures = z.object({
   day: z.string(),
+  ratingsByDepartment: z.array(z.object({ departmentId: z.string(), count: z.number(), average: z.number(), stars: z.array(z.number()) })),
   figures: z.array(z.object({ terminalId: z.string(), figuresKey: z.string(), hour: z.number().nullable(), generatedAt: z.string(), rows: z.array(z.looseObject({ scope: z.string(), key: z.string(), issued: z.number(), served: z.number() })) })),
 });
 
@@ -83,5 +84,17 @@ describe('hall figures → platform', () => {
     const stats = z.object({ perKind: z.record(z.string(), z.number()), duplicatesSeen: z.number() }).parse(await (await fetch(new URL('/admin/stats', platform.url), { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json());
     expect(stats.perKind['hall.figures']).toBe(5);
     expect(stats.duplicatesSeen).toBe(0);
+
+    // Ratings come from the kiosks' feedback flow as `rating` records; the platform gives them by department beside the figures.
+    await f.db.transaction(async (tx) => {
+      for (const [stars, departmentId] of [[5, 'dep-a'], [2, 'dep-a'], [4, 'dep-b']] as const) {
+        await f.outbox.append(tx, { kind: 'rating', schemaVersion: 1, payload: { stars, at: f.clock.now().toISOString(), departmentId, reasons: stars <= 2 ? ['waiting-time'] : [] } }, f.clock.now());
+      }
+    });
+    await sync.worker.syncNow();
+    expect((await read()).ratingsByDepartment).toEqual([
+      { departmentId: 'dep-a', count: 2, average: 3.5, stars: [0, 1, 0, 0, 1] },
+      { departmentId: 'dep-b', count: 1, average: 4, stars: [0, 0, 0, 1, 0] },
+    ]);
   });
 });
