@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { z } from 'zod';
 import { hashPin, pageKey } from '../../hall/index.js';
@@ -120,11 +121,13 @@ test('the manager PIN opens the day\'s figures; the CSV matches the page', async
   await page.context().close();
 });
 
-test('fits 1280×1024 without sideways scrolling, and speaks English', async () => {
+test('fits 1280×1024 without sideways scrolling, speaks English, and has no serious axe finding', async () => {
   const page = await openStats({ width: 1280, height: 1024 }, '?lang=en');
   await logIn(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hall statistics');
   await expect(page.getByRole('heading', { name: 'By queue category' })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   await page.context().close();
 });
