@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { z } from 'zod';
 import { hashPin } from '../electron/host/staff/credentials.js';
 import { pageKey, startHallServer, type HallServer } from './server.js';
-import { PIN, recordingLogger, serviceFixture, until, type Fixture } from './testing.js';
+import { PIN, recordingLogger, requestId, serviceFixture, until, type Fixture } from './testing.js';
 import { HallStats, type PageRole } from './protocol/index.js';
 
 /** The statistics page's access: a stats page key, then the manager PIN (the one staff-credential model). */
@@ -105,5 +105,29 @@ describe('statistics page: manager credential', () => {
     const stats = await page(server.wsUrl, 'stats');
     expect((await stats('snapshot', {})).error?.code).toBe('unauthorized');
     expect((await stats('counterLogin', { windowNo: '1', staffId: 's1', pin: PIN })).error?.code).toBe('unauthorized');
+  });
+
+  it('the stats page key gets no ticket events, even when it asks for them (a counter key does)', async () => {
+    const { f, server } = await setup();
+    const heard = async (role: PageRole): Promise<string[]> => {
+      const socket = new WebSocket(server.wsUrl);
+      cleanups.push(() => socket.terminate());
+      const kinds: string[] = [];
+      await new Promise<void>((resolve) => {
+        socket.on('message', (data) => {
+          const m = z.looseObject({ type: z.string() }).parse(JSON.parse(String(data)));
+          if (m.type === 'challenge') socket.send(JSON.stringify({ type: 'hello', role, secret: pageKey(SECRET, role), events: true }));
+          if (m.type === 'welcome') resolve();
+          kinds.push(m.type);
+        });
+      });
+      return kinds;
+    };
+    const stats = await heard('stats');
+    const counter = await heard('counter');
+    expect((await f.service.issue({ requestId: requestId(), categoryId: 'qc-integrated', kioskId: 'k1' })).ok).toBe(true);
+    await until('the counter hears the event', () => counter.includes('event'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stats).not.toContain('event');
   });
 });
