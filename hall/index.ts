@@ -7,6 +7,5 @@
 export { HallQueueService, DEFAULT_RULES, type CounterAccount, type QueueRules, type HallQueueServiceOptions } from './service.js';
 export { startHallServer, pageKey, PAGE_METHODS, type HallServer, type HallServerOptions } from './server.js';
 export { isIssuingOpen, findCategory, nextServiceDay, type HallCalendar, type IssuingStatus } from './hours.js';
-export { startFiguresReport, type FiguresReport } from './figures-report.js';
 export { hashPin } from '../electron/host/staff/credentials.js';
 export * from './protocol/index.js';

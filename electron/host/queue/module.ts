@@ -11,7 +11,7 @@ import { inLocale } from '../content/english.js';
 import { categoryForService, categoryView, kioskCatalog } from './catalog.js';
 import { ticketQrBase } from './ticket-link.js';
 import { RemoteHallQueue } from './remote.js';
-import { DEFAULT_RULES, HallQueueService, startFiguresReport, startHallServer, type FiguresReport, type HallCalendar, type HallServer } from '../../../hall/index.js';
+import { DEFAULT_RULES, HallQueueService, startHallServer, type HallCalendar, type HallServer } from '../../../hall/index.js';
 import type { HallQueue, IssueResult, Priority, QueueError, QueueErrorCode, QueueSnapshot, Ticket } from '../../../hall/protocol/index.js';
 
 /**
@@ -128,7 +128,6 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
   let server: HallServer | undefined;
   /** Embedded mode: the in-process service (its events feed the waiting counts; a kiosk client hears none). */
   let embedded: HallQueueService | undefined;
-  let figures: FiguresReport | undefined;
   let publicBase = config.publicBaseUrl;
   const cleanups: Array<() => void> = [];
   const recent = new Map<string, Promise<QueueTicketView>>();
@@ -239,8 +238,6 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       ...(config.managerPinHash === undefined ? {} : { managerPinHash: config.managerPinHash }),
     });
     embedded = service;
-    // The hall's figures go to the platform through this kiosk's outbox and sync, as the standalone service's go through its own.
-    figures = await startFiguresReport({ service, db: ctx.db, outbox: ctx.outbox, now: ctx.now, logger });
     const secret = config.secret ?? loadOrCreateHallSecret(join(ctx.config.dataDir, 'keys', 'hall.secret'));
     const listen = (port: number, host: string) => startHallServer({ service, secret, port, host, staticDir: rendererDist(), logger });
     try {
@@ -335,7 +332,6 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     async stop() {
       for (const cleanup of cleanups) cleanup();
       clearTimeout(waitingTimer);
-      figures?.stop();
       await queue?.close?.();
       await server?.close();
     },
