@@ -187,6 +187,7 @@ function Figures({ link, token, onExpired }: { link: RefObject<HallLink | undefi
   const hourRows = useMemo(() => stats?.rows.filter((r) => r.hour !== null) ?? [], [stats]);
   const hourScopes = useMemo(() => [...new Set(hourRows.map((r) => `${r.scope}|${r.key}`))], [hourRows]);
   const hallHours = hourRows.filter((r) => r.scope === 'hall');
+  const hourLabels = hallHours.map((r) => t('hourLabel', { hour: r.hour }));
   const shownHours = hourRows.filter((r) => `${r.scope}|${r.key}` === hourScope);
 
   const download = (): void => {
@@ -265,7 +266,7 @@ function Figures({ link, token, onExpired }: { link: RefObject<HallLink | undefi
             <FigureChart
               title={t('chartCounts')}
               kind="bar"
-              labels={hallHours.map((r) => t('hourLabel', { hour: r.hour }))}
+              labels={hourLabels}
               series={[
                 { label: t('columns.issued'), values: hallHours.map((r) => r.issued), color: '#0b4aa2' },
                 { label: t('columns.served'), values: hallHours.map((r) => r.served), color: '#1b7a3a' },
@@ -274,7 +275,7 @@ function Figures({ link, token, onExpired }: { link: RefObject<HallLink | undefi
             <FigureChart
               title={t('chartTimes')}
               kind="line"
-              labels={hallHours.map((r) => t('hourLabel', { hour: r.hour }))}
+              labels={hourLabels}
               series={[
                 { label: t('columns.waitP50'), values: hallHours.map((r) => r.waitP50), color: '#0b4aa2' },
                 { label: t('columns.waitP90'), values: hallHours.map((r) => r.waitP90), color: '#c8102e' },

@@ -28,6 +28,8 @@ let browser: Browser;
 let summary: z.infer<typeof Summary>;
 
 test.beforeAll(async () => {
+  // The simulated day issues and serves a few hundred tickets: give it time on a loaded machine.
+  test.setTimeout(180_000);
   dir = mkdtempSync(join(tmpdir(), 'liuliu-e2e-stats-'));
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/simulate-hall-day.ts', '--data-dir', dir, '--day', DAY, '--tickets', '300', '--seed', '11'], { cwd: root, encoding: 'utf8' });
   summary = Summary.parse(JSON.parse(out.trim().split('\n').at(-1)!));
