@@ -4,6 +4,7 @@
  *
  *   npx tsx hall/main.ts --port 8790 --secret S --data-dir D [--content content/hall] [--static DIR]
  *                           [--counters counters.json] [--host 0.0.0.0] [--calendar calendar.json] [--clock-start ISO]
+ *                           [--manager manager.json]   # {"pinHash": "scrypt$…"}: opens the statistics page /stats/
  *   npx tsx hall/main.ts hash-pin 1234      # prints a PIN hash for counters.json
  *   npx tsx hall/main.ts page-urls --secret S [--url http://hall-server:8790]
  *                                              # the counter and display page links, with their page keys
@@ -41,8 +42,11 @@ import { HallQueueService } from './service.js';
 import { startHallSync, type HallSync } from './sync.js';
 import { startAppointmentUpkeep } from './appointment-pull.js';
 import { KioskRegistry } from './handshake.js';
+import { startFiguresReport } from './figures-report.js';
 
 const CounterAccounts = z.array(z.object({ staffId: z.string().min(1), pinHash: z.string().startsWith('scrypt$'), windows: z.array(z.string()).optional() }));
+/** manager.json: the hall manager's PIN as a scrypt hash (`hash-pin`), never the PIN. */
+const ManagerConfig = z.object({ pinHash: z.string().startsWith('scrypt$') });
 const Calendar = z.object({ holidays: z.array(z.string()).optional(), workdays: z.array(z.string()).optional() });
 
 const APP_VERSION = z.object({ version: z.string().min(1).max(64) }).safeParse(readJson(join(appRoot(), 'package.json'))).data?.version ?? '0.0.0';
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
       content: { type: 'string', default: 'content/hall' },
       static: { type: 'string' },
       counters: { type: 'string' },
+      manager: { type: 'string' },
       calendar: { type: 'string' },
       'clock-start': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
@@ -98,7 +103,7 @@ async function main(): Promise<void> {
   if (positionals[0] === 'page-urls') {
     if (secret === undefined || secret.length < 8) throw new Error('page-urls needs --secret, --secret-file or LIULIU_HALL_SECRET');
     const base = values.url.replace(/\/$/, '');
-    process.stdout.write(`counter: ${base}/counter/#key=${pageKey(secret, 'counter')}\ndisplay: ${base}/display/#key=${pageKey(secret, 'display')}\n`);
+    process.stdout.write(`counter: ${base}/counter/#key=${pageKey(secret, 'counter')}\ndisplay: ${base}/display/#key=${pageKey(secret, 'display')}\nstats: ${base}/stats/#key=${pageKey(secret, 'stats')}\n`);
     return;
   }
   if (secret === undefined || secret.length < 8) throw new Error('--secret (or LIULIU_HALL_SECRET) of at least 8 characters is required');
@@ -111,6 +116,7 @@ async function main(): Promise<void> {
   if (!hall.success) throw new Error(`hall.json is invalid: ${hall.error.message}`);
   const counters = values.counters === undefined ? [] : CounterAccounts.parse(readJson(values.counters));
   const calendar = values.calendar === undefined ? {} : Calendar.parse(readJson(values.calendar));
+  const managerPinHash = values.manager === undefined ? undefined : ManagerConfig.parse(readJson(values.manager)).pinHash;
   // --clock-start runs the service's clock from a given instant (demos and benches outside opening hours).
   const offset = values['clock-start'] === undefined ? 0 : Date.parse(values['clock-start']) - Date.now();
   if (Number.isNaN(offset)) throw new Error(`bad --clock-start ${values['clock-start']}`);
@@ -123,7 +129,7 @@ async function main(): Promise<void> {
   const outbox = new Outbox(DataKey.loadOrCreate(join(dataDir, 'keys', 'data.key')));
   const appointmentWindow = { earlyMinutes: Number(values['appointment-early-minutes']), lateMinutes: Number(values['appointment-late-minutes']) };
   if (!Object.values(appointmentWindow).every((m) => Number.isInteger(m) && m >= 0 && m <= 240)) throw new Error('--appointment-early-minutes and --appointment-late-minutes take 0–240');
-  const service = await HallQueueService.open({ hall: hall.data, db, outbox, logger, now, kioskId: values['terminal-id'], counters, calendar, appointmentWindow });
+  const service = await HallQueueService.open({ hall: hall.data, db, outbox, logger, now, kioskId: values['terminal-id'], counters, calendar, appointmentWindow, ...(managerPinHash === undefined ? {} : { managerPinHash }) });
   const builtPages = rendererDist();
   const staticDir = values.static !== undefined ? resolve(values.static) : existsSync(join(builtPages, 'counter', 'index.html')) ? builtPages : undefined;
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');
@@ -143,6 +149,8 @@ async function main(): Promise<void> {
   const sync = values['platform-url'] === undefined ? undefined : await startSync(values, { db, outbox, logger, now, service, health: () => healthOf(server.connections()) });
   // Without a platform there is nothing to pull, but appointments already held still turn into no-shows on time.
   const upkeep = sync === undefined ? startAppointmentUpkeep({ book: service.appointments, logger, now }) : undefined;
+  // The hall's figures (per day and finished hour) go to the platform through the same outbox.
+  const figures = await startFiguresReport({ service, db, outbox, now, logger });
   // One line on stdout for whoever started us (tests, scripts): where we listen.
   process.stdout.write(`${JSON.stringify({ listening: server.port, wsUrl: server.wsUrl, httpUrl: server.httpUrl })}\n`);
 
@@ -151,6 +159,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     upkeep?.stop();
+    figures.stop();
     Promise.resolve(sync?.stop())
       .then(() => server.close())
       .then(() => db.close())

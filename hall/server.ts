@@ -71,6 +71,7 @@ export function pageKey(secret: string, role: PageRole): string {
 export const PAGE_METHODS: Record<PageRole, ReadonlySet<MethodName>> = {
   display: new Set<MethodName>(['snapshot', 'ticket']),
   counter: new Set<MethodName>(['snapshot', 'ticket', 'counterLogin', ...COUNTER_METHODS]),
+  stats: new Set<MethodName>(['managerLogin', 'hallStats']),
 };
 
 /** Validates a method's params and runs it; counter methods first resolve their session token. */
@@ -138,6 +139,10 @@ export async function dispatch(service: HallQueueService, method: MethodName, ra
       return withParams(Methods.uploadOffline, (v) => (caller.kind === 'kiosk' && v.kioskId !== caller.kioskId ? Promise.resolve(fail('unauthorized', `this connection is kiosk ${caller.kioskId}`)) : service.mergeOffline(v)));
     case 'staffFailures':
       return withParams(Methods.staffFailures, () => Promise.resolve(caller.kind === 'manager' ? ok(service.staffFailures()) : fail('unauthorized', 'the hall manager only')));
+    case 'managerLogin':
+      return withParams(Methods.managerLogin, (v) => service.managerLogin(v));
+    case 'hallStats':
+      return withParams(Methods.hallStats, (v) => service.hallStats(v));
   }
 }
 
@@ -177,7 +182,7 @@ interface Client {
   events: boolean;
   /** Methods a page-key client may call; null = the shared secret, every method. */
   allowed: ReadonlySet<MethodName> | null;
-  role: 'kiosk' | 'counter' | 'display' | null;
+  role: 'kiosk' | PageRole | null;
   caller: Caller;
   nonce: string;
 }
@@ -305,7 +310,8 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         client.authenticated = true;
         client.role = message.role;
         client.caller = caller;
-        client.events = message.events ?? true;
+        // The statistics page's key opens no more than the manager login: no live ticket events on its socket.
+        client.events = (message.events ?? true) && message.role !== 'stats';
         client.allowed = caller.kind === 'page' && message.role !== 'kiosk' ? PAGE_METHODS[message.role] : null;
         clearTimeout(helloTimer);
         send(client, { type: 'welcome', day: service.today(), at: new Date().toISOString() });
@@ -359,7 +365,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
     httpUrl: `${secure ? 'https' : 'http'}://${host}:${port}`,
     connections: () => {
       const counts = { kiosk: 0, counter: 0, display: 0 };
-      for (const client of clients) if (client.authenticated && client.role !== null) counts[client.role]++;
+      for (const client of clients) if (client.authenticated && client.role !== null && client.role !== 'stats') counts[client.role]++;
       return counts;
     },
     close: async () => {

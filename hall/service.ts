@@ -25,6 +25,10 @@ import {
 import * as store from './store.js';
 import { AppointmentBook, type HeldAppointment } from './appointment-book.js';
 import { DEFAULT_APPOINTMENT_WINDOW, decideCheckIn, type AppointmentWindow } from './appointments.js';
+import { MANAGER_ID, ManagerSessions } from './manager.js';
+import { daysBetween, hallFigures } from './stats.js';
+import { statsEvents } from './stats-store.js';
+import { HallStatsRequest, ManagerLoginRequest, MAX_STATS_DAYS, type HallStats, type ManagerSession } from './protocol/stats.js';
 import { waitingTicket, type StoredTicket } from './store.js';
 import {
   CheckInRequest,
@@ -135,6 +139,8 @@ export interface HallQueueServiceOptions {
   rules?: Partial<QueueRules>;
   /** Appointment check-in window around the slot's start (default 30 min before to 15 min after). */
   appointmentWindow?: AppointmentWindow;
+  /** The hall manager's PIN hash (`scrypt$…`): opens the statistics page (`managerLogin`). None: the page stays shut. */
+  managerPinHash?: string;
 }
 
 /**
@@ -162,6 +168,8 @@ export class HallQueueService implements HallQueue {
   private readonly credentials: StaffCredentials;
   /** Appointments pulled from the platform (预约): check-in and no-shows. */
   readonly appointments: AppointmentBook;
+  private readonly managerSessions: ManagerSessions;
+  private readonly managerConfigured: boolean;
 
   private constructor(options: HallQueueServiceOptions, appointments: AppointmentBook) {
     this.appointments = appointments;
@@ -173,7 +181,11 @@ export class HallQueueService implements HallQueue {
     this.counters = options.counters ?? [];
     this.calendar = options.calendar ?? {};
     this.rules = { ...DEFAULT_RULES, ...options.rules };
-    this.credentials = new StaffCredentials(this.counters, this.now, {}, (failure) => this.logger.warn({ ...failure }, 'queue: staff credential refused'));
+    // The manager is one more identity in the same model: its failures count toward the same hall-wide limit.
+    const accounts = options.managerPinHash === undefined ? this.counters : [...this.counters.filter((a) => a.staffId !== MANAGER_ID), { staffId: MANAGER_ID, pinHash: options.managerPinHash }];
+    this.credentials = new StaffCredentials(accounts, this.now, {}, (failure) => this.logger.warn({ ...failure }, 'queue: staff credential refused'));
+    this.managerSessions = new ManagerSessions(this.now);
+    this.managerConfigured = options.managerPinHash !== undefined;
     for (const category of this.hall.queueCategories) for (const windowNo of category.windows) this.windowCategory.set(windowNo, category);
   }
 
@@ -200,6 +212,42 @@ export class HallQueueService implements HallQueue {
     return fail(code, message);
   }
 
+  /** The hall manager's login to the statistics page (the `manager` identity of the staff credentials). */
+  managerLogin(input: ManagerLoginRequest): Promise<Result<ManagerSession>> {
+    const parsed = parseInput(ManagerLoginRequest, input);
+    if (!parsed.ok) return Promise.resolve(parsed);
+    if (!this.managerConfigured) {
+      this.logger.warn('queue: statistics login refused: no manager PIN configured');
+      return Promise.resolve(fail('unauthorized', '未配置大厅管理员密码，统计页不可用'));
+    }
+    const check = this.credentials.verify(MANAGER_ID, parsed.value.pin, 'statistics page');
+    if (!check.ok) return Promise.resolve(fail('bad-credentials', credentialMessage(check, '管理员密码不正确', this.now())));
+    this.logger.info('queue: hall manager logged in to the statistics page');
+    return Promise.resolve(ok(this.managerSessions.open()));
+  }
+
+  /** The hall's figures for a range of days (`hall/stats.ts`), for a logged-in manager. */
+  async hallStats(input: HallStatsRequest): Promise<Result<HallStats>> {
+    const parsed = parseInput(HallStatsRequest, input);
+    if (!parsed.ok) return parsed;
+    const { token } = parsed.value;
+    const from = parsed.value.from ?? this.today();
+    const to = parsed.value.to ?? from;
+    if (!this.managerSessions.valid(token)) {
+      this.logger.warn('queue: statistics refused: no valid manager session');
+      return fail('not-logged-in', '管理员未登录或登录已过期');
+    }
+    if (from > to || daysBetween(from, to).length > MAX_STATS_DAYS) return fail('bad-request', `日期范围无效（最多${MAX_STATS_DAYS}天）`);
+    return ok(await this.figures(from, to));
+  }
+
+  /** The figures of `from`–`to` with no session check (the service's own sync). */
+  async figures(from: string, to: string): Promise<HallStats> {
+    const layout = { categories: this.hall.queueCategories.map((c) => ({ id: c.id })) };
+    const rows = hallFigures(await statsEvents(this.db, from, to), layout, from, to);
+    return { from, to, generatedAt: this.now().toISOString(), categories: this.hall.queueCategories.map((c) => ({ id: c.id, name: c.name })), rows };
+  }
+
   /** The hall's short name, for pages the hall server renders. */
   hallName(): string {
     return this.hall.name;
@@ -219,7 +267,7 @@ export class HallQueueService implements HallQueue {
     const category = findCategory(this.hall, request.categoryId);
     if (category === undefined) return fail('unknown-category', `没有这个排队类别：${request.categoryId}`);
     const now = this.now();
-    const staffVerified = request.priority === 'disabled' && request.staff !== undefined ? this.credentials.verify(request.staff.staffId, request.staff.pin, `priority at kiosk ${request.kioskId}`) : null;
+    const staffVerified = request.priority === 'disabled' && request.staff !== undefined ? this.credentials.verify(request.staff.staffId, request.staff.pin, `priority at kiosk ${request.kioskId}`, (a) => a.staffId !== MANAGER_ID) : null;
     if (staffVerified !== null && !staffVerified.ok) return this.refuseIssue(request, 'bad-credentials', credentialMessage(staffVerified, '工作人员工号或密码不正确', now));
     const priority = decidePriority({ ...request, staffVerified: staffVerified?.ok === true }, serviceDay(now));
     if (!priority.ok) return this.refuseIssue(request, priority.code, priority.message);
@@ -400,7 +448,7 @@ export class HallQueueService implements HallQueue {
     const category = this.windowCategory.get(windowNo);
     if (category === undefined) return fail('unknown-window', `${windowNo}号窗口不是排队叫号窗口`);
     const account = this.counters.find((a) => a.staffId === staffId);
-    const check = this.credentials.verify(staffId, pin, `window ${windowNo}`, () => account?.windows === undefined || account.windows.includes(windowNo));
+    const check = this.credentials.verify(staffId, pin, `window ${windowNo}`, () => account !== undefined && (account.windows === undefined || account.windows.includes(windowNo)));
     if (!check.ok) return fail('bad-credentials', credentialMessage(check, '工号或密码不正确，或无权登录该窗口', this.now()));
     const token = newSessionToken();
     const now = this.now();

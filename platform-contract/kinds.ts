@@ -128,6 +128,38 @@ export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodT
       detail: z.string().max(500).optional(),
     }),
   },
+  /**
+   * The hall queue service's own figures (hall/stats.ts) for one hall day
+   * (`hour` null) or one hour of it: rows per scope (hall, category, window).
+   * `figuresKey` (`<day>/<hour|day>`) names what the record describes: the
+   * platform keeps the newest `generatedAt` per terminal and key, so a
+   * re-send (a later revision, or the same one again) overwrites, never
+   * duplicates. No personal data.
+   */
+  'hall.figures': {
+    1: z.looseObject({
+      figuresKey: z.string().regex(/^\d{4}-\d{2}-\d{2}\/(\d{1,2}|day)$/),
+      day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      hour: z.number().int().min(0).max(23).nullable(),
+      generatedAt: at,
+      rows: z
+        .array(
+          z.looseObject({
+            scope: z.enum(['hall', 'category', 'window']),
+            key: z.string().max(100),
+            issued: z.number().int().nonnegative(),
+            served: z.number().int().nonnegative(),
+            noShows: z.number().int().nonnegative(),
+            transfers: z.number().int().nonnegative(),
+            waitP50: z.number().nonnegative().nullable(),
+            waitP90: z.number().nonnegative().nullable(),
+            serviceP50: z.number().nonnegative().nullable(),
+            serviceP90: z.number().nonnegative().nullable(),
+          }),
+        )
+        .max(1000),
+    }),
+  },
   /** One citizen session's summary for hall statistics (no personal data). */
   'session.summary': {
     1: z.looseObject({ sessionId: id, startedAt: at, endedAt: at }),

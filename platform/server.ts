@@ -371,6 +371,11 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
       if (upload === undefined) throw new HttpError(404, 'not_found', 'no such log upload');
       return sendJson(res, 200, upload);
     }
+    if (route === 'GET /admin/hall-figures') {
+      const day = url.searchParams.get('day') ?? '';
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new HttpError(400, 'bad_request', 'day=YYYY-MM-DD is required');
+      return sendJson(res, 200, { day, figures: await store.hallFigures(day, url.searchParams.get('terminal') ?? undefined), ratingsByDepartment: await store.ratingsByDepartment(day) });
+    }
     if (route === 'GET /admin/stats') return sendJson(res, 200, { ...(await store.stats()), requests });
     if (route === 'GET /admin/records/ids') return sendJson(res, 200, { ids: await store.recordIds() });
     if (route === 'GET /admin/faults') return sendJson(res, 200, faults);

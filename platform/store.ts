@@ -3,6 +3,7 @@ import type { Database, Migration } from '../electron/host/storage/database.js';
 import { joinPersonal, openPersonal, personalMigrations, sealPersonal, splitPersonal } from './personal.js';
 import { SyncRecord, type CaseStatusChange, type ContentBundle, type ContentCurrent, type Heartbeat, type RecordAck } from '../platform-contract/contract.js';
 import { rejectionReason } from '../platform-contract/kinds.js';
+import { hallFiguresMigrations, hallFiguresOfDay, ratingRecords, ratingsByDepartment, upsertHallFigures, type DepartmentRatings, type StoredHallFigures } from './hall-figures.js';
 
 /**
  * The reference platform's own SQLite store: records (one row per idempotency
@@ -57,6 +58,7 @@ export class PlatformStore {
   static async open(db: Database, key: DataKey): Promise<PlatformStore> {
     await db.migrate('platform', platformMigrations);
     await db.migrate('platform-personal', personalMigrations);
+    await db.migrate('hall-figures', hallFiguresMigrations);
     return new PlatformStore(db, key);
   }
 
@@ -93,6 +95,7 @@ export class PlatformStore {
           [record.id, terminalId, record.kind, record.schemaVersion, JSON.stringify(open), record.createdAt, now.toISOString()],
         );
         if (result.changes === 1 && personal !== null) await tx.run('INSERT INTO record_personal (id, sealed) VALUES (?, ?)', [record.id, sealPersonal(this.key, personal)]);
+        if (result.changes === 1 && record.kind === 'hall.figures') await upsertHallFigures(tx, terminalId, record.payload);
         if (result.changes === 1) acks.push({ id: record.id, status: 'accepted' });
         else {
           duplicates += 1;
@@ -128,6 +131,16 @@ export class PlatformStore {
     if (!row) return undefined;
     const payload = joinPersonal(JSON.parse(row.payload) as unknown, row.sealed === null ? null : openPersonal(this.key, row.sealed));
     return { id: row.id, kind: row.kind, schemaVersion: row.schema_version, payload, terminalId: row.terminal_id };
+  }
+
+  /** The hall services' figures of a day, newest report per hall and hour (`hall.figures`). */
+  hallFigures(day: string, terminalId?: string): Promise<StoredHallFigures[]> {
+    return hallFiguresOfDay(this.db, day, terminalId);
+  }
+
+  /** Ratings of a hall day by department (from the kiosks' `rating` records). */
+  async ratingsByDepartment(day: string): Promise<DepartmentRatings[]> {
+    return ratingsByDepartment(await ratingRecords(this.db), day);
   }
 
   /** Every record of a kind, oldest first (the reviewer's case list). */

@@ -13,12 +13,13 @@ export default defineConfig({
     target: 'chrome120',
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
-    // The kiosk, plus the counter and display pages the hall queue service serves at /counter/ and /display/.
+    // The kiosk, plus the counter, display and statistics pages the hall queue service serves at /counter/, /display/ and /stats/.
     rollupOptions: {
       input: {
         main: `${import.meta.dirname}/index.html`,
         counter: `${import.meta.dirname}/counter/index.html`,
         display: `${import.meta.dirname}/display/index.html`,
+        stats: `${import.meta.dirname}/stats/index.html`,
       },
     },
   },

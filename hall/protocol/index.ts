@@ -7,3 +7,4 @@
 export * from './types.js';
 export * from './messages.js';
 export * from './hello-proof.js';
+export * from './stats.js';

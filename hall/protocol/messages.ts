@@ -14,6 +14,7 @@ import {
   TicketInfo,
   TicketQuery,
 } from './types.js';
+import { HallStats, HallStatsRequest, ManagerLoginRequest, ManagerSession } from './stats.js';
 
 /**
  * The hall service's network protocol (standalone mode): the messages on the
@@ -91,6 +92,10 @@ export const Methods = {
   uploadOffline: OfflineUpload,
   /** Hall manager (hall secret: HTTP API or a staff tool): refused staff credentials, newest first. */
   staffFailures: z.object({}).strict(),
+  /** Hall manager on the statistics page: the manager PIN gives a session token… */
+  managerLogin: ManagerLoginRequest,
+  /** …that reads the hall's figures (hall/stats.ts). */
+  hallStats: HallStatsRequest,
 } as const;
 export type MethodName = keyof typeof Methods;
 
@@ -111,6 +116,8 @@ export const Responses = {
   lease: resultOf(z.array(LeaseGrant)),
   uploadOffline: resultOf(z.array(UploadOutcome)),
   staffFailures: resultOf(z.array(StaffFailure)),
+  managerLogin: resultOf(ManagerSession),
+  hallStats: resultOf(HallStats),
 } satisfies Record<MethodName, z.ZodType>;
 /** What a method takes (before defaults) and what it answers. */
 export type MethodParams<M extends MethodName> = z.input<(typeof Methods)[M]>;
@@ -138,19 +145,21 @@ export const checkReply: { [M in MethodName]: (value: unknown) => z.ZodSafeParse
   lease: (v) => Responses.lease.safeParse(v),
   uploadOffline: (v) => Responses.uploadOffline.safeParse(v),
   staffFailures: (v) => Responses.staffFailures.safeParse(v),
+  managerLogin: (v) => Responses.managerLogin.safeParse(v),
+  hallStats: (v) => Responses.hallStats.safeParse(v),
 };
 
 export const MethodName = z.enum(Object.keys(Methods) as [MethodName, ...MethodName[]]);
 export const COUNTER_METHODS: ReadonlySet<MethodName> = new Set(['counterLogout', 'callNext', 'recall', 'skip', 'finish', 'requeue', 'transfer']);
 
-/** The two pages the hall service serves, each opened with its own page key. */
-export const PageRole = z.enum(['counter', 'display']);
+/** The pages the hall service serves, each opened with its own page key (the statistics page also needs the manager PIN). */
+export const PageRole = z.enum(['counter', 'display', 'stats']);
 export type PageRole = z.infer<typeof PageRole>;
 
 export const ClientMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('hello'),
-    role: z.enum(['kiosk', 'counter', 'display']),
+    role: z.enum(['kiosk', 'counter', 'display', 'stats']),
     /** Kiosks: their id (the key that signs `proof` is this kiosk's own). */
     kioskId: z.string().min(1).max(100).optional(),
     /** HMAC of the server's challenge (hello-proof.ts) with the caller's key: kiosks, staff tools and pages alike. No secret crosses the wire. */

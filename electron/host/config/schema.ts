@@ -151,6 +151,8 @@ export const KioskConfig = z
         counters: z
           .array(z.object({ staffId: z.string().min(1).max(100), pinHash: z.string().startsWith('scrypt$'), windows: z.array(z.string().regex(/^\d{1,3}$/)).optional() }).strict())
           .default([]),
+        /** embedded: the hall manager's PIN hash (`npm run hall -- hash-pin …`): opens the statistics page `/stats/`. Without it the page stays shut. */
+        managerPinHash: z.string().startsWith('scrypt$').optional(),
         /** Start of the URL in the ticket's QR code (the ticket id is appended as `/t/<id>`). Default: the hall server's own URL. */
         publicBaseUrl: z.string().regex(/^https?:\/\/[^\s]+$/, 'expected http(s)://host[:port][/prefix]').optional(),
         /** Developer machines and E2E tests only (honoured only with developerMode): issue at any hour. A hall never sets it. */

@@ -7,7 +7,7 @@ import { citizenLookupKey } from '../../../platform-contract/contract.js';
 import { PlatformClient } from '../sync/client.js';
 import { platformSettings } from '../sync/module.js';
 import { citizenKeySecret as citizenKeySecretOf } from '../sync/materials.js';
-import { queueTicketDoc, type PrintDoc, type PrintItem } from '../../../devices/printer/index.js';
+import { queueTicketDoc, type PrintDoc } from '../../../devices/printer/index.js';
 import { printWords, type PrintLocale } from '../../common/printed-words.js';
 import { ApiError, userMessage, type ErrorCode, type QueueCheckInOutcome, type QueuePrinted, type QueueTicketView, type UserMessage } from '../../contract/index.js';
 import type { HostContext, HostModule } from '../module.js';
@@ -308,6 +308,7 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       counters: config.counters,
       calendar,
       appointmentWindow: config.appointmentWindow,
+      ...(config.managerPinHash === undefined ? {} : { managerPinHash: config.managerPinHash }),
     });
     embedded = service;
     // 预约: this kiosk is the hall service, so it pulls the hall's appointments itself (the platform's, under this terminal's id).
