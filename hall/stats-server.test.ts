@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { hashPin } from '../electron/host/staff/credentials.js';
 import { pageKey, startHallServer, type HallServer } from './server.js';
 import { PIN, recordingLogger, requestId, serviceFixture, until, type Fixture } from './testing.js';
-import { HallStats, type PageRole } from './protocol/index.js';
+import { HallStats, helloProof, type PageRole } from './protocol/index.js';
 
 /** The statistics page's access: a stats page key, then the manager PIN (the one staff-credential model). */
 const SECRET = 'hall-secret-for-stats-tests';
@@ -33,8 +33,8 @@ async function page(url: string, role: PageRole) {
   const replies = new Map<number, (r: z.infer<typeof Reply>['result']) => void>();
   await new Promise<void>((resolve, reject) => {
     socket.on('message', (data) => {
-      const m = z.looseObject({ type: z.string() }).parse(JSON.parse(String(data)));
-      if (m.type === 'challenge') socket.send(JSON.stringify({ type: 'hello', role, secret: pageKey(SECRET, role), events: false }));
+      const m = z.looseObject({ type: z.string(), nonce: z.string().optional() }).parse(JSON.parse(String(data)));
+      if (m.type === 'challenge') socket.send(JSON.stringify({ type: 'hello', role, proof: helloProof(pageKey(SECRET, role), m.nonce ?? '', role, undefined), events: false }));
       else if (m.type === 'welcome') resolve();
       else if (m.type === 'result') {
         const r = Reply.parse(m);
@@ -115,8 +115,8 @@ describe('statistics page: manager credential', () => {
       const kinds: string[] = [];
       await new Promise<void>((resolve) => {
         socket.on('message', (data) => {
-          const m = z.looseObject({ type: z.string() }).parse(JSON.parse(String(data)));
-          if (m.type === 'challenge') socket.send(JSON.stringify({ type: 'hello', role, secret: pageKey(SECRET, role), events: true }));
+          const m = z.looseObject({ type: z.string(), nonce: z.string().optional() }).parse(JSON.parse(String(data)));
+          if (m.type === 'challenge') socket.send(JSON.stringify({ type: 'hello', role, proof: helloProof(pageKey(SECRET, role), m.nonce ?? '', role, undefined), events: true }));
           if (m.type === 'welcome') resolve();
           kinds.push(m.type);
         });
