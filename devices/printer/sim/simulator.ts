@@ -85,6 +85,13 @@ export interface PrinterSimulatorOptions {
 }
 
 const DEFAULT_KEEP_JOBS = 200;
+/**
+ * Jobs waiting for their files (text, bytes, PNG) beyond this are recorded
+ * without files: PNG rendering is slower than a busy kiosk issues tickets, and
+ * the waiting jobs (each with its bytes) grew without bound — 3,873 of them,
+ * 21 MB of buffers, after 6,000 tickets in bench:soak.
+ */
+const MAX_JOBS_WAITING_FOR_FILES = 32;
 const QUERIES_PER_JOB = 10;
 
 /** Drops the oldest entries beyond `limit` (in place, so readers holding the array see it bounded). */
@@ -155,6 +162,9 @@ export class PrinterSimulator {
   private nextJobId = 1;
   /** Jobs are recorded in order, after their files are written. */
   private recording: Promise<void> = Promise.resolve();
+  private waitingForFiles = 0;
+  /** Jobs recorded without files because too many were waiting (see MAX_JOBS_WAITING_FOR_FILES). */
+  jobsWithoutFiles = 0;
   private readonly logger: PrinterLogger;
   private readonly paperWidthChars: number;
 
@@ -349,10 +359,20 @@ export class PrinterSimulator {
       endedAt: performance.now(),
       ...(cutAt === undefined ? {} : { cutAt }),
     };
-    this.recording = this.recording.then(() => this.record(job));
+    if (this.options.outDir !== undefined && this.waitingForFiles >= MAX_JOBS_WAITING_FOR_FILES) {
+      this.jobsWithoutFiles += 1;
+      if (this.jobsWithoutFiles === 1 || this.jobsWithoutFiles % 1000 === 0) this.logger.warn({ job: job.id, jobsWithoutFiles: this.jobsWithoutFiles }, 'printer simulator: job files fall behind; recording this job without files');
+      // Still in order behind the jobs being written, but holding no more than itself.
+      this.recording = this.recording.then(() => this.record(job));
+      return;
+    }
+    this.waitingForFiles += 1;
+    this.recording = this.recording.then(() => this.recordWithFiles(job)).finally(() => {
+      this.waitingForFiles -= 1;
+    });
   }
 
-  private async record(job: PrintedJob): Promise<void> {
+  private async recordWithFiles(job: PrintedJob): Promise<void> {
     const outDir = this.options.outDir;
     if (outDir !== undefined) {
       const base = join(outDir, `job-${String(job.id).padStart(4, '0')}`);
@@ -366,6 +386,10 @@ export class PrinterSimulator {
         this.logger.error({ err: (error as Error).message, job: job.id }, 'printer simulator could not write job files');
       }
     }
+    this.record(job);
+  }
+
+  private record(job: PrintedJob): void {
     this.recorded.push(job);
     keepLast(this.recorded, this.options.keepJobs ?? DEFAULT_KEEP_JOBS);
     this.logger.info({ job: job.id, endedBy: job.endedBy, items: job.items.length }, 'printer simulator recorded a job');
