@@ -144,6 +144,13 @@ describe('self-service pre-application end to end in the host', () => {
     expect(byNumber.stages.map((s) => s.stage)).toEqual(['申请', '受理', '审核', '决定', '办结']);
     expect(byNumber.stages[0]?.at).not.toBeNull();
     expect((await value(client, 'cases.mine', {})).map((c) => c.caseId)).toEqual([submitted.caseId]);
+    // In English, the progress view names the stages, the service and the department in English (they were Chinese).
+    await value(client, 'session.locale', { locale: 'en' });
+    const inEnglish = await value(client, 'cases.query', { number: submitted.preAcceptanceNumber.slice(2) });
+    expect(inEnglish.stage).toBe('Application');
+    expect(inEnglish.stages.map((s) => s.stage)).toEqual(['Application', 'Accepted', 'Review', 'Decision', 'Completed']);
+    expect(`${inEnglish.serviceName} ${inEnglish.department}`).not.toMatch(/[\u4e00-\u9fff]/);
+    await value(client, 'session.locale', { locale: 'zh-CN' });
 
     // Nothing personal in the clear anywhere under the data dir.
     await kiosk.stop();

@@ -162,16 +162,21 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
   const caseView = async (cases: CaseStore, stored: StoredCase): Promise<CaseView> => {
     const service = serviceOf(stored.serviceId);
     const applicant = await cases.applicant(stored.id);
+    // In the citizen's language: names from the content's English (the stage keys stay Chinese in the store).
+    const locale = sessions.locale();
+    const { services } = content();
+    const stageIn = (stage: string): string => inLocale(locale, stage, services.stagesEn?.[stage]);
+    const department = service === undefined ? undefined : departmentOf(service);
     return {
       caseId: stored.id,
       preAcceptanceNumber: stored.number,
-      serviceName: service?.name ?? stored.serviceId,
-      department: service ? (departmentOf(service)?.name ?? service.guide.agency) : '',
-      stage: stored.stage,
+      serviceName: service === undefined ? stored.serviceId : inLocale(locale, service.name, service.nameEn),
+      department: service === undefined ? '' : department === undefined ? service.guide.agency : inLocale(locale, department.name, department.nameEn),
+      stage: stageIn(stored.stage),
       submittedAt: stored.submittedAt,
       updatedAt: stored.updatedAt,
       maskedName: applicant ? maskName(applicant.name) : '',
-      stages: stageTimeline(content().services.stages, await cases.history(stored.id), stored.stage),
+      stages: stageTimeline(services.stages, await cases.history(stored.id), stored.stage).map((entry) => ({ ...entry, stage: stageIn(entry.stage) })),
       hasResult: stored.hasResult,
     };
   };
