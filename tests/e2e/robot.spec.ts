@@ -76,8 +76,8 @@ test('浏浏 offers suggestions when unsure, declines out-of-scope questions, an
   await page.getByTestId('robot-input-submit').click();
   await expect(page.getByTestId('robot-answer').last()).toHaveAttribute('data-kind', 'out-of-scope', { timeout: 20_000 });
 
-  // Unsure ("办证": which one?): the top three as chips; a tapped chip answers that intent.
-  await page.getByTestId('robot-input').fill('办证');
+  // Unsure ("补办": of what? a marriage certificate, an ID card, a social-security card…): the top three as chips; a tapped chip answers that intent.
+  await page.getByTestId('robot-input').fill('补办');
   await page.getByTestId('robot-input-submit').click();
   const unsure = page.getByTestId('robot-answer').last();
   await expect(unsure).toHaveAttribute('data-kind', 'unsure', { timeout: 20_000 });

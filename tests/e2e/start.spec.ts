@@ -14,10 +14,10 @@ test('attract screen → switch language → start → home screen with the main
   const home = page.getByTestId('home-screen');
   await expect(home).toBeVisible();
   await expect(home).toContainText('What would you like to do?');
-  await expect(home.getByRole('button')).toHaveCount(6);
+  await expect(home.getByRole('button')).toHaveCount(7);
 
   await page.getByTestId('language-toggle').click();
-  for (const label of ['取号', '问浏浏', '办事指南', '自助申请', '办件查询']) await expect(home).toContainText(label);
+  for (const label of ['取号', '问浏浏', '办事指南', '自助申请', '办件查询', '预约签到']) await expect(home).toContainText(label);
 
   // Every screen has a way back to the menu; 结束使用 ends a walk-in's visit.
   await page.getByTestId('home-guide').click();
