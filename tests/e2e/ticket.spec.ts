@@ -60,6 +60,11 @@ test('a walk-in takes a number: printed with number, windows and QR; the counter
   const { page, dataDir } = kiosk;
   await page.getByTestId('no-card-ticket').click();
   await expect(page.getByTestId('ticket-screen')).toBeVisible();
+  // The language switched on this screen: its categories follow (they stayed Chinese until the screen was opened again).
+  await page.getByTestId('language-toggle').click();
+  await expect(page.getByTestId('ticket-screen')).toContainText('Social insurance and employment');
+  await page.getByTestId('language-toggle').click();
+  await expect(page.getByTestId('ticket-screen')).toContainText('社保就业');
   await page.getByTestId('ticket-tab-department').click();
   await page.getByTestId('ticket-dept-public-security').click();
   await expect(page.getByTestId('ticket-confirm')).toContainText('户政治安');

@@ -52,6 +52,7 @@ export function TicketScreen() {
   const [step, setStep] = useState<Step>({ kind: 'choose' });
   const [loadError, setLoadError] = useState<ApiErrorShape>();
 
+  // Asked again when the language switches: the category names come from the host in the citizen's language.
   useEffect(() => {
     let live = true;
     void api.call('queue.catalog', {}).then((result) => {
@@ -59,6 +60,13 @@ export function TicketScreen() {
       if (result.ok) setCatalog(result.value);
       else setLoadError(result.error);
     });
+    return () => {
+      live = false;
+    };
+  }, [api, i18n.language]);
+
+  useEffect(() => {
+    let live = true;
     // Preselected by the robot or the guide: straight to the confirmation.
     if (arg !== undefined) {
       void api.call('queue.forService', { serviceId: arg }).then((result) => {
