@@ -46,7 +46,8 @@ export type QueueServiceChoice = z.infer<typeof QueueServiceChoice>;
 export const QueueCatalog = z.object({
   categories: z.array(QueueCategoryView),
   departments: z.array(z.object({ id: z.string(), name: z.string(), floor: z.number().int(), categoryId: z.string() })),
-  lifeEvents: z.array(z.object({ name: z.string(), services: z.array(QueueServiceChoice) })),
+  /** `id` stays the same in every language (a chosen life event survives a language switch); `name` is in the citizen's language. */
+  lifeEvents: z.array(z.object({ id: z.string(), name: z.string(), services: z.array(QueueServiceChoice) })),
 });
 export type QueueCatalog = z.infer<typeof QueueCatalog>;
 

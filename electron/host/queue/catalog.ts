@@ -27,7 +27,8 @@ export interface CategoryView {
 export interface KioskCatalog {
   categories: CategoryView[];
   departments: Array<{ id: string; name: string; floor: number; categoryId: string }>;
-  lifeEvents: Array<{ name: string; services: Array<{ id: string; name: string; categoryId: string }> }>;
+  /** `id`: the life event as the content names it (stable across languages); `name`: in the citizen's language. */
+  lifeEvents: Array<{ id: string; name: string; services: Array<{ id: string; name: string; categoryId: string }> }>;
 }
 
 /** The floor of a category: its first department's (a category's departments share a floor in every real hall). */
@@ -73,6 +74,7 @@ export function kioskCatalog(content: ContentPackage, snapshot: QueueSnapshot | 
     // In the content's own life-event order; a service appears under each of its life events.
     lifeEvents: services.lifeEvents
       .map((name) => ({
+        id: name,
         name: inLocale(locale, name, services.lifeEventsEn?.[name]),
         services: services.services.filter((s) => s.lifeEvents.includes(name)).map((s) => ({ id: s.id, name: named(locale, s), categoryId: s.queueCategoryId })),
       }))

@@ -207,7 +207,7 @@ function ChooseStep({
   const [lifeEvent, setLifeEvent] = useState<string>();
   if (loadError !== undefined) return <p className="ticket-error-message" role="alert">{say(loadError)}</p>;
   if (catalog === undefined) return <div className="spinner" />;
-  const group = catalog.lifeEvents.find((g) => g.name === lifeEvent);
+  const group = catalog.lifeEvents.find((g) => g.id === lifeEvent);
   const closedUntil = hallClosedUntil(catalog.categories);
   return (
     <section className="ticket-choose">
@@ -252,7 +252,7 @@ function ChooseStep({
           <p className="ticket-prompt">{t('chooseLifeEvent')}</p>
           <div className="ticket-grid">
             {catalog.lifeEvents.map((g) => (
-              <button type="button" key={g.name} className="touch ticket-option" onClick={() => setLifeEvent(g.name)} data-testid={`ticket-life-${g.name}`}>
+              <button type="button" key={g.id} className="touch ticket-option" onClick={() => setLifeEvent(g.id)} data-testid={`ticket-life-${g.id}`}>
                 <span className="ticket-option-name">{g.name}</span>
               </button>
             ))}
