@@ -63,6 +63,7 @@ const groupOf = (item: (typeof scored)[number]): string =>
 
 const predictions: Prediction[] = [];
 const clausePredictions: Prediction[] = [];
+const noFragmentPredictions: Prediction[] = [];
 /** Decision-rule variants scored on the same models: unsure threshold, key-object check, clarify ratio. */
 const VARIANTS = [0.5, 0.6, 0.7].flatMap((unsure) => [true, false].flatMap((keyObject) => [0.15, 0.2, 0.3, 0.5].map((clarify) => ({ unsure, keyObject, clarify }))));
 const variantKey = (v: (typeof VARIANTS)[number]): string => `unsure ${v.unsure} key-object ${v.keyObject ? 'on ' : 'off'} clarify ${v.clarify}`;
@@ -95,6 +96,9 @@ for (let seed = 0; seed < seeds; seed++) {
     const brain = RobotBrain.fromClassifier(classifier, content, { keyObjectCheck: !values['no-key-object'] });
     const these = predictAll(lines, (text) => brain.decide(text));
     predictions.push(...these);
+    // The same model without the bare-topic-word rule (scope.ts `fragmentCandidates`): what the rule changes.
+    const noFragmentBrain = RobotBrain.fromClassifier(classifier, content, { keyObjectCheck: !values['no-key-object'], fragmentRule: false });
+    noFragmentPredictions.push(...predictAll(lines, (text) => noFragmentBrain.decide(text)));
     // The same model reading long questions the other way (clause scoring on ↔ off, clauses.ts).
     const toggled = IntentClassifier.fromModel(result.model, { ...result.config, clauseScoring: result.config.clauseScoring !== true }, lexical);
     const toggledBrain = RobotBrain.fromClassifier(toggled, content, { keyObjectCheck: !values['no-key-object'] });
@@ -125,6 +129,13 @@ for (const [g, f] of Object.entries(toggledBySource)) {
 }
 const toggledAll = outcomeFigures(clausePredictions);
 console.log(`clause scoring ${clauseScoringOn ? 'off' : 'on'}: top-1 ${pct(toggledAll.top1)}, OOS recall ${pct(toggledAll.oosRecall)}, confidently wrong ${pct(toggledAll.confidentlyWrong)}, unsure ${pct(toggledAll.unsureRate)}`);
+const noFragmentBySource = Object.fromEntries(groups.map((g) => [g, outcomeFigures(noFragmentPredictions.filter((p) => p.source === g))]));
+const noFragmentAll = outcomeFigures(noFragmentPredictions);
+console.log('without the bare-topic-word rule (same models):');
+for (const [g, f] of Object.entries(noFragmentBySource).filter(([g]) => g.includes('fragment'))) {
+  console.log(`${g.padEnd(16)} ${String(f.lines).padStart(6)}  ${pct(f.top1).padStart(6)}  ${pct(f.oosRecall).padStart(7)}  ${pct(f.confidentlyWrong).padStart(10)}  ${pct(f.unsureRate).padStart(6)}  ${pct(f.clarifyRate).padStart(7)}`);
+}
+console.log(`without the bare-topic-word rule: top-1 ${pct(noFragmentAll.top1)}, OOS recall ${pct(noFragmentAll.oosRecall)}, confidently wrong ${pct(noFragmentAll.confidentlyWrong)}, unsure ${pct(noFragmentAll.unsureRate)}`);
 const all = outcomeFigures(predictions);
 const handWritten = bySource['hand-written'];
 const summary = {
@@ -139,6 +150,7 @@ const summary = {
   bySource,
   variants,
   clauseScoringToggled: { clauseScoring: !clauseScoringOn, ...toggledAll, bySource: toggledBySource },
+  withoutFragmentRule: { ...noFragmentAll, bySource: noFragmentBySource },
   seconds: Math.round((performance.now() - started) / 1000),
 };
 console.log(`all: top-1 ${pct(all.top1)}, OOS recall ${pct(all.oosRecall)}, confidently wrong ${pct(all.confidentlyWrong)}, unsure ${pct(all.unsureRate)}, clarify ${pct(all.clarifyRate)}, wrongly declined ${summary.falseDeclines}, ${summary.seconds} s`);

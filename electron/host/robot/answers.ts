@@ -231,6 +231,14 @@ export function intentLabel(content: RobotContent, entry: IntentEntry, options: 
   return entry.examples[0] ?? entry.id;
 }
 
+/** Whether the service's short name is also another service's (the three "住房公积金提取" kinds). */
+function sharedShortName(content: RobotContent, serviceId: string | undefined): boolean {
+  const service = content.services.services.find((s) => s.id === serviceId);
+  if (!service) return false;
+  const short = shortServiceName(service.name);
+  return content.services.services.some((other) => other.id !== service.id && shortServiceName(other.name) === short);
+}
+
 /**
  * Suggestion buttons for candidates: the intents' labels, and where two labels
  * are alike (the three "住房公积金提取" kinds) the services' full names, so no
@@ -243,7 +251,8 @@ export function suggestionsFor(content: RobotContent, candidates: readonly Inten
   const out: { intentId: string; label: string }[] = [];
   entries.forEach((entry, i) => {
     let label = labels[i] ?? entry.id;
-    if (labels.filter((l) => l === label).length > 1) label = content.services.services.find((s) => s.id === entry.serviceId)?.name ?? label;
+    // Alike here, or anywhere in the hall ("住房公积金提取" alone would not say which of three kinds this is).
+    if (labels.filter((l) => l === label).length > 1 || sharedShortName(content, entry.serviceId)) label = content.services.services.find((s) => s.id === entry.serviceId)?.name ?? label;
     if (!out.some((s) => s.label === label)) out.push({ intentId: entry.id, label });
   });
   return out;
@@ -280,7 +289,7 @@ export function answerFor(content: RobotContent, result: IntentResult | RobotDec
   const decision: RobotDecision = result;
   if (decision.intentId === OOS) return composeOutOfScopeAnswer(content, { ...options, topicId: decision.declineTopic });
   if (decision.clarify && decision.clarify.length > 1) return composeClarifyAnswer(content, decision.clarify, options);
-  if (decision.unsure) return composeUnsureAnswer(content, decision.top3, options);
+  if (decision.unsure) return composeUnsureAnswer(content, decision.suggest ?? decision.top3, options);
   return composeAnswer(content, decision.intentId, options);
 }
 

@@ -2,7 +2,7 @@ import type { DeviceHealth } from '../../../devices/device.js';
 import { answerFor, type AnswerOptions, type RobotAnswer } from './answers.js';
 import type { RobotContent } from './catalog.js';
 import { IntentClassifier, type ClassifierOptions } from './classifier.js';
-import { applyRules, siblingIntents, type DecisionRules, type RobotDecision } from './scope.js';
+import { applyRules, fragmentIndex, siblingIntents, type DecisionRules, type RobotDecision } from './scope.js';
 
 /**
  * 浏浏's brain as the host uses it: one question in, the decision and the
@@ -23,11 +23,12 @@ export class RobotBrain {
   }
 
   /** A brain around a classifier already loaded (the trainer and cross-validation evaluate before saving). */
-  static fromClassifier(classifier: IntentClassifier, content: RobotContent, options: { keyObjectCheck?: boolean; clarifyRatio?: number } = {}): RobotBrain {
+  static fromClassifier(classifier: IntentClassifier, content: RobotContent, options: { keyObjectCheck?: boolean; clarifyRatio?: number; fragmentRule?: boolean } = {}): RobotBrain {
     const rules: DecisionRules = {
       scope: content.intents.scope,
       allowedTerms: options.keyObjectCheck === false ? undefined : classifier.intentScopeTerms(),
       siblings: siblingIntents(content),
+      ...(options.fragmentRule === false ? {} : { fragments: fragmentIndex(content) }),
       ...(options.clarifyRatio === undefined ? {} : { clarifyRatio: options.clarifyRatio }),
     };
     return new RobotBrain(classifier, content, rules);

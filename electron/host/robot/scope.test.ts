@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadContent } from '../content/loader.js';
 import { answerFor, composeClarifyAnswer, composeOutOfScopeAnswer, composeUnsureAnswer } from './answers.js';
 import type { IntentResult } from './classifier.js';
-import { applyRules, clarifyBetween, intentScopeTerms, scopeMatches, siblingIntents, type DecisionRules } from './scope.js';
+import { applyRules, clarifyBetween, fragmentCandidates, fragmentIndex, intentScopeTerms, scopeMatches, siblingIntents, type DecisionRules } from './scope.js';
 
 const content = loadContent(join(import.meta.dirname, '../../../content/hall'));
 const scope = content.intents.scope;
@@ -116,5 +116,50 @@ describe('clarifying question', () => {
       const labels = answer.suggestions?.map((s) => s.label) ?? [];
       expect(labels).toEqual(['住房公积金提取（租房）', '住房公积金提取（购买自住住房）', '住房公积金提取（退休）']);
     }
+  });
+});
+
+describe('bare topic words (fragments)', () => {
+  const index = fragmentIndex(content);
+  const rules: DecisionRules = { scope, allowedTerms: {}, siblings, fragments: index };
+
+  it('finds the services whose names or keywords contain a short question, and nothing for a long one', () => {
+    expect(fragmentCandidates(index, '社保卡').sort()).toEqual(['svc:hr-sscard-apply', 'svc:hr-sscard-replace']);
+    expect(fragmentCandidates(index, '公积金').length).toBeGreaterThanOrEqual(3);
+    expect(fragmentCandidates(index, '社保卡坏了要换一张新的怎么办')).toEqual([]);
+    expect(fragmentCandidates(index, '卡')).toEqual([]);
+    expect(fragmentCandidates(index, '天气怎么样')).toEqual([]);
+  });
+
+  it('asks between sibling services instead of answering one of them ("社保卡")', () => {
+    const decision = applyRules('社保卡', result([['svc:hr-sscard-apply', 0.8], ['svc:hr-sscard-replace', 0.1]]), rules);
+    expect(decision).toMatchObject({ intentId: 'svc:hr-sscard-apply', unsure: true });
+    expect(decision.clarify?.map((c) => c.intentId)).toEqual(['svc:hr-sscard-apply', 'svc:hr-sscard-replace']);
+    expect(answerFor(content, decision).kind).toBe('clarify');
+  });
+
+  it('offers the services a declined bare word names rather than declining it ("补办")', () => {
+    const decision = applyRules('补办', { ...result([['svc:re-new-house-transfer', 0.1], ['svc:ps-idcard-reissue', 0.05]]), intentId: 'oos', confidence: 0.9 }, rules);
+    expect(decision).toMatchObject({ intentId: 'svc:ps-idcard-reissue', unsure: true });
+    const answer = answerFor(content, decision);
+    expect(answer.kind).toBe('unsure');
+    expect(answer.suggestions?.length).toBe(3);
+    expect(answer.suggestions?.[0]?.intentId).toBe('svc:ps-idcard-reissue');
+    expect(new Set(answer.suggestions?.map((s) => s.label)).size).toBe(3);
+  });
+
+  it('replaces a confident answer outside the word\'s services with them ("公积金" is not the self-service area)', () => {
+    const decision = applyRules('公积金', result([['fac:self-service', 0.75], ['svc:hf-withdraw-purchase', 0.04]]), rules);
+    expect(decision.intentId).toBe('svc:hf-withdraw-purchase');
+    expect(decision.unsure).toBe(true);
+    // The three withdrawal kinds share a short name: their labels are the full names.
+    const labels = answerFor(content, decision).suggestions?.map((s) => s.label) ?? [];
+    expect(labels.every((label) => label !== '住房公积金提取')).toBe(true);
+  });
+
+  it('answers a sure bare word naming one service, and leaves out-of-scope words and longer questions alone', () => {
+    expect(applyRules('护照', result([['svc:ee-passport', 0.99]]), rules)).toMatchObject({ intentId: 'svc:ee-passport', unsure: false });
+    expect(applyRules('存折', { ...result([['svc:hr-sscard-replace', 0.1]]), intentId: 'oos', confidence: 0.9 }, rules)).toMatchObject({ intentId: 'oos', declineTopic: 'bank' });
+    expect(applyRules('社保卡', result([['svc:hr-sscard-apply', 0.8]]), { ...rules, fragments: undefined }).unsure).toBe(false);
   });
 });

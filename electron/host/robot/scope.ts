@@ -17,6 +17,10 @@ import { normalizeText } from './text.js';
  * - `siblingIntents` / clarification: when the likeliest intents are close
  *   siblings (社保卡申领 vs 补换, the three 公积金提取 kinds), the robot asks
  *   which one rather than guessing.
+ * - bare topic words (`fragmentCandidates`): a question of a few characters
+ *   that is part of several services' names or keywords ("公积金", "户口",
+ *   "补办") names a topic, not a service: the robot offers those services
+ *   rather than answering one — or declining a word it could not place.
  */
 
 export interface ScopeMatch {
@@ -127,6 +131,51 @@ export function clarifyBetween(top3: readonly IntentCandidate[], siblings: Reado
   return close.length > 0 ? [best, ...close] : undefined;
 }
 
+/** A question of at most this many characters (normalised) may be a bare topic word. */
+export const FRAGMENT_MAX_CHARS = 6;
+/** A bare topic word naming one of its services this confidently is answered as that service. */
+export const FRAGMENT_SURE = 0.85;
+
+export interface FragmentIndex {
+  /** Per service intent, in catalog order: its normalised name, short name and keywords. */
+  entries: { intentId: string; terms: string[] }[];
+}
+
+/** The services' own words, once per content package: what a bare topic word is looked up in. */
+export function fragmentIndex(content: RobotContent): FragmentIndex {
+  const services = new Map(content.services.services.map((s) => [s.id, s]));
+  const entries = intentCatalog(content).flatMap((entry) => {
+    const service = services.get(entry.serviceId ?? '');
+    if (!service) return [];
+    const terms = [...new Set([service.name, shortServiceName(service.name), ...service.keywords].map(normalizeText).filter((t) => t !== ''))];
+    return [{ intentId: entry.id, terms }];
+  });
+  return { entries };
+}
+
+/**
+ * The service intents whose names or keywords contain the whole question, when
+ * the question is short enough to be a bare topic word ("社保卡" → 申领, 补换);
+ * empty for anything longer or naming no service's words.
+ */
+export function fragmentCandidates(index: FragmentIndex, text: string): string[] {
+  const normalized = normalizeText(text);
+  const length = Array.from(normalized).length;
+  if (length < 2 || length > FRAGMENT_MAX_CHARS) return [];
+  return index.entries.filter((entry) => entry.terms.some((term) => term.includes(normalized))).map((entry) => entry.intentId);
+}
+
+/** The candidates to offer for a bare topic word: the classifier's ranking first, then content order; at most three. */
+function rankFragment(result: IntentResult, candidates: readonly string[]): IntentCandidate[] {
+  const ranked = result.top3.filter((c) => candidates.includes(c.intentId));
+  for (const intentId of candidates) if (!ranked.some((c) => c.intentId === intentId)) ranked.push({ intentId, confidence: 0 });
+  return ranked.slice(0, 3);
+}
+
+function allSiblings(candidates: readonly IntentCandidate[], siblings: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+  return candidates.length > 1 && candidates.every((a) => candidates.every((b) => a.intentId === b.intentId || siblings.get(a.intentId)?.has(b.intentId) === true));
+}
+
 /** What the robot does with a question after the classifier: the scope and clarification rules. */
 export interface RobotDecision extends IntentResult {
   /** Declined: the out-of-scope topic the question names (its referral), if any. */
@@ -135,6 +184,8 @@ export interface RobotDecision extends IntentResult {
   keyObject?: string;
   /** Asking which of these close siblings the citizen means (best first); `unsure` is true. */
   clarify?: IntentCandidate[];
+  /** A bare topic word: the services it names, offered instead of the classifier's top 3; `unsure` is true. */
+  suggest?: IntentCandidate[];
 }
 
 export interface DecisionRules {
@@ -144,6 +195,17 @@ export interface DecisionRules {
   siblings: ReadonlyMap<string, ReadonlySet<string>>;
   /** Overrides CLARIFY_RATIO (measurement only). */
   clarifyRatio?: number;
+  /** The services' words for bare topic words; undefined: no fragment rule (measurement only). */
+  fragments?: FragmentIndex;
+}
+
+/** A bare topic word: ask between its services (siblings) or offer them, never answer one of many or decline it. */
+function askFragment(result: IntentResult, candidates: readonly string[], siblings: ReadonlyMap<string, ReadonlySet<string>>): RobotDecision {
+  const ranked = rankFragment(result, candidates);
+  const [first] = ranked;
+  if (!first) return result;
+  const base = { ...result, intentId: first.intentId, confidence: first.confidence, unsure: true };
+  return allSiblings(ranked, siblings) ? { ...base, clarify: ranked } : { ...base, suggest: ranked };
 }
 
 /**
@@ -154,11 +216,17 @@ export interface DecisionRules {
  */
 export function applyRules(text: string, result: IntentResult, rules: DecisionRules): RobotDecision {
   const matches = scopeMatches(rules.scope, text);
-  if (result.intentId === OOS) return matches[0] ? { ...result, declineTopic: matches[0].topicId } : result;
+  // A bare topic word naming no out-of-scope object: the services whose words contain it.
+  const fragment = matches.length === 0 && rules.fragments ? fragmentCandidates(rules.fragments, text) : [];
+  if (result.intentId === OOS) {
+    if (matches[0]) return { ...result, declineTopic: matches[0].topicId };
+    return fragment.length > 0 ? askFragment(result, fragment, rules.siblings) : result;
+  }
   if (rules.allowedTerms) {
     const foreign = keyObjectAllowed(matches, rules.allowedTerms, result.intentId);
     if (foreign) return { ...result, intentId: OOS, confidence: 1 - result.confidence, unsure: false, declineTopic: foreign.topicId, keyObject: foreign.term };
   }
+  if (fragment.length > 0 && !(fragment.includes(result.intentId) && (fragment.length === 1 || result.confidence >= FRAGMENT_SURE))) return askFragment(result, fragment, rules.siblings);
   const clarify = clarifyBetween(result.top3, rules.siblings, rules.clarifyRatio);
   return clarify ? { ...result, unsure: true, clarify } : result;
 }

@@ -5,7 +5,7 @@ import type { ContentPackage } from '../content/schema.js';
 import { answerClauses, buildDataset } from './dataset.js';
 import { modelArtifacts } from './model-files.js';
 import { chitchatNegatives, servicePhrasings, sharedServiceTerms } from './catalog.js';
-import { augment, backpropagate, DEFAULT_TRAIN_OPTIONS, fitTemperature, trainIntentModel, type TrainOptions } from './train.js';
+import { augment, backpropagate, DEFAULT_TRAIN_OPTIONS, fitTemperature, mergeEnsemble, trainIntentModel, type DenseNet, type TrainOptions } from './train.js';
 import { seededRandom } from '../../common/random.js';
 import { normalizeText } from './text.js';
 
@@ -144,5 +144,44 @@ describe('refitting on the calibration split', () => {
     // The vocabulary is chosen again from the larger set of texts.
     expect(refit.config.features.vocabulary).not.toEqual(plain.config.features.vocabulary);
     for (const result of [plain, refit]) result.model.dispose();
+  }, 120_000);
+});
+
+describe('an ensemble over seeds', () => {
+  /** Plain forward pass of a DenseNet (kernels row-major, as tfjs stores them). */
+  const forward = (net: DenseNet, input: readonly number[]): number[] => {
+    const hidden = net.bias1.length;
+    const outputs = net.bias2.length;
+    const h = Array.from({ length: hidden }, (_, j) => Math.max(0, input.reduce((sum, x, i) => sum + x * (net.kernel1[i * hidden + j] ?? 0), net.bias1[j] ?? 0)));
+    return Array.from({ length: outputs }, (_, c) => h.reduce((sum, x, j) => sum + x * (net.kernel2[j * outputs + c] ?? 0), net.bias2[c] ?? 0));
+  };
+  const randomNet = (seed: number): DenseNet => {
+    const random = seededRandom(seed);
+    const fill = (n: number): Float64Array => Float64Array.from({ length: n }, () => random() * 2 - 1);
+    return { kernel1: fill(5 * 4), bias1: fill(4), kernel2: fill(4 * 3), bias2: fill(3) };
+  };
+
+  it('is one network whose logits are the mean of its members\' logits', () => {
+    const members = [randomNet(1), randomNet(2), randomNet(3)];
+    const merged = mergeEnsemble(members);
+    expect(merged.bias1.length).toBe(12);
+    for (const input of [[1, 0, 0, 0, 0], [0.2, -0.5, 0.3, 0.9, -1]]) {
+      const mean = members.map((m) => forward(m, input)).reduce((acc, logits) => acc.map((v, c) => v + (logits[c] ?? 0) / members.length), [0, 0, 0]);
+      forward(merged, input).forEach((v, c) => expect(v).toBeCloseTo(mean[c] ?? NaN, 12));
+    }
+    expect(mergeEnsemble([members[0] as DenseNet])).toBe(members[0]);
+  });
+
+  it('trains K members into one standard two-layer model with K × hiddenUnits units', async () => {
+    const single = await trainIntentModel(content, { ...TINY, refitWithCalibration: false });
+    const ensemble = await trainIntentModel(content, { ...TINY, refitWithCalibration: false, ensembleMembers: 2 });
+    const [k1] = ensemble.model.getWeights();
+    expect(k1?.shape).toEqual([300, 16]);
+    // Member 0 is the single network: its hidden units are the first half of the ensemble's.
+    const singleKernel = single.model.getWeights()[0]?.dataSync() ?? new Float32Array();
+    const ensembleKernel = k1?.dataSync() ?? new Float32Array();
+    expect(Array.from(ensembleKernel.subarray(0, 8))).toEqual(Array.from(singleKernel.subarray(0, 8)));
+    expect(Array.from(ensembleKernel.subarray(8, 16))).not.toEqual(Array.from(singleKernel.subarray(0, 8)));
+    for (const result of [single, ensemble]) result.model.dispose();
   }, 120_000);
 });

@@ -40,6 +40,13 @@ export interface TrainOptions {
   glossary: boolean;
   /** Ship `clauseScoring` in the config: long questions are also read clause by clause (clauses.ts); needs no retraining. */
   clauseScoring: boolean;
+  /**
+   * Networks trained from different seeds whose logits are averaged. The
+   * average of K two-layer networks is itself one two-layer network (the
+   * hidden layers side by side, the output kernels stacked and divided by K),
+   * so the shipped files keep the standard tfjs layout with K × hiddenUnits units.
+   */
+  ensembleMembers: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -61,6 +68,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   refitWithCalibration: true,
   glossary: true,
   clauseScoring: false,
+  ensembleMembers: 1,
 };
 
 const FILLERS_BEFORE = ['请问', '你好', '我想问下', '那个', '麻烦问一下', '浏浏'];
@@ -133,7 +141,7 @@ const UNSURE_BELOW = 0.6;
 const MAX_OOS_THRESHOLD = 0.3;
 
 /** The two dense layers as plain arrays, tfjs layout: kernel1 [features × hidden], kernel2 [hidden × labels]. */
-interface DenseNet {
+export interface DenseNet {
   kernel1: Float64Array;
   bias1: Float64Array;
   kernel2: Float64Array;
@@ -249,16 +257,46 @@ function fitNetwork(
   const rows = texts.map((item) => featurizer.sparse(item.text));
   const labels = texts.map((item) => labelIndex.get(item.label) ?? outputSize - 1);
 
-  // tfjs holds the seeded initial weights and, at the end, the trained ones; the training itself is sparse plain JS.
-  const model = buildNetwork({ inputSize, hiddenUnits: options.hiddenUnits, outputSize, seed: options.seed });
-  const [kernel1, bias1, kernel2, bias2] = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
+  const members = Math.max(1, Math.floor(options.ensembleMembers));
+  const trained: DenseNet[] = [];
+  for (let member = 0; member < members; member++) {
+    // Member 0 continues the caller's random stream (so one member is exactly the single network);
+    // the others get their own seed for initial weights, batch order and their own noisy copies.
+    const memberSeed = options.seed + member * 7919;
+    const memberRandom = member === 0 ? random : seededRandom(memberSeed);
+    const memberTexts = member === 0 ? texts : trainingTexts(items, options, memberRandom);
+    const memberRows = member === 0 ? rows : memberTexts.map((item) => featurizer.sparse(item.text));
+    const memberLabels = member === 0 ? labels : memberTexts.map((item) => labelIndex.get(item.label) ?? outputSize - 1);
+    trained.push(fitDenseNet(memberRows, memberLabels, { inputSize, outputSize, seed: memberSeed }, options, memberRandom, members > 1 ? (line) => log(`member ${member + 1}/${members}: ${line}`) : log));
+  }
+  const merged = mergeEnsemble(trained);
+  // tfjs holds the trained weights for saving, so the files keep the standard tfjs layout.
+  const model = buildNetwork({ inputSize, hiddenUnits: merged.bias1.length, outputSize, seed: options.seed });
+  const shapes = model.getWeights().map((w) => w.shape);
+  model.setWeights([merged.kernel1, merged.bias1, merged.kernel2, merged.bias2].map((p, i) => tf.tensor(Float32Array.from(p), shapes[i])));
+  return { model, featurizer, texts: texts.length };
+}
+
+/** One network trained on featurised rows from seeded initial weights: sparse plain-JS backpropagation with Adam. */
+function fitDenseNet(
+  rows: ReadonlyArray<{ indices: readonly number[]; values: readonly number[] }>,
+  labels: readonly number[],
+  shape: { inputSize: number; outputSize: number; seed: number },
+  options: TrainOptions,
+  random: () => number,
+  log: (line: string) => void,
+): DenseNet {
+  // tfjs provides the seeded initial weights (the same initialisers as the shipped layout).
+  const initial = buildNetwork({ inputSize: shape.inputSize, hiddenUnits: options.hiddenUnits, outputSize: shape.outputSize, seed: shape.seed });
+  const [kernel1, bias1, kernel2, bias2] = initial.getWeights().map((w) => Float64Array.from(w.dataSync()));
+  initial.dispose();
   if (!kernel1 || !bias1 || !kernel2 || !bias2) throw new Error('the intent network needs two dense layers');
   const net: DenseNet = { kernel1, bias1, kernel2, bias2 };
   const params = [kernel1, bias1, kernel2, bias2];
   const grads = params.map((p) => new Float64Array(p.length));
   const [gradKernel1, gradBias1, gradKernel2, gradBias2] = grads as [Float64Array, Float64Array, Float64Array, Float64Array];
   const adam = new Adam(params, options.learningRate);
-  const order = texts.map((_, i) => i);
+  const order = rows.map((_, i) => i);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const batchOrder = shuffled(order, random);
     let lossSum = 0;
@@ -266,16 +304,42 @@ function fitNetwork(
       const batch = batchOrder.slice(start, start + options.batchSize);
       for (const g of grads) g.fill(0);
       for (const row of batch) {
-        const example = { ...(rows[row] ?? { indices: [], values: [] }), label: labels[row] ?? outputSize - 1 };
+        const example = { ...(rows[row] ?? { indices: [], values: [] }), label: labels[row] ?? shape.outputSize - 1 };
         lossSum += backpropagate(net, { kernel1: gradKernel1, bias1: gradBias1, kernel2: gradKernel2, bias2: gradBias2 }, example, 1 / batch.length, options.labelSmoothing);
       }
       adam.step(grads);
     }
-    log(`epoch ${epoch + 1}/${options.epochs} loss ${(lossSum / texts.length).toFixed(4)}`);
+    log(`epoch ${epoch + 1}/${options.epochs} loss ${(lossSum / rows.length).toFixed(4)}`);
   }
-  const shapes = model.getWeights().map((w) => w.shape);
-  model.setWeights(params.map((p, i) => tf.tensor(Float32Array.from(p), shapes[i])));
-  return { model, featurizer, texts: texts.length };
+  return net;
+}
+
+/**
+ * K networks over the same inputs as one: hidden units side by side, output
+ * kernels stacked and scaled by 1/K, output biases averaged — its logits are
+ * exactly the mean of the members' logits. One member is returned as it is.
+ */
+export function mergeEnsemble(members: readonly DenseNet[]): DenseNet {
+  const [first] = members;
+  if (!first) throw new Error('an ensemble needs at least one network');
+  if (members.length === 1) return first;
+  const hidden = first.bias1.length;
+  const inputs = first.kernel1.length / hidden;
+  const outputs = first.bias2.length;
+  const k = members.length;
+  const kernel1 = new Float64Array(inputs * hidden * k);
+  const bias1 = new Float64Array(hidden * k);
+  const kernel2 = new Float64Array(hidden * k * outputs);
+  const bias2 = new Float64Array(outputs);
+  members.forEach((m, member) => {
+    if (m.bias1.length !== hidden || m.bias2.length !== outputs || m.kernel1.length !== inputs * hidden) throw new Error('ensemble members must have the same shape');
+    // kernel1 is [inputs][hidden] row-major: each input row holds the members' hidden units side by side.
+    for (let row = 0; row < inputs; row++) kernel1.set(m.kernel1.subarray(row * hidden, (row + 1) * hidden), row * hidden * k + member * hidden);
+    bias1.set(m.bias1, member * hidden);
+    for (let j = 0; j < hidden * outputs; j++) kernel2[member * hidden * outputs + j] = (m.kernel2[j] ?? 0) / k;
+    for (let c = 0; c < outputs; c++) bias2[c] = (bias2[c] ?? 0) + (m.bias2[c] ?? 0) / k;
+  });
+  return { kernel1, bias1, kernel2, bias2 };
 }
 
 export interface TrainResult {
