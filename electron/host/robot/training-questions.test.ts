@@ -59,6 +59,24 @@ describe('loadTrainingContent', () => {
     expect(() => loadTrainingContent(dir)).toThrow(/training-questions-oos\.json: questions\.oos\.0: topic "banks" is not a scope topic/);
   });
 
+  it('keeps ambiguous fragments apart from the training questions and checks every candidate is an intent', () => {
+    const ambiguous = (candidates: string[]): string =>
+      JSON.stringify({ version: '1', provenance: 'test', questions: { 'fac:restroom': ['厕所'] }, ambiguous: [{ text: '补办', candidates }] });
+    const dir = hallWith(ambiguous(['svc:ps-idcard-reissue', 'svc:hr-sscard-replace']));
+    const loaded = loadTrainingContent(dir);
+    expect(loaded.ambiguousFragments).toEqual([{ text: '补办', candidates: ['svc:ps-idcard-reissue', 'svc:hr-sscard-replace'] }]);
+    expect(loaded.trainingQuestions).toEqual({ 'fac:restroom': ['厕所'] });
+    const items = buildDataset(loaded, { ...DEFAULT_TRAIN_OPTIONS, trainingQuestionsInCalibration: false }).train;
+    expect(items.some((item) => item.text === '补办')).toBe(false);
+    expect(loadTrainingContent(hallWith()).ambiguousFragments).toEqual([]);
+    expect(() => loadTrainingContent(hallWith(ambiguous(['svc:ps-idcard-reissue', 'svc:no-such-service'])))).toThrow(
+      /ambiguous\.0: candidate "svc:no-such-service" is not an intent/,
+    );
+    expect(() => loadTrainingContent(hallWith(ambiguous(['svc:ps-idcard-reissue', 'oos'])))).toThrow(/candidate "oos" is not an intent/);
+    expect(() => loadTrainingContent(hallWith(ambiguous(['fac:restroom', 'fac:restroom'])))).toThrow(/ambiguous\.0: a candidate is listed twice/);
+    expect(() => loadTrainingContent(hallWith(ambiguous(['fac:restroom'])))).toThrow(/ambiguous\.0\.candidates/);
+  });
+
   it('refuses unknown intents, bad shapes and broken JSON with the problem named', () => {
     expect(() => loadTrainingContent(hallWith(file({ 'svc:no-such-service': ['问题'] })))).toThrow(/questions\.svc:no-such-service: no such intent/);
     expect(() => loadTrainingContent(hallWith(JSON.stringify({ version: '1', questions: { oos: [''] } })))).toThrow(ContentError);

@@ -20,10 +20,17 @@ export const TRAINING_QUESTIONS_FILE = 'training-questions.json';
  * with its own provenance: the intents' questions, the same in the ways
  * citizens talk (dialect, mixed Chinese and English, typos, rambling,
  * fragments, English), questions the hall does not answer (by scope topic),
- * and more English, rambling, typo and mixed-language questions for the styles
- * the robot understood worst (issue #16).
+ * more English, rambling, typo and mixed-language questions for the styles
+ * the robot understood worst, and long rambling stories (in and out of scope),
+ * kiosk fragments and English as citizens ask them (issue #16).
  */
-export const TRAINING_QUESTIONS_FILES = [TRAINING_QUESTIONS_FILE, 'training-questions-styles.json', 'training-questions-oos.json', 'training-questions-extra.json'] as const;
+export const TRAINING_QUESTIONS_FILES = [
+  TRAINING_QUESTIONS_FILE,
+  'training-questions-styles.json',
+  'training-questions-oos.json',
+  'training-questions-extra.json',
+  'training-questions-citizens.json',
+] as const;
 
 const QuestionText = z.string().trim().min(1).max(200);
 /** A question with what its writer noted: how it is asked, and for "oos" the scope topic and whether it sounds administrative. */
@@ -37,6 +44,20 @@ export const TrainingQuestion = z
   .strict();
 export type TrainingQuestion = z.infer<typeof TrainingQuestion>;
 
+/**
+ * A short question that could mean several intents ("补办", "办证"): as a
+ * training line its label would be arbitrary, so it is never trained; it is
+ * data for a rule that offers the candidates instead of guessing.
+ */
+export const AmbiguousFragment = z
+  .object({
+    text: QuestionText,
+    /** The intents it could mean (at least two, each an intent of the package). */
+    candidates: z.array(z.string().min(1)).min(2),
+  })
+  .strict();
+export type AmbiguousFragment = z.infer<typeof AmbiguousFragment>;
+
 export const TrainingQuestionsFile = z
   .object({
     version: z.string().min(1),
@@ -44,6 +65,8 @@ export const TrainingQuestionsFile = z
     provenance: z.string().min(1),
     /** Intent id (or "oos" for questions the robot must decline) → questions. */
     questions: z.record(z.string(), z.array(z.union([QuestionText, TrainingQuestion])).min(1)),
+    /** Fragments that do not mean one intent: validated, never trained. */
+    ambiguous: z.array(AmbiguousFragment).optional(),
   })
   .strict();
 
@@ -57,10 +80,20 @@ export const asTrainingQuestion = (entry: string | TrainingQuestion): TrainingQu
  * the file is absent) and its glossary's rewrites (glossary.json; [] when absent).
  */
 export type TrainingContent = RobotContent &
-  Pick<ContentPackage, 'hash'> & { trainingQuestions: TrainingQuestions; trainingQuestionsHash: string | null; glossary: GlossaryPair[] };
+  Pick<ContentPackage, 'hash'> & {
+    trainingQuestions: TrainingQuestions;
+    trainingQuestionsHash: string | null;
+    glossary: GlossaryPair[];
+    /** Every file's ambiguous fragments, in file order: not training data. */
+    ambiguousFragments: AmbiguousFragment[];
+  };
 
 /** A parsed training-questions file checked against the intents and scope topics of `content`: its questions, or every problem. */
-function checkTrainingQuestions(file: string, raw: unknown, content: RobotContent): { questions: TrainingQuestions; problems: [] } | { problems: string[] } {
+function checkTrainingQuestions(
+  file: string,
+  raw: unknown,
+  content: RobotContent,
+): { questions: TrainingQuestions; ambiguous: AmbiguousFragment[]; problems: [] } | { problems: string[] } {
   const parsed = TrainingQuestionsFile.safeParse(raw);
   if (!parsed.success) return { problems: parsed.error.issues.map((issue) => `${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`) };
   const known = new Set([...intentCatalog(content).map((entry) => entry.id), OOS]);
@@ -76,11 +109,20 @@ function checkTrainingQuestions(file: string, raw: unknown, content: RobotConten
       else if (!topics.has(topic)) problems.push(`${file}: questions.${id}.${i}: topic "${topic}" is not a scope topic of intents.json (or "other")`);
     });
   }
-  return problems.length > 0 ? { problems } : { questions: parsed.data.questions, problems: [] };
+  const ambiguous = parsed.data.ambiguous ?? [];
+  ambiguous.forEach(({ candidates }, i) => {
+    for (const id of candidates) if (id === OOS || !known.has(id)) problems.push(`${file}: ambiguous.${i}: candidate "${id}" is not an intent of this content package`);
+    if (new Set(candidates).size !== candidates.length) problems.push(`${file}: ambiguous.${i}: a candidate is listed twice`);
+  });
+  return problems.length > 0 ? { problems } : { questions: parsed.data.questions, ambiguous, problems: [] };
 }
 
 /** One training-questions file: absent → undefined; unreadable, not JSON or invalid → its problems. */
-function readTrainingQuestions(dir: string, file: string, content: RobotContent): { questions?: TrainingQuestions; text?: string; problems: string[] } {
+function readTrainingQuestions(
+  dir: string,
+  file: string,
+  content: RobotContent,
+): { questions?: TrainingQuestions; ambiguous?: AmbiguousFragment[]; text?: string; problems: string[] } {
   let text: string;
   try {
     text = readFileSync(join(dir, file), 'utf8');
@@ -95,7 +137,7 @@ function readTrainingQuestions(dir: string, file: string, content: RobotContent)
     return { problems: [`${file}: is not valid JSON (${(err as Error).message})`] };
   }
   const checked = checkTrainingQuestions(file, raw, content);
-  return 'questions' in checked ? { questions: checked.questions, text, problems: [] } : { problems: checked.problems };
+  return 'questions' in checked ? { questions: checked.questions, ambiguous: checked.ambiguous, text, problems: [] } : { problems: checked.problems };
 }
 
 /** The package's glossary.json as rewrite pairs: absent → []; unreadable, not JSON or invalid → its problems. */
@@ -122,12 +164,14 @@ export function readGlossary(dir: string): { pairs: GlossaryPair[]; problems: st
 /**
  * Loads a content package for training: the package itself, validated as the
  * host validates it, and the training questions of every file in
- * TRAINING_QUESTIONS_FILES that exists, merged per intent, and the glossary.
+ * TRAINING_QUESTIONS_FILES that exists, merged per intent (their ambiguous
+ * fragments apart, never as training lines), and the glossary.
  * Throws ContentError listing every problem of any of them.
  */
 export function loadTrainingContent(dir: string): TrainingContent {
   const content = loadContent(dir);
   const merged: Record<string, (string | TrainingQuestion)[]> = {};
+  const ambiguousFragments: AmbiguousFragment[] = [];
   const hash = createHash('sha256');
   const problems: string[] = [];
   let found = false;
@@ -138,9 +182,10 @@ export function loadTrainingContent(dir: string): TrainingContent {
     found = true;
     hash.update(read.text);
     for (const [id, entries] of Object.entries(read.questions)) (merged[id] ??= []).push(...entries);
+    ambiguousFragments.push(...(read.ambiguous ?? []));
   }
   const glossary = readGlossary(dir);
   problems.push(...glossary.problems);
   if (problems.length > 0) throw new ContentError(dir, problems);
-  return { ...content, trainingQuestions: merged, trainingQuestionsHash: found ? hash.digest('hex') : null, glossary: glossary.pairs };
+  return { ...content, trainingQuestions: merged, trainingQuestionsHash: found ? hash.digest('hex') : null, glossary: glossary.pairs, ambiguousFragments };
 }
