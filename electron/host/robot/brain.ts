@@ -28,7 +28,7 @@ export class RobotBrain {
       scope: content.intents.scope,
       allowedTerms: options.keyObjectCheck === false ? undefined : classifier.intentScopeTerms(),
       siblings: siblingIntents(content),
-      ...(options.fragmentRule === false ? {} : { fragments: fragmentIndex(content) }),
+      ...(options.fragmentRule === false ? {} : { fragments: fragmentIndex(content, classifier.ambiguousFragments()) }),
       ...(options.clarifyRatio === undefined ? {} : { clarifyRatio: options.clarifyRatio }),
     };
     return new RobotBrain(classifier, content, rules);

@@ -152,6 +152,11 @@ export class IntentClassifier {
     return new IntentClassifier(lexical, { model, forward: SparseForward.fromModel(model), config, featurizer: new Featurizer(config.features), params }, { state: 'ok' }, loadMs);
   }
 
+  /** Bare words meaning several intents, shipped with the model; empty in degraded mode or for an older model. */
+  ambiguousFragments(): ReadonlyArray<{ text: string; candidates: readonly string[] }> {
+    return this.network?.config.ambiguousFragments ?? [];
+  }
+
   /** Scope terms each intent was trained on (the key-object check); undefined in degraded mode or for an older model. */
   intentScopeTerms(): Readonly<Record<string, readonly string[]>> | undefined {
     return this.network?.config.intentScopeTerms;

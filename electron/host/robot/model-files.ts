@@ -38,6 +38,7 @@ const IntentModelConfigSchema = z.object({
   contentHash: z.string(),
   intentScopeTerms: z.record(z.string(), z.array(z.string().min(1))).optional(),
   clauseScoring: z.boolean().optional(),
+  ambiguousFragments: z.array(z.object({ text: z.string().min(1), candidates: z.array(z.string().min(1)).min(2) })).optional(),
 });
 
 const ModelJson = z.object({

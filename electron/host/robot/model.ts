@@ -34,6 +34,13 @@ export interface IntentModelConfig {
   intentScopeTerms?: Record<string, string[]>;
   /** Long questions are also read clause by clause and the most confident clause leads (clauses.ts); absent = whole questions only. */
   clauseScoring?: boolean;
+  /**
+   * Bare words that mean several intents ("补证", "领证"), with the intents
+   * they may mean, copied from the training content's `ambiguous` lists: the
+   * robot offers those rather than answering one (scope.ts). Absent: only the
+   * services' own words are used.
+   */
+  ambiguousFragments?: { text: string; candidates: string[] }[];
 }
 
 export interface NetworkShape {

@@ -163,3 +163,14 @@ describe('bare topic words (fragments)', () => {
     expect(applyRules('社保卡', result([['svc:hr-sscard-apply', 0.8]]), { ...rules, fragments: undefined }).unsure).toBe(false);
   });
 });
+
+describe('listed ambiguous words (the model config\'s ambiguousFragments)', () => {
+  it('offers a listed word\'s intents even where the services\' words do not contain it, and drops unknown candidates', () => {
+    const index = fragmentIndex(content, [{ text: '补证', candidates: ['svc:ps-idcard-reissue', 'svc:hr-sscard-replace', 'svc:no-such-service'] }]);
+    expect(fragmentCandidates(fragmentIndex(content), '补证')).toEqual([]);
+    expect(fragmentCandidates(index, '补证！')).toEqual(['svc:ps-idcard-reissue', 'svc:hr-sscard-replace']);
+    const decision = applyRules('补证', { ...result([['svc:ps-idcard-reissue', 0.2]]), intentId: 'oos', confidence: 0.8 }, { scope, allowedTerms: {}, siblings, fragments: index });
+    expect(decision).toMatchObject({ intentId: 'svc:ps-idcard-reissue', unsure: true });
+    expect(answerFor(content, decision).suggestions?.map((s) => s.intentId)).toEqual(['svc:ps-idcard-reissue', 'svc:hr-sscard-replace']);
+  });
+});

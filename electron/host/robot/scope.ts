@@ -139,10 +139,22 @@ export const FRAGMENT_SURE = 0.85;
 export interface FragmentIndex {
   /** Per service intent, in catalog order: its normalised name, short name and keywords. */
   entries: { intentId: string; terms: string[] }[];
+  /** Listed bare words (normalised) and the intents each may mean (the model's `ambiguousFragments`). */
+  listed: Map<string, string[]>;
 }
 
-/** The services' own words, once per content package: what a bare topic word is looked up in. */
-export function fragmentIndex(content: RobotContent): FragmentIndex {
+/**
+ * The services' own words, once per content package, and the listed ambiguous
+ * words (candidates this content does not know are left out): what a bare
+ * topic word is looked up in.
+ */
+export function fragmentIndex(content: RobotContent, listed: ReadonlyArray<{ text: string; candidates: readonly string[] }> = []): FragmentIndex {
+  const known = new Set(intentCatalog(content).map((entry) => entry.id));
+  const listedMap = new Map<string, string[]>();
+  for (const fragment of listed) {
+    const candidates = fragment.candidates.filter((id) => known.has(id));
+    if (candidates.length > 0) listedMap.set(normalizeText(fragment.text), candidates);
+  }
   const services = new Map(content.services.services.map((s) => [s.id, s]));
   const entries = intentCatalog(content).flatMap((entry) => {
     const service = services.get(entry.serviceId ?? '');
@@ -150,16 +162,19 @@ export function fragmentIndex(content: RobotContent): FragmentIndex {
     const terms = [...new Set([service.name, shortServiceName(service.name), ...service.keywords].map(normalizeText).filter((t) => t !== ''))];
     return [{ intentId: entry.id, terms }];
   });
-  return { entries };
+  return { entries, listed: listedMap };
 }
 
 /**
- * The service intents whose names or keywords contain the whole question, when
- * the question is short enough to be a bare topic word ("社保卡" → 申领, 补换);
- * empty for anything longer or naming no service's words.
+ * A listed ambiguous word's intents ("补证"); else the service intents whose
+ * names or keywords contain the whole question, when the question is short
+ * enough to be a bare topic word ("社保卡" → 申领, 补换); empty for anything
+ * longer or naming no service's words.
  */
 export function fragmentCandidates(index: FragmentIndex, text: string): string[] {
   const normalized = normalizeText(text);
+  const listed = index.listed.get(normalized);
+  if (listed) return listed;
   const length = Array.from(normalized).length;
   if (length < 2 || length > FRAGMENT_MAX_CHARS) return [];
   return index.entries.filter((entry) => entry.terms.some((term) => term.includes(normalized))).map((entry) => entry.intentId);

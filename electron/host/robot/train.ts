@@ -12,7 +12,7 @@ import { seededRandom } from '../../common/random.js';
 import { intentScopeTerms } from './scope.js';
 import { shuffled } from './text.js';
 import type { GlossaryPair } from './glossary.js';
-import type { TrainingQuestions } from './training-questions.js';
+import type { AmbiguousFragment, TrainingQuestions } from './training-questions.js';
 
 export interface TrainOptions {
   seed: number;
@@ -361,7 +361,7 @@ const asQuestions = (items: readonly LabeledText[]): LabeledQuestion[] => items.
  * order, CPU backend — the same content and options give byte-identical weights.
  */
 export async function trainIntentModel(
-  content: Pick<ContentPackage, 'hall' | 'services' | 'intents' | 'hash'> & { trainingQuestions?: TrainingQuestions; glossary?: readonly GlossaryPair[] },
+  content: Pick<ContentPackage, 'hall' | 'services' | 'intents' | 'hash'> & { trainingQuestions?: TrainingQuestions; glossary?: readonly GlossaryPair[]; ambiguousFragments?: readonly AmbiguousFragment[] },
   options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
   log: (line: string) => void = () => {},
   // Cross-validation passes its own folds; the shipped model always uses buildDataset's split.
@@ -458,6 +458,7 @@ export async function trainIntentModel(
     seed: options.seed,
     contentHash: content.hash,
     ...(options.clauseScoring ? { clauseScoring: true } : {}),
+    ...(content.ambiguousFragments && content.ambiguousFragments.length > 0 ? { ambiguousFragments: content.ambiguousFragments.map((f) => ({ text: f.text, candidates: [...f.candidates] })) } : {}),
     ...(content.intents.scope ? { intentScopeTerms: intentScopeTerms(content.intents.scope, options.refitWithCalibration ? [...dataset.train, ...dataset.calib] : dataset.train) } : {}),
   };
   log(`temperature ${temperature}, oos threshold ${config.oosThreshold}, lexical weight ${config.lexicalWeight}`);
