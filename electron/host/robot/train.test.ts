@@ -16,7 +16,7 @@ beforeAll(() => {
 });
 
 /** Small enough to train twice in a few seconds; same code path as the shipped configuration. */
-const TINY: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, hiddenUnits: 8, maxVocabulary: 300, epochs: 2, batchSize: 256, augmentCopies: 1, phrasingsPerTerm: 1, heldoutPerTerm: 1, lexicalWeights: [0] };
+const TINY: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, hiddenUnits: 8, maxVocabulary: 300, epochs: 2, batchSize: 256, augmentCopies: 1, phrasingsPerTerm: 1, heldoutPerTerm: 1, lexicalWeights: [0], ensembleMembers: 1 };
 
 describe('trainIntentModel', () => {
   it('is deterministic: the same content and seed give byte-identical weights and config', async () => {

@@ -68,7 +68,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   refitWithCalibration: true,
   glossary: true,
   clauseScoring: false,
-  ensembleMembers: 1,
+  ensembleMembers: 3,
 };
 
 const FILLERS_BEFORE = ['请问', '你好', '我想问下', '那个', '麻烦问一下', '浏浏'];
