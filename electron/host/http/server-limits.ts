@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /**
  * The limits every Liuliu HTTP server applies to its clients (the hall
@@ -56,3 +57,15 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
 };
+
+/**
+ * The `clientError` answer of every server that installs one: a client that
+ * timed out gets 408, an oversized head 431, anything else unparseable 400;
+ * then the socket closes. Never an exception (a throw here would take the
+ * process down).
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  else socket.destroy();
+}
