@@ -7,7 +7,7 @@ import { silentLogger } from '../electron/host/logging/logger.js';
 import { rawHttp, slowClient } from '../tests/support/raw-wire.js';
 import { helloProof } from './handshake.js';
 import { startHallServer, type HallServer, type HallServerOptions } from './server.js';
-import { requestId, serviceFixture, type Fixture } from './testing.js';
+import { recordingLogger, requestId, serviceFixture, type Fixture } from './testing.js';
 
 /**
  * The red-team sweep of the hall service (after #13): slow clients, many
@@ -136,5 +136,34 @@ describe('hall server red team: page headers', () => {
     const api = await fetch(`${s.httpUrl}/api/snapshot`, { headers: { authorization: `Bearer ${SECRET}` } });
     expect(api.headers.get('x-content-type-options')).toBe('nosniff');
     expect(api.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('hall server red team: guessing the secret', () => {
+  it('an address that keeps failing authentication cools off: even the right secret and a right hello proof are refused unevaluated, and every refusal is logged without the secret', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const s = await start({ logger: recordingLogger(lines), authFailures: { includeLoopback: true, policy: { perKey: { max: 3, windowMs: 60_000, lockMs: 60_000 } } } });
+    const api = (secret: string) => fetch(`${s.httpUrl}/api/snapshot`, { headers: { authorization: `Bearer ${secret}` } });
+    for (const guess of ['guess-0001', 'guess-0002', 'guess-0003']) expect((await api(guess)).status).toBe(401);
+    const right = await api(SECRET);
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+    const socket = new WebSocket(s.wsUrl);
+    sockets.push(socket);
+    const closed = closeOf(socket);
+    socket.on('message', (data) => {
+      const message = Message.parse(JSON.parse(String(data)));
+      if (message.type === 'challenge') socket.send(JSON.stringify({ type: 'hello', role: 'kiosk', kioskId: 'k-red', proof: helloProof(SECRET, String(message.nonce), 'kiosk', 'k-red') }));
+    });
+    expect(await closed).toEqual({ code: 4401, reason: 'cooling off' });
+    expect(lines.filter((l) => l.msg === 'queue server: authentication refused')).toHaveLength(3);
+    expect(lines.filter((l) => l.msg === 'queue server: authentication refused unevaluated (cooling off)')).toHaveLength(2);
+    expect(JSON.stringify(lines)).not.toMatch(/guess-000|hall-secret-for-red-team/);
+  });
+
+  it('loopback peers (the machine holding the secret file) are not limited by default', async () => {
+    const s = await start();
+    for (let i = 0; i < 25; i++) expect((await fetch(`${s.httpUrl}/api/snapshot`, { headers: { authorization: 'Bearer wrong-wrong' } })).status).toBe(401);
+    expect((await fetch(`${s.httpUrl}/api/snapshot`, { headers: { authorization: `Bearer ${SECRET}` } })).status).toBe(200);
   });
 });

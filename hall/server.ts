@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { parseRequestTarget } from '../electron/host/http/request-target.js';
 import { serveStaticFile } from '../electron/host/http/static-files.js';
 import { applyServerLimits, PAGE_SECURITY_HEADERS, type ServerLimits } from '../electron/host/http/server-limits.js';
+import { AttemptLimiter, type AttemptLimitPolicy } from '../electron/common/attempt-limit.js';
 import type { z } from 'zod';
 import type { Logger } from '../electron/host/logging/logger.js';
 import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, COUNTER_METHODS, Methods, MethodName, type PageRole, type ServerMessage } from './protocol/messages.js';
@@ -44,7 +45,17 @@ export interface HallServerOptions {
   maxSocketsPerPeer?: number;
   /** Calls one socket may have unanswered at once (default 64); more are refused, not queued. */
   maxCallsInFlight?: number;
+  /**
+   * Failed authentications (a wrong hall secret on `/api`, a refused WebSocket hello) per peer address
+   * before that address cools off (default `DEFAULT_AUTH_FAILURE_LIMIT`). Loopback peers are not limited
+   * unless `includeLoopback` (they are on the machine that holds the secret file; tests set it).
+   */
+  authFailures?: { policy?: AttemptLimitPolicy; includeLoopback?: boolean };
 }
+
+/** 20 failed authentications from one address within 10 minutes → that address is refused unevaluated for 15 minutes. */
+export const DEFAULT_AUTH_FAILURE_LIMIT: AttemptLimitPolicy = { perKey: { max: 20, windowMs: 10 * 60_000, lockMs: 15 * 60_000 } };
+const LOOPBACK_PEERS = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 export interface HallServer {
   port: number;
@@ -221,13 +232,37 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   const clients = new Set<Client>();
   const speech = callAudio({ onError: (error) => logger.warn({ err: error.message }, 'hall: the display board call could not be spoken') });
 
+  // Guessing the hall secret or a key: refusals per peer address, logged, then a cooling-off (the secret and proofs themselves are never logged).
+  const authLimiter = new AttemptLimiter(options.authFailures?.policy ?? DEFAULT_AUTH_FAILURE_LIMIT);
+  const authLimited = (peer: string): boolean => options.authFailures?.includeLoopback === true || !LOOPBACK_PEERS.has(peer);
+  /** Milliseconds this peer must wait before its credentials are looked at again; 0 = go ahead. */
+  const authCoolingOff = (peer: string): number => {
+    if (!authLimited(peer)) return 0;
+    const verdict = authLimiter.check(peer, Date.now());
+    return verdict.allowed ? 0 : Math.max(1, verdict.retryAt - Date.now());
+  };
+  const authFailed = (peer: string, where: string): void => {
+    const verdict = authLimited(peer) ? authLimiter.fail(peer, Date.now()) : { allowed: true as const };
+    logger.warn({ peer, where, coolingOff: !verdict.allowed }, 'queue server: authentication refused');
+  };
+
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = parseRequestTarget(req.url);
     if (url === undefined) return sendJson(res, 400, fail('bad-request', 'malformed request target'));
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
     if (url.pathname.startsWith('/api/')) {
+      const peer = req.socket.remoteAddress ?? '';
+      const wait = authCoolingOff(peer);
+      if (wait > 0) {
+        logger.warn({ peer, where: 'http' }, 'queue server: authentication refused unevaluated (cooling off)');
+        res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
+        return sendJson(res, 429, fail('unauthorized', 'too many failed authentications from this address; try again later'));
+      }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (!secretMatches(bearer, secret)) return sendJson(res, 401, fail('unauthorized', 'missing or wrong hall secret'));
+      if (!secretMatches(bearer, secret)) {
+        authFailed(peer, 'http');
+        return sendJson(res, 401, fail('unauthorized', 'missing or wrong hall secret'));
+      }
       const method = MethodName.safeParse(url.pathname.slice('/api/'.length));
       if (!method.success) return sendJson(res, 404, fail('bad-request', `unknown method ${url.pathname}`));
       let params: unknown = {};
@@ -349,8 +384,15 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         return;
       }
       if (message.type === 'hello') {
+        if (authCoolingOff(peer) > 0) {
+          logger.warn({ peer, where: 'ws', role: message.role }, 'queue server: authentication refused unevaluated (cooling off)');
+          send(client, { type: 'error', code: 'unauthorized', message: 'too many failed authentications from this address; try again later' });
+          socket.close(CLOSE_UNAUTHORIZED, 'cooling off');
+          return;
+        }
         const caller = authenticate(message, client.nonce);
         if (caller === null) {
+          authFailed(peer, 'ws');
           logger.warn({ role: message.role, kioskId: message.kioskId }, 'queue server: hello refused');
           send(client, { type: 'error', code: 'unauthorized', message: 'not a known kiosk, page or staff tool of this hall' });
           socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');
