@@ -112,6 +112,20 @@ describe('hall server red team: WebSocket', () => {
     expect(results.filter((r) => (r.result as { ok: boolean }).ok).length + refused.length).toBe(200);
   });
 
+  it('cuts off a socket that sends calls but never reads the replies (its buffer is not the service\'s memory)', async () => {
+    const s = await start({ maxBufferedBytes: 256 * 1024 });
+    const socket = await kioskSocket(s);
+    socket.pause();
+    const call = JSON.stringify({ type: 'call', id: 1, method: 'snapshot', params: {} });
+    for (let i = 0; i < 100_000 && s.connections().kiosk > 0; i++) {
+      socket.send(call);
+      if (i % 1000 === 999) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const deadline = Date.now() + 10_000;
+    while (s.connections().kiosk > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(s.connections().kiosk).toBe(0);
+  });
+
   it('closes a socket that sends a large frame before hello (a hello is a few hundred bytes)', async () => {
     const s = await start();
     const socket = new WebSocket(s.wsUrl);

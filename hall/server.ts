@@ -45,6 +45,8 @@ export interface HallServerOptions {
   maxSocketsPerPeer?: number;
   /** Calls one socket may have unanswered at once (default 64); more are refused, not queued. */
   maxCallsInFlight?: number;
+  /** Bytes waiting to be sent on one socket before it counts as not reading and is cut off (default 4 MB). */
+  maxBufferedBytes?: number;
   /**
    * Failed authentications (a wrong hall secret on `/api`, a refused WebSocket hello) per peer address
    * before that address cools off (default `DEFAULT_AUTH_FAILURE_LIMIT`). Loopback peers are not limited
@@ -333,8 +335,19 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   revocationTimer.unref();
 
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: MAX_BODY_BYTES });
+  const maxBufferedBytes = options.maxBufferedBytes ?? 4 << 20;
+  /** Sends unless the socket stopped reading: a client that lets megabytes pile up is cut off, the service's memory is not its buffer. */
+  const sendText = (client: Client, text: string): void => {
+    if (client.socket.readyState !== client.socket.OPEN) return;
+    if (client.socket.bufferedAmount > maxBufferedBytes) {
+      logger.warn({ role: client.role, buffered: client.socket.bufferedAmount }, 'queue server: a socket stopped reading; cut off');
+      client.socket.terminate();
+      return;
+    }
+    client.socket.send(text);
+  };
   const send = (client: Client, message: ServerMessage): void => {
-    if (client.socket.readyState === client.socket.OPEN) client.socket.send(JSON.stringify(message));
+    sendText(client, JSON.stringify(message));
   };
 
   wss.on('connection', (socket, req) => {
@@ -440,7 +453,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
 
   const unsubscribe = service.subscribe((event) => {
     const text = JSON.stringify({ type: 'event', event } satisfies ServerMessage);
-    for (const client of clients) if (client.authenticated && client.events && client.socket.readyState === client.socket.OPEN) client.socket.send(text);
+    for (const client of clients) if (client.authenticated && client.events) sendText(client, text);
   });
 
   // ws re-emits the HTTP server's errors (EADDRINUSE…) on the WebSocketServer: without a listener that would crash the process.
