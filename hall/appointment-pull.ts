@@ -5,7 +5,7 @@ import { describeError, type CallResult } from '../electron/host/sync/client.js'
 import type { AppointmentBook } from './appointment-book.js';
 
 /**
- * Keeps the hall's appointments current: every `intervalMs` it pulls the
+ * Keeps the hall's appointments current: at once on start and then every `intervalMs` it pulls the
  * pages after the stored cursor from the platform (signed, the contract's
  * `GET /v1/appointments`) and then releases the no-shows whose window has
  * closed. A failed pull retries with the one backoff (`electron/common/backoff.ts`);
@@ -23,8 +23,6 @@ export interface AppointmentUpkeepOptions {
   now: () => Date;
   /** Default 60 s. */
   intervalMs?: number;
-  /** When the first cycle runs (default at once). The standalone service starts with its outbox and heartbeat and pulls one interval later: what it pulled before a restart is in its store. */
-  firstRunMs?: number;
   backoff?: BackoffPolicy;
   random?: () => number;
 }
@@ -96,7 +94,8 @@ export function startAppointmentUpkeep(options: AppointmentUpkeepOptions): Appoi
     return running;
   };
 
-  schedule(options.firstRunMs ?? 0);
+  // The first pull at once (a hall started in the morning has its appointments now, not an interval later), then every interval.
+  schedule(0);
   return {
     runNow,
     stop() {

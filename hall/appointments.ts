@@ -1,4 +1,5 @@
 import { serviceDay } from '../electron/common/hall-time.js';
+import type { AttemptLimitPolicy } from '../electron/common/attempt-limit.js';
 
 /**
  * Appointment check-in rules (预约签到), pure: the check-in window around a
@@ -86,4 +87,27 @@ export function isNoShow(appointment: AppointmentFacts, now: Date, window: Appoi
 export function normalizeAppointmentCode(typed: string): string | null {
   const digits = typed.replace(/[\s-]/g, '');
   return /^\d{8}$/.test(digits) ? digits : null;
+}
+
+/**
+ * How many wrong appointment codes the hall service evaluates (`service.ts`
+ * `checkIn`), with the one limiter of failed attempts: a code that names no
+ * appointment counts against the kiosk that sent it (10 within 10 minutes →
+ * that kiosk's code check-in cools off for 15 minutes) and hall-wide (30
+ * within 10 minutes, over all kiosks → every kiosk's for 10 minutes). While
+ * refused, a code is not looked up at all, so a right guess teaches nothing.
+ * Card check-ins are not limited (a card is not a guess). Against 10^8 codes
+ * and ~500 live appointments a day, the hall-wide rule leaves a guesser at
+ * most 30 tries per 10 minutes, ~4,300 a day: about one chance in fifty a day
+ * of hitting any appointment (without it: 50,000 tries in minutes); the
+ * hall's citizens meanwhile check in by card or at the information desk.
+ */
+export const DEFAULT_CODE_GUESS_LIMIT = {
+  perKey: { max: 10, windowMs: 10 * 60_000, lockMs: 15 * 60_000 },
+  overall: { max: 30, windowMs: 10 * 60_000, lockMs: 10 * 60_000 },
+} as const satisfies AttemptLimitPolicy;
+
+/** 12345678 → ******78: a code in a log line is half of a capability, so only its last two digits are kept. */
+export function maskAppointmentCode(code: string): string {
+  return code.length <= 2 ? '*'.repeat(code.length) : `${'*'.repeat(code.length - 2)}${code.slice(-2)}`;
 }

@@ -138,6 +138,55 @@ describe('appointment check-in (hall service)', () => {
   });
 });
 
+describe('appointment codes cannot be enumerated (issue #15/#17 gap: rate limit at the hall service)', () => {
+  it('50 wrong codes in a row from one kiosk: the 11th and later are refused unevaluated — even a right code — until the cooling-off passes; other kiosks and cards still check in', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const f = await fixture(undefined, lines);
+    const a = appointment('2026-11-25T09:40:00+08:00');
+    const b = appointment('2026-11-25T09:40:00+08:00', { citizenKey: citizenLookupKey(SECRET, '110101199003074514') });
+    await f.service.appointments.apply([a, b], '2', f.clock.now());
+    const codes: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const result = await f.service.checkIn({ requestId: requestId(), kioskId: 'kiosk-1', code: String(20_000_000 + i) });
+      codes.push(result.ok ? 'ok' : result.error.code);
+    }
+    expect(codes.filter((c) => c === 'appointment-not-found').length).toBe(10);
+    expect(codes.slice(10).every((c) => c === 'appointment-rate-limited')).toBe(true);
+    // A right code is not even looked up while the kiosk cools off.
+    const right = await f.service.checkIn({ requestId: requestId(), kioskId: 'kiosk-1', code: a.code });
+    expect(right).toMatchObject({ ok: false, error: { code: 'appointment-rate-limited', details: { scope: 'kiosk', retryAt: new Date('2026-11-25T09:35:00+08:00').toISOString() } } });
+    expect(await ticketCount(f)).toBe(0);
+    // Another kiosk, and a card at this one, are not held up by it.
+    expect((await f.service.checkIn({ requestId: requestId(), kioskId: 'kiosk-2', code: a.code })).ok).toBe(true);
+    expect((await f.service.checkIn({ requestId: requestId(), kioskId: 'kiosk-1', citizenKey: b.citizenKey })).ok).toBe(true);
+    // After the cooling-off the kiosk's codes are looked up again.
+    f.clock.set('2026-11-25T09:35:00+08:00');
+    expect(await f.service.checkIn({ requestId: requestId(), kioskId: 'kiosk-1', code: '29999999' })).toMatchObject({ ok: false, error: { code: 'appointment-not-found' } });
+    // Every refusal is logged, with the code masked; the typed codes never reach the log.
+    const refused = lines.filter((l) => l.msg === 'queue: appointment check-in refused');
+    expect(refused.length).toBe(52);
+    expect(refused.every((l) => typeof l.appointmentCode === 'string' && /^\*{6}\d{2}$/.test(l.appointmentCode))).toBe(true);
+    expect(lines.some((l) => l.msg === 'queue: appointment codes cooling off' && l.scope === 'key')).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain('20000042');
+    expect(JSON.stringify(lines)).not.toContain(a.code);
+  });
+
+  it('hall-wide: guesses spread over kiosks stop after 30 in 10 minutes, for every kiosk', async () => {
+    const f = await fixture();
+    const a = appointment('2026-11-25T09:40:00+08:00');
+    await f.service.appointments.apply([a], '1', f.clock.now());
+    const outcomes: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const result = await f.service.checkIn({ requestId: requestId(), kioskId: `kiosk-${i % 5}`, code: String(30_000_000 + i) });
+      outcomes.push(result.ok ? 'ok' : result.error.code);
+    }
+    expect(outcomes.filter((c) => c === 'appointment-not-found').length).toBe(30);
+    expect(await f.service.checkIn({ requestId: requestId(), kioskId: 'kiosk-9', code: a.code })).toMatchObject({ ok: false, error: { code: 'appointment-rate-limited', details: { scope: 'hall' } } });
+    f.clock.advanceMinutes(10);
+    expect((await f.service.checkIn({ requestId: requestId(), kioskId: 'kiosk-9', code: a.code })).ok).toBe(true);
+  });
+});
+
 describe('appointment check-in over the network', () => {
   it('only a kiosk connection, in its own name; the HTTP API and a revoked kiosk are refused', async () => {
     const f = await fixture();

@@ -25,6 +25,8 @@
  *   [--sync-interval-seconds 30] [--sync-batch-size 200]   (the secret may also come from LIULIU_HALL_PLATFORM_SECRET)
  *   Appointments (预约) are pulled from the platform every minute; the check-in window around a slot's start:
  *   [--appointment-early-minutes 30] [--appointment-late-minutes 15]
+ * Behind a reverse proxy every client shares the proxy's address: raise --max-sockets-per-address (default 64) to the hall's
+ * kiosks + counters + boards, and note that failed authentications then cool the proxy's address off (README "Security and privacy").
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
       'sync-batch-size': { type: 'string', default: '200' },
       'appointment-early-minutes': { type: 'string', default: '30' },
       'appointment-late-minutes': { type: 'string', default: '15' },
+      'max-sockets-per-address': { type: 'string', default: '64' },
     },
   });
   if (positionals[0] === 'hash-pin') {
@@ -136,10 +139,13 @@ async function main(): Promise<void> {
   const tls = values['tls-cert'] === undefined ? undefined : { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key']!, 'utf8') };
   const kiosks = new KioskRegistry(join(dataDir, 'kiosks.json'));
   if (!kiosks.enforced) logger.warn('hall: no kiosk registered (kiosk-add): kiosks prove the hall secret; register each kiosk so one can be revoked alone');
+  const maxSocketsPerPeer = Number(values['max-sockets-per-address']);
+  if (!Number.isInteger(maxSocketsPerPeer) || maxSocketsPerPeer < 1 || maxSocketsPerPeer > 100_000) throw new Error('--max-sockets-per-address takes a whole number from 1');
   const server = await startHallServer({
     service,
     secret,
     kiosks,
+    maxSocketsPerPeer,
     ...(tls === undefined ? {} : { tls }),
     port,
     host: values.host,

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseRequestTarget } from '../electron/host/http/request-target.js';
 import { serveStaticFile } from '../electron/host/http/static-files.js';
+import { applyServerLimits, PAGE_SECURITY_HEADERS, type ServerLimits } from '../electron/host/http/server-limits.js';
+import { AttemptLimiter, type AttemptLimitPolicy } from '../electron/common/attempt-limit.js';
 import type { z } from 'zod';
 import type { Logger } from '../electron/host/logging/logger.js';
 import { CLOSE_PROTOCOL, CLOSE_UNAUTHORIZED, ClientMessage, COUNTER_METHODS, Methods, MethodName, type PageRole, type ServerMessage } from './protocol/messages.js';
@@ -37,7 +39,25 @@ export interface HallServerOptions {
   logger: Logger;
   /** A WebSocket must say hello within this time (ms). */
   helloTimeoutMs?: number;
+  /** Slow-client limits of the HTTP server (default `DEFAULT_SERVER_LIMITS`). */
+  limits?: Partial<ServerLimits>;
+  /** WebSockets open at once from one address (default 64: a hall's kiosks, counters and boards each have their own; embedded mode's loopback clients are few). */
+  maxSocketsPerPeer?: number;
+  /** Calls one socket may have unanswered at once (default 64); more are refused, not queued. */
+  maxCallsInFlight?: number;
+  /** Bytes waiting to be sent on one socket before it counts as not reading and is cut off (default 4 MB). */
+  maxBufferedBytes?: number;
+  /**
+   * Failed authentications (a wrong hall secret on `/api`, a refused WebSocket hello) per peer address
+   * before that address cools off (default `DEFAULT_AUTH_FAILURE_LIMIT`). Loopback peers are not limited
+   * unless `includeLoopback` (they are on the machine that holds the secret file; tests set it).
+   */
+  authFailures?: { policy?: AttemptLimitPolicy; includeLoopback?: boolean };
 }
+
+/** 20 failed authentications from one address within 10 minutes → that address is refused unevaluated for 15 minutes. */
+export const DEFAULT_AUTH_FAILURE_LIMIT: AttemptLimitPolicy = { perKey: { max: 20, windowMs: 10 * 60_000, lockMs: 15 * 60_000 } };
+const LOOPBACK_PEERS = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 export interface HallServer {
   port: number;
@@ -50,6 +70,25 @@ export interface HallServer {
 }
 
 const MAX_BODY_BYTES = 1 << 20;
+/** A hello is a few hundred bytes: a socket that has not said hello gets no megabyte frames. */
+const MAX_HELLO_BYTES = 4096;
+/** WebSocket close code "try again later" (RFC 6455 §7.4.1 registry): too many sockets from one address. */
+const CLOSE_TRY_AGAIN_LATER = 1013;
+/** The pages served from --static (counter, display, statistics) and the ticket page: only their own scripts, styles inline (the ticket page), WebSocket back to the hall, never framed. */
+const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "media-src 'self' blob: data:",
+  "connect-src 'self' ws: wss:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+const PAGE_HEADERS: Record<string, string> = { ...PAGE_SECURITY_HEADERS, 'content-security-policy': PAGE_CSP };
 const secretMatches = sameSecret;
 
 /** Who is calling, as established by the connection: priority claims and kiosk ids are checked against it. */
@@ -148,7 +187,7 @@ export async function dispatch(service: HallQueueService, method: MethodName, ra
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(text);
 }
 
@@ -171,7 +210,7 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 }
 
 async function serveStatic(root: string, urlPath: string, res: ServerResponse, headOnly: boolean): Promise<void> {
-  const outcome = await serveStaticFile(res, { root, pathname: urlPath, headOnly, directoryIndex: true });
+  const outcome = await serveStaticFile(res, { root, pathname: urlPath, headOnly, directoryIndex: true, headers: PAGE_HEADERS });
   if (outcome === 'bad-path') sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: 'bad path' } });
   else if (outcome === 'not-found') sendJson(res, 404, { ok: false, error: { code: 'not-found', message: 'not found' } });
 }
@@ -195,13 +234,37 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   const clients = new Set<Client>();
   const speech = callAudio({ onError: (error) => logger.warn({ err: error.message }, 'hall: the display board call could not be spoken') });
 
+  // Guessing the hall secret or a key: refusals per peer address, logged, then a cooling-off (the secret and proofs themselves are never logged).
+  const authLimiter = new AttemptLimiter(options.authFailures?.policy ?? DEFAULT_AUTH_FAILURE_LIMIT);
+  const authLimited = (peer: string): boolean => options.authFailures?.includeLoopback === true || !LOOPBACK_PEERS.has(peer);
+  /** Milliseconds this peer must wait before its credentials are looked at again; 0 = go ahead. */
+  const authCoolingOff = (peer: string): number => {
+    if (!authLimited(peer)) return 0;
+    const verdict = authLimiter.check(peer, Date.now());
+    return verdict.allowed ? 0 : Math.max(1, verdict.retryAt - Date.now());
+  };
+  const authFailed = (peer: string, where: string): void => {
+    const verdict = authLimited(peer) ? authLimiter.fail(peer, Date.now()) : { allowed: true as const };
+    logger.warn({ peer, where, coolingOff: !verdict.allowed }, 'queue server: authentication refused');
+  };
+
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = parseRequestTarget(req.url);
     if (url === undefined) return sendJson(res, 400, fail('bad-request', 'malformed request target'));
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true });
     if (url.pathname.startsWith('/api/')) {
+      const peer = req.socket.remoteAddress ?? '';
+      const wait = authCoolingOff(peer);
+      if (wait > 0) {
+        logger.warn({ peer, where: 'http' }, 'queue server: authentication refused unevaluated (cooling off)');
+        res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
+        return sendJson(res, 429, fail('unauthorized', 'too many failed authentications from this address; try again later'));
+      }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (!secretMatches(bearer, secret)) return sendJson(res, 401, fail('unauthorized', 'missing or wrong hall secret'));
+      if (!secretMatches(bearer, secret)) {
+        authFailed(peer, 'http');
+        return sendJson(res, 401, fail('unauthorized', 'missing or wrong hall secret'));
+      }
       const method = MethodName.safeParse(url.pathname.slice('/api/'.length));
       if (!method.success) return sendJson(res, 404, fail('bad-request', `unknown method ${url.pathname}`));
       let params: unknown = {};
@@ -222,7 +285,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
     if (ticketPage !== null && req.method === 'GET') {
       const info = await service.ticket({ id: ticketPage[1] as string });
       const html = ticketPageHtml(info.ok ? info.value : undefined, service.hallName());
-      res.writeHead(info.ok ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
+      res.writeHead(info.ok ? 200 : 404, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
       return;
     }
     if (req.method === 'GET' && speech.handle(url, res)) return;
@@ -238,6 +301,10 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
     });
   };
   const http: Server = options.tls === undefined ? createServer(onRequest) : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
+  applyServerLimits(http, options.limits);
+  const maxSocketsPerPeer = options.maxSocketsPerPeer ?? 64;
+  const maxCallsInFlight = options.maxCallsInFlight ?? 64;
+  const socketsPerPeer = new Map<string, number>();
 
   /**
    * Kiosks: a proof of this connection's challenge with their own key (or the
@@ -268,11 +335,37 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
   revocationTimer.unref();
 
   const wss = new WebSocketServer({ server: http, path: '/ws', maxPayload: MAX_BODY_BYTES });
+  const maxBufferedBytes = options.maxBufferedBytes ?? 4 << 20;
+  /** Sends unless the socket stopped reading: a client that lets megabytes pile up is cut off, the service's memory is not its buffer. */
+  const sendText = (client: Client, text: string): void => {
+    if (client.socket.readyState !== client.socket.OPEN) return;
+    if (client.socket.bufferedAmount > maxBufferedBytes) {
+      logger.warn({ role: client.role, buffered: client.socket.bufferedAmount }, 'queue server: a socket stopped reading; cut off');
+      client.socket.terminate();
+      return;
+    }
+    client.socket.send(text);
+  };
   const send = (client: Client, message: ServerMessage): void => {
-    if (client.socket.readyState === client.socket.OPEN) client.socket.send(JSON.stringify(message));
+    sendText(client, JSON.stringify(message));
   };
 
-  wss.on('connection', (socket) => {
+  wss.on('connection', (socket, req) => {
+    // Many sockets from one address (a flood, or a client reconnecting in a loop) are closed at once: the others keep the hall's service.
+    const peer = req.socket.remoteAddress ?? '';
+    const open = socketsPerPeer.get(peer) ?? 0;
+    if (open >= maxSocketsPerPeer) {
+      logger.warn({ peer, open }, 'queue server: too many sockets from one address; refused');
+      socket.close(CLOSE_TRY_AGAIN_LATER, 'too many connections');
+      return;
+    }
+    socketsPerPeer.set(peer, open + 1);
+    socket.once('close', () => {
+      const left = (socketsPerPeer.get(peer) ?? 1) - 1;
+      if (left <= 0) socketsPerPeer.delete(peer);
+      else socketsPerPeer.set(peer, left);
+    });
+    let inFlight = 0;
     const client: Client = { socket, authenticated: false, events: true, allowed: null, role: null, caller: { kind: 'page' }, nonce: newNonce() };
     clients.add(client);
     send(client, { type: 'challenge', nonce: client.nonce });
@@ -285,6 +378,10 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
     });
     socket.on('error', (err) => logger.warn({ err }, 'queue server: socket error'));
     socket.on('message', (data, isBinary) => {
+      if (!client.authenticated && byteLength(data) > MAX_HELLO_BYTES) {
+        socket.close(CLOSE_PROTOCOL, 'hello too large');
+        return;
+      }
       let message: ClientMessage;
       try {
         const parsed = ClientMessage.safeParse(JSON.parse(isBinary ? '' : String(data)));
@@ -300,8 +397,15 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         return;
       }
       if (message.type === 'hello') {
+        if (authCoolingOff(peer) > 0) {
+          logger.warn({ peer, where: 'ws', role: message.role }, 'queue server: authentication refused unevaluated (cooling off)');
+          send(client, { type: 'error', code: 'unauthorized', message: 'too many failed authentications from this address; try again later' });
+          socket.close(CLOSE_UNAUTHORIZED, 'cooling off');
+          return;
+        }
         const caller = authenticate(message, client.nonce);
         if (caller === null) {
+          authFailed(peer, 'ws');
           logger.warn({ role: message.role, kioskId: message.kioskId }, 'queue server: hello refused');
           send(client, { type: 'error', code: 'unauthorized', message: 'not a known kiosk, page or staff tool of this hall' });
           socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');
@@ -327,19 +431,29 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
         send(client, { type: 'result', id, result: fail('unauthorized', `this page may not call ${method}`) });
         return;
       }
-      dispatch(service, method, params, client.caller, logger).then(
-        (result) => send(client, { type: 'result', id, result }),
-        (err: unknown) => {
-          logger.error({ err, method }, 'queue server: call failed');
-          send(client, { type: 'result', id, result: fail('internal', 'internal error') });
-        },
-      );
+      // A flood of calls is answered, not queued without bound: past the limit a call is refused at once.
+      if (inFlight >= maxCallsInFlight) {
+        send(client, { type: 'result', id, result: fail('bad-request', `more than ${maxCallsInFlight} calls in flight on this connection`) });
+        return;
+      }
+      inFlight += 1;
+      dispatch(service, method, params, client.caller, logger)
+        .then(
+          (result) => send(client, { type: 'result', id, result }),
+          (err: unknown) => {
+            logger.error({ err, method }, 'queue server: call failed');
+            send(client, { type: 'result', id, result: fail('internal', 'internal error') });
+          },
+        )
+        .finally(() => {
+          inFlight -= 1;
+        });
     });
   });
 
   const unsubscribe = service.subscribe((event) => {
     const text = JSON.stringify({ type: 'event', event } satisfies ServerMessage);
-    for (const client of clients) if (client.authenticated && client.events && client.socket.readyState === client.socket.OPEN) client.socket.send(text);
+    for (const client of clients) if (client.authenticated && client.events) sendText(client, text);
   });
 
   // ws re-emits the HTTP server's errors (EADDRINUSE…) on the WebSocketServer: without a listener that would crash the process.
@@ -377,4 +491,8 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
       await new Promise<void>((r) => http.close(() => r()));
     },
   };
+}
+
+function byteLength(data: Buffer | ArrayBuffer | Buffer[]): number {
+  return Array.isArray(data) ? data.reduce((sum, chunk) => sum + chunk.length, 0) : data.byteLength;
 }

@@ -24,7 +24,8 @@ import {
 } from './rules.js';
 import * as store from './store.js';
 import { AppointmentBook, type HeldAppointment } from './appointment-book.js';
-import { DEFAULT_APPOINTMENT_WINDOW, decideCheckIn, type AppointmentWindow } from './appointments.js';
+import { DEFAULT_APPOINTMENT_WINDOW, DEFAULT_CODE_GUESS_LIMIT, decideCheckIn, maskAppointmentCode, type AppointmentWindow } from './appointments.js';
+import { AttemptLimiter, type AttemptLimitPolicy, type AttemptScope } from '../electron/common/attempt-limit.js';
 import { MANAGER_ID, ManagerSessions } from './manager.js';
 import { daysBetween, hallFigures } from './stats.js';
 import { statsEvents } from './stats-store.js';
@@ -141,6 +142,8 @@ export interface HallQueueServiceOptions {
   appointmentWindow?: AppointmentWindow;
   /** The hall manager's PIN hash (`scrypt$…`): opens the statistics page (`managerLogin`). None: the page stays shut. */
   managerPinHash?: string;
+  /** Wrong appointment codes evaluated per kiosk and hall-wide before a cooling-off (default `DEFAULT_CODE_GUESS_LIMIT`, appointments.ts). */
+  codeGuessLimit?: AttemptLimitPolicy;
 }
 
 /**
@@ -170,6 +173,8 @@ export class HallQueueService implements HallQueue {
   readonly appointments: AppointmentBook;
   private readonly managerSessions: ManagerSessions;
   private readonly managerConfigured: boolean;
+  /** Wrong appointment codes, per kiosk and hall-wide: enumeration of codes is cut to a trickle. */
+  private readonly codeGuesses: AttemptLimiter;
 
   private constructor(options: HallQueueServiceOptions, appointments: AppointmentBook) {
     this.appointments = appointments;
@@ -186,6 +191,7 @@ export class HallQueueService implements HallQueue {
     this.credentials = new StaffCredentials(accounts, this.now, {}, (failure) => this.logger.warn({ ...failure }, 'queue: staff credential refused'));
     this.managerSessions = new ManagerSessions(this.now);
     this.managerConfigured = options.managerPinHash !== undefined;
+    this.codeGuesses = new AttemptLimiter(options.codeGuessLimit ?? DEFAULT_CODE_GUESS_LIMIT);
     for (const category of this.hall.queueCategories) for (const windowNo of category.windows) this.windowCategory.set(windowNo, category);
   }
 
@@ -395,8 +401,17 @@ export class HallQueueService implements HallQueue {
     const request = parsed.value;
     const via = request.code !== undefined ? 'code' : 'card';
     const now = this.now();
+    if (request.code !== undefined) {
+      // Refused unevaluated while cooling off: a right guess must teach nothing either.
+      const limit = this.codeGuesses.check(request.kioskId, now.getTime());
+      if (!limit.allowed) return this.refuseCheckIn(request, via, null, codeGuessRefusal(limit.scope, limit.retryAt, now));
+    }
     const appointment = request.code !== undefined ? await this.appointments.byCode(request.code, now) : await this.appointments.forCitizen(request.citizenKey!, now);
     if (appointment === undefined) {
+      if (request.code !== undefined) {
+        const after = this.codeGuesses.fail(request.kioskId, now.getTime());
+        if (!after.allowed) this.logger.warn({ kioskId: request.kioskId, scope: after.scope, retryAt: new Date(after.retryAt).toISOString() }, 'queue: appointment codes cooling off');
+      }
       return this.refuseCheckIn(request, via, null, fail('appointment-not-found', via === 'code' ? '没有这个预约码，请核对后重试' : '没有查到您今天的预约'));
     }
     const window = this.appointments.summary(appointment);
@@ -425,7 +440,10 @@ export class HallQueueService implements HallQueue {
   }
 
   private refuseCheckIn<T>(request: CheckInRequest, via: 'card' | 'code', appointment: HeldAppointment | null, refusal: Result<T>): Result<T> {
-    if (!refusal.ok) this.logger.warn({ code: refusal.error.code, kioskId: request.kioskId, via, appointmentId: appointment?.id ?? null }, 'queue: appointment check-in refused');
+    if (!refusal.ok) {
+      const typed = request.code === undefined ? {} : { appointmentCode: maskAppointmentCode(request.code) };
+      this.logger.warn({ code: refusal.error.code, kioskId: request.kioskId, via, ...typed, appointmentId: appointment?.id ?? null }, 'queue: appointment check-in refused');
+    }
     return refusal;
   }
 
@@ -867,6 +885,12 @@ const CHECK_IN_MESSAGES = {
 
 function checkInMessage(code: keyof typeof CHECK_IN_MESSAGES): string {
   return CHECK_IN_MESSAGES[code];
+}
+
+function codeGuessRefusal<T>(scope: AttemptScope, retryAtMs: number, now: Date): Result<T> {
+  const minutes = Math.max(1, Math.ceil((retryAtMs - now.getTime()) / 60_000));
+  const where = scope === 'key' ? '本机' : '全厅';
+  return fail('appointment-rate-limited', `${where}预约码输错次数过多，请${minutes}分钟后再试，或到咨询台请工作人员帮助`, { scope: scope === 'key' ? 'kiosk' : 'hall', retryAt: new Date(retryAtMs).toISOString() });
 }
 
 function credentialMessage(check: Exclude<CredentialCheck, { ok: true }>, wrong: string, now: Date): string {

@@ -61,7 +61,8 @@ export async function startHallSync(options: HallSyncOptions): Promise<HallSync>
   // 预约: the hall's appointments come from the platform under the same terminal id and signing.
   const appointmentClient = new PlatformClient({ baseUrl: config.baseUrl, terminalId: config.terminalId, secret: config.secret, now, logger: log });
   const appointmentIntervalMs = options.appointmentIntervalMs ?? 60_000;
-  const appointments = startAppointmentUpkeep({ book: service.appointments, source: appointmentClient, logger: log, now, intervalMs: appointmentIntervalMs, firstRunMs: appointmentIntervalMs });
+  // The first pull runs at once: a hall started in the morning must not spend a minute without its appointments.
+  const appointments = startAppointmentUpkeep({ book: service.appointments, source: appointmentClient, logger: log, now, intervalMs: appointmentIntervalMs });
   let timer: NodeJS.Timeout | undefined;
   const unsubscribe = service.subscribe(() => {
     if (timer !== undefined) return;

@@ -4,6 +4,7 @@ import type { Logger } from '../electron/host/logging/logger.js';
 import { REPLY_PAGE_TOKEN, replyPageKey } from '../platform-contract/contract.js';
 import { FEEDBACK_CATEGORY_NAMES } from '../platform-contract/kinds.js';
 import type { Consultation, ReplyStore } from './replies.js';
+import { PAGE_SECURITY_HEADERS } from '../electron/host/http/server-limits.js';
 
 /**
  * The citizen's phone page behind the QR on her consultation slip:
@@ -101,7 +102,7 @@ export interface PhonePageDeps {
 
 /** Answers `GET /m/consultations/<token>`; the client address is the TCP peer (a proxy in front must keep one address per citizen, or rate-limit itself). */
 export async function servePhonePage(deps: PhonePageDeps, req: IncomingMessage, res: ServerResponse, rawToken: string): Promise<void> {
-  const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" };
+  const headers = { ...PAGE_SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'" };
   const client = req.socket.remoteAddress ?? 'unknown';
   const nowMs = deps.now().getTime();
   const wait = deps.limiter.admit(client, nowMs);

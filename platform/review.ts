@@ -10,6 +10,7 @@ import { PhonePageLimiter, servePhonePage, type PhonePageLimits } from './phone-
 import { ReplyRefusal, type ReplyStore } from './replies.js';
 import { BlobHash, type CaseStatusChange } from '../platform-contract/contract.js';
 import type { PlatformStore } from './store.js';
+import { PAGE_SECURITY_HEADERS } from '../electron/host/http/server-limits.js';
 
 /**
  * The reviewer's pages on the reference platform (behind the admin token):
@@ -126,7 +127,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
     });
   };
   const send = (res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void => {
-    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'", ...headers });
+    res.writeHead(status, { ...REVIEW_PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers });
     res.end(html);
   };
   const redirect = (res: ServerResponse, to: string, headers: Record<string, string> = {}): void => {
@@ -256,7 +257,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
     }
     if (route === 'GET /review/report.csv') {
       const { month, rows } = await reportRows(url);
-      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="report-${month}.csv"` });
+      res.writeHead(200, { ...REVIEW_PAGE_HEADERS, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="report-${month}.csv"` });
       res.end(reportCsv(rows));
       return;
     }
@@ -309,10 +310,17 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
   };
 }
 
+/** Every review response (pages, the CSV, errors): personal data, so never cached; never framed (a reviewer's buttons must not be clickjacked), never sniffed. */
+const REVIEW_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  ...PAGE_SECURITY_HEADERS,
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+};
+
 /** Answers a ReviewError (or anything else) as a small HTML page. */
 export function sendReviewError(res: ServerResponse, err: unknown, logger: Logger): void {
   const status = err instanceof ReviewError ? err.status : 500;
   if (!(err instanceof ReviewError)) logger.error({ err }, 'review page failed');
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+  res.writeHead(status, { ...REVIEW_PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' });
   res.end(page('错误', `<p>${escapeHtml(err instanceof ReviewError ? err.message : '内部错误')}</p><p><a href="/review">返回</a></p>`));
 }

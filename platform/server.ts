@@ -9,6 +9,7 @@ import { DEFAULT_WINDOW_SECONDS, ReplayCache, sha256Hex, verifyRequest, type Ter
 import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, LogUpload, MAX_BATCH_RECORDS, MAX_LOG_UPLOAD_BYTES, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from '../platform-contract/contract.js';
 import { seededRandom } from '../electron/common/random.js';
 import { decodeRequestPath, parseRequestTarget, type RequestTarget } from '../electron/host/http/request-target.js';
+import { answerClientError, applyServerLimits, PAGE_SECURITY_HEADERS, type ServerLimits } from '../electron/host/http/server-limits.js';
 import { FaultConfig, NO_FAULTS, partialSubset, planFaults, type FaultPlan } from './faults.js';
 import { PlatformStore } from './store.js';
 import { BlobRefusal, BlobStore } from './blobs.js';
@@ -26,6 +27,9 @@ import { AppointmentRefusal, AppointmentStore } from './appointments.js';
  * and the bench use to publish content, post case status changes, manage
  * terminals, read counts and switch fault injection.
  */
+/** The fleet page is one server-rendered document: inline styles only, no script, never framed. */
+const FLEET_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 export interface PlatformServerOptions {
   db: Database;
   adminToken: string;
@@ -55,6 +59,8 @@ export interface PlatformServerOptions {
   dataKey?: DataKey;
   /** The hall's citizen-key secret shared with its terminals (一号 material reuse); omitted = reuse is off (GET /v1/materials → 404). */
   citizenKeySecret?: string;
+  /** Slow-client limits (default `DEFAULT_SERVER_LIMITS` with 30 s keep-alive for the terminals' pooled connections). */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface PlatformServer {
@@ -350,7 +356,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
     const route = `${req.method ?? ''} ${url.pathname}`;
     if (route === 'GET /admin/fleet') {
       const page = renderFleetPage(await fleet.fleet(await store.terminals(), now()), now(), fleet.options.staleAfterSeconds);
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(page)), 'cache-control': 'no-store' });
+      res.writeHead(200, { ...PAGE_SECURITY_HEADERS, 'content-security-policy': FLEET_PAGE_CSP, 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(page)), 'cache-control': 'no-store' });
       res.end(page);
       return;
     }
@@ -459,11 +465,9 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
         sendError(res, 500, 'internal', 'internal error');
       });
   });
-  http.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-  http.keepAliveTimeout = 30_000;
+  http.on('clientError', answerClientError);
+  // Terminals keep their connections pooled between sync cycles: 30 s keep-alive; slow clients are cut by the shared limits.
+  applyServerLimits(http, { keepAliveMs: 30_000, ...options.limits });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

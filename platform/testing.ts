@@ -6,6 +6,7 @@ import { Database } from '../electron/host/storage/database.js';
 import { PlatformAdmin } from './admin.js';
 import type { FaultConfig } from './faults.js';
 import type { FleetOptions } from './fleet.js';
+import type { ServerLimits } from '../electron/host/http/server-limits.js';
 import { startPlatformServer, type PlatformServer } from './server.js';
 
 /** A reference platform on loopback in a temp directory, for tests: server, admin client, and cleanup. */
@@ -19,7 +20,7 @@ export interface LoopbackPlatform {
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
 
 export async function startLoopbackPlatform(
-  options: { terminals?: { id: string; secret: string }[]; faults?: Partial<FaultConfig>; maxBodyBytes?: number; now?: () => Date; seed?: number; fleet?: Partial<FleetOptions>; citizenKeySecret?: string } = {},
+  options: { terminals?: { id: string; secret: string }[]; faults?: Partial<FaultConfig>; maxBodyBytes?: number; now?: () => Date; seed?: number; fleet?: Partial<FleetOptions>; citizenKeySecret?: string; limits?: Partial<ServerLimits> } = {},
 ): Promise<LoopbackPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'liuliu-platform-'));
   const db = await Database.open(join(dir, 'platform.db'));
@@ -34,6 +35,7 @@ export async function startLoopbackPlatform(
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.fleet === undefined ? {} : { fleet: options.fleet }),
     ...(options.citizenKeySecret === undefined ? {} : { citizenKeySecret: options.citizenKeySecret }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
   });
   return {
     server,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { rawHttp, rawWebSocket, wsFrame } from '../../tests/support/raw-wire.js';
+import { rawHttp, rawWebSocket, slowClient, wsFrame } from '../../tests/support/raw-wire.js';
 import { MAX_MESSAGE_BYTES } from '../contract/index.js';
 import { silentLogger } from '../host/logging/logger.js';
 import type { Connection } from '../host/rpc/server.js';
@@ -15,12 +15,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(connections: Connection[], extra: { token?: string; port?: number } = {}): Promise<BrowserShellServer> {
+async function start(connections: Connection[], extra: { token?: string; port?: number; limits?: { headersMs: number; requestMs: number; checkIntervalMs: number } } = {}): Promise<BrowserShellServer> {
   const dir = mkdtempSync(join(tmpdir(), 'liuliu-shell-'));
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), '<html><head></head><body>kiosk</body></html>');
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
-  server = await startBrowserShellServer({ rendererDir: dir, bridgeScript: '/*bridge*/', port: extra.port ?? 0, ...(extra.token !== undefined ? { token: extra.token } : {}), logger: silentLogger(), onConnection: (c) => connections.push(c) });
+  server = await startBrowserShellServer({ rendererDir: dir, bridgeScript: '/*bridge*/', port: extra.port ?? 0, ...(extra.token !== undefined ? { token: extra.token } : {}), ...(extra.limits !== undefined ? { limits: extra.limits } : {}), logger: silentLogger(), onConnection: (c) => connections.push(c) });
   return server;
 }
 
@@ -71,6 +71,14 @@ describe('browser shell server', () => {
       expect([400, 404], `GET ${target}`).toContain(status);
     }
     expect((await fetch(`${shell.origin}/assets/app.js`)).status).toBe(200);
+  });
+
+  it('drops a client that trickles its request head (slowloris) with 408 and keeps serving', async () => {
+    const s = await start([], { limits: { headersMs: 300, requestMs: 600, checkIntervalMs: 100 } });
+    const slow = await slowClient(s.port, 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'X-Slow: 1\r\n', { everyMs: 100, giveUpMs: 5_000 });
+    expect(slow.status).toBe(408);
+    expect(slow.afterMs).toBeLessThan(3_000);
+    expect(await rawHttp(s.port, 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')).toBe(200);
   });
 
   it('refuses a WebSocket upgrade to a hostile path and keeps serving', async () => {

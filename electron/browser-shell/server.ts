@@ -10,6 +10,7 @@ import type { Connection } from '../host/rpc/server.js';
 import { CONTENT_SECURITY_POLICY } from '../common/csp.js';
 import { parseRequestTarget } from '../host/http/request-target.js';
 import { CONTENT_TYPES, serveStaticFile } from '../host/http/static-files.js';
+import { answerClientError, applyServerLimits, type ServerLimits } from '../host/http/server-limits.js';
 
 /**
  * The browser shell's transport: serves the built renderer on 127.0.0.1 and
@@ -46,6 +47,8 @@ export interface BrowserShellOptions {
   token?: string;
   logger: Logger;
   onConnection(connection: Connection): void;
+  /** Slow-client limits (default `DEFAULT_SERVER_LIMITS`): loopback only, but a stuck local process must not hold sockets for minutes either. */
+  limits?: Partial<ServerLimits>;
 }
 
 export const BRIDGE_PATH = '/__liuliu/bridge.js';
@@ -105,11 +108,9 @@ export async function startBrowserShellServer(options: BrowserShellOptions): Pro
       else res.destroy();
     });
   });
-  // A client that sends garbage gets a 400 from Node and a closed socket, never an exception here.
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  // A client that sends garbage gets a 400 (a slow one 408) and a closed socket, never an exception here.
+  server.on('clientError', answerClientError);
+  applyServerLimits(server, options.limits);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   server.on('upgrade', (req, socket, head) => {

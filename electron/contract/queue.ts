@@ -127,12 +127,15 @@ const instant = z.string().max(40);
  * offered in `categoryId`); `not-found`, `other-day`, `used`, `cancelled`;
  * `needs-card` (card path without a card in this session); `no-card-lookup`
  * (this kiosk cannot look appointments up by card: type the code);
- * `unavailable` (the hall service cannot be reached: appointments live there).
+ * `unavailable` (the hall service cannot be reached: appointments live there);
+ * `too-many-tries` (too many wrong codes at this kiosk or in the hall: the
+ * service looks no code up for a while; `retryAt`, and staff can help).
  */
 export const QueueCheckInOutcome = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('checked-in'), ticket: QueueTicketView, slotStart: instant, slotEnd: instant }),
   z.object({ kind: z.literal('too-early'), opensAt: instant, slotStart: instant }),
   z.object({ kind: z.literal('too-late'), slotStart: instant, categoryId: z.string(), categoryName: z.string() }),
+  z.object({ kind: z.literal('too-many-tries'), retryAt: instant.nullable() }),
   z.object({ kind: z.enum(['not-found', 'other-day', 'used', 'cancelled', 'needs-card', 'no-card-lookup', 'unavailable']) }),
 ]);
 export type QueueCheckInOutcome = z.infer<typeof QueueCheckInOutcome>;

@@ -203,6 +203,7 @@ export const QueueErrorCode = z.enum([
   'appointment-cancelled',
   'appointment-too-early',
   'appointment-too-late',
+  'appointment-rate-limited',
   'unavailable',
   'unauthorized',
   'internal',

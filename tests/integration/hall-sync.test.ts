@@ -109,7 +109,8 @@ describe('the standalone hall service syncs', () => {
     const stats = await platform.admin.stats();
     expect(stats.perKind['queue.ticket-event']).toBe(eventIds.length);
     // The 20 % failures really happened, and the heartbeat came from the service's own terminal.
-    expect(Object.entries(stats.requests).some(([key, n]) => key.startsWith('POST /v1/records:batch 500') && n > 0)).toBe(true);
+    // (The draws are shared by every /v1 request in arrival order — records, heartbeats, the appointment pull that now runs at start — so which one failed varies.)
+    expect(Object.entries(stats.requests).some(([key, n]) => /^(POST|GET) \/v1\/\S+ 500$/.test(key) && n > 0)).toBe(true);
     expect(Object.keys(stats.requests).some((key) => key.startsWith('POST /v1/heartbeat 200'))).toBe(true);
   }, 120_000);
 });

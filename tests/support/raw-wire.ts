@@ -86,3 +86,34 @@ export function rawWebSocket(port: number, path: string, headers: Record<string,
     socket.on('close', () => settle(0));
   });
 }
+
+/**
+ * A slow client (slowloris): sends `head`, then `drip` every `everyMs`, never
+ * finishing the request. Resolves when the server gives up on it — with the
+ * status it answered (408) or 0 for a bare close — and the milliseconds that
+ * took, or `{status: -1}` when the server still holds it after `giveUpMs`.
+ */
+export function slowClient(port: number, head: string, drip: string, options: { everyMs: number; giveUpMs: number }): Promise<{ status: number; afterMs: number }> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    let settled = false;
+    const done = (status: number): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(dripping);
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ status, afterMs: Date.now() - started });
+    };
+    const dripping = setInterval(() => socket.writable && socket.write(drip), options.everyMs);
+    const timer = setTimeout(() => done(-1), options.giveUpMs);
+    socket.on('connect', () => socket.write(head));
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => done(Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0)));
+  });
+}

@@ -1,3 +1,5 @@
+import { AttemptLimiter } from '../../common/attempt-limit.js';
+
 /**
  * Rate limit of anonymous progress queries on this terminal (pure: the clock
  * is passed in). Every failed query — an unknown number or the wrong phone
@@ -16,34 +18,28 @@ export interface QueryLimitOptions {
 
 export const DEFAULT_QUERY_LIMIT: QueryLimitOptions = { maxFailures: 5, windowMs: 10 * 60_000 };
 
+/** The terminal-wide rule of the one limiter of failed attempts (`electron/common/attempt-limit.ts`). */
 export class QueryLimiter {
-  private failures: number[] = [];
+  private readonly limiter: AttemptLimiter;
 
-  constructor(private readonly options: QueryLimitOptions = DEFAULT_QUERY_LIMIT) {}
-
-  private prune(nowMs: number): void {
-    const from = nowMs - this.options.windowMs;
-    this.failures = this.failures.filter((at) => at > from);
+  constructor(options: QueryLimitOptions = DEFAULT_QUERY_LIMIT) {
+    this.limiter = new AttemptLimiter({ overall: { max: options.maxFailures, windowMs: options.windowMs } });
   }
 
   /** Milliseconds until the next query may be tried; 0 = go ahead. */
   blockedFor(nowMs: number): number {
-    this.prune(nowMs);
-    if (this.failures.length < this.options.maxFailures) return 0;
-    const oldest = this.failures[0] ?? nowMs;
-    return Math.max(1, oldest + this.options.windowMs - nowMs);
+    const verdict = this.limiter.check('', nowMs);
+    return verdict.allowed ? 0 : Math.max(1, verdict.retryAt - nowMs);
   }
 
   /** Records a failed query; returns how many failures are now in the window. */
   fail(nowMs: number): number {
-    this.prune(nowMs);
-    this.failures.push(nowMs);
-    return this.failures.length;
+    this.limiter.fail('', nowMs);
+    return this.limiter.overallCount(nowMs);
   }
 
   /** Failures in the window now (for the log). */
   count(nowMs: number): number {
-    this.prune(nowMs);
-    return this.failures.length;
+    return this.limiter.overallCount(nowMs);
   }
 }

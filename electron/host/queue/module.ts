@@ -263,6 +263,10 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
           return { kind: 'cancelled' };
         case 'unavailable':
           return { kind: 'unavailable' };
+        case 'appointment-rate-limited': {
+          const retryAt = result.error.details?.retryAt;
+          return { kind: 'too-many-tries', retryAt: typeof retryAt === 'string' && !Number.isNaN(Date.parse(retryAt)) ? retryAt.slice(0, 40) : null };
+        }
         default:
           break;
       }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { AttemptLimiter } from '../../common/attempt-limit.js';
 
 /**
  * The one staff-credential model, used by the kiosk's own staff PIN
@@ -7,14 +8,16 @@ import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypt
  * - PINs are stored only as `scrypt$<salt b64>$<hash b64>` (no plaintext PIN
  *   in any config) and compared in constant time;
  * - wrong PINs are counted **per staff identity** (the claimed staff id, known
- *   or not), wherever they are typed: after `maxFailuresPerStaff` the identity
- *   is locked for `staffLockMs`, so spreading guesses over windows gains nothing;
+ *   or not), wherever they are typed: after `maxFailuresPerStaff` within
+ *   `staffLockMs` the identity is locked for `staffLockMs`, so spreading
+ *   guesses over windows gains nothing;
  * - a **hall-wide rate limit**: after `hallFailuresPerWindow` failures within
  *   `hallWindowMs`, every attempt is refused until the oldest of them ages out,
  *   so spreading guesses over staff ids gains nothing either (and a lockout
  *   never lasts longer than that window);
  * - every failure is kept (the last `keptFailures`) for the hall manager and
  *   handed to `onFailure` (the caller logs it).
+ * The counting is the one limiter of failed attempts (`electron/common/attempt-limit.ts`).
  * Session tokens are random and stored as SHA-256 hashes.
  */
 const KEY_BYTES = 32;
@@ -77,8 +80,7 @@ export interface CredentialFailure {
 }
 
 export class StaffCredentials {
-  private readonly perStaff = new Map<string, { count: number; lockedUntil: number }>();
-  private hallFailures: number[] = [];
+  private readonly limiter: AttemptLimiter;
   private readonly kept: CredentialFailure[] = [];
   private readonly policy: CredentialPolicy;
 
@@ -89,6 +91,10 @@ export class StaffCredentials {
     private readonly onFailure: (failure: CredentialFailure) => void = () => undefined,
   ) {
     this.policy = { ...DEFAULT_CREDENTIAL_POLICY, ...policy };
+    this.limiter = new AttemptLimiter({
+      perKey: { max: this.policy.maxFailuresPerStaff, windowMs: this.policy.staffLockMs, lockMs: this.policy.staffLockMs },
+      overall: { max: this.policy.hallFailuresPerWindow, windowMs: this.policy.hallWindowMs },
+    });
   }
 
   get configured(): boolean {
@@ -102,26 +108,16 @@ export class StaffCredentials {
    */
   verify(staffId: string, pin: string, where: string, allowed: (account: StaffAccount) => boolean = () => true): CredentialCheck {
     const nowMs = this.now().getTime();
-    this.hallFailures = this.hallFailures.filter((at) => nowMs - at < this.policy.hallWindowMs);
-    if (this.hallFailures.length >= this.policy.hallFailuresPerWindow) {
-      return this.refuse(staffId, where, 'rate-limited', new Date(this.hallFailures[0]! + this.policy.hallWindowMs));
-    }
-    const record = this.perStaff.get(staffId);
-    if (record !== undefined && record.count >= this.policy.maxFailuresPerStaff && nowMs < record.lockedUntil) {
-      return this.refuse(staffId, where, 'locked', new Date(record.lockedUntil));
-    }
+    const before = this.limiter.check(staffId, nowMs);
+    if (!before.allowed) return this.refuse(staffId, where, before.scope === 'overall' ? 'rate-limited' : 'locked', new Date(before.retryAt));
     const account = this.accounts.find((a) => a.staffId === staffId);
     const pinOk = verifyPin(pin, account?.pinHash ?? DUMMY_HASH);
     if (account !== undefined && pinOk && allowed(account)) {
-      this.perStaff.delete(staffId);
+      this.limiter.forget(staffId);
       return { ok: true };
     }
-    const count = (record !== undefined && nowMs < record.lockedUntil ? record.count : 0) + 1;
-    // Bounded: an attacker inventing staff ids cannot grow the map without limit.
-    if (this.perStaff.size > 10_000) this.perStaff.clear();
-    this.perStaff.set(staffId, { count, lockedUntil: nowMs + this.policy.staffLockMs });
-    this.hallFailures.push(nowMs);
-    return this.refuse(staffId, where, count >= this.policy.maxFailuresPerStaff ? 'locked' : 'wrong', count >= this.policy.maxFailuresPerStaff ? new Date(nowMs + this.policy.staffLockMs) : undefined);
+    const after = this.limiter.fail(staffId, nowMs);
+    return !after.allowed && after.scope === 'key' ? this.refuse(staffId, where, 'locked', new Date(after.retryAt)) : this.refuse(staffId, where, 'wrong');
   }
 
   /** The latest refused attempts, newest first, for the hall manager. */

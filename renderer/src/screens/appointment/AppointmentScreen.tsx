@@ -18,7 +18,8 @@ import './appointment.css';
  * 8-digit code → checking in and printing (progress shown) → her
  * appointment-priority number (the ticket screen's result), or what stands
  * in the way, honestly: too early (when to come back), too late (a regular
- * number offered), unknown code, another day, used, cancelled, the hall
+ * number offered), unknown code, another day, used, cancelled, too many
+ * wrong codes (ask staff; the service looks no code up for a while), the hall
  * service unreachable. A way back from every step.
  */
 const CODE_DIGITS = 8;
@@ -159,6 +160,8 @@ function RefusalText({ outcome, when }: { outcome: Refusal; when: (iso: string) 
       return t('outcome.too-early', { slot: when(outcome.slotStart), opens: when(outcome.opensAt) });
     case 'too-late':
       return t('outcome.too-late', { slot: when(outcome.slotStart), category: outcome.categoryName });
+    case 'too-many-tries':
+      return outcome.retryAt === null ? t('outcome.too-many-tries') : `${t('outcome.too-many-tries')} ${t('tooManyTriesUntil', { until: when(outcome.retryAt) })}`;
     default:
       return t(`outcome.${outcome.kind}`);
   }
