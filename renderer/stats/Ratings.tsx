@@ -28,7 +28,7 @@ export function Ratings({ stats }: { stats: HallStats }) {
   const name = (departmentId: string): string => departmentLabel(stats, departmentId, english, noDepartment);
   const reasonText = (reason: string): string => t(`ratings.reason.${reason}`, { defaultValue: reason });
   const rows = stats.ratings;
-  // Redrawn when the page re-renders, like the hourly charts: that is on a new day, a refresh or a language switch.
+  // Redrawn whenever the page re-renders, like the hourly charts (a new day, a refresh, a language switch).
   const labels = rows.map((r) => name(r.departmentId));
   const series: ChartSeries[] = STARS.map((star) => ({ label: t('ratings.star', { count: star }), values: rows.map((r) => r.stars[star - 1]!), color: STAR_COLORS[star - 1]! }));
   const reasons = (row: RatingRow): string =>
@@ -55,7 +55,9 @@ export function Ratings({ stats }: { stats: HallStats }) {
                     </th>
                   ))}
                   <th scope="col">{t('ratings.columns.lowPercent')}</th>
-                  <th scope="col">{t('ratings.columns.topReasons')}</th>
+                  <th scope="col" className="stats-reasons">
+                    {t('ratings.columns.topReasons')}
+                  </th>
                 </tr>
               </thead>
               <tbody>
