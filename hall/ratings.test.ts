@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { z } from 'zod';
 import { hashPin } from '../electron/host/staff/credentials.js';
 import { pageKey, startHallServer, type HallServer } from './server.js';
-import { recordingLogger, serviceFixture, until, type Fixture } from './testing.js';
-import { HallStats, helloProof, type HallRating } from './protocol/index.js';
+import { recordingLogger, serviceFixture, testSocket, until, type Fixture } from './testing.js';
+import { HallStats, type HallRating } from './protocol/index.js';
 
 /**
  * The kiosk → hall service ratings channel (`reportRatings`, issue #17 item 5)
@@ -29,35 +28,8 @@ async function setup() {
   return { f, server, lines };
 }
 
-const Reply = z.object({ type: z.literal('result'), id: z.number(), result: z.looseObject({ ok: z.boolean(), value: z.unknown().optional(), error: z.looseObject({ code: z.string(), message: z.string() }).optional() }) });
-type Reply = z.infer<typeof Reply>['result'];
-
 /** A socket of the given role: a kiosk proves the hall secret (no kiosk registered), a page its page key. */
-async function connect(url: string, role: 'kiosk' | 'counter' | 'display' | 'stats', kioskId?: string) {
-  const socket = new WebSocket(url);
-  cleanups.push(() => socket.terminate());
-  const replies = new Map<number, (r: Reply) => void>();
-  await new Promise<void>((resolve, reject) => {
-    socket.on('message', (data) => {
-      const m = z.looseObject({ type: z.string(), nonce: z.string().optional() }).parse(JSON.parse(String(data)));
-      const key = role === 'kiosk' ? SECRET : pageKey(SECRET, role);
-      if (m.type === 'challenge') socket.send(JSON.stringify({ type: 'hello', role, kioskId, proof: helloProof(key, m.nonce ?? '', role, kioskId), events: false }));
-      else if (m.type === 'welcome') resolve();
-      else if (m.type === 'result') {
-        const r = Reply.parse(m);
-        replies.get(r.id)?.(r.result);
-      }
-    });
-    socket.on('close', (code) => reject(new Error(`closed ${code}`)));
-  });
-  let id = 0;
-  return (method: string, params: unknown) =>
-    new Promise<Reply>((resolve) => {
-      id++;
-      replies.set(id, resolve);
-      socket.send(JSON.stringify({ type: 'call', id, method, params }));
-    });
-}
+const connect = (url: string, role: 'kiosk' | 'counter' | 'display' | 'stats', kioskId?: string) => testSocket(url, role, role === 'kiosk' ? SECRET : pageKey(SECRET, role), cleanups, kioskId);
 
 let seq = 0;
 function rating(stars: number, departmentId?: string, reasons: string[] = [], at = '2026-11-25T09:30:00+08:00'): HallRating {
@@ -110,7 +82,7 @@ describe('ratings from the kiosks', () => {
     expect(lines.filter((l) => l.msg === 'queue server: a page called a method its key does not open' && l.method === 'reportRatings')).toHaveLength(3);
     // The hall secret over HTTP is the manager's tool, not a kiosk: it cannot make up ratings either.
     const http = await fetch(`${server.httpUrl}/api/reportRatings`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify(report) });
-    expect(((await http.json()) as Reply).error?.code).toBe('unauthorized');
+    expect(z.object({ ok: z.literal(false), error: z.looseObject({ code: z.string() }) }).parse(await http.json()).error.code).toBe('unauthorized');
     expect(lines.some((l) => l.msg === 'queue server: ratings refused: not a kiosk connection' && l.caller === 'manager')).toBe(true);
     // A kiosk only in its own name.
     const kiosk = await connect(server.wsUrl, 'kiosk', 'kiosk-08');
