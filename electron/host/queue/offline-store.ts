@@ -122,3 +122,8 @@ export async function markKioskRatingSent(db: Queryable, id: string, at: string)
 export async function markKioskRatingRefused(db: Queryable, id: string, reason: string): Promise<void> {
   await db.run('UPDATE queue_kiosk_ratings SET refused = ? WHERE id = ?', [reason.slice(0, 500), id]);
 }
+
+/** Forgets ratings the hall service took before `before` (ISO): the kiosk's copy was only kept until then. */
+export async function forgetSentKioskRatings(db: Queryable, before: string): Promise<void> {
+  await db.run('DELETE FROM queue_kiosk_ratings WHERE sent_at IS NOT NULL AND sent_at < ?', [before]);
+}

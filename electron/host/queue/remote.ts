@@ -386,6 +386,8 @@ export class RemoteHallQueue implements HallQueue {
    */
   private async uploadRatings(): Promise<void> {
     const { db, logger, kioskId } = this.options;
+    // What the service took a week ago is its own now: no need to keep the kiosk's copy.
+    await store.forgetSentKioskRatings(db, new Date(this.now().getTime() - 7 * 86_400_000).toISOString());
     for (;;) {
       const rows = await store.pendingKioskRatings(db, MAX_RATINGS_PER_REPORT);
       if (rows.length === 0) return;
