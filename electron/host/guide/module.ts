@@ -182,7 +182,8 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
         const feedback = checked.value;
         // Her phone page: only the hash of the slip's token travels; the token itself stays here for the slip.
         const token = feedback.kind !== 'rating' && slipLink.base !== null ? replyPageToken() : null;
-        const forHall = feedback.kind === 'rating' && options.hallRatings !== undefined ? hallRatingOf(id, at, feedback) : null;
+        const outlet = options.hallRatings;
+        const forHall = feedback.kind === 'rating' && outlet !== undefined ? hallRatingOf(id, at, feedback) : null;
         await storeFeedback(ctx.db, ctx.outbox, ctx.key, {
           id,
           at,
@@ -191,8 +192,8 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
           ...(citizen !== undefined ? { maskedName: maskName(citizen.name), citizenKey: citizenKey(citizen.idNumber) } : {}),
           ...(token === null ? {} : { replyPageKey: replyPageKey(token) }),
           feedback,
-        }, forHall === null ? undefined : (tx) => options.hallRatings!.enqueue(tx, forHall));
-        if (forHall !== null) options.hallRatings?.flush();
+        }, forHall === null || outlet === undefined ? undefined : (tx) => outlet.enqueue(tx, forHall));
+        if (forHall !== null) outlet?.flush();
         if (feedback.kind !== 'rating') {
           if (slips.size >= MAX_SLIPS) slips.delete(slips.keys().next().value ?? '');
           slips.set(id, { sessionId: session?.id ?? null, kind: feedback.kind, category: feedback.category, at, withCard: citizen !== undefined, token });
