@@ -75,6 +75,14 @@ export interface RemoteHallQueueOptions {
   syncIntervalMs?: number;
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 interface PendingCall {
   /** Takes the raw reply (checked against the method's schema) or LOST. */
   settle: (reply: unknown) => void;
@@ -393,7 +401,7 @@ export class RemoteHallQueue implements HallQueue {
       if (rows.length === 0) return;
       const ratings: HallRating[] = [];
       for (const row of rows) {
-        const parsed = HallRating.safeParse(JSON.parse(row.rating));
+        const parsed = HallRating.safeParse(parseJson(row.rating));
         if (parsed.success) ratings.push(parsed.data);
         else await store.markKioskRatingRefused(db, row.id, 'unreadable on this kiosk');
       }
@@ -405,7 +413,9 @@ export class RemoteHallQueue implements HallQueue {
       }
       const at = this.now().toISOString();
       const counts = { stored: 0, duplicate: 0, refused: 0 };
+      const sent = new Set(ratings.map((r) => r.id));
       for (const outcome of result.value) {
+        if (!sent.delete(outcome.id)) continue;
         counts[outcome.outcome]++;
         if (outcome.outcome === 'refused') {
           logger.error({ ratingId: outcome.id, reason: outcome.reason }, 'queue: rating refused by the hall service');
@@ -415,7 +425,8 @@ export class RemoteHallQueue implements HallQueue {
         }
       }
       logger.info(counts, 'queue: ratings reported to the hall service');
-      if (result.value.length < ratings.length) return;
+      // Some not answered for: they stay kept for the next sync rather than being sent round again now.
+      if (sent.size > 0) return;
     }
   }
 
