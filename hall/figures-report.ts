@@ -3,6 +3,7 @@ import { addDays, hallLocalTime } from '../electron/common/hall-time.js';
 import type { Logger } from '../electron/host/logging/logger.js';
 import type { Database, Migration } from '../electron/host/storage/database.js';
 import type { Outbox } from '../electron/host/storage/outbox.js';
+import type { RatingRow } from './protocol/ratings.js';
 import type { FigureRow, HallStats } from './protocol/stats.js';
 import type { HallQueueService } from './service.js';
 
@@ -14,7 +15,8 @@ import type { HallQueueService } from './service.js';
  * `figuresKey` is `<day>/<hour|day>`; its id adds a digest of the figures, so
  * an unchanged report is never queued twice, and a changed one is a new
  * record that the platform stores over the old one (newest `generatedAt`
- * per hall and key). Module `stats` holds what was last queued per key.
+ * per hall and key). A day's record also carries that day's ratings by
+ * department (`ratings`). Module `stats` holds what was last queued per key.
  */
 export const statsMigrations: readonly Migration[] = [
   {
@@ -32,6 +34,8 @@ export interface FiguresPayload {
   hour: number | null;
   generatedAt: string;
   rows: FigureRow[];
+  /** Day reports only: that day's ratings by department (hall/stats.ts `ratingFigures`; none rated: empty). */
+  ratings?: RatingRow[];
 }
 
 /**
@@ -48,7 +52,7 @@ export function figuresPayloads(stats: HallStats, now: Date): FiguresPayload[] {
     const figuresKey = `${row.day}/${row.hour ?? 'day'}`;
     let group = groups.get(figuresKey);
     if (group === undefined) {
-      group = { figuresKey, day: row.day, hour: row.hour, generatedAt: stats.generatedAt, rows: [] };
+      group = { figuresKey, day: row.day, hour: row.hour, generatedAt: stats.generatedAt, rows: [], ...(row.hour === null ? { ratings: stats.ratings.filter((r) => r.day === row.day) } : {}) };
       groups.set(figuresKey, group);
     }
     group.rows.push(row);
@@ -56,8 +60,12 @@ export function figuresPayloads(stats: HallStats, now: Date): FiguresPayload[] {
   return [...groups.values()];
 }
 
-export function figuresDigest(rows: readonly FigureRow[]): string {
-  return createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16);
+/** What identifies a report's figures. Without ratings it is the digest of the rows alone, as before ratings were reported, so an unrated day is not queued again after an upgrade. */
+export function figuresDigest(rows: readonly FigureRow[], ratings: readonly RatingRow[] = []): string {
+  return createHash('sha256')
+    .update(JSON.stringify(ratings.length === 0 ? rows : { rows, ratings }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Queues the reports whose figures changed since they were last queued; returns how many. */
@@ -67,7 +75,7 @@ export async function queueFigures(parts: { service: HallQueueService; db: Datab
   const stats = await parts.service.figures(addDays(today, -1), today);
   let queued = 0;
   for (const payload of figuresPayloads(stats, now)) {
-    const digest = figuresDigest(payload.rows);
+    const digest = figuresDigest(payload.rows, payload.ratings);
     const recordId = `hall.figures:${payload.day}:${payload.hour ?? 'day'}:${digest}`;
     const added = await parts.db.transaction(async (tx) => {
       const sent = await tx.get<{ digest: string }>('SELECT digest FROM stats_figures_sent WHERE figures_key = ?', [payload.figuresKey]);

@@ -182,6 +182,13 @@ export async function dispatch(service: HallQueueService, method: MethodName, ra
       return withParams(Methods.managerLogin, (v) => service.managerLogin(v));
     case 'hallStats':
       return withParams(Methods.hallStats, (v) => service.hallStats(v));
+    case 'reportRatings':
+      // Ratings are what citizens left at a kiosk: only a kiosk connection reports them, in its own name (the service checks the params and logs bad ones).
+      if (caller.kind !== 'kiosk') {
+        logger?.warn({ caller: caller.kind }, 'queue server: ratings refused: not a kiosk connection');
+        return fail('unauthorized', 'ratings come only from a kiosk connection');
+      }
+      return service.reportRatings(params, caller.kioskId);
   }
 }
 
@@ -428,6 +435,7 @@ export async function startHallServer(options: HallServerOptions): Promise<HallS
       }
       const { id, method, params } = message;
       if (client.allowed !== null && !client.allowed.has(method)) {
+        logger.warn({ role: client.role, method }, 'queue server: a page called a method its key does not open');
         send(client, { type: 'result', id, result: fail('unauthorized', `this page may not call ${method}`) });
         return;
       }

@@ -27,8 +27,10 @@ import { AppointmentBook, type HeldAppointment } from './appointment-book.js';
 import { DEFAULT_APPOINTMENT_WINDOW, DEFAULT_CODE_GUESS_LIMIT, decideCheckIn, maskAppointmentCode, type AppointmentWindow } from './appointments.js';
 import { AttemptLimiter, type AttemptLimitPolicy, type AttemptScope } from '../electron/common/attempt-limit.js';
 import { MANAGER_ID, ManagerSessions } from './manager.js';
-import { daysBetween, hallFigures } from './stats.js';
+import { daysBetween, hallFigures, ratingFigures } from './stats.js';
 import { statsEvents } from './stats-store.js';
+import { insertRating, ratingsMigrations, ratingsOfDays } from './ratings-store.js';
+import { RatingReport, type RatingOutcome } from './protocol/ratings.js';
 import { HallStatsRequest, ManagerLoginRequest, MAX_STATS_DAYS, type HallStats, type ManagerSession } from './protocol/stats.js';
 import { waitingTicket, type StoredTicket } from './store.js';
 import {
@@ -198,6 +200,7 @@ export class HallQueueService implements HallQueue {
   /** Applies the queue migrations (the outbox's must already be applied) and returns the service. */
   static async open(options: HallQueueServiceOptions): Promise<HallQueueService> {
     await options.db.migrate('queue', store.queueMigrations);
+    await options.db.migrate('ratings', ratingsMigrations);
     const appointments = await AppointmentBook.open(options.db, options.outbox, options.logger, options.appointmentWindow ?? DEFAULT_APPOINTMENT_WINDOW);
     return new HallQueueService(options, appointments);
   }
@@ -251,7 +254,54 @@ export class HallQueueService implements HallQueue {
   async figures(from: string, to: string): Promise<HallStats> {
     const layout = { categories: this.hall.queueCategories.map((c) => ({ id: c.id })) };
     const rows = hallFigures(await statsEvents(this.db, from, to), layout, from, to);
-    return { from, to, generatedAt: this.now().toISOString(), categories: this.hall.queueCategories.map((c) => ({ id: c.id, name: c.name })), rows };
+    const ratings = ratingFigures(await ratingsOfDays(this.db, from, to), from, to);
+    return {
+      from,
+      to,
+      generatedAt: this.now().toISOString(),
+      categories: this.hall.queueCategories.map((c) => ({ id: c.id, name: c.name })),
+      rows,
+      departments: this.hall.departments.map((d) => ({ id: d.id, name: d.name, ...(d.nameEn === undefined ? {} : { nameEn: d.nameEn }) })),
+      ratings,
+    };
+  }
+
+  /**
+   * Ratings (好差评) a kiosk reports (protocol/ratings.ts), stored once per
+   * rating id: a re-send answers `duplicate` and counts nothing twice. A
+   * rating naming a department the hall does not have is refused (and
+   * logged), the others of the batch are stored; a malformed or oversize
+   * report is refused whole. `asKiosk`: the kiosk the connection proved;
+   * a report in another kiosk's name is refused.
+   */
+  async reportRatings(input: unknown, asKiosk?: string): Promise<Result<RatingOutcome[]>> {
+    const parsed = parseInput(RatingReport, input);
+    if (!parsed.ok) {
+      this.logger.warn({ kioskId: asKiosk ?? null, problem: parsed.error.message.slice(0, 300) }, 'queue: ratings refused: bad report');
+      return parsed;
+    }
+    const { kioskId, ratings } = parsed.value;
+    if (asKiosk !== undefined && kioskId !== asKiosk) {
+      this.logger.warn({ kioskId: asKiosk, claimed: kioskId }, 'queue: ratings refused: reported in another kiosk\'s name');
+      return fail('unauthorized', `this connection is kiosk ${asKiosk}`);
+    }
+    const departments = new Set(this.hall.departments.map((d) => d.id));
+    const receivedAt = this.now();
+    const outcomes = await this.db.transaction(async (tx) => {
+      const out: RatingOutcome[] = [];
+      for (const rating of ratings) {
+        if (rating.departmentId !== undefined && !departments.has(rating.departmentId)) {
+          out.push({ id: rating.id, outcome: 'refused', reason: `没有这个部门：${rating.departmentId}` });
+          continue;
+        }
+        out.push({ id: rating.id, outcome: (await insertRating(tx, kioskId, rating, receivedAt)) ? 'stored' : 'duplicate' });
+      }
+      return out;
+    });
+    const refused = outcomes.filter((o) => o.outcome === 'refused');
+    for (const o of refused) this.logger.warn({ kioskId, ratingId: o.id, reason: o.reason }, 'queue: rating refused');
+    this.logger.info({ kioskId, stored: outcomes.filter((o) => o.outcome === 'stored').length, duplicates: outcomes.filter((o) => o.outcome === 'duplicate').length, refused: refused.length }, 'queue: ratings reported');
+    return ok(outcomes);
   }
 
   /** The hall's short name, for pages the hall server renders. */

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { z } from 'zod';
 import { hashPin } from '../electron/host/staff/credentials.js';
 import { pageKey, startHallServer, type HallServer } from './server.js';
-import { PIN, recordingLogger, requestId, serviceFixture, until, type Fixture } from './testing.js';
+import { PIN, recordingLogger, requestId, serviceFixture, testSocket, until, type Fixture } from './testing.js';
 import { HallStats, helloProof, type PageRole } from './protocol/index.js';
 
 /** The statistics page's access: a stats page key, then the manager PIN (the one staff-credential model). */
@@ -24,33 +24,8 @@ async function setup(managerPinHash: string | null = hashPin(MANAGER_PIN)) {
   return { f, server, lines };
 }
 
-const Reply = z.object({ type: z.literal('result'), id: z.number(), result: z.looseObject({ ok: z.boolean(), value: z.unknown().optional(), error: z.looseObject({ code: z.string() }).optional() }) });
-
 /** A page's socket: hello with its page key, then calls. */
-async function page(url: string, role: PageRole) {
-  const socket = new WebSocket(url);
-  cleanups.push(() => socket.terminate());
-  const replies = new Map<number, (r: z.infer<typeof Reply>['result']) => void>();
-  await new Promise<void>((resolve, reject) => {
-    socket.on('message', (data) => {
-      const m = z.looseObject({ type: z.string(), nonce: z.string().optional() }).parse(JSON.parse(String(data)));
-      if (m.type === 'challenge') socket.send(JSON.stringify({ type: 'hello', role, proof: helloProof(pageKey(SECRET, role), m.nonce ?? '', role, undefined), events: false }));
-      else if (m.type === 'welcome') resolve();
-      else if (m.type === 'result') {
-        const r = Reply.parse(m);
-        replies.get(r.id)?.(r.result);
-      }
-    });
-    socket.on('close', (code) => reject(new Error(`closed ${code}`)));
-  });
-  let id = 0;
-  return (method: string, params: unknown) =>
-    new Promise<z.infer<typeof Reply>['result']>((resolve) => {
-      id++;
-      replies.set(id, resolve);
-      socket.send(JSON.stringify({ type: 'call', id, method, params }));
-    });
-}
+const page = (url: string, role: PageRole) => testSocket(url, role, pageKey(SECRET, role), cleanups);
 
 const range = { from: '2026-11-25', to: '2026-11-25' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hallFigures, percentile, type StatsEvent } from './stats.js';
+import { hallFigures, percentile, ratingFigures, type StatsEvent, type StatsRating } from './stats.js';
 import { statsCsv, type HallStats } from './protocol/stats.js';
 
 const layout = { categories: [{ id: 'civil' }, { id: 'tax' }] };
@@ -114,6 +114,86 @@ describe('hallFigures', () => {
   });
 });
 
+describe('ratingFigures', () => {
+  const rating = (at: string, stars: number, departmentId: string | null, reasons: string[] = []): StatsRating => ({ at, stars, departmentId, reasons });
+
+  it('counts, averages, spreads and ranks reasons per department and hall day', () => {
+    const rows = ratingFigures(
+      [
+        rating('2026-11-25T01:00:00Z', 5, 'dep-police'),
+        rating('2026-11-25T02:00:00Z', 2, 'dep-police', ['long-wait', 'staff-attitude']),
+        rating('2026-11-25T03:00:00Z', 4, 'dep-police'),
+        rating('2026-11-25T03:10:00Z', 1, 'dep-police', ['long-wait', 'long-wait']),
+        rating('2026-11-25T04:00:00Z', 3, null),
+        rating('2026-11-25T05:00:00Z', 1, 'dep-tax', ['system-failure', 'long-wait', 'other', 'repeat-visits']),
+      ],
+      '2026-11-25',
+      '2026-11-25',
+    );
+    expect(rows).toEqual([
+      { day: '2026-11-25', departmentId: '', count: 1, average: 3, stars: [0, 0, 1, 0, 0], lowPercent: 0, topReasons: [] },
+      {
+        day: '2026-11-25',
+        departmentId: 'dep-police',
+        count: 4,
+        // (5 + 2 + 4 + 1) / 4 = 3; two of four at ≤ 2 stars; a reason given twice in one rating counts once
+        average: 3,
+        stars: [1, 1, 0, 1, 1],
+        lowPercent: 50,
+        topReasons: [
+          { reason: 'long-wait', count: 2 },
+          { reason: 'staff-attitude', count: 1 },
+        ],
+      },
+      {
+        day: '2026-11-25',
+        departmentId: 'dep-tax',
+        count: 1,
+        average: 1,
+        stars: [1, 0, 0, 0, 0],
+        lowPercent: 100,
+        // at most three, ties by code
+        topReasons: [
+          { reason: 'long-wait', count: 1 },
+          { reason: 'other', count: 1 },
+          { reason: 'repeat-visits', count: 1 },
+        ],
+      },
+    ]);
+  });
+
+  it('rounds the mean and the low share to one decimal', () => {
+    const rows = ratingFigures([rating('2026-11-25T01:00:00Z', 5, 'd'), rating('2026-11-25T01:00:00Z', 5, 'd'), rating('2026-11-25T01:00:00Z', 2, 'd', ['long-wait'])], '2026-11-25', '2026-11-25');
+    expect(rows[0]).toMatchObject({ count: 3, average: 4, lowPercent: 33.3 });
+    const seven = ratingFigures([5, 4, 4, 4, 4, 4, 1].map((stars) => rating('2026-11-25T01:00:00Z', stars, 'd')), '2026-11-25', '2026-11-25');
+    // 26 / 7 = 3.714…; 1 / 7 = 14.28…%
+    expect(seven[0]).toMatchObject({ count: 7, average: 3.7, lowPercent: 14.3 });
+  });
+
+  it('buckets by hall day (UTC+8), keeps to the range and gives one row per day', () => {
+    const rows = ratingFigures(
+      [
+        // 23:30 UTC on the 24th is 07:30 on the 25th in the hall
+        rating('2026-11-24T23:30:00Z', 4, 'd'),
+        rating('2026-11-25T15:59:00Z', 2, 'd', ['long-wait']),
+        // 16:30 UTC on the 25th is the 26th in the hall
+        rating('2026-11-25T16:30:00Z', 5, 'd'),
+        rating('2026-11-27T02:00:00Z', 5, 'd'),
+      ],
+      '2026-11-25',
+      '2026-11-26',
+    );
+    expect(rows.map((r) => [r.day, r.count, r.average])).toEqual([
+      ['2026-11-25', 2, 3],
+      ['2026-11-26', 1, 5],
+    ]);
+  });
+
+  it('has no rows for a day without ratings', () => {
+    expect(ratingFigures([], '2026-11-25', '2026-11-25')).toEqual([]);
+  });
+});
+
 describe('statsCsv', () => {
   it('writes one line per row with names, empty cells for no figure, and defuses formulas', () => {
     const stats: HallStats = {
@@ -122,12 +202,25 @@ describe('statsCsv', () => {
       generatedAt: '2026-11-25T10:00:00.000Z',
       categories: [{ id: 'civil', name: '=户政, "综合"' }],
       rows: hallFigures([ev('x', 'issued', '09:00')], { categories: [{ id: 'civil' }] }, '2026-11-25', '2026-11-25'),
+      departments: [{ id: 'dep-police', name: '公安', nameEn: 'Police' }],
+      ratings: ratingFigures(
+        [
+          { at: '2026-11-25T01:00:00Z', stars: 2, departmentId: 'dep-police', reasons: ['long-wait', 'staff-attitude'] },
+          { at: '2026-11-25T02:00:00Z', stars: 5, departmentId: null, reasons: [] },
+        ],
+        '2026-11-25',
+        '2026-11-25',
+      ),
     };
     const lines = statsCsv(stats).split('\r\n');
-    expect(lines[0]).toBe('day,hour,scope,key,name,issued,served,noShows,transfers,waitP50,waitP90,serviceP50,serviceP90');
-    expect(lines[1]).toBe('2026-11-25,,hall,,,1,0,0,0,,,,');
-    expect(lines[2]).toBe(`2026-11-25,,category,civil,"'=户政, ""综合""",1,0,0,0,,,,`);
-    expect(lines[3]).toBe('2026-11-25,9,hall,,,1,0,0,0,,,,');
-    expect(lines).toHaveLength(6);
+    expect(lines[0]).toBe('day,hour,scope,key,name,issued,served,noShows,transfers,waitP50,waitP90,serviceP50,serviceP90,ratings,averageStars,stars1,stars2,stars3,stars4,stars5,lowPercent,topReasons');
+    expect(lines[1]).toBe('2026-11-25,,hall,,,1,0,0,0,,,,,,,,,,,,,');
+    expect(lines[2]).toBe(`2026-11-25,,category,civil,"'=户政, ""综合""",1,0,0,0,,,,,,,,,,,,,`);
+    expect(lines[3]).toBe('2026-11-25,9,hall,,,1,0,0,0,,,,,,,,,,,,,');
+    // then the ratings by department: queue columns empty, '' for the ratings that named no department
+    expect(lines[5]).toBe('2026-11-25,,department,,,,,,,,,,,1,5,0,0,0,0,1,0,');
+    expect(lines[6]).toBe('2026-11-25,,department,dep-police,公安,,,,,,,,,1,2,0,1,0,0,0,100,long-wait:1;staff-attitude:1');
+    expect(lines).toHaveLength(8);
+    for (const line of lines.slice(0, -1).filter((l) => !l.includes('"'))) expect(line.split(',').length, line).toBe(22);
   });
 });

@@ -1,4 +1,5 @@
 import { hallLocalTime } from '../electron/common/hall-time.js';
+import { LOW_RATING_MAX, type RatingRow } from './protocol/ratings.js';
 import type { FigureRow, FigureScope } from './protocol/stats.js';
 
 /**
@@ -199,4 +200,51 @@ export function hallFigures(events: readonly StatsEvent[], layout: StatsLayout, 
       serviceP50: oneDecimal(percentile(b.services, 50)),
       serviceP90: oneDecimal(percentile(b.services, 90)),
     }));
+}
+
+/** A stored rating, as the figures need it (ratings-store.ts reads them). */
+export interface StatsRating {
+  /** ISO instant the citizen rated. */
+  at: string;
+  stars: number;
+  /** null: the rating named no department. */
+  departmentId: string | null;
+  reasons: readonly string[];
+}
+
+/**
+ * Ratings (好差评) by department, per hall day of `from`–`to` (the day of the
+ * rating's `at`, hall time): count, mean stars (one decimal), the count per
+ * star, the share of low ratings (≤ 2 stars, percent with one decimal) and
+ * the three most given reasons (a reason counts once per rating; ties by
+ * code). Only departments rated that day have a row; '' is "no department".
+ * Sorted by day, then department id.
+ */
+export function ratingFigures(ratings: readonly StatsRating[], from: string, to: string): RatingRow[] {
+  const groups = new Map<string, { day: string; departmentId: string; stars: [number, number, number, number, number]; reasons: Map<string, number> }>();
+  for (const rating of ratings) {
+    const day = hallLocalTime(new Date(rating.at)).day;
+    if (day < from || day > to || !Number.isInteger(rating.stars) || rating.stars < 1 || rating.stars > 5) continue;
+    const departmentId = rating.departmentId ?? '';
+    const id = `${day}|${departmentId}`;
+    let group = groups.get(id);
+    if (group === undefined) {
+      group = { day, departmentId, stars: [0, 0, 0, 0, 0], reasons: new Map() };
+      groups.set(id, group);
+    }
+    group.stars[rating.stars - 1]! += 1;
+    for (const reason of new Set(rating.reasons)) group.reasons.set(reason, (group.reasons.get(reason) ?? 0) + 1);
+  }
+  return [...groups.values()]
+    .sort((a, b) => (a.day !== b.day ? (a.day < b.day ? -1 : 1) : a.departmentId < b.departmentId ? -1 : a.departmentId > b.departmentId ? 1 : 0))
+    .map((g) => {
+      const count = g.stars.reduce((sum, n) => sum + n, 0);
+      const total = g.stars.reduce((sum, n, i) => sum + n * (i + 1), 0);
+      const low = g.stars.slice(0, LOW_RATING_MAX).reduce((sum, n) => sum + n, 0);
+      const topReasons = [...g.reasons.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .slice(0, 3)
+        .map(([reason, n]) => ({ reason, count: n }));
+      return { day: g.day, departmentId: g.departmentId, count, average: Math.round((total / count) * 10) / 10, stars: g.stars, lowPercent: Math.round((low / count) * 1000) / 10, topReasons };
+    });
 }

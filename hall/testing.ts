@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import WebSocket from 'ws';
 import { z } from 'zod';
 import { Hall } from '../electron/host/content/schema.js';
 import { silentLogger, type Logger } from '../electron/host/logging/logger.js';
@@ -12,6 +13,7 @@ import { Database } from '../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
 import { hashPin } from '../electron/host/staff/credentials.js';
 import { HallQueueService, type CounterAccount, type HallQueueServiceOptions } from './service.js';
+import { helloProof } from './protocol/hello-proof.js';
 
 /** Shared fixtures of the queue tests (not used by production code). */
 const REPO_ROOT = new URL('../', import.meta.url).pathname;
@@ -117,4 +119,45 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
 /** A logger that keeps every line (parsed) in `lines`: for tests that a refusal was logged. */
 export function recordingLogger(lines: Array<Record<string, unknown>>): Logger {
   return pino({ level: 'debug' }, { write: (line: string) => void lines.push(z.record(z.string(), z.unknown()).parse(JSON.parse(line))) });
+}
+
+const TestReply = z.object({ type: z.literal('result'), id: z.number(), result: z.looseObject({ ok: z.boolean(), value: z.unknown().optional(), error: z.looseObject({ code: z.string(), message: z.string() }).optional() }) });
+/** A call's result as the tests read it (they check `ok`, the error code, and parse `value` themselves). */
+export type TestReply = z.infer<typeof TestReply>['result'];
+
+/**
+ * A raw protocol socket: answers the service's challenge with a proof of
+ * `key` for `role` (a page key, the hall secret, a kiosk's key; `kioskId`
+ * for kiosks), asks for no events, and returns `call(method, params)`.
+ * Terminated through `cleanups`.
+ */
+export async function testSocket(
+  url: string,
+  role: 'kiosk' | 'counter' | 'display' | 'stats',
+  key: string,
+  cleanups: Array<() => Promise<void> | void>,
+  kioskId?: string,
+): Promise<(method: string, params: unknown) => Promise<TestReply>> {
+  const socket = new WebSocket(url);
+  cleanups.push(() => socket.terminate());
+  const replies = new Map<number, (r: TestReply) => void>();
+  await new Promise<void>((resolve, reject) => {
+    socket.on('message', (data) => {
+      const m = z.looseObject({ type: z.string(), nonce: z.string().optional() }).parse(JSON.parse(String(data)));
+      if (m.type === 'challenge') socket.send(JSON.stringify({ type: 'hello', role, kioskId, proof: helloProof(key, m.nonce ?? '', role, kioskId), events: false }));
+      else if (m.type === 'welcome') resolve();
+      else if (m.type === 'result') {
+        const r = TestReply.parse(m);
+        replies.get(r.id)?.(r.result);
+      }
+    });
+    socket.on('close', (code) => reject(new Error(`closed ${code}`)));
+  });
+  let id = 0;
+  return (method, params) =>
+    new Promise<TestReply>((resolve) => {
+      id++;
+      replies.set(id, resolve);
+      socket.send(JSON.stringify({ type: 'call', id, method, params }));
+    });
 }

@@ -158,6 +158,24 @@ export const recordKinds: Readonly<Record<string, Readonly<Record<number, z.ZodT
           }),
         )
         .max(1000),
+      /**
+       * Day reports: the day's ratings (好差评) by department, as the kiosks
+       * reported them to the hall service ('' = no department named).
+       * Optional: records of hall services before ratings have none.
+       */
+      ratings: z
+        .array(
+          z.looseObject({
+            departmentId: z.string().max(100),
+            count: z.number().int().positive(),
+            average: z.number().min(1).max(5),
+            stars: z.array(z.number().int().nonnegative()).length(5),
+            lowPercent: z.number().min(0).max(100),
+            topReasons: z.array(z.looseObject({ reason: z.string().max(32), count: z.number().int().positive() })).max(10),
+          }),
+        )
+        .max(1000)
+        .optional(),
     }),
   },
   /** One citizen session's summary for hall statistics (no personal data). */

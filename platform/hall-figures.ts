@@ -24,19 +24,24 @@ export const hallFiguresMigrations: readonly Migration[] = [
     );
     CREATE INDEX hall_figures_day ON hall_figures (day);`,
   },
+  {
+    version: 2,
+    name: 'hall figures: ratings by department of day reports',
+    up: `ALTER TABLE hall_figures ADD COLUMN ratings TEXT;`,
+  },
 ];
 
 /** What the platform relies on; the payload was already checked against platform-contract/kinds.ts. */
-const FiguresPayload = z.looseObject({ figuresKey: z.string(), day: z.string(), hour: z.number().int().nullable(), generatedAt: z.string(), rows: z.array(z.unknown()) });
+const FiguresPayload = z.looseObject({ figuresKey: z.string(), day: z.string(), hour: z.number().int().nullable(), generatedAt: z.string(), rows: z.array(z.unknown()), ratings: z.array(z.unknown()).optional() });
 
 /** Stores a `hall.figures` payload over an older report of the same hall and key. */
 export async function upsertHallFigures(tx: Queryable, terminalId: string, payload: unknown): Promise<void> {
   const p = FiguresPayload.parse(payload);
   await tx.run(
-    `INSERT INTO hall_figures (terminal_id, figures_key, day, hour, generated_at, rows) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (terminal_id, figures_key) DO UPDATE SET generated_at = excluded.generated_at, rows = excluded.rows
+    `INSERT INTO hall_figures (terminal_id, figures_key, day, hour, generated_at, rows, ratings) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (terminal_id, figures_key) DO UPDATE SET generated_at = excluded.generated_at, rows = excluded.rows, ratings = excluded.ratings
      WHERE excluded.generated_at >= hall_figures.generated_at`,
-    [terminalId, p.figuresKey, p.day, p.hour, p.generatedAt, JSON.stringify(p.rows)],
+    [terminalId, p.figuresKey, p.day, p.hour, p.generatedAt, JSON.stringify(p.rows), p.ratings === undefined ? null : JSON.stringify(p.ratings)],
   );
 }
 
@@ -47,15 +52,17 @@ export interface StoredHallFigures {
   hour: number | null;
   generatedAt: string;
   rows: unknown[];
+  /** Day reports: the hall service's ratings by department; null from hall services that did not report them. */
+  ratings: unknown[] | null;
 }
 
 /** The reports of one day (every hall, or one), the day totals first, then by hour. */
 export async function hallFiguresOfDay(db: Queryable, day: string, terminalId?: string): Promise<StoredHallFigures[]> {
-  const rows = await db.all<{ terminal_id: string; figures_key: string; day: string; hour: number | null; generated_at: string; rows: string }>(
+  const rows = await db.all<{ terminal_id: string; figures_key: string; day: string; hour: number | null; generated_at: string; rows: string; ratings: string | null }>(
     `SELECT * FROM hall_figures WHERE day = ? ${terminalId === undefined ? '' : 'AND terminal_id = ?'} ORDER BY terminal_id, hour IS NOT NULL, hour`,
     terminalId === undefined ? [day] : [day, terminalId],
   );
-  return rows.map((r) => ({ terminalId: r.terminal_id, figuresKey: r.figures_key, day: r.day, hour: r.hour, generatedAt: r.generated_at, rows: z.array(z.unknown()).parse(JSON.parse(r.rows)) }));
+  return rows.map((r) => ({ terminalId: r.terminal_id, figuresKey: r.figures_key, day: r.day, hour: r.hour, generatedAt: r.generated_at, rows: z.array(z.unknown()).parse(JSON.parse(r.rows)), ratings: r.ratings === null ? null : z.array(z.unknown()).parse(JSON.parse(r.ratings)) }));
 }
 
 export interface DepartmentRatings {
@@ -71,12 +78,12 @@ export interface DepartmentRatings {
 const RatingPayload = z.looseObject({ stars: z.number().int().min(1).max(5), at: z.string().optional(), departmentId: z.string().optional() });
 
 /**
- * Ratings (好差评) by department for one hall day. Ratings are recorded by
- * the kiosks' feedback flow (electron/host/guide), each with the department
- * of the service rated, and reach the platform as `rating` records — not
- * through the hall queue service — so the platform is where they meet the
- * hall's queue figures. Day = the rating's `at` (else when it was queued) in
- * hall time.
+ * Ratings (好差评) by department for one hall day, from the `rating`
+ * records the kiosks' feedback flow (electron/host/guide) sends the platform
+ * directly, each with the department of the service rated. (The kiosks also
+ * report them to their hall service, whose day reports carry its own ratings
+ * by department: `StoredHallFigures.ratings`.) Day = the rating's `at` (else
+ * when it was queued) in hall time.
  */
 export function ratingsByDepartment(ratings: ReadonlyArray<{ payload: unknown; createdAt: string }>, day: string): DepartmentRatings[] {
   const groups = new Map<string, DepartmentRatings>();

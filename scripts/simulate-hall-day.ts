@@ -4,7 +4,11 @@
  * with the seeded PRNG, into a hall service data directory, so the statistics
  * page has real figures to show. Counters log in, call, serve 3–15 minutes,
  * skip no-shows (some come back and are re-queued), transfer a few tickets.
- * The same seed gives the same day.
+ * About a third of the citizens served rate the service at a kiosk (好差评:
+ * stars by how long they waited, reasons for low ones, the department of
+ * their category or none), reported to the service in batches through the
+ * kiosks' own channel (`reportRatings` with a kiosk caller, as over the
+ * socket). The same seed gives the same day.
  *
  *   npx tsx scripts/simulate-hall-day.ts --data-dir D [--day 2026-11-25] [--tickets 400] [--seed 7]
  *   npm run simulate:hall-day -- --data-dir D
@@ -26,6 +30,9 @@ import { Database } from '../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
 import { hashPin } from '../electron/host/staff/credentials.js';
 import { HallQueueService } from '../hall/service.js';
+import { dispatch } from '../hall/server.js';
+import type { HallRating, Ticket } from '../hall/protocol/index.js';
+import { RATING_REASONS } from '../electron/contract/guide.js';
 
 /** The categories that open windows in the simulation, with their share of citizens. */
 const SIMULATED = [
@@ -102,6 +109,34 @@ async function main(): Promise<void> {
   };
   for (const counter of counters) must(await service.counterLogin({ windowNo: counter.windowNo, staffId: counter.staffId, pin }), `login ${counter.windowNo}`);
 
+  // Ratings draw on a stream of their own, so adding them left the queue figures of a seed as they were.
+  const ratingRandom = seededRandom(Number(values.seed) + 7919);
+  const pendingRatings: HallRating[] = [];
+  let ratingsSent = 0;
+  const rate = (ticket: Ticket): void => {
+    if (ratingRandom() >= 0.35) return;
+    const waited = ticket.calledAt === null ? 0 : (Date.parse(ticket.calledAt) - Date.parse(ticket.issuedAt)) / 60_000;
+    // A long wait pulls the stars down: mostly 4–5 stars, 1–2 for about one in eight, more after half an hour.
+    const r = ratingRandom() + Math.min(0.35, waited / 120);
+    const stars = r < 0.45 ? 5 : r < 0.72 ? 4 : r < 0.86 ? 3 : r < 0.95 ? 2 : 1;
+    const reasons = new Set<string>();
+    if (stars <= 2) {
+      reasons.add(waited > 20 || ratingRandom() < 0.4 ? 'long-wait' : RATING_REASONS[1 + Math.floor(ratingRandom() * (RATING_REASONS.length - 2))]!);
+      if (ratingRandom() < 0.4) reasons.add(RATING_REASONS[Math.floor(ratingRandom() * (RATING_REASONS.length - 1))]!);
+    } else if (stars === 3 && ratingRandom() < 0.3) reasons.add('long-wait');
+    const category = hall.queueCategories.find((c) => c.id === ticket.categoryId);
+    const departmentId = category === undefined || ratingRandom() < 0.1 ? undefined : category.departmentIds[Math.floor(ratingRandom() * category.departmentIds.length)];
+    pendingRatings.push({ id: randomUUID(), at: now().toISOString(), stars, reasons: [...reasons], ...(departmentId === undefined ? {} : { departmentId }) });
+  };
+  /** What a kiosk's sync does: the kept ratings, in one report, as kiosk `simulated-kiosk`. */
+  const sendRatings = async (): Promise<void> => {
+    if (pendingRatings.length === 0) return;
+    const report = { kioskId: 'simulated-kiosk', ratings: pendingRatings.splice(0, 200) };
+    const outcomes = must(await dispatch(service, 'reportRatings', report, { kind: 'kiosk', kioskId: 'simulated-kiosk' }), 'ratings');
+    if (!Array.isArray(outcomes) || outcomes.length !== report.ratings.length) throw new Error('ratings: unexpected answer');
+    ratingsSent += report.ratings.length;
+  };
+
   const issuingMinutes = SESSIONS.reduce((sum, s) => sum + parseHhmm(s.cutoff) - parseHhmm(s.start), 0);
   const perMinute = total / issuingMinutes;
   const pickCategory = (): number => {
@@ -145,7 +180,7 @@ async function main(): Promise<void> {
           must(await service.transfer({ ...at, toCategoryId: counter.transferTo }), 'transfer');
           transfers++;
         } else {
-          must(await service.finish(at), 'finish');
+          rate(must(await service.finish(at), 'finish'));
         }
         counter.busyUntil = null;
       }
@@ -158,11 +193,15 @@ async function main(): Promise<void> {
       counter.transferTo = !counter.noShow && r < 0.08 ? categories[(counter.categoryIndex + 1) % categories.length]!.id : null;
       counter.busyUntil = minute + (counter.noShow ? 2 : counter.transferTo !== null ? 3 : 3 + Math.floor(random() * 13));
     }
+    // The kiosks' sync tick.
+    if (minute % 15 === 0) await sendRatings();
   }
+  await sendRatings();
   const figures = await service.figures(day, day);
   const dayTotal = figures.rows.find((r) => r.scope === 'hall' && r.hour === null)!;
   await db.close();
-  process.stdout.write(`${JSON.stringify({ day, seed: Number(values.seed), issued, transfers, noShows, requeued, windows: counters.length, hall: dayTotal })}\n`);
+  const ratings = figures.ratings.reduce((sum, r) => sum + r.count, 0);
+  process.stdout.write(`${JSON.stringify({ day, seed: Number(values.seed), issued, transfers, noShows, requeued, windows: counters.length, hall: dayTotal, ratingsSent, ratings, ratedDepartments: figures.ratings.length })}\n`);
 }
 
 main().catch((err: unknown) => {

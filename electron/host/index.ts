@@ -191,7 +191,9 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     // The sync module holds the platform link and the citizen-key secret; it is built below, and asked only once a citizen applies.
     reusableMaterials: (idNumber) => sync.reusableMaterials(idNumber),
   });
+  const queue = queueModule(context, sessions);
   const guide = guideModule(context, sessions, {
+    hallRatings: queue.hallRatings,
     ...(documentPrinter !== undefined ? { a4Printer: documentPrinter } : {}),
     ...(config.platform.publicUrl !== undefined ? { replyPageBase: config.platform.publicUrl } : {}),
   });
@@ -219,7 +221,7 @@ export async function startHost(config: ResolvedConfig, options: StartHostOption
     deviceModule(context, 'printer', printer?.printer, () => printer?.dispose()),
     deviceModule(context, 'scanner', scanner, () => scanner?.stop()),
     guide,
-    queueModule(context, sessions),
+    queue,
     robotModule(context, { requireStaff: () => staff.requireStaff(), locale: () => sessions.locale() }),
     speechModule(context, sessions),
     restartsModule(config.dataDir, logger, { requireStaff: () => staff.requireStaff() }),

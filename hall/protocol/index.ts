@@ -8,3 +8,4 @@ export * from './types.js';
 export * from './messages.js';
 export * from './hello-proof.js';
 export * from './stats.js';
+export * from './ratings.js';

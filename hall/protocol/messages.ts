@@ -15,6 +15,7 @@ import {
   TicketQuery,
 } from './types.js';
 import { HallStats, HallStatsRequest, ManagerLoginRequest, ManagerSession } from './stats.js';
+import { RatingOutcome, RatingReport } from './ratings.js';
 
 /**
  * The hall service's network protocol (standalone mode): the messages on the
@@ -96,6 +97,8 @@ export const Methods = {
   managerLogin: ManagerLoginRequest,
   /** …that reads the hall's figures (hall/stats.ts). */
   hallStats: HallStatsRequest,
+  /** Kiosks only, in their own name: the ratings citizens left there (protocol/ratings.ts), idempotent by rating id. */
+  reportRatings: RatingReport,
 } as const;
 export type MethodName = keyof typeof Methods;
 
@@ -118,6 +121,7 @@ export const Responses = {
   staffFailures: resultOf(z.array(StaffFailure)),
   managerLogin: resultOf(ManagerSession),
   hallStats: resultOf(HallStats),
+  reportRatings: resultOf(z.array(RatingOutcome)),
 } satisfies Record<MethodName, z.ZodType>;
 /** What a method takes (before defaults) and what it answers. */
 export type MethodParams<M extends MethodName> = z.input<(typeof Methods)[M]>;
@@ -147,6 +151,7 @@ export const checkReply: { [M in MethodName]: (value: unknown) => z.ZodSafeParse
   staffFailures: (v) => Responses.staffFailures.safeParse(v),
   managerLogin: (v) => Responses.managerLogin.safeParse(v),
   hallStats: (v) => Responses.hallStats.safeParse(v),
+  reportRatings: (v) => Responses.reportRatings.safeParse(v),
 };
 
 export const MethodName = z.enum(Object.keys(Methods) as [MethodName, ...MethodName[]]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DepartmentName, RatingRow } from './ratings.js';
 
 /**
  * The hall's own figures (issue #17 item 5), as the statistics page and the
@@ -57,6 +58,10 @@ export const HallStats = z.object({
   /** Names for the category ids in the rows. */
   categories: z.array(z.object({ id: z.string(), name: z.string() })),
   rows: z.array(FigureRow),
+  /** Names (zh, en) for the department ids in `ratings`. */
+  departments: z.array(DepartmentName),
+  /** Ratings (好差评) by department, per hall day of the range (protocol/ratings.ts). */
+  ratings: z.array(RatingRow),
 });
 export type HallStats = z.infer<typeof HallStats>;
 
@@ -68,7 +73,38 @@ export type ManagerSession = z.infer<typeof ManagerSession>;
 /** The longest range one stats request may cover. */
 export const MAX_STATS_DAYS = 62;
 
-export const CSV_COLUMNS = ['day', 'hour', 'scope', 'key', 'name', 'issued', 'served', 'noShows', 'transfers', 'waitP50', 'waitP90', 'serviceP50', 'serviceP90'] as const;
+/**
+ * One table for both kinds of row, told apart by `scope`: the queue figures
+ * (hall, category, window) fill the queue columns, the ratings (scope
+ * `department`, hour empty, key the department id, '' for none named) the
+ * rating columns; each leaves the other's empty.
+ */
+export const CSV_COLUMNS = [
+  'day',
+  'hour',
+  'scope',
+  'key',
+  'name',
+  'issued',
+  'served',
+  'noShows',
+  'transfers',
+  'waitP50',
+  'waitP90',
+  'serviceP50',
+  'serviceP90',
+  'ratings',
+  'averageStars',
+  'stars1',
+  'stars2',
+  'stars3',
+  'stars4',
+  'stars5',
+  'lowPercent',
+  'topReasons',
+] as const;
+/** The rating columns, in order. */
+export const CSV_RATING_COLUMNS = CSV_COLUMNS.slice(CSV_COLUMNS.indexOf('ratings'));
 
 /** A CSV field: quoted when it holds a comma, quote or line break; a leading =+-@ is defused for spreadsheets. */
 function csvField(value: string | number | null): string {
@@ -84,12 +120,33 @@ export function rowName(stats: Pick<HallStats, 'categories'>, row: Pick<FigureRo
   return row.key;
 }
 
-/** The CSV of the figures (UTF-8, CRLF, header first), one line per row in the order given. */
-export function statsCsv(stats: HallStats, rows: readonly FigureRow[] = stats.rows): string {
+/** A department's name as the CSV gives it (Chinese, the content's): '' for ratings that named none. */
+export function departmentName(stats: Pick<HallStats, 'departments'>, departmentId: string): string {
+  return stats.departments.find((d) => d.id === departmentId)?.name ?? departmentId;
+}
+
+/** The top reasons as one CSV field: `long-wait:3;staff-attitude:1`. */
+export function reasonsField(row: Pick<RatingRow, 'topReasons'>): string {
+  return row.topReasons.map((r) => `${r.reason}:${r.count}`).join(';');
+}
+
+/**
+ * The CSV of the figures (UTF-8, CRLF, header first): one line per queue row
+ * in the order given, then one per rating row (by day, then department).
+ */
+export function statsCsv(stats: HallStats, rows: readonly FigureRow[] = stats.rows, ratings: readonly RatingRow[] = stats.ratings): string {
   const lines = [CSV_COLUMNS.join(',')];
+  const noRatings = CSV_RATING_COLUMNS.map(() => null);
   for (const row of rows) {
     lines.push(
-      [row.day, row.hour, row.scope, row.key, rowName(stats, row), row.issued, row.served, row.noShows, row.transfers, row.waitP50, row.waitP90, row.serviceP50, row.serviceP90]
+      [row.day, row.hour, row.scope, row.key, rowName(stats, row), row.issued, row.served, row.noShows, row.transfers, row.waitP50, row.waitP90, row.serviceP50, row.serviceP90, ...noRatings]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  for (const rating of ratings) {
+    lines.push(
+      [rating.day, null, 'department', rating.departmentId, departmentName(stats, rating.departmentId), null, null, null, null, null, null, null, null, rating.count, rating.average, ...rating.stars, rating.lowPercent, reasonsField(rating)]
         .map(csvField)
         .join(','),
     );

@@ -16,7 +16,7 @@ export interface ChartSeries {
  * figures change. The figures themselves are also in the tables below it, so
  * the canvas is labelled by its title for screen readers.
  */
-export function FigureChart({ title, kind, labels, series }: { title: string; kind: 'bar' | 'line'; labels: readonly string[]; series: readonly ChartSeries[] }) {
+export function FigureChart({ title, kind, labels, series, testId }: { title: string; kind: 'bar' | 'line'; labels: readonly string[]; series: readonly ChartSeries[]; testId?: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (canvas.current === null) return;
@@ -38,7 +38,7 @@ export function FigureChart({ title, kind, labels, series }: { title: string; ki
   }, [title, kind, labels, series]);
   return (
     <figure className="stats-chart">
-      <canvas ref={canvas} role="img" aria-label={title} data-testid={`stats-chart-${kind}`} />
+      <canvas ref={canvas} role="img" aria-label={title} data-testid={testId ?? `stats-chart-${kind}`} />
     </figure>
   );
 }

@@ -6,6 +6,7 @@ import { connectHall, forgetPageKey, pageKeyFromLocation, rememberPageKey, type 
 import { switchLocale } from '../counter/i18n.js';
 import { KeyPrompt } from '../counter/KeyPrompt.js';
 import { FigureChart } from './FigureChart.js';
+import { Ratings } from './Ratings.js';
 import { createStatsI18n } from './i18n.js';
 import './stats.css';
 
@@ -13,8 +14,8 @@ import './stats.css';
  * The hall manager's statistics page (大厅统计), served by the hall service at
  * /stats/: the stats page key opens a socket that can only log in with the
  * manager PIN and read the figures (hall/protocol/stats.ts). One hall day at a
- * time: charts per hour, tables by category, window and hour, and the CSV of
- * exactly those rows (`statsCsv`, the one CSV writer). zh-CN and English.
+ * time: charts per hour, tables by category, window and hour, ratings by
+ * department (`Ratings.tsx`), and the CSV of exactly those rows (`statsCsv`, the one CSV writer). zh-CN and English.
  */
 const SESSION_KEY = 'liuliu.stats.session';
 const ERROR_KEYS: ReadonlySet<string> = new Set(['bad-credentials', 'not-logged-in', 'unauthorized', 'unavailable', 'bad-request', 'internal']);
@@ -318,6 +319,7 @@ function Figures({ link, token, onExpired }: { link: RefObject<HallLink | undefi
             </div>
           </div>
           <p className="stats-legend">{t('legend')}</p>
+          <Ratings stats={stats} />
         </>
       )}
     </section>

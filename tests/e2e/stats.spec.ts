@@ -11,16 +11,23 @@ import { killHard, spawnHallService, type HallChild } from '../../hall/testing.j
 /**
  * The hall's statistics page end to end (issue #17 item 5): a simulated day
  * (scripts/simulate-hall-day.ts, a few hundred tickets over a simulated
- * clock) in a hall service data directory; the standalone service on it with
- * a manager PIN; the page in Chromium shows the day's real figures, and the
- * CSV it downloads says exactly what the page shows.
+ * clock, and the ratings its simulated kiosks reported) in a hall service
+ * data directory; the standalone service on it with a manager PIN; the page
+ * in Chromium shows the day's real figures and ratings by department, and
+ * the CSV it downloads says exactly what the page shows.
  */
 const root = join(import.meta.dirname, '..', '..');
 const SECRET = 'e2e-stats-hall-secret';
 const PIN = '864213';
 const DAY = '2026-11-25';
 
-const Summary = z.object({ issued: z.number(), hall: z.object({ issued: z.number(), served: z.number(), noShows: z.number(), transfers: z.number(), waitP50: z.number(), waitP90: z.number() }) });
+const Summary = z.object({
+  issued: z.number(),
+  hall: z.object({ issued: z.number(), served: z.number(), noShows: z.number(), transfers: z.number(), waitP50: z.number(), waitP90: z.number() }),
+  ratingsSent: z.number(),
+  ratings: z.number(),
+  ratedDepartments: z.number(),
+});
 
 let dir: string;
 let hall: HallChild;
@@ -94,12 +101,15 @@ test('the manager PIN opens the day\'s figures; the CSV matches the page', async
   const text = readFileSync((await download.path())!, 'utf8');
   expect(text.startsWith('\uFEFF')).toBe(true);
   const [header, ...lines] = text.slice(1).trimEnd().split('\r\n');
-  expect(header).toBe('day,hour,scope,key,name,issued,served,noShows,transfers,waitP50,waitP90,serviceP50,serviceP90');
-  const csv = new Map(lines.map((line) => {
+  expect(header).toBe('day,hour,scope,key,name,issued,served,noShows,transfers,waitP50,waitP90,serviceP50,serviceP90,ratings,averageStars,stars1,stars2,stars3,stars4,stars5,lowPercent,topReasons');
+  const queueLines = lines.filter((line) => line.split(',')[2] !== 'department');
+  const csv = new Map(queueLines.map((line) => {
     const cells = line.split(',');
-    return [cells.slice(0, 4).join('|'), cells.slice(5)];
+    // The queue rows leave the rating columns empty.
+    expect(cells.slice(13).join(''), line).toBe('');
+    return [cells.slice(0, 4).join('|'), cells.slice(5, 13)];
   }));
-  expect(csv.size).toBe(lines.length);
+  expect(csv.size).toBe(queueLines.length);
   const compare = (shown: Map<string, string[]>): void => {
     for (const [key, cells] of shown) expect(csv.get(key), key).toEqual(cells);
   };
@@ -116,10 +126,38 @@ test('the manager PIN opens the day\'s figures; the CSV matches the page', async
   expect(categoryHours.size).toBe([...csv.keys()].filter((key) => key.split('|')[1] !== '' && key.endsWith(`|category|${categoryScope[3]}`)).length);
   compare(categoryHours);
 
-  // The day before has no tickets: zeros, not an error.
+  // Ratings by department: the simulated kiosks' ratings, each counted once, the chart drawn, and the CSV's rating rows say what the table says.
+  expect(summary.ratings).toBe(summary.ratingsSent);
+  expect(summary.ratings).toBeGreaterThan(50);
+  const ratings = await shownRows(page, 'stats-ratings');
+  expect(ratings.size).toBe(summary.ratedDepartments);
+  expect(ratings.size).toBeGreaterThanOrEqual(3);
+  expect([...ratings.values()].reduce((sum, cells) => sum + Number(cells[0]), 0)).toBe(summary.ratings);
+  expect((await page.getByTestId('stats-chart-ratings').boundingBox())!.height).toBeGreaterThan(100);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1920);
+  await expect(page.getByTestId('stats-ratings').locator('thead')).toContainText('平均星级');
+  const reasonsShown = new Map(
+    await page.getByTestId('stats-ratings').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-row') ?? '', tr.querySelector('[data-reasons]')?.getAttribute('data-reasons') ?? ''] as const)),
+  );
+  const ratingLines = lines.filter((line) => line.split(',')[2] === 'department');
+  expect(ratingLines).toHaveLength(ratings.size);
+  for (const line of ratingLines) {
+    const cells = line.split(',');
+    const key = cells.slice(0, 4).join('|');
+    // Queue columns empty; then count, average, 1–5 stars, low share as the page shows them, and the reasons it names.
+    expect(cells.slice(5, 13).join(''), line).toBe('');
+    expect(ratings.get(key)?.slice(0, 8), key).toEqual(cells.slice(13, 21));
+    expect(reasonsShown.get(key), key).toBe(cells[21]);
+  }
+  // A department row names the department (Chinese in the CSV, as on this page).
+  const named = ratingLines.find((line) => line.split(',')[3] !== '')!.split(',');
+  await expect(page.locator(`[data-testid="stats-ratings"] tr[data-row="${named.slice(0, 4).join('|')}"] th`)).toHaveText(named[4]!);
+
+  // The day before has no tickets: zeros, not an error; and no ratings.
   await page.getByTestId('stats-previous').click();
   await expect(page.getByTestId('stats-day')).toHaveValue('2026-11-24');
   expect((await shownRows(page, 'stats-categories')).get('2026-11-24||hall|')!.slice(0, 2)).toEqual(['0', '0']);
+  await expect(page.getByTestId('stats-no-ratings')).toBeVisible();
   await page.context().close();
 });
 
@@ -128,6 +166,12 @@ test('fits 1280×1024 without sideways scrolling, speaks English, and has no ser
   await logIn(page);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hall statistics');
   await expect(page.getByRole('heading', { name: 'By queue category' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Ratings by department' })).toBeVisible();
+  await expect(page.getByTestId('stats-ratings').locator('thead')).toContainText('Average stars');
+  // Department names in English where the content has them; reasons translated.
+  await expect(page.getByTestId('stats-ratings')).toContainText('Bureau');
+  await expect(page.getByTestId('stats-ratings')).toContainText('Long wait');
+  await expect(page.getByTestId('stats-ratings')).not.toContainText('long-wait');
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

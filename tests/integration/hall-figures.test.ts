@@ -21,7 +21,16 @@ afterEach(async () => {
 const Figures = z.object({
   day: z.string(),
   ratingsByDepartment: z.array(z.object({ departmentId: z.string(), count: z.number(), average: z.number(), stars: z.array(z.number()) })),
-  figures: z.array(z.object({ terminalId: z.string(), figuresKey: z.string(), hour: z.number().nullable(), generatedAt: z.string(), rows: z.array(z.looseObject({ scope: z.string(), key: z.string(), issued: z.number(), served: z.number() })) })),
+  figures: z.array(
+    z.object({
+      terminalId: z.string(),
+      figuresKey: z.string(),
+      hour: z.number().nullable(),
+      generatedAt: z.string(),
+      rows: z.array(z.looseObject({ scope: z.string(), key: z.string(), issued: z.number(), served: z.number() })),
+      ratings: z.array(z.looseObject({ departmentId: z.string(), count: z.number(), average: z.number() })).nullable(),
+    }),
+  ),
 });
 
 describe('hall figures → platform', () => {
@@ -96,5 +105,32 @@ describe('hall figures → platform', () => {
       { departmentId: 'dep-a', count: 2, average: 3.5, stars: [0, 1, 0, 0, 1] },
       { departmentId: 'dep-b', count: 1, average: 4, stars: [0, 0, 0, 1, 0] },
     ]);
+
+    // The kiosks also report their ratings to the hall service: the day's report carries them by department, sent once more.
+    expect(figures[0]!.ratings).toEqual([]);
+    expect(figures[1]!.ratings).toBeNull();
+    const reported = await f.service.reportRatings({
+      kioskId: 'k1',
+      ratings: [
+        { id: 'rating-0001', at: f.clock.now().toISOString(), stars: 5, departmentId: 'taxation', reasons: [] },
+        { id: 'rating-0002', at: f.clock.now().toISOString(), stars: 2, departmentId: 'taxation', reasons: ['long-wait'] },
+      ],
+    });
+    expect(reported.ok).toBe(true);
+    expect(await queueFigures({ service: f.service, db: f.db, outbox: f.outbox, now: f.clock.now })).toBe(1);
+    await sync.worker.syncNow();
+    figures = (await read()).figures;
+    expect(figures[0]!.ratings).toEqual([{ day: '2026-11-25', departmentId: 'taxation', count: 2, average: 3.5, stars: [0, 1, 0, 0, 1], lowPercent: 50, topReasons: [{ reason: 'long-wait', count: 1 }] }]);
+    expect(hall(figures[0]!.rows)).toMatchObject({ issued: 3, served: 2 });
+
+    // A hall service of an earlier version sends day reports without ratings: still taken, its ratings unknown (null).
+    f.clock.advanceMinutes(1);
+    await f.db.transaction(async (tx) => {
+      await f.outbox.append(tx, { kind: 'hall.figures', schemaVersion: 1, payload: { figuresKey: '2026-11-25/day', day: '2026-11-25', hour: null, generatedAt: f.clock.now().toISOString(), rows: figures[0]!.rows } }, f.clock.now());
+    });
+    await sync.worker.syncNow();
+    figures = (await read()).figures;
+    expect(figures[0]!.generatedAt).toBe(f.clock.now().toISOString());
+    expect(figures[0]!.ratings).toBeNull();
   });
 });

@@ -10,8 +10,10 @@ import { guidePdf, printPdf } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import type { SessionManager } from '../session/manager.js';
 import { findService, guideCatalog, guideReceiptLines, listServices, serviceGuide } from './catalog.js';
-import { checkFeedback } from './feedback.js';
+import { checkFeedback, type CleanFeedback } from './feedback.js';
 import { ticketQrBase } from '../queue/ticket-link.js';
+import type { HallRatingsOutlet } from '../queue/module.js';
+import { HallRating } from '../../../hall/protocol/index.js';
 import { feedbackSlipDoc, replyPageToken, replyPageUrl } from './slip.js';
 import { buildGuideSearchIndex, searchServices, type GuideSearchIndex } from './search.js';
 import { feedbackLookupSecret, feedbackMigrations, feedbackOf, storeFeedback, storeReplies, type FeedbackReply } from './store.js';
@@ -26,6 +28,8 @@ export interface GuideModuleOptions {
   a4Printer?: string;
   /** The platform's public URL (config `platform.publicUrl`): consultation slips carry a QR to the phone page there. */
   replyPageBase?: string;
+  /** The queue module's outlet: each rating is also kept for the hall service's statistics (stars, department, reasons; nothing personal). */
+  hallRatings?: HallRatingsOutlet;
 }
 
 export interface GuideHostModule extends HostModule {
@@ -121,6 +125,27 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     };
   };
 
+  /**
+   * What the hall service gets of a rating: stars, reasons, the department
+   * (named, else the rated service's) and service, when — no text, no name.
+   * A rating that would not pass the hall protocol is left out of the hall's
+   * figures (logged), never refused to the citizen: the platform still gets it.
+   */
+  const hallRatingOf = (id: string, at: Date, rating: Extract<CleanFeedback, { kind: 'rating' }>): HallRating | null => {
+    const departmentId = rating.departmentId ?? (rating.serviceId === undefined ? undefined : findService(ctx.content(), rating.serviceId)?.departmentId);
+    const parsed = HallRating.safeParse({
+      id,
+      at: at.toISOString(),
+      stars: rating.stars,
+      reasons: rating.reasons,
+      ...(departmentId === undefined ? {} : { departmentId }),
+      ...(rating.serviceId === undefined ? {} : { serviceId: rating.serviceId }),
+    });
+    if (parsed.success) return parsed.data;
+    logger.error({ id, problem: parsed.error.issues.map((i) => i.path.join('.')).join(', ') }, 'rating not kept for the hall service: it does not fit the hall protocol');
+    return null;
+  };
+
   return {
     name: 'guide',
     async start() {
@@ -157,6 +182,8 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
         const feedback = checked.value;
         // Her phone page: only the hash of the slip's token travels; the token itself stays here for the slip.
         const token = feedback.kind !== 'rating' && slipLink.base !== null ? replyPageToken() : null;
+        const outlet = options.hallRatings;
+        const forHall = feedback.kind === 'rating' && outlet !== undefined ? hallRatingOf(id, at, feedback) : null;
         await storeFeedback(ctx.db, ctx.outbox, ctx.key, {
           id,
           at,
@@ -165,7 +192,8 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
           ...(citizen !== undefined ? { maskedName: maskName(citizen.name), citizenKey: citizenKey(citizen.idNumber) } : {}),
           ...(token === null ? {} : { replyPageKey: replyPageKey(token) }),
           feedback,
-        });
+        }, forHall === null || outlet === undefined ? undefined : (tx) => outlet.enqueue(tx, forHall));
+        if (forHall !== null) outlet?.flush();
         if (feedback.kind !== 'rating') {
           if (slips.size >= MAX_SLIPS) slips.delete(slips.keys().next().value ?? '');
           slips.set(id, { sessionId: session?.id ?? null, kind: feedback.kind, category: feedback.category, at, withCard: citizen !== undefined, token });

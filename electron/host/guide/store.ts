@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataKey } from '../storage/crypto.js';
-import type { Database, Migration } from '../storage/database.js';
+import type { Database, Migration, Queryable } from '../storage/database.js';
 import type { Outbox } from '../storage/outbox.js';
 import type { CleanFeedback } from './feedback.js';
 
@@ -126,7 +126,8 @@ export function feedbackPayload(record: FeedbackRecord): Record<string, unknown>
   };
 }
 
-export async function storeFeedback(db: Database, outbox: Outbox, key: DataKey, record: FeedbackRecord): Promise<void> {
+/** `alsoInTransaction`: more to write with it, all or nothing (the rating's copy kept for the hall service). */
+export async function storeFeedback(db: Database, outbox: Outbox, key: DataKey, record: FeedbackRecord, alsoInTransaction?: (tx: Queryable) => Promise<void>): Promise<void> {
   const { feedback } = record;
   const personal = {
     text: feedback.text ?? null,
@@ -151,5 +152,6 @@ export async function storeFeedback(db: Database, outbox: Outbox, key: DataKey, 
       ],
     );
     await outbox.append(tx, { id: record.id, kind: feedback.kind, schemaVersion: 1, payload: feedbackPayload(record) }, record.at);
+    await alsoInTransaction?.(tx);
   });
 }

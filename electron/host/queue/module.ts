@@ -18,7 +18,9 @@ import { categoryForService, categoryView, kioskCatalog } from './catalog.js';
 import { ticketQrBase } from './ticket-link.js';
 import { RemoteHallQueue } from './remote.js';
 import { DEFAULT_RULES, HallQueueService, startAppointmentUpkeep, startHallServer, type AppointmentUpkeep, type HallCalendar, type HallServer } from '../../../hall/index.js';
-import type { HallQueue, IssueResult, Priority, QueueError, QueueErrorCode, QueueSnapshot, Ticket } from '../../../hall/protocol/index.js';
+import { HallRating, type HallQueue, type IssueResult, type Priority, type QueueError, type QueueErrorCode, type QueueSnapshot, type Ticket } from '../../../hall/protocol/index.js';
+import type { Queryable } from '../storage/database.js';
+import { insertKioskRating, kioskQueueMigrations } from './offline-store.js';
 
 /**
  * The queue capability in the kiosk host: opens the hall queue (embedded,
@@ -129,11 +131,29 @@ function apiErrorOf(error: QueueError, categoryName: string): ApiError {
   return new ApiError(ERROR_CODES[error.code] ?? 'internal', sayOf(error, categoryName), { queueCode: error.code, ...error.details });
 }
 
-export function queueModule(ctx: HostContext, sessions: SessionManager, options: QueueModuleOptions = {}): HostModule {
+/**
+ * Where the guide hands a citizen's rating for the hall service's statistics
+ * (hall/protocol/ratings.ts: no personal data): kept in this kiosk's
+ * database in the guide's own transaction, sent by the hall client when the
+ * service can be reached (embedded or remote alike).
+ */
+export interface HallRatingsOutlet {
+  enqueue(tx: Queryable, rating: HallRating): Promise<void>;
+  /** After the transaction: send now if connected (else on reconnect or the next sync tick). */
+  flush(): void;
+}
+
+export interface QueueHostModule extends HostModule {
+  hallRatings: HallRatingsOutlet;
+}
+
+export function queueModule(ctx: HostContext, sessions: SessionManager, options: QueueModuleOptions = {}): QueueHostModule {
   const logger = ctx.logger.child({ module: 'queue' });
   const config = ctx.config.queue;
   const calendar: HallCalendar = { ignoreOpeningHours: config.ignoreOpeningHours && ctx.config.developerMode };
   let queue: (HallQueue & { close?: () => Promise<void> }) | undefined;
+  /** The hall client (both modes): it also sends the kept ratings. */
+  let client: RemoteHallQueue | undefined;
   let server: HallServer | undefined;
   /** Embedded mode: the in-process service (its events feed the waiting counts; a kiosk client hears none). */
   let embedded: HallQueueService | undefined;
@@ -336,15 +356,17 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       server = await listen(0, '127.0.0.1');
       ctx.devices.report('hall', { state: 'degraded', reason: `叫号屏和窗口无法连接：端口 ${config.listen.port} 无法监听（${(err as Error).message}）`, endpoint: 'embedded' });
     }
-    const client = await RemoteHallQueue.open({ url: server.wsUrl, secret, kioskId: ctx.config.terminalId, hall: ctx.content().hall, db: ctx.db, logger, now: ctx.now, calendar });
-    queue = client;
-    if (!(await client.whenConnected(5000))) logger.error('queue: could not reach the in-process hall service');
+    const local = await RemoteHallQueue.open({ url: server.wsUrl, secret, kioskId: ctx.config.terminalId, hall: ctx.content().hall, db: ctx.db, logger, now: ctx.now, calendar });
+    queue = local;
+    client = local;
+    if (!(await local.whenConnected(5000))) logger.error('queue: could not reach the in-process hall service');
   };
 
   const startRemote = async (url: string, secret: string): Promise<void> => {
     const tlsCa = config.tlsCaFile === undefined ? undefined : readFileSync(config.tlsCaFile, 'utf8');
     const remote = await RemoteHallQueue.open({ url, secret, kioskId: ctx.config.terminalId, hall: ctx.content().hall, db: ctx.db, logger, now: ctx.now, calendar, ...(tlsCa === undefined ? {} : { tlsCa }) });
     queue = remote;
+    client = remote;
     publicBase ??= httpBaseOf(url);
     const report = (): void =>
       ctx.devices.report(
@@ -358,8 +380,16 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     void remote.whenConnected(3000).then(report);
   };
 
+  const hallRatings: HallRatingsOutlet = {
+    enqueue: (tx, rating) => insertKioskRating(tx, HallRating.parse(rating), ctx.now()),
+    flush: () => {
+      void client?.sendRatings();
+    },
+  };
+
   return {
     name: 'queue',
+    hallRatings,
     handlers: {
       'queue.catalog': async () => kioskCatalog(ctx.content(), await snapshotOrNull(), ctx.now(), calendar, sessions.locale()),
       'queue.ticketLink': async () => ticketQrBase(publicBase),
@@ -413,6 +443,8 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
       },
     },
     async start() {
+      // The kiosk's own tables (the hall client's too): kept ratings may be written before the client is open.
+      await ctx.db.migrate('queue-kiosk', kioskQueueMigrations);
       // The one citizen-key secret (platform.citizenKeySecret / File), as 一号 material reuse uses it.
       const key = citizenKeySecretOf(ctx.config);
       if (key !== undefined && 'secret' in key) citizenKeySecret = key.secret;

@@ -1,5 +1,6 @@
 import type { Migration, Queryable } from '../storage/database.js';
 import type { NumberRange } from '../../../hall/rules.js';
+import type { HallRating } from '../../../hall/protocol/index.js';
 
 /**
  * The kiosk client's own tables: the number blocks leased to this kiosk and
@@ -30,6 +31,19 @@ export const kioskQueueMigrations: readonly Migration[] = [
       uploaded_at TEXT,
       UNIQUE (day, prefix, number)
     );`,
+  },
+  {
+    version: 2,
+    name: 'ratings kept for the hall service',
+    // The ratings citizens left here (hall/protocol/ratings.ts: no personal data), until the hall service has them.
+    up: `CREATE TABLE queue_kiosk_ratings (
+      id TEXT PRIMARY KEY,
+      rating TEXT NOT NULL,
+      queued_at TEXT NOT NULL,
+      sent_at TEXT,
+      refused TEXT
+    );
+    CREATE INDEX queue_kiosk_ratings_pending ON queue_kiosk_ratings (sent_at, refused);`,
   },
 ];
 
@@ -79,4 +93,37 @@ export async function countPendingKioskOffline(db: Queryable): Promise<number> {
 
 export async function markKioskOfflineUploaded(db: Queryable, requestId: string, at: string): Promise<void> {
   await db.run('UPDATE queue_kiosk_offline SET uploaded_at = ? WHERE request_id = ?', [at, requestId]);
+}
+
+export interface KioskRatingRow {
+  id: string;
+  rating: string;
+}
+
+/** Keeps a rating for the hall service (once per id), in the caller's transaction. */
+export async function insertKioskRating(db: Queryable, rating: HallRating, at: Date): Promise<void> {
+  await db.run('INSERT OR IGNORE INTO queue_kiosk_ratings (id, rating, queued_at) VALUES (?, ?, ?)', [rating.id, JSON.stringify(rating), at.toISOString()]);
+}
+
+/** Ratings the hall service has neither taken nor refused, oldest first. */
+export async function pendingKioskRatings(db: Queryable, limit: number): Promise<KioskRatingRow[]> {
+  return db.all<KioskRatingRow>('SELECT id, rating FROM queue_kiosk_ratings WHERE sent_at IS NULL AND refused IS NULL ORDER BY rowid LIMIT ?', [limit]);
+}
+
+export async function countPendingKioskRatings(db: Queryable): Promise<number> {
+  return (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM queue_kiosk_ratings WHERE sent_at IS NULL AND refused IS NULL'))?.n ?? 0;
+}
+
+export async function markKioskRatingSent(db: Queryable, id: string, at: string): Promise<void> {
+  await db.run('UPDATE queue_kiosk_ratings SET sent_at = ? WHERE id = ?', [at, id]);
+}
+
+/** Kept (not retried): the hall service said why it will never take it. */
+export async function markKioskRatingRefused(db: Queryable, id: string, reason: string): Promise<void> {
+  await db.run('UPDATE queue_kiosk_ratings SET refused = ? WHERE id = ?', [reason.slice(0, 500), id]);
+}
+
+/** Forgets ratings the hall service took before `before` (ISO): the kiosk's copy was only kept until then. */
+export async function forgetSentKioskRatings(db: Queryable, before: string): Promise<void> {
+  await db.run('DELETE FROM queue_kiosk_ratings WHERE sent_at IS NOT NULL AND sent_at < ?', [before]);
 }

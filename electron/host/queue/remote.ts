@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Hall } from '../content/schema.js';
 import type { Logger } from '../logging/logger.js';
-import type { Database } from '../storage/database.js';
+import type { Database, Queryable } from '../storage/database.js';
 import { serviceDay } from '../../common/hall-time.js';
 import { findCategory, isIssuingOpen, nextServiceDay, type HallCalendar } from '../../../hall/hours.js';
-import { ServerMessage, checkReply, type CallFailure, type ClientMessage, type MethodName, type MethodParams, type MethodReply, type OfflineTicket } from '../../../hall/protocol/index.js';
+import { HallRating, MAX_RATINGS_PER_REPORT, ServerMessage, checkReply, type CallFailure, type ClientMessage, type MethodName, type MethodParams, type MethodReply, type OfflineTicket } from '../../../hall/protocol/index.js';
 import { helloProof } from '../../../hall/handshake.js';
 import { decidePriority, formatTicketNumber } from '../../../hall/rules.js';
 import * as store from './offline-store.js';
@@ -75,6 +75,14 @@ export interface RemoteHallQueueOptions {
   syncIntervalMs?: number;
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 interface PendingCall {
   /** Takes the raw reply (checked against the method's schema) or LOST. */
   settle: (reply: unknown) => void;
@@ -94,6 +102,7 @@ export class RemoteHallQueue implements HallQueue {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private syncTimer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
+  private ratingsRun: Promise<void> | null = null;
   private readonly pending = new Map<number, PendingCall>();
   private readonly listeners = new Set<(event: TicketEvent) => void>();
   private readonly connectionWaiters = new Set<() => void>();
@@ -158,11 +167,39 @@ export class RemoteHallQueue implements HallQueue {
     return store.countPendingKioskOffline(this.options.db);
   }
 
+  /** Ratings not yet taken (nor refused) by the service. */
+  async pendingRatings(): Promise<number> {
+    return store.countPendingKioskRatings(this.options.db);
+  }
+
+  /**
+   * Keeps a citizen's rating for the hall service and sends it when the
+   * service can be reached (now, on reconnect, or on the next sync tick).
+   * With `tx`, in the caller's transaction (the guide stores the rating and
+   * this in one); then call `sendRatings()` after it commits.
+   */
+  async reportRating(rating: HallRating, tx?: Queryable): Promise<void> {
+    await store.insertKioskRating(tx ?? this.options.db, HallRating.parse(rating), this.now());
+    if (tx === undefined) void this.sendRatings();
+  }
+
+  /** Sends the kept ratings now if connected (also part of every sync); one run at a time. */
+  sendRatings(): Promise<void> {
+    if (!this.isConnected) return Promise.resolve();
+    this.ratingsRun ??= this.uploadRatings()
+      .catch((err: unknown) => this.options.logger.error({ err }, 'queue: ratings upload failed'))
+      .finally(() => {
+        this.ratingsRun = null;
+      });
+    return this.ratingsRun;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     if (this.syncTimer !== null) clearInterval(this.syncTimer);
     await this.syncing?.catch(() => undefined);
+    await this.ratingsRun;
     const socket = this.socket;
     this.socket = null;
     socket?.terminate();
@@ -334,16 +371,63 @@ export class RemoteHallQueue implements HallQueue {
     const today = serviceDay(now);
     const days = [...new Set([today, nextServiceDay(hall, now, calendar)])];
     const grants = await this.call('lease', { kioskId, days, minFree: leaseMinFree });
-    if (!grants.ok) {
+    if (grants.ok) {
+      await db.transaction(async (tx) => {
+        await store.forgetKioskLeasesBefore(tx, today);
+        for (const grant of grants.value) {
+          await store.saveKioskLeases(tx, grant.day, grant.prefix, grant.blocks);
+        }
+      });
+    } else {
       logger.warn({ code: grants.error.code }, 'queue: lease refresh failed; will retry');
-      return;
+      if (grants.error.code === 'unavailable') return;
     }
-    await db.transaction(async (tx) => {
-      await store.forgetKioskLeasesBefore(tx, today);
-      for (const grant of grants.value) {
-        await store.saveKioskLeases(tx, grant.day, grant.prefix, grant.blocks);
+    await this.sendRatings();
+  }
+
+  /**
+   * Sends the kept ratings, oldest first, in reports of at most 200. Taken
+   * or already there (`duplicate`: an earlier answer was lost) → sent; refused
+   * → kept with the reason, logged, not sent again. Last in a sync: a hall
+   * service of an earlier version does not know the method, and its silence
+   * must not hold up the leases.
+   */
+  private async uploadRatings(): Promise<void> {
+    const { db, logger, kioskId } = this.options;
+    // What the service took a week ago is its own now: no need to keep the kiosk's copy.
+    await store.forgetSentKioskRatings(db, new Date(this.now().getTime() - 7 * 86_400_000).toISOString());
+    for (;;) {
+      const rows = await store.pendingKioskRatings(db, MAX_RATINGS_PER_REPORT);
+      if (rows.length === 0) return;
+      const ratings: HallRating[] = [];
+      for (const row of rows) {
+        const parsed = HallRating.safeParse(parseJson(row.rating));
+        if (parsed.success) ratings.push(parsed.data);
+        else await store.markKioskRatingRefused(db, row.id, 'unreadable on this kiosk');
       }
-    });
+      if (ratings.length === 0) continue;
+      const result = await this.call('reportRatings', { kioskId, ratings }, { keepSocketOnTimeout: true });
+      if (!result.ok) {
+        logger.warn({ code: result.error.code, pending: rows.length }, 'queue: ratings not reported to the hall service; will retry');
+        return;
+      }
+      const at = this.now().toISOString();
+      const counts = { stored: 0, duplicate: 0, refused: 0 };
+      const sent = new Set(ratings.map((r) => r.id));
+      for (const outcome of result.value) {
+        if (!sent.delete(outcome.id)) continue;
+        counts[outcome.outcome]++;
+        if (outcome.outcome === 'refused') {
+          logger.error({ ratingId: outcome.id, reason: outcome.reason }, 'queue: rating refused by the hall service');
+          await store.markKioskRatingRefused(db, outcome.id, outcome.reason ?? 'refused');
+        } else {
+          await store.markKioskRatingSent(db, outcome.id, at);
+        }
+      }
+      logger.info(counts, 'queue: ratings reported to the hall service');
+      // Some not answered for: they stay kept for the next sync rather than being sent round again now.
+      if (sent.size > 0) return;
+    }
   }
 
   // --------------------------------------------------------- transport
@@ -358,7 +442,7 @@ export class RemoteHallQueue implements HallQueue {
    * One RPC, its reply checked against the method's schema. Transport trouble
    * (not connected, timeout, connection lost) comes back as `unavailable`.
    */
-  private call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodReply<M> | CallFailure> {
+  private call<M extends MethodName>(method: M, params: MethodParams<M>, options: { keepSocketOnTimeout?: boolean } = {}): Promise<MethodReply<M> | CallFailure> {
     const socket = this.socket;
     const unavailable = (message: string): CallFailure => ({ ok: false, error: { code: 'unavailable', message } });
     if (!this.isConnected || socket === null) return Promise.resolve(unavailable(UNREACHABLE));
@@ -368,6 +452,7 @@ export class RemoteHallQueue implements HallQueue {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         resolve(unavailable(`${UNREACHABLE}（超时）`));
+        if (options.keepSocketOnTimeout === true) return;
         // A silent peer (cable pulled, service hung) may never close the socket: drop it, so the next
         // requests go offline at once instead of each waiting out the timeout, and reconnect.
         this.options.logger.warn({ method }, 'queue: hall service did not answer; reconnecting');
