@@ -46,6 +46,9 @@ test('staff hold the hall name, enter the PIN, and see the platform online with 
   await expect(page.getByTestId('staff-sync-state')).toHaveText('离线');
   await expect(page.getByTestId('staff-sync-backlog')).toHaveText('3');
   await expect(page.getByTestId('staff-device-platform')).toHaveAttribute('data-state', 'disconnected');
+  // Device reasons come as codes and are said in the staff screen's language.
+  await expect(page.getByTestId('staff-device-platform').locator('.staff-device-reason')).toHaveText(/^未连接平台/);
+  await expect(page.getByTestId('staff-device-hall')).toContainText('本机叫号服务运行中');
   await expect(page.getByTestId('staff-dead-empty')).toBeVisible();
 
   // The platform recovers; staff sync now.
