@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deviceReasonParams, type DeviceReasonCode } from '../common/device-reasons.js';
+import { PrinterFault, deviceReasonParams, type DeviceReasonCode } from '../common/device-reasons.js';
 
 /**
  * What the host says to the citizen, declared once: a code and its
@@ -14,7 +14,7 @@ const text = z.string().max(500);
 const instant = z.string().max(40);
 
 /** Why a printout did not come out: the receipt printer's own reasons (devices/printer PrintFailureReason), or `no_printer`. */
-const printFailure = z.enum(['paper_out', 'cover_open', 'cutter_error', 'printer_error', 'offline', 'unreachable', 'timeout', 'disconnected', 'invalid_document', 'stopped', 'no_printer']).or(z.string().max(40));
+const printFailure = z.enum([...PrinterFault.options, 'no_printer']).or(z.string().max(40));
 
 export const messageParams = {
   // The terminal's own storage (a full disk: nothing new can be saved).
