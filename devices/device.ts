@@ -4,12 +4,14 @@
  * Drivers take their I/O (port factories, child-process spawners) as
  * parameters so the same code runs against a simulator and real hardware.
  */
+import type { DeviceReason } from '../electron/common/device-reasons.js';
+
 export type DeviceState = 'ok' | 'disconnected' | 'error' | 'degraded' | 'starting';
 
 export interface DeviceHealth {
   state: DeviceState;
-  /** Plain words for staff, e.g. "读卡器未连接" or "paper out". */
-  reason?: string;
+  /** Why, for staff: a code with parameters (`deviceReason('device.printerFault', {reason: 'paper_out'})`), translated on the staff screen. */
+  reason?: DeviceReason;
   /** e.g. `serial:/dev/ttyUSB0`, `tcp://127.0.0.1:9100`, `sane:test:0` */
   endpoint?: string;
 }

@@ -3,20 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runProcess } from './scanner/process.js';
 import { wrapperExecFailure } from './parent-death.js';
+import { alive } from '../tests/support/processes.js';
 
 // A host killed with SIGKILL (kill -9, the OOM killer) runs no exit hook: the
 // simulator's socat (every host crash left one behind) and a running
 // scanimage (one ran on for 14 minutes) must die with it all the same. A
 // child Node process starts one, prints its pid and is SIGKILLed.
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs `script` (an ES module body) in a child Node process, reads the pid it prints, SIGKILLs the child; resolves whether that pid is gone within 5 s. */
 async function survivesParentSigkill(script: string): Promise<boolean> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `(async () => { ${script} })()`], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { DeviceReason } from '../../electron/common/device-reasons.js';
 import { createIdCardReader, idCardReaderConfigSchema } from './factory.js';
 import type { CardRead } from './reader.js';
 import { EXAMPLE_B_2000 } from './sim/cards.js';
@@ -55,14 +56,14 @@ describe('createIdCardReader', () => {
 
   it('reports a HID reader that is not plugged in as disconnected, without crashing', async () => {
     const handle = await createIdCardReader({ kind: 'hid', vendorId: 0xfffe, productId: 0xfffd }, pino({ level: 'silent' }), { reconnectMinMs: 100 });
-    const disconnected = new Promise<string | undefined>((resolve) => {
+    const disconnected = new Promise<DeviceReason | undefined>((resolve) => {
       handle.reader.events.on('health', (health) => {
         if (health.state === 'disconnected') resolve(health.reason);
       });
     });
     await handle.reader.start();
     try {
-      expect(await disconnected).toContain('未连接');
+      expect((await disconnected)?.code).toBe('device.idcardDisconnected');
       expect(handle.reader.health().endpoint).toBe('hid:0xfffe:0xfffd');
     } finally {
       await handle.dispose();
@@ -93,6 +94,6 @@ describe('createIdCardReader', () => {
     } finally {
       await handle.dispose();
     }
-    expect(handle.reader.health().reason).toBe('已停止 (stopped)');
+    expect(handle.reader.health().reason).toEqual({ code: 'device.stopped', params: {} });
   });
 });

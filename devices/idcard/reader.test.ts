@@ -285,7 +285,7 @@ describe('IdCardReader over a pty', () => {
     const r = await startReader({ outOfServiceRecheckMs: 200 });
     const broken = next(r, 'health', (h) => h.state === 'error');
     sim.setFault({ kind: 'sam-fault', sw3: 0x60 });
-    expect((await broken).reason).toContain('out of service');
+    expect((await broken).reason).toMatchObject({ code: 'device.idcardOutOfService', params: { status: '0x60' } });
     const back = next(r, 'health', (h) => h.state === 'ok');
     sim.setFault(null);
     await back;
@@ -300,7 +300,7 @@ describe('IdCardReader over a pty', () => {
     reader = r;
     const broken = next(r, 'health', (h) => h.state === 'error');
     await r.start();
-    expect((await broken).reason).toContain('SAM未经授权');
+    expect((await broken).reason).toMatchObject({ code: 'device.idcardOutOfService', params: { status: '0x66', detail: expect.stringMatching(/authori[sz]/i) } });
     const back = next(r, 'health', (h) => h.state === 'ok');
     sim.setFault(null);
     await back;
@@ -310,7 +310,7 @@ describe('IdCardReader over a pty', () => {
     const r = await startReader({ unresponsiveAfterTimeouts: 3 });
     const silent = next(r, 'health', (h) => h.state === 'error');
     sim.setFault({ kind: 'silent' });
-    expect((await silent).reason).toContain('无响应');
+    expect((await silent).reason).toEqual({ code: 'device.idcardUnresponsive', params: {} });
     const back = next(r, 'health', (h) => h.state === 'ok');
     sim.setFault(null);
     await back;
@@ -324,7 +324,7 @@ describe('IdCardReader over a pty', () => {
     const gone = next(r, 'health', (h) => h.state === 'disconnected');
     await sim.disconnect();
     expect(existsSync(sim.driverPath)).toBe(false);
-    expect((await gone).reason).toContain('未连接');
+    expect((await gone).reason?.code).toBe('device.idcardDisconnected');
     await settle(500);
     expect(r.health().state).toBe('disconnected');
 
@@ -369,7 +369,7 @@ describe('IdCardReader over a pty', () => {
   it('stops cleanly: no more commands, health says stopped', async () => {
     const r = await startReader();
     await r.stop();
-    expect(r.health()).toMatchObject({ state: 'disconnected', reason: '已停止 (stopped)' });
+    expect(r.health()).toMatchObject({ state: 'disconnected', reason: { code: 'device.stopped', params: {} } });
     const count = seen.commands.length;
     await settle(400);
     expect(seen.commands.length).toBe(count);

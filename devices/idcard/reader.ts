@@ -23,6 +23,7 @@
  * buffer outlives the read.
  */
 import type { Logger } from 'pino';
+import { deviceReason, sameDeviceReason, type DeviceReason } from '../../electron/common/device-reasons.js';
 import { maskIdNumber } from '../../electron/common/pii.js';
 import { Emitter } from '../device.js';
 import type { Device, DeviceHealth } from '../device.js';
@@ -116,11 +117,10 @@ const DEFAULTS = {
   unresponsiveAfterTimeouts: 5,
 } as const;
 
-const REASON = {
-  disconnected: '身份证阅读器未连接 (ID card reader not connected)',
-  unresponsive: '身份证阅读器无响应 (ID card reader not responding)',
-  outOfService: '身份证阅读器安全模块故障，已停用 (SAM fault, reader out of service)',
-} as const;
+/** The SAM's status that put the reader out of service, as the staff screen shows it (the byte and the manual's meaning). */
+function outOfServiceReason(sw3: number): DeviceReason {
+  return deviceReason('device.idcardOutOfService', { status: `0x${sw3.toString(16).padStart(2, '0')}`, detail: statusInfo(sw3).meaning });
+}
 
 /** The SAM answered 60/66: no command will work until it recovers. */
 class OutOfService extends Error {
@@ -160,7 +160,7 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
     this.setHealth({ state: 'starting' });
     this.loop = this.run().catch((error: unknown) => {
       this.options.logger.error({ err: error }, 'idcard: driver loop failed');
-      this.setHealth({ state: 'error', reason: `身份证阅读器驱动故障 (driver failure: ${String(error)})` });
+      this.setHealth({ state: 'error', reason: deviceReason('device.driverFailure', { detail: String(error) }) });
     });
     return Promise.resolve();
   }
@@ -171,7 +171,7 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
     this.stopController.abort();
     await this.channel?.close().catch(() => undefined);
     await this.loop;
-    this.setHealth({ state: 'disconnected', reason: '已停止 (stopped)', endpoint: this.current.endpoint });
+    this.setHealth({ state: 'disconnected', reason: deviceReason('device.stopped', {}), endpoint: this.current.endpoint });
   }
 
   private async run(): Promise<void> {
@@ -182,7 +182,7 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
       try {
         await channel.open();
       } catch (error) {
-        this.setHealth({ state: 'disconnected', reason: `${REASON.disconnected}: ${errorMessage(error)}`, endpoint: channel.endpoint });
+        this.setHealth({ state: 'disconnected', reason: deviceReason('device.idcardDisconnected', { detail: errorMessage(error) }), endpoint: channel.endpoint });
         await this.sleep(this.backoff(failures++));
         continue;
       }
@@ -195,9 +195,9 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
       await channel.close().catch(() => undefined);
       if (!this.running) break;
       if (ended === 'unresponsive') {
-        this.setHealth({ state: 'error', reason: REASON.unresponsive, endpoint: channel.endpoint });
+        this.setHealth({ state: 'error', reason: deviceReason('device.idcardUnresponsive', {}), endpoint: channel.endpoint });
       } else {
-        this.setHealth({ state: 'disconnected', reason: `${REASON.disconnected}: ${ended.reason}`, endpoint: channel.endpoint });
+        this.setHealth({ state: 'disconnected', reason: deviceReason('device.idcardDisconnected', { detail: ended.reason }), endpoint: channel.endpoint });
       }
       this.options.logger.warn({ endpoint: channel.endpoint, ended }, 'idcard: channel lost, re-opening');
       failures = ended === 'unresponsive' ? failures + 1 : 0;
@@ -238,7 +238,7 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
       }
       const info = statusInfo(status.sw3);
       if (info.handling === 'out-of-service') {
-        this.setHealth({ state: 'error', reason: `${REASON.outOfService}: ${info.meaningZh}`, endpoint });
+        this.setHealth({ state: 'error', reason: outOfServiceReason(status.sw3), endpoint });
         await this.sleep(this.options.outOfServiceRecheckMs);
         continue;
       }
@@ -347,7 +347,7 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
 
   private async outOfService(link: CommandLink, error: OutOfService, presence: Presence): Promise<Presence> {
     this.options.logger.error({ sw3: error.sw3 }, 'idcard: SAM fault, out of service');
-    this.setHealth({ state: 'error', reason: `${REASON.outOfService}: ${statusInfo(error.sw3).meaningZh}`, endpoint: this.current.endpoint });
+    this.setHealth({ state: 'error', reason: outOfServiceReason(error.sw3), endpoint: this.current.endpoint });
     await this.sleep(this.options.outOfServiceRecheckMs);
     const status = await this.command(link, 'samStatus');
     if (status?.sw3 === SW3.success) this.setHealth({ state: 'ok', endpoint: this.current.endpoint });
@@ -378,7 +378,7 @@ export class IdCardReader implements Device<IdCardReaderEvents> {
   }
 
   private setHealth(health: DeviceHealth): void {
-    const same = health.state === this.current.state && health.reason === this.current.reason && health.endpoint === this.current.endpoint;
+    const same = health.state === this.current.state && sameDeviceReason(health.reason, this.current.reason) && health.endpoint === this.current.endpoint;
     this.current = health;
     if (!same) this.events.emit('health', health);
   }

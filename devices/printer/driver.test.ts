@@ -97,7 +97,7 @@ describe('ReceiptPrinter over TCP against the simulator', () => {
     printer.events.on('health', (h) => health.push(h));
     const result = await printer.print(TICKET);
     expect(result).toEqual({ printed: false, reason, message });
-    expect(printer.health()).toMatchObject({ state: 'error', reason: message, endpoint: sim.url });
+    expect(printer.health()).toMatchObject({ state: 'error', reason: { code: 'device.printerFault', params: { reason } }, endpoint: sim.url });
     expect(health.at(-1)?.state).toBe('error');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(sim.jobs()).toEqual([]);
@@ -108,7 +108,7 @@ describe('ReceiptPrinter over TCP against the simulator', () => {
     const printer = printerFor(sim);
     const result = await printer.print(TICKET);
     expect(result).toEqual({ printed: true, warning: { reason: 'paper_near_end', message: '打印纸即将用完' } });
-    expect(printer.health()).toMatchObject({ state: 'degraded', reason: '打印纸即将用完' });
+    expect(printer.health()).toMatchObject({ state: 'degraded', reason: { code: 'device.printerPaperNearEnd', params: {} } });
     expect((await sim.waitForJob()).complete).toBe(true);
   });
 
@@ -127,7 +127,7 @@ describe('ReceiptPrinter over TCP against the simulator', () => {
     expect(printer.health().state).toBe('ok');
     const error = new Promise<DeviceHealth>((resolve) => printer.events.on('health', (h) => h.state === 'error' && resolve(h)));
     sim.setState({ paperOut: true });
-    expect(await error).toMatchObject({ state: 'error', reason: '打印机缺纸' });
+    expect(await error).toMatchObject({ state: 'error', reason: { code: 'device.printerFault', params: { reason: 'paper_out' } } });
     await printer.stop();
   });
 
@@ -159,7 +159,7 @@ describe('ReceiptPrinter over TCP against the simulator', () => {
     expect(await printer.print(TICKET)).toEqual({ printed: true });
     expect((await sim.waitForJob()).complete).toBe(true);
     expect(sim.statusQueries()).toEqual([]);
-    expect(printer.health()).toMatchObject({ state: 'ok', reason: '单向连接，无法读取打印机状态' });
+    expect(printer.health()).toMatchObject({ state: 'ok', reason: { code: 'device.printerBlindLink', params: {} } });
   });
 
   it('reports unreachable when nothing listens', async () => {
@@ -170,7 +170,7 @@ describe('ReceiptPrinter over TCP against the simulator', () => {
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const printer = new ReceiptPrinter({ transport: tcpTransport('127.0.0.1', port) });
     await printer.start();
-    expect(printer.health()).toMatchObject({ state: 'disconnected', reason: '无法连接打印机', endpoint: `tcp://127.0.0.1:${port}` });
+    expect(printer.health()).toMatchObject({ state: 'disconnected', reason: { code: 'device.printerFault', params: { reason: 'unreachable' } }, endpoint: `tcp://127.0.0.1:${port}` });
     expect(await printer.print(TICKET)).toEqual({ printed: false, reason: 'unreachable', message: '无法连接打印机' });
     await printer.stop();
     expect(await printer.print(TICKET)).toMatchObject({ printed: false, reason: 'stopped' });

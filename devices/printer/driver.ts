@@ -6,6 +6,7 @@
  * arrives only once the printer has taken the whole ticket. print() never
  * throws: it returns a PrintResult, and health() follows what it learned.
  */
+import { deviceReason, sameDeviceReason } from '../../electron/common/device-reasons.js';
 import { Emitter } from '../device.js';
 import type { Device, DeviceHealth } from '../device.js';
 import { InvalidPrintDocError } from './doc.js';
@@ -116,7 +117,8 @@ async function readCondition(session: StatusSession, timeoutMs: number): Promise
 }
 
 /** Health note for links that cannot report paper or cover state. */
-const BLIND_LINK_NOTE = '单向连接，无法读取打印机状态';
+const BLIND_LINK_NOTE = deviceReason('device.printerBlindLink', {});
+const PAPER_NEAR_END = deviceReason('device.printerPaperNearEnd', {});
 
 const LINK_FAILURES = new Set<PrintFailureReason>(['unreachable', 'timeout', 'disconnected']);
 
@@ -173,7 +175,7 @@ export class ReceiptPrinter implements Device<ReceiptPrinterEvents> {
     if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
     this.pollTimer = undefined;
     await this.queue.catch(() => undefined);
-    this.setHealth({ state: 'disconnected', reason: FAILURE_MESSAGES.stopped });
+    this.setHealth({ state: 'disconnected', reason: deviceReason('device.printerFault', { reason: 'stopped' }) });
   }
 
   /** Asks the printer for its status and updates health. */
@@ -257,7 +259,7 @@ export class ReceiptPrinter implements Device<ReceiptPrinterEvents> {
       const reason: PrintFailureReason = error instanceof PrinterLinkError ? error.reason : 'printer_error';
       this.logger.warn({ reason, err: error instanceof Error ? error.message : String(error), endpoint: this.transport.endpoint }, 'printer: link failed');
       const message = FAILURE_MESSAGES[reason];
-      this.setHealth({ state: LINK_FAILURES.has(reason) ? 'disconnected' : 'error', reason: message });
+      this.setHealth({ state: LINK_FAILURES.has(reason) ? 'disconnected' : 'error', reason: deviceReason('device.printerFault', { reason }) });
       return fail(reason, message);
     } finally {
       await link?.close().catch(() => undefined);
@@ -265,14 +267,14 @@ export class ReceiptPrinter implements Device<ReceiptPrinterEvents> {
   }
 
   private applyCondition(condition: PrinterCondition): void {
-    if (condition.fault !== undefined) this.setHealth({ state: 'error', reason: FAILURE_MESSAGES[condition.fault] });
-    else if (condition.paperNearEnd) this.setHealth({ state: 'degraded', reason: PAPER_NEAR_END_MESSAGE });
+    if (condition.fault !== undefined) this.setHealth({ state: 'error', reason: deviceReason('device.printerFault', { reason: condition.fault }) });
+    else if (condition.paperNearEnd) this.setHealth({ state: 'degraded', reason: PAPER_NEAR_END });
     else this.setHealth({ state: 'ok' });
   }
 
   private setHealth(health: Omit<DeviceHealth, 'endpoint'>): void {
     const next: DeviceHealth = { ...health, endpoint: this.transport.endpoint };
-    const changed = next.state !== this.currentHealth.state || next.reason !== this.currentHealth.reason;
+    const changed = next.state !== this.currentHealth.state || !sameDeviceReason(next.reason, this.currentHealth.reason);
     this.currentHealth = next;
     if (changed) {
       this.logger.info({ health: next }, 'printer: health changed');

@@ -1,20 +1,12 @@
 import { spawn as nodeSpawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { alive } from '../../tests/support/processes.js';
 
 // A host that dies while scanimage runs must not leave it running (one ran on
 // for 14 minutes after a crash): runProcess kills its live children on exit.
 // A stand-in for scanimage (`sleep`) is started by a child Node process, which
 // then exits as a crash would.
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('scanimage children', () => {
   it('are killed when the process that started them exits', { timeout: 60_000 }, async () => {
     const processModule = join(import.meta.dirname, 'process.ts');

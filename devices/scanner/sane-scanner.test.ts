@@ -103,7 +103,7 @@ describe('discovery and health', () => {
     const scanner = scannerFor({ command: join(tempRoot, 'no-such-scanimage') });
     await scanner.start();
     expect(scanner.health().state).toBe('disconnected');
-    expect(scanner.health().reason).toContain('not installed');
+    expect(scanner.health().reason).toMatchObject({ code: 'device.scannerDisconnected', params: { detail: expect.stringContaining('not installed') } });
     expect((await scanError(scanner.scan())).code).toBe('no-scanner');
   });
 });
@@ -205,7 +205,7 @@ describe('faults from the test backend', () => {
     const scanner = scannerFor({ extraArgs: ['--read-return-value', 'SANE_STATUS_JAMMED'] });
     await scanner.start();
     expect((await scanError(scanner.scan({ source: 'adf', maxPages: 3, resolution: 50 }))).code).toBe('jammed');
-    expect(scanner.health()).toMatchObject({ state: 'degraded', reason: '扫描仪卡纸，请取出卡住的纸张后重试' });
+    expect(scanner.health()).toMatchObject({ state: 'degraded', reason: { code: 'device.scannerJammed', params: {} } });
   });
 
   it('rejects an option the backend does not know as invalid-options', async () => {
@@ -274,7 +274,7 @@ describe('timeout, cancel, busy, disappearing device', () => {
       const error = await scanning;
       expect(error.code).toBe('io-error');
       expect(error.userMessage).toBe('扫描仪故障，请联系工作人员');
-      expect(scanner.health()).toMatchObject({ state: 'disconnected', reason: expect.stringContaining('test:1') });
+      expect(scanner.health()).toMatchObject({ state: 'disconnected', reason: { code: 'device.scannerDisconnected', params: { device: expect.stringContaining('test:1') } } });
       expect((await scanError(scanner.scan({ resolution: 50 }))).code).toBe('no-scanner');
     } finally {
       vanishing.dispose();

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deviceReason, sameDeviceReason } from '../../electron/common/device-reasons.js';
 import { Emitter } from '../device.js';
 import type { Device, DeviceHealth } from '../device.js';
 import { buildScanArgs, pageNumberOfFile, resolveScanOptions } from './args.js';
@@ -166,7 +167,11 @@ export class SaneScanner implements Device {
     const result = await this.runShort(['-d', this.options.device, '-A']);
     if (result instanceof ScanError) {
       this.capabilities = undefined;
-      this.setHealth(result.code === 'no-scanner' ? { state: 'disconnected', reason: `扫描仪未连接（${this.options.device}）：${result.detail}` } : { state: 'error', reason: `扫描仪异常：${result.detail}` });
+      this.setHealth(
+        result.code === 'no-scanner'
+          ? { state: 'disconnected', reason: deviceReason('device.scannerDisconnected', { device: this.options.device, detail: result.detail }) }
+          : { state: 'error', reason: deviceReason('device.scannerError', { detail: result.detail }) },
+      );
       return result;
     }
     this.capabilities = parseCapabilities(result.stdout);
@@ -291,7 +296,7 @@ export class SaneScanner implements Device {
     if (DEVICE_FAULT_CODES.has(error.code)) {
       if (!this.stopped) await this.probe();
     } else if (error.code === 'jammed' || error.code === 'cover-open') {
-      this.setHealth({ state: 'degraded', reason: error.userMessage });
+      this.setHealth({ state: 'degraded', reason: deviceReason(error.code === 'jammed' ? 'device.scannerJammed' : 'device.scannerCoverOpen', {}) });
     }
   }
 
@@ -305,7 +310,7 @@ export class SaneScanner implements Device {
 
   private setHealth(health: Omit<DeviceHealth, 'endpoint'>): void {
     const next: DeviceHealth = { ...health, endpoint: this.endpoint };
-    if (next.state === this.state.state && next.reason === this.state.reason) return;
+    if (next.state === this.state.state && sameDeviceReason(next.reason, this.state.reason)) return;
     this.state = next;
     this.logger.info({ device: this.options.device, health: next }, 'scanner health');
     this.events.emit('health', next);

@@ -149,6 +149,13 @@ const zhCN = {
   a4WindowNote: (window: string, note: string) => `${window}号窗口：${note}`,
   a4Online: '九、网上办理',
   a4NotOnline: '暂不支持网上办理',
+  // The case result (A4).
+  a4ResultNumber: '编号',
+  a4ResultDate: '日期',
+  a4Date: (year: string, month: string, day: string) => `${year}年${month}月${day}日`,
+  a4ResultLanguageNote: '',
+  // Every A4 page's foot.
+  a4PageFooter: (hall: string, page: number, pages: number) => `${hall}\u3000第 ${page} 页 / 共 ${pages} 页`,
 };
 
 export type PrintWords = typeof zhCN;
@@ -271,6 +278,11 @@ const en: PrintWords = {
   a4WindowNote: (window, note) => `Window ${window}: ${note}`,
   a4Online: '9. Online',
   a4NotOnline: 'Not available online yet',
+  a4ResultNumber: 'Number',
+  a4ResultDate: 'Date',
+  a4Date: (year, month, day) => `${year}-${month}-${day}`,
+  a4ResultLanguageNote: 'The result below is given in Chinese, as issued by the department. Staff at the information desk will gladly help.',
+  a4PageFooter: (hall, page, pages) => `${hall} - page ${page} of ${pages}`,
 };
 
 const WORDS: Record<PrintLocale, PrintWords> = { 'zh-CN': zhCN, en };

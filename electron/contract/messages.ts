@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PrinterFault, deviceReasonParams, type DeviceReasonCode } from '../common/device-reasons.js';
 
 /**
  * What the host says to the citizen, declared once: a code and its
@@ -13,7 +14,7 @@ const text = z.string().max(500);
 const instant = z.string().max(40);
 
 /** Why a printout did not come out: the receipt printer's own reasons (devices/printer PrintFailureReason), or `no_printer`. */
-const printFailure = z.enum(['paper_out', 'cover_open', 'cutter_error', 'printer_error', 'offline', 'unreachable', 'timeout', 'disconnected', 'invalid_document', 'stopped', 'no_printer']).or(z.string().max(40));
+const printFailure = z.enum([...PrinterFault.options, 'no_printer']).or(z.string().max(40));
 
 export const messageParams = {
   // The terminal's own storage (a full disk: nothing new can be saved).
@@ -108,6 +109,8 @@ export const messageParams = {
   'feedback.textTooLong': z.object({ max: z.number().int() }).strict(),
   'feedback.phoneInvalid': none,
   'feedback.cardRequired': none,
+  // Device status for the staff screen (DeviceStatus.reason): declared in electron/common/device-reasons.ts, where the drivers build them.
+  ...deviceReasonParams,
 } as const satisfies Record<string, z.ZodType>;
 
 export type MessageCode = keyof typeof messageParams;
@@ -115,14 +118,22 @@ export const messageCodes = Object.keys(messageParams) as [MessageCode, ...Messa
 export const MessageCode = z.enum(messageCodes);
 export type MessageParamsOf<C extends MessageCode> = z.input<(typeof messageParams)[C]>;
 
+/** A message on the wire with one of `codes`: the code and its parameters, checked against the code's schema. */
+function codedMessage<C extends MessageCode>(codes: readonly [C, ...C[]]) {
+  return z
+    .object({ code: z.enum(codes), params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) })
+    .superRefine((message, issues) => {
+      const checked = messageParams[message.code].safeParse(message.params);
+      if (!checked.success) issues.addIssue({ code: 'custom', message: `params of ${message.code}: ${checked.error.message}` });
+    });
+}
+
 /** A message on the wire: the code and its parameters, checked against the code's schema. */
-export const UserMessage = z
-  .object({ code: MessageCode, params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) })
-  .superRefine((message, issues) => {
-    const checked = messageParams[message.code].safeParse(message.params);
-    if (!checked.success) issues.addIssue({ code: 'custom', message: `params of ${message.code}: ${checked.error.message}` });
-  });
+export const UserMessage = codedMessage(messageCodes);
 export type UserMessage = { code: MessageCode; params: Record<string, string | number | boolean | null> };
+
+/** A device status's reason (electron/common/device-reasons.ts): a message with a `device.*` code. */
+export const DeviceReasonMessage = codedMessage(Object.keys(deviceReasonParams) as [DeviceReasonCode, ...DeviceReasonCode[]]);
 
 /** Builds a message, typed by its code (and checked: a wrong parameter is a programming error, thrown at once). */
 export function userMessage<C extends MessageCode>(code: C, params: MessageParamsOf<C>): UserMessage {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method, noParams } from './define.js';
+import { DeviceReasonMessage } from './messages.js';
 
 /** Terminal-wide facts and device health. */
 export const DeviceKind = z.enum(['idcard', 'printer', 'scanner', 'robot', 'hall', 'platform', 'storage']);
@@ -8,8 +9,8 @@ export type DeviceKind = z.infer<typeof DeviceKind>;
 export const DeviceStatus = z.object({
   device: DeviceKind,
   state: z.enum(['ok', 'disconnected', 'error', 'degraded', 'starting']),
-  /** Plain words for staff: why it is not ok. */
-  reason: z.string().optional(),
+  /** Why it is not ok (or a note on how it runs), for staff: a device code (electron/common/device-reasons.ts) the renderer translates. */
+  reason: DeviceReasonMessage.optional(),
   /** e.g. `simulator`, `serial:/dev/ttyUSB0`, `tcp://10.0.0.5:9100` */
   endpoint: z.string().optional(),
   since: z.string(),

@@ -1,4 +1,5 @@
 import type { DeviceHealth } from '../../devices/device.js';
+import { deviceReasonText, sameDeviceReason } from '../common/device-reasons.js';
 import type { DeviceKind, DeviceStatus } from '../contract/index.js';
 import type { Logger } from './logging/logger.js';
 import type { EventBus } from './rpc/server.js';
@@ -18,7 +19,7 @@ export class DeviceRegistry {
 
   report(device: DeviceKind, health: DeviceHealth): void {
     const previous = this.statuses.get(device);
-    if (previous && previous.state === health.state && previous.reason === health.reason && previous.endpoint === health.endpoint) return;
+    if (previous && previous.state === health.state && sameDeviceReason(previous.reason, health.reason) && previous.endpoint === health.endpoint) return;
     const status: DeviceStatus = {
       device,
       state: health.state,
@@ -28,7 +29,7 @@ export class DeviceRegistry {
     };
     this.statuses.set(device, status);
     const level = health.state === 'ok' || health.state === 'starting' ? 'info' : 'warn';
-    this.logger[level]({ device, state: health.state, reason: health.reason, endpoint: health.endpoint }, 'device status');
+    this.logger[level]({ device, state: health.state, reason: health.reason === undefined ? undefined : deviceReasonText(health.reason), endpoint: health.endpoint }, 'device status');
     this.bus.publish('device.status', status);
   }
 

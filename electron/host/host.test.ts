@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../renderer/src/api/client.js';
+import { deviceReason } from '../common/device-reasons.js';
 import { parseConfig } from './config/load.js';
 import { startHost, type KioskHost } from './index.js';
 import { silentLogger } from './logging/logger.js';
@@ -62,11 +63,11 @@ describe('host over the contract', () => {
     const client = createApiClient(pipe.renderer);
     const seen: string[] = [];
     client.on('device.status', (status) => seen.push(`${status.device}:${status.state}`));
-    kiosk.context.devices.report('printer', { state: 'error', reason: 'paper out' });
+    kiosk.context.devices.report('printer', { state: 'error', reason: deviceReason('device.printerFault', { reason: 'paper_out' }) });
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(seen).toContain('printer:error');
     const list = await client.call('devices.status', {});
-    expect(list.ok && list.value.find((status) => status.device === 'printer')?.reason).toBe('paper out');
+    expect(list.ok && list.value.find((status) => status.device === 'printer')?.reason).toEqual({ code: 'device.printerFault', params: { reason: 'paper_out' } });
   });
 
   it('ends a session in progress as a timeout when its renderer goes away (crashed, reloaded, window gone)', async () => {

@@ -32,6 +32,8 @@ import { exitForRestart, type RestartHistory, type RestartRequest } from './oper
 import { createReceiptPrinter } from '../../devices/printer/index.js';
 import { createScanner } from '../../devices/scanner/index.js';
 import { createIdCardReader, DEMO_CARDS, type IdCardReaderHandle, type SimCard } from '../../devices/idcard/index.js';
+import type { DeviceHealth } from '../../devices/device.js';
+import { deviceReason } from '../common/device-reasons.js';
 import { maskName } from '../common/pii.js';
 
 /**
@@ -75,12 +77,9 @@ function packageVersion(): string {
 }
 
 /** What the staff screen and the heartbeat show about the database (device kind `storage`). */
-function storageHealth(finding: StorageFinding | null, diskFull: boolean): { state: 'ok' | 'error' | 'degraded'; reason?: string } {
-  if (diskFull) return { state: 'error', reason: '本机存储空间已满：新的办件和取号无法保存，请清理磁盘或联系运维（disk-full）' };
-  if (finding) {
-    const where = finding.movedTo === null ? '' : `，原文件已移至 ${finding.movedTo}`;
-    return { state: 'degraded', reason: `数据库启动检查发现问题（${finding.problem}：${finding.detail}）${where}；已用新数据库继续运行，请联系运维恢复（${finding.at}）` };
-  }
+function storageHealth(finding: StorageFinding | null, diskFull: boolean): DeviceHealth {
+  if (diskFull) return { state: 'error', reason: deviceReason('device.storageFull', {}) };
+  if (finding) return { state: 'degraded', reason: deviceReason('device.storageRecovered', { problem: finding.problem, detail: finding.detail, movedTo: finding.movedTo, at: finding.at }) };
   return { state: 'ok' };
 }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../host/logging/logger.js';
+import { alive } from '../../tests/support/processes.js';
 import { SupervisedChild } from './child.js';
 import { DEFAULT_POLICY } from './policy.js';
 
@@ -16,15 +16,6 @@ const grandchild = spawn('sleep', ['300'], { stdio: 'ignore' });
 console.log(grandchild.pid);
 setInterval(() => {}, 1000);
 `;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 const started: SupervisedChild[] = [];
 afterEach(async () => {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { hashPin } from '../../hall/index.js';
 import type { Appointment } from '../../platform-contract/contract.js';
-import { startLoopbackPlatform, type LoopbackPlatform } from '../../platform/testing.js';
 import { freePort } from '../support/ports.js';
-import { expect, printedJob, test as kioskTest } from './kiosk.js';
+import { expect, printedJob } from './kiosk.js';
+import { platformKioskConfig, withLoopbackPlatform, type PlatformKiosk } from './support/platform.js';
 
 /**
  * Issue #15 item 5, done when: an appointment created on the reference
@@ -21,16 +21,14 @@ const PIN = '2468';
 const HALL_PORT = await freePort();
 const HALL_API = `http://127.0.0.1:${HALL_PORT}/api`;
 
-const test = kioskTest.extend<{ appointment: Appointment }, { platform: LoopbackPlatform }>({
-  platform: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
-    async ({}, use) => {
-      const platform = await startLoopbackPlatform({ terminals: [terminal], citizenKeySecret: CITIZEN_KEY_SECRET });
-      await use(platform);
-      await platform.close();
-    },
-    { scope: 'worker' },
-  ],
+const setup: PlatformKiosk = {
+  terminal,
+  platform: { citizenKeySecret: CITIZEN_KEY_SECRET },
+  kioskPlatform: { citizenKeySecret: CITIZEN_KEY_SECRET },
+  kiosk: { queue: { secret: HALL_SECRET, listen: { port: HALL_PORT }, counters: [{ staffId: 's1', pinHash: hashPin(PIN) }], ignoreOpeningHours: true } },
+};
+
+const test = withLoopbackPlatform(setup).extend<{ appointment: Appointment }>({
   // Booked on the platform before the kiosk starts: its first pull brings it in. The slot starts in 10 minutes (check-in opens 30 before).
   appointment: async ({ platform }, use) => {
     const start = Date.now() + 10 * 60_000;
@@ -47,16 +45,7 @@ const test = kioskTest.extend<{ appointment: Appointment }, { platform: Loopback
   },
   kioskConfig: async ({ platform, appointment }, use) => {
     expect(appointment.code).toMatch(/^\d{8}$/);
-    await use({
-      terminalId: terminal.id,
-      platform: { baseUrl: platform.url, secret: terminal.secret, intervalSeconds: 3600, citizenKeySecret: CITIZEN_KEY_SECRET },
-      queue: {
-        secret: HALL_SECRET,
-        listen: { port: HALL_PORT },
-        counters: [{ staffId: 's1', pinHash: hashPin(PIN) }],
-        ignoreOpeningHours: true,
-      },
-    });
+    await use(platformKioskConfig(platform, setup));
   },
 });
 

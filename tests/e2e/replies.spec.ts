@@ -1,5 +1,5 @@
-import { startLoopbackPlatform, type LoopbackPlatform } from '../../platform/testing.js';
-import { expect, printedJob, test as kioskTest } from './kiosk.js';
+import { expect, printedJob } from './kiosk.js';
+import { withLoopbackPlatform } from './support/platform.js';
 
 /**
  * 电子监察 replies, end to end: a citizen leaves a consultation at the kiosk
@@ -14,24 +14,7 @@ const ANSWER = '请携带身份证原件到 2 楼 5 号窗口办理。';
 /** The platform's public address as phones reach it; the test opens the same path on the loopback platform. */
 const PUBLIC_URL = 'https://zwfw.example.gov.cn/liuliu';
 
-const test = kioskTest.extend<object, { platform: LoopbackPlatform }>({
-  platform: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
-    async ({}, use) => {
-      const platform = await startLoopbackPlatform({ terminals: [terminal] });
-      await use(platform);
-      await platform.close();
-    },
-    { scope: 'worker' },
-  ],
-  kioskConfig: async ({ platform }, use) => {
-    await use({
-      terminalId: terminal.id,
-      platform: { baseUrl: platform.url, secret: terminal.secret, intervalSeconds: 3600, publicUrl: PUBLIC_URL },
-      queue: { listen: { port: 0 } },
-    });
-  },
-});
+const test = withLoopbackPlatform({ terminal, kioskPlatform: { publicUrl: PUBLIC_URL } });
 
 test('a consultation answered on the platform appears at the kiosk after she places her card again', async ({ kiosk, platform }) => {
   test.setTimeout(120_000);

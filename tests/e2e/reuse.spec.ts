@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { startLoopbackPlatform, type LoopbackPlatform } from '../../platform/testing.js';
-import { expect, test as kioskTest } from './kiosk.js';
+import { expect } from './kiosk.js';
 import { LANGUAGES, MODES, SIZES, setLook } from './screens.js';
+import { withLoopbackPlatform } from './support/platform.js';
 
 /**
  * 一号, end to end: a citizen applies with her ID card and scans her 居民身份证;
@@ -15,24 +15,11 @@ const terminal = { id: 'kiosk-e2e-reuse', secret: 'kiosk-e2e-reuse-secret-012345
 const CITIZEN_KEY_SECRET = 'hall-citizen-key-secret-e2e-0123';
 const SERVICE = 'hr-employment-cert'; // one required material (居民身份证)
 
-const test = kioskTest.extend<object, { platform: LoopbackPlatform }>({
-  platform: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
-    async ({}, use) => {
-      const platform = await startLoopbackPlatform({ terminals: [terminal], citizenKeySecret: CITIZEN_KEY_SECRET });
-      await use(platform);
-      await platform.close();
-    },
-    { scope: 'worker' },
-  ],
-  kioskConfig: async ({ platform }, use) => {
-    await use({
-      terminalId: terminal.id,
-      session: { idleTimeoutSeconds: 600, countdownSeconds: 15 },
-      platform: { baseUrl: platform.url, secret: terminal.secret, citizenKeySecret: CITIZEN_KEY_SECRET, intervalSeconds: 3600 },
-      queue: { listen: { port: 0 } },
-    });
-  },
+const test = withLoopbackPlatform({
+  terminal,
+  platform: { citizenKeySecret: CITIZEN_KEY_SECRET },
+  kioskPlatform: { citizenKeySecret: CITIZEN_KEY_SECRET },
+  kiosk: { session: { idleTimeoutSeconds: 600, countdownSeconds: 15 } },
 });
 
 type FiledCase = { caseId: string; materials: { index: number; pages: unknown[]; reusedMaterialId?: string }[]; reuseConsentAt?: string };

@@ -1,7 +1,7 @@
 import { hashPin } from '../../electron/host/staff/credentials.js';
 import { queueRatings, openTerminalStorage } from '../../electron/host/sync/testing.js';
-import { startLoopbackPlatform, type LoopbackPlatform } from '../../platform/testing.js';
-import { expect, test as kioskTest } from './kiosk.js';
+import { expect } from './kiosk.js';
+import { withLoopbackPlatform } from './support/platform.js';
 
 /**
  * Staff screen against a real reference platform: the platform runs in this
@@ -12,26 +12,7 @@ import { expect, test as kioskTest } from './kiosk.js';
 const terminal = { id: 'kiosk-e2e', secret: 'kiosk-e2e-secret-0123456789' };
 const PIN = '135790';
 
-const test = kioskTest.extend<object, { platform: LoopbackPlatform }>({
-  platform: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
-    async ({}, use) => {
-      const platform = await startLoopbackPlatform({ terminals: [terminal], faults: { failPercent: 100 } });
-      await use(platform);
-      await platform.close();
-    },
-    { scope: 'worker' },
-  ],
-  kioskConfig: async ({ platform }, use) => {
-    await use({
-      terminalId: terminal.id,
-      staffPinHash: hashPin(PIN),
-      platform: { baseUrl: platform.url, secret: terminal.secret, intervalSeconds: 3600 },
-      // The embedded hall queue's default port (8790) may be taken by another kiosk on this machine.
-      queue: { listen: { port: 0 } },
-    });
-  },
-});
+const test = withLoopbackPlatform({ terminal, platform: { faults: { failPercent: 100 } }, kiosk: { staffPinHash: hashPin(PIN) } });
 
 test('staff hold the hall name, enter the PIN, and see the platform online with backlog 0 after 立即同步', async ({ kiosk, platform }) => {
   const { page, dataDir } = kiosk;
@@ -65,6 +46,9 @@ test('staff hold the hall name, enter the PIN, and see the platform online with 
   await expect(page.getByTestId('staff-sync-state')).toHaveText('离线');
   await expect(page.getByTestId('staff-sync-backlog')).toHaveText('3');
   await expect(page.getByTestId('staff-device-platform')).toHaveAttribute('data-state', 'disconnected');
+  // Device reasons come as codes and are said in the staff screen's language.
+  await expect(page.getByTestId('staff-device-platform').locator('.staff-device-reason')).toHaveText(/^未连接平台/);
+  await expect(page.getByTestId('staff-device-hall')).toContainText('本机叫号服务运行中');
   await expect(page.getByTestId('staff-dead-empty')).toBeVisible();
 
   // The platform recovers; staff sync now.

@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { hashPin } from '../../hall/index.js';
 import { pageKey } from '../../hall/index.js';
+import { freePort } from '../support/ports.js';
 import { expect, printedJob, test } from './kiosk.js';
 
 /**
@@ -13,17 +13,6 @@ import { expect, printedJob, test } from './kiosk.js';
  */
 const SECRET = 'e2e-hall-secret-0123';
 const PIN = '2468';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 const HALL_PORT = await freePort();
 const HALL_URL = `http://127.0.0.1:${HALL_PORT}`;

@@ -17,6 +17,7 @@ import { Database } from '../../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../../electron/host/storage/outbox.js';
 import { memoryPipe } from '../../electron/host/rpc/memory-transport.js';
 import { createApiClient, type ApiClient } from '../../renderer/src/api/client.js';
+import type { DeviceStatus } from '../../electron/contract/index.js';
 import { callValue as call } from '../support/host.js';
 
 /**
@@ -97,7 +98,7 @@ function simulator(booted: Booted) {
   return sim;
 }
 
-async function deviceState(client: ApiClient, device: string): Promise<{ state: string; reason?: string | undefined } | undefined> {
+async function deviceState(client: ApiClient, device: string): Promise<DeviceStatus | undefined> {
   return (await call(client, 'devices.status', {})).find((d) => d.device === device);
 }
 
@@ -256,7 +257,7 @@ describe('issuing and printing', () => {
     expect(ticket.number).toBe('G001');
     expect(ticket.printed).toEqual({ ok: false, reason: 'paper_out', say: { code: 'queue.notPrinted', params: { reason: 'paper_out' } } });
     await until(async () => (await deviceState(booted.client, 'printer'))?.state === 'error', 'printer status error');
-    expect((await deviceState(booted.client, 'printer'))?.reason).toContain('缺纸');
+    expect((await deviceState(booted.client, 'printer'))?.reason).toEqual({ code: 'device.printerFault', params: { reason: 'paper_out' } });
     // The number exists in the hall queue: the next ticket is G002 and the counter can call G001.
     simulator(booted).setState({ paperOut: false });
     const next = await call(booted.client, 'queue.issue', { requestId: 'req-paper-0002', categoryId: 'qc-tax' });
@@ -338,7 +339,7 @@ describe('the embedded hall server: counter and display pages', () => {
       const taken = (blocker.address() as AddressInfo).port;
       const booted = await boot({ printer: 'none', hallPort: taken });
       expect(await deviceState(booted.client, 'hall')).toMatchObject({ state: 'degraded' });
-      expect((await deviceState(booted.client, 'hall'))?.reason).toContain(String(taken));
+      expect((await deviceState(booted.client, 'hall'))?.reason).toMatchObject({ code: 'device.hallPortBusy', params: { port: taken } });
       expect(await call(booted.client, 'queue.issue', { requestId: 'req-port-0001', categoryId: 'qc-tax' })).toMatchObject({ number: 'G001' });
     } finally {
       await new Promise((resolve) => blocker.close(resolve));

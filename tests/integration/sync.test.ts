@@ -240,7 +240,7 @@ describe('without a platform', () => {
     expect(await call(client, 'sync.status', {})).toMatchObject({ configured: false, online: false, backlog: 1, deadLetters: 0 });
     expect((await call(client, 'devices.status', {})).find((device) => device.device === 'platform')).toMatchObject({
       state: 'degraded',
-      reason: '未配置中心平台，数据保存在本机',
+      reason: { code: 'device.platformNotConfigured', params: {} },
     });
     await call(client, 'staff.login', { pin: PIN });
     const now = await client.call('sync.now', {});

@@ -8,8 +8,10 @@ import { describe, expect, it } from 'vitest';
  * code with parameters (electron/contract/messages.ts), translated by the
  * renderer. So in host code an ApiError's text (English, for logs) and the
  * `message` / `warning` / `say` of an outcome never hold a Chinese literal.
- * Device `reason`s (the staff screen's device status) and printed words
- * (electron/common/printed-words.ts) are not messages to the citizen's screen.
+ * Nor does a device's health for the staff screen: its `reason` is a device
+ * code (electron/common/device-reasons.ts) with parameters, in the host and
+ * in the drivers alike. Printed words (electron/common/printed-words.ts) are
+ * paper, not messages to the screen.
  */
 const root = join(import.meta.dirname, '..', '..');
 const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]/;
@@ -40,8 +42,8 @@ function chineseIn(node: ts.Node, file: ts.SourceFile, constants: ReadonlyMap<st
   return false;
 }
 
-/** Chinese literals where the host speaks to the citizen: `new ApiError(code, <text>)` and `message:` / `warning:` / `say:` properties. */
-export function chineseHostMessages(fileName: string, source: string): string[] {
+/** The parsed file, its named constants (for a literal hidden behind a name) and a reporter of `file:line: text`. */
+function scanner(fileName: string, source: string, found: string[]): { file: ts.SourceFile; constants: Map<string, ts.Expression>; report: (node: ts.Node) => void } {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const constants = new Map<string, ts.Expression>();
   const collect = (node: ts.Node): void => {
@@ -49,11 +51,17 @@ export function chineseHostMessages(fileName: string, source: string): string[] 
     ts.forEachChild(node, collect);
   };
   collect(file);
-  const found: string[] = [];
   const report = (node: ts.Node): void => {
     const { line } = file.getLineAndCharacterOfPosition(node.getStart(file));
     found.push(`${relative(root, fileName)}:${line + 1}: ${node.getText(file).slice(0, 60)}`);
   };
+  return { file, constants, report };
+}
+
+/** Chinese literals where the host speaks to the citizen: `new ApiError(code, <text>)` and `message:` / `warning:` / `say:` properties. */
+export function chineseHostMessages(fileName: string, source: string): string[] {
+  const found: string[] = [];
+  const { file, constants, report } = scanner(fileName, source, found);
   const visit = (node: ts.Node): void => {
     if (ts.isNewExpression(node) && node.expression.getText(file) === 'ApiError') {
       const text = node.arguments?.[1];
@@ -65,6 +73,49 @@ export function chineseHostMessages(fileName: string, source: string): string[] 
   visit(file);
   return found;
 }
+
+/** Chinese literals in a device's health: a `reason` beside a `state` (a DeviceHealth literal), and any parameter of `deviceReason(code, params)`. */
+export function chineseDeviceReasons(fileName: string, source: string): string[] {
+  const found: string[] = [];
+  const { file, constants, report } = scanner(fileName, source, found);
+  const visit = (node: ts.Node): void => {
+    if (ts.isObjectLiteralExpression(node)) {
+      const names = new Set(node.properties.map((property) => property.name?.getText(file)));
+      const reason = node.properties.find((property) => property.name?.getText(file) === 'reason');
+      if (names.has('state') && reason !== undefined && ts.isPropertyAssignment(reason) && chineseIn(reason.initializer, file, constants)) report(reason);
+    }
+    if (ts.isCallExpression(node) && node.expression.getText(file) === 'deviceReason') {
+      const params = node.arguments[1];
+      if (params !== undefined && ts.isObjectLiteralExpression(params)) {
+        for (const property of params.properties) if (ts.isPropertyAssignment(property) && chineseIn(property.initializer, file, constants)) report(property);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+describe('device status reasons for the staff screen are codes, not Chinese text', () => {
+  it('no DeviceHealth reason in electron/host or devices/ holds a Chinese literal', () => {
+    const found = [join(root, 'electron', 'host'), join(root, 'devices')].flatMap((dir) => files(dir).flatMap((path) => chineseDeviceReasons(path, readFileSync(path, 'utf8'))));
+    expect(found).toEqual([]);
+  });
+
+  it('catches the forms it looks for', () => {
+    const sample = [
+      "const NOTE = '单向连接，无法读取打印机状态';",
+      "report({ state: 'error', reason: '打印机缺纸' });",
+      "this.setHealth({ state: 'ok', reason: NOTE });",
+      "setHealth({ state: 'disconnected', reason: `${PREFIX}：${detail}` });",
+      "deviceReason('device.driverFailure', { detail: '驱动故障' });",
+      "report({ state: 'error', reason: deviceReason('device.printerFault', { reason: 'paper_out' }) });",
+      "return { kind: 'refused', reason: '不是设备' };",
+    ].join('\n');
+    const found = chineseDeviceReasons(join(root, 'sample.ts'), `const PREFIX = '扫描仪异常';\n${sample}`);
+    expect(found.map((line) => line.split(': ')[0])).toEqual(['sample.ts:3', 'sample.ts:4', 'sample.ts:5', 'sample.ts:6']);
+  });
+});
 
 describe('host messages to the citizen are codes, not Chinese text', () => {
   it('no ApiError text and no outcome message in electron/host holds a Chinese literal', () => {

@@ -264,6 +264,13 @@ describe('self-service pre-application end to end in the host', () => {
     const printed = await value(client, 'cases.printResult', { caseId });
     expect(printed.kind).toBe('saved');
     expect(execFileSync('pdftotext', [printed.path ?? '', '-'], { encoding: 'utf8' })).toContain('就业创业证请于3号窗口领取');
+    // In English the labels, the hall and the page foot are English; the department's result stays as issued, with a note saying so.
+    await value(client, 'session.locale', { locale: 'en' });
+    const english = await value(client, 'cases.printResult', { caseId });
+    const englishText = execFileSync('pdftotext', [english.path ?? '', '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    for (const label of [`Number: ${preAcceptanceNumber}`, 'Applicant: 张*丰', 'Date: ', 'page 1 of 1', 'given in Chinese']) expect(englishText).toContain(label);
+    for (const chinese of ['编号', '申请人', '日期', '第 1 页']) expect(englishText).not.toContain(chinese);
+    await value(client, 'session.locale', { locale: 'zh-CN' });
     await value(client, 'session.end', { reason: 'logout' });
     await value(client, 'session.begin', {});
     expect(await failure(client, 'cases.printResult', { caseId })).toMatchObject({ code: 'refused', details: { reason: 'card-required' } });

@@ -443,9 +443,11 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
         if (!stored || !(await cases.belongsTo(caseId, citizen.idNumber))) throw new ApiError('not_found', userMessage('cases.notYours', {}));
         const result = await cases.result(caseId);
         if (!result) throw new ApiError('refused', userMessage('cases.noResult', {}), { reason: 'no-result' });
+        const locale = sessions.locale();
+        const { hall } = content();
         const pdf = await resultPdf(
-          { hallName: content().hall.fullName, title: result.title, body: result.body, number: stored.number, applicantName: maskName(citizen.name), date: ctx.now() },
-          { fonts, logger },
+          { hallName: inLocale(locale, hall.fullName, hall.fullNameEn), title: result.title, body: result.body, number: stored.number, applicantName: maskName(citizen.name), date: ctx.now() },
+          { fonts, logger, locale },
         );
         return printDocument(pdf, `result-${stored.number}`);
       },

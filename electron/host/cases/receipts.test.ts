@@ -97,6 +97,9 @@ describe('case receipts', () => {
       expect(pdfText).toContain('Materials received');
       expect(pdfText).toContain('[Application] → Accepted');
       expect(pdfText).not.toContain('申请信息');
+      // The page foot too: "page 1 of 2", not 第 1 页 / 共 2 页.
+      expect(pdfText).toMatch(/page 1 of \d/);
+      expect(pdfText).not.toMatch(/第\s*1\s*页/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -121,11 +121,30 @@ describe('resultPdf', () => {
       .replace(/\s+/g, '');
     expect(body.split('市民大道88号').length - 1).toBe(300);
   });
+
+  it('prints its labels, date and page foot in English for a citizen who chose English (the masked name stays hers)', async () => {
+    const pdf = await resultPdf(
+      { hallName: hall.fullNameEn ?? 'Demo City Government Service Center', title: 'Result notice', number: 'BJ-0001', applicantName: '欧阳娜娜', date: new Date('2026-11-24T02:00:00Z'), body: 'Approved. Collect your certificate at window 3.' },
+      { locale: 'en' },
+    );
+    const text = textOf(pdf).replace(/\s+/g, ' ');
+    for (const label of ['Number: BJ-0001', 'Applicant: 欧**娜', 'Date: 2026-11-24', 'page 1 of 1', 'Approved. Collect your certificate at window 3.']) expect(text).toContain(label);
+    expect(text).not.toContain('The result below is given in Chinese');
+    // No Chinese label (编号, 申请人, 日期, 第 1 页): the only Chinese is the citizen's own masked name.
+    expect(text.replace('欧**娜', '')).not.toMatch(/[\u3000-\u9fff\uff00-\uffef]/);
+  });
+
+  it('says in English that a result issued in Chinese is given in Chinese', async () => {
+    const text = textOf(await resultPdf({ hallName: 'Demo City Government Service Center', title: '就业创业证办理结果', body: '准予办理。' }, { locale: 'en' }));
+    expect(text).toContain('The result below is given in Chinese');
+    expect(text).toContain('准予办理。');
+    expect(textOf(await resultPdf({ hallName: hall.name, title: '办理结果', body: '准予办理。' }))).not.toContain('given in Chinese');
+  });
 });
 
 describe('bundled font', () => {
   it('covers every character of the shipped content and of the fixed labels, without the system font', () => {
-    const sources = ['content/hall/hall.json', 'content/hall/services.json', 'content/hall/intents.json', 'electron/host/docs/documents.ts', 'electron/host/docs/layout.ts'];
+    const sources = ['content/hall/hall.json', 'content/hall/services.json', 'content/hall/intents.json', 'electron/common/printed-words.ts', 'electron/host/docs/documents.ts', 'electron/host/docs/layout.ts'];
     const texts = sources.map((file) => readFileSync(join(root, file), 'utf8').replace(/[\r\t]/g, ' '));
     expect(new FontPicker(findBundledFont(), null).choose(texts).missing).toEqual([]);
   });

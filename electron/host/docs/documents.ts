@@ -4,7 +4,7 @@ import type { Hall, Service } from '../content/schema.js';
 import type { Logger } from '../logging/logger.js';
 import { FontPicker } from './fonts.js';
 import { renderDocument } from './layout.js';
-import type { DocWriter } from './layout.js';
+import type { DocWriter, DocumentInfo } from './layout.js';
 import { printWords, type PrintLocale, type PrintWords } from '../../common/printed-words.js';
 import { cleanLine, formatChineseDate, formatChineseDateTime } from './text.js';
 
@@ -29,6 +29,20 @@ export interface DocumentOptions {
 /** English labels are longer than their Chinese ("Pre-acceptance number" for 预受理编号): a wider label column keeps each on one line. */
 function labelWidthFor(locale: PrintLocale | undefined): number {
   return locale === 'en' ? 150 : 96;
+}
+
+/** Chinese characters: the department's own words in a document printed in English. */
+const CJK = /[\u3400-\u4dbf\u4e00-\u9fff]/;
+
+/** The document's title, hall, page foot and PDF language in the citizen's language. */
+function documentInfo(title: string, hallName: string, locale: PrintLocale | undefined): DocumentInfo {
+  return { title, hallName, footer: printWords(locale).a4PageFooter, lang: locale ?? 'zh-CN' };
+}
+
+/** `2026年11月24日` / `2026-11-24` in the hall's time zone. */
+function dateIn(words: PrintWords, date: Date, timeZone: string): string {
+  const [year = '', month = '', day = ''] = formatChineseDate(date, timeZone).replace('日', '').split(/[年月]/);
+  return words.a4Date(year, month, day);
 }
 
 /** `2026年11月24日 14:05` / `2026-11-24 14:05` in the hall's time zone. */
@@ -117,7 +131,7 @@ export async function receiptPdf(data: ReceiptData, options: DocumentOptions = {
   const stageLine = data.stages.map((stage) => (stage === data.currentStage ? words.a4Current(stage) : stage)).join(' → ');
   // Fixed labels are all in the bundled subset; only data decides the font.
   const texts = [data.hallName, title, data.number, data.serviceName, applicant, idNumber, queryUrl, stageLine, data.location ?? '', ...notes, ...materialRows.flat()];
-  return renderDocument({ title, hallName: data.hallName }, fontFor(options, texts), (writer) => {
+  return renderDocument(documentInfo(title, data.hallName, options.locale), fontFor(options, texts), (writer) => {
     writer.title(title, data.hallName);
     writer.heading(words.a4Application);
     writer.fields([
@@ -196,7 +210,7 @@ export async function guidePdf(service: Service, hall: Hall, options: DocumentOp
   const hallName = name(hall.name, hall.nameEn);
   const audience = words.a4AudienceNames[service.audience] ?? service.audience;
   const texts = [serviceName, hallFullName, hallName, guide.basis, ...guide.conditions, ...materialRows.flat(), ...stepLines, agency, guide.fee, timeLimit, place, ...windowNotes, online, audience, words.a4GuideLanguageNote, hall.disclaimer ?? ''];
-  return renderDocument({ title: words.a4GuideTitle(serviceName), hallName }, fontFor(options, texts), (writer: DocWriter) => {
+  return renderDocument(documentInfo(words.a4GuideTitle(serviceName), hallName, locale), fontFor(options, texts), (writer: DocWriter) => {
     writer.title(serviceName, words.a4GuideSubtitle(hallFullName));
     writer.fields([
       [words.a4Audience, audience],
@@ -238,19 +252,26 @@ export async function guidePdf(service: Service, hall: Hall, options: DocumentOp
   });
 }
 
-/** Placeholder layout for printing a case's result (title + body) until real templates exist. */
+/**
+ * Placeholder layout for printing a case's result (title + body) until real
+ * templates exist. The labels follow the citizen's language; the title and
+ * body are the department's words as issued (a note says so in English).
+ */
 export async function resultPdf(data: ResultData, options: DocumentOptions = {}): Promise<Buffer> {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  const words = printWords(options.locale);
   const applicant = data.applicantName === undefined ? undefined : maskName(cleanLine(data.applicantName));
-  const dateLine = data.date === undefined ? '' : formatChineseDate(data.date, timeZone);
+  const dateLine = data.date === undefined ? '' : dateIn(words, data.date, timeZone);
+  const languageNote = CJK.test(`${data.title}${data.body}`) ? words.a4ResultLanguageNote : '';
   const texts = [data.hallName, data.title, data.body, data.number ?? '', applicant ?? '', dateLine];
-  return renderDocument({ title: data.title, hallName: data.hallName }, fontFor(options, texts), (writer) => {
+  return renderDocument(documentInfo(data.title, data.hallName, options.locale), fontFor(options, texts), (writer) => {
     writer.title(data.title, data.hallName);
     const rows: Array<readonly [string, string]> = [];
-    if (data.number !== undefined) rows.push(['编号', data.number]);
-    if (applicant !== undefined) rows.push(['申请人', applicant]);
-    if (dateLine !== '') rows.push(['日期', dateLine]);
-    if (rows.length > 0) writer.fields(rows, 64);
+    if (data.number !== undefined) rows.push([words.a4ResultNumber, data.number]);
+    if (applicant !== undefined) rows.push([words.caseApplicant, applicant]);
+    if (dateLine !== '') rows.push([words.a4ResultDate, dateLine]);
+    if (rows.length > 0) writer.fields(rows, options.locale === 'en' ? 80 : 64, words.colon);
+    if (languageNote !== '') writer.paragraph(languageNote, { muted: true });
     writer.paragraph(data.body, { size: 12 });
   });
 }

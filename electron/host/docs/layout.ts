@@ -1,11 +1,12 @@
 import PDFDocument from 'pdfkit';
+import { printWords } from '../../common/printed-words.js';
 import type { FontSource } from './fonts.js';
 import { cleanLine, cleanText } from './text.js';
 
 /**
  * The A4 page furniture shared by every document: title block, sections,
  * label/value fields, lists and tables that wrap and break across pages, and
- * a footer with "第 i 页 / 共 n 页". Text passed in is cleaned here, so no
+ * a footer with "第 i 页 / 共 n 页" (or the document's language's). Text passed in is cleaned here, so no
  * renderer can forget it. Output is built in memory.
  */
 const MARGIN = 56;
@@ -20,6 +21,10 @@ export interface DocumentInfo {
   title: string;
   /** Printed at the foot of every page. */
   hallName: string;
+  /** The foot of a page in the document's language (`printWords(locale).a4PageFooter`); Chinese when absent. */
+  footer?: (hall: string, page: number, pages: number) => string;
+  /** The document's language tag (PDF /Lang). Default zh-CN. */
+  lang?: string;
 }
 
 export interface TableColumn {
@@ -157,7 +162,7 @@ export async function renderDocument(info: DocumentInfo, font: FontSource, draw:
     margins: { top: MARGIN, bottom: MARGIN + FOOTER_GAP, left: MARGIN, right: MARGIN },
     bufferPages: true,
     info: { Title: cleanLine(info.title), Author: cleanLine(info.hallName), Creator: 'Liuliu 浏浏', Producer: 'Liuliu 浏浏' },
-    lang: 'zh-CN',
+    lang: info.lang ?? 'zh-CN',
   });
   const chunks: Buffer[] = [];
   const finished = new Promise<Buffer>((resolve, reject) => {
@@ -168,12 +173,12 @@ export async function renderDocument(info: DocumentInfo, font: FontSource, draw:
   doc.registerFont('body', font.src, font.postscriptName);
   doc.font('body');
   await draw(new DocWriter(doc));
-  addFooters(doc, cleanLine(info.hallName));
+  addFooters(doc, cleanLine(info.hallName), info.footer ?? printWords().a4PageFooter);
   doc.end();
   return finished;
 }
 
-function addFooters(doc: PDFKit.PDFDocument, hallName: string): void {
+function addFooters(doc: PDFKit.PDFDocument, hallName: string, footer: (hall: string, page: number, pages: number) => string): void {
   const range = doc.bufferedPageRange();
   for (let index = range.start; index < range.start + range.count; index += 1) {
     doc.switchToPage(index);
@@ -182,7 +187,7 @@ function addFooters(doc: PDFKit.PDFDocument, hallName: string): void {
     // Writing inside the bottom margin would make pdfkit open a new page.
     margins.bottom = 0;
     const y = height - bottomMargin + FOOTER_GAP / 2;
-    doc.fontSize(9).fillColor(MUTED).text(`${hallName}\u3000第 ${index - range.start + 1} 页 / 共 ${range.count} 页`, margins.left, y, { width: width - margins.left - margins.right, align: 'center', lineBreak: false });
+    doc.fontSize(9).fillColor(MUTED).text(cleanLine(footer(hallName, index - range.start + 1, range.count)), margins.left, y, { width: width - margins.left - margins.right, align: 'center', lineBreak: false });
     margins.bottom = bottomMargin;
   }
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAILURE_MESSAGES, PAPER_NEAR_END_MESSAGE } from '../../../devices/printer/index.js';
 import type { PaperState } from '../../../platform-contract/contract.js';
 import type { DeviceStatus } from '../../contract/index.js';
 import type { ContentPackage } from '../content/schema.js';
@@ -11,8 +10,8 @@ import { defaultModelDir } from '../robot/module.js';
 export function paperState(printer: DeviceStatus | undefined, configured: boolean): PaperState {
   if (!configured) return 'none';
   if (printer === undefined) return 'unknown';
-  if (printer.reason?.startsWith(FAILURE_MESSAGES.paper_out) === true) return 'out';
-  if (printer.reason === PAPER_NEAR_END_MESSAGE) return 'near-end';
+  if (printer.reason?.code === 'device.printerFault' && printer.reason.params['reason'] === 'paper_out') return 'out';
+  if (printer.reason?.code === 'device.printerPaperNearEnd') return 'near-end';
   return printer.state === 'ok' ? 'ok' : 'unknown';
 }
 

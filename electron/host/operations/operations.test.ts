@@ -7,7 +7,7 @@ import { buildLogUpload, logTargets } from './logs.js';
 import { IN_SERVICE, defaultDesk, parseState } from './maintenance.js';
 import { paperState } from './facts.js';
 import { restartSummary } from './restarts.js';
-import { FAILURE_MESSAGES, PAPER_NEAR_END_MESSAGE } from '../../../devices/printer/index.js';
+import { deviceReason, type DeviceReason } from '../../common/device-reasons.js';
 import type { Hall } from '../content/schema.js';
 
 const dirs: string[] = [];
@@ -38,13 +38,13 @@ describe('maintenance state', () => {
 
 describe('heartbeat facts', () => {
   it('reads the paper state from the printer health', () => {
-    const printer = (state: 'ok' | 'degraded' | 'error', reason?: string) => ({ device: 'printer' as const, state, since: 'x', ...(reason === undefined ? {} : { reason }) });
+    const printer = (state: 'ok' | 'degraded' | 'error', reason?: DeviceReason) => ({ device: 'printer' as const, state, since: 'x', ...(reason === undefined ? {} : { reason }) });
     expect(paperState(undefined, false)).toBe('none');
     expect(paperState(undefined, true)).toBe('unknown');
     expect(paperState(printer('ok'), true)).toBe('ok');
-    expect(paperState(printer('degraded', PAPER_NEAR_END_MESSAGE), true)).toBe('near-end');
-    expect(paperState(printer('error', FAILURE_MESSAGES.paper_out), true)).toBe('out');
-    expect(paperState(printer('error', FAILURE_MESSAGES.cover_open), true)).toBe('unknown');
+    expect(paperState(printer('degraded', deviceReason('device.printerPaperNearEnd', {})), true)).toBe('near-end');
+    expect(paperState(printer('error', deviceReason('device.printerFault', { reason: 'paper_out' })), true)).toBe('out');
+    expect(paperState(printer('error', deviceReason('device.printerFault', { reason: 'cover_open' })), true)).toBe('unknown');
   });
 
   it('summarises the restart record, newest last in, newest first out', () => {

@@ -21,6 +21,7 @@ import { DEFAULT_RULES, HallQueueService, startAppointmentUpkeep, startHallServe
 import { HallRating, type HallQueue, type IssueResult, type Priority, type QueueError, type QueueErrorCode, type QueueSnapshot, type Ticket } from '../../../hall/protocol/index.js';
 import type { Queryable } from '../storage/database.js';
 import { insertKioskRating, kioskQueueMigrations } from './offline-store.js';
+import { deviceReason } from '../../common/device-reasons.js';
 
 /**
  * The queue capability in the kiosk host: opens the hall queue (embedded,
@@ -348,13 +349,13 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     try {
       server = await listen(config.listen.port, config.listen.host);
       publicBase ??= server.httpUrl;
-      ctx.devices.report('hall', { state: 'ok', reason: '本机叫号服务运行中', endpoint: server.httpUrl });
+      ctx.devices.report('hall', { state: 'ok', reason: deviceReason('device.hallEmbedded', {}), endpoint: server.httpUrl });
       // No keys in the log: `npm run hall -- page-urls --secret-file <dataDir>/keys/hall.secret` prints the links with them.
       logger.info({ counter: `${server.httpUrl}/counter/`, display: `${server.httpUrl}/display/` }, 'queue: counter and display pages');
     } catch (err) {
       logger.error({ err, port: config.listen.port }, 'queue: the hall server could not listen');
       server = await listen(0, '127.0.0.1');
-      ctx.devices.report('hall', { state: 'degraded', reason: `叫号屏和窗口无法连接：端口 ${config.listen.port} 无法监听（${(err as Error).message}）`, endpoint: 'embedded' });
+      ctx.devices.report('hall', { state: 'degraded', reason: deviceReason('device.hallPortBusy', { port: config.listen.port, detail: (err as Error).message }), endpoint: 'embedded' });
     }
     const local = await RemoteHallQueue.open({ url: server.wsUrl, secret, kioskId: ctx.config.terminalId, hall: ctx.content().hall, db: ctx.db, logger, now: ctx.now, calendar });
     queue = local;
@@ -371,9 +372,9 @@ export function queueModule(ctx: HostContext, sessions: SessionManager, options:
     const report = (): void =>
       ctx.devices.report(
         'hall',
-        remote.connected ? { state: 'ok', reason: '已连接叫号服务', endpoint: url } : { state: 'degraded', reason: '叫号服务离线：使用本机离线号段取号', endpoint: url },
+        remote.connected ? { state: 'ok', reason: deviceReason('device.hallConnected', {}), endpoint: url } : { state: 'degraded', reason: deviceReason('device.hallOffline', {}), endpoint: url },
       );
-    ctx.devices.report('hall', { state: 'starting', reason: '正在连接叫号服务', endpoint: url });
+    ctx.devices.report('hall', { state: 'starting', reason: deviceReason('device.hallConnecting', {}), endpoint: url });
     const timer = setInterval(report, options.hallStatusIntervalMs ?? 2000);
     timer.unref();
     cleanups.push(() => clearInterval(timer));

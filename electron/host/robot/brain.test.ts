@@ -83,7 +83,7 @@ describe('RobotBrain', () => {
   it('keeps answering from the lexical matcher when there is no model', async () => {
     const brain = await RobotBrain.load({ modelDir: empty, content });
     expect(brain.health()).toMatchObject({ state: 'degraded' });
-    expect(brain.health().reason).toContain('intent-config.json');
+    expect(brain.health().reason).toMatchObject({ code: 'device.robotLexicalOnly', params: { detail: expect.stringContaining('intent-config.json') } });
     expect(brain.ask('身份证丢了怎么办').answer.destination?.windows).toEqual(['53', '54']);
   });
 });

@@ -129,7 +129,7 @@ describe('IntentClassifier fallbacks', () => {
     const degraded = await IntentClassifier.load({ modelDir: dir, content });
     const health = degraded.health();
     expect(health.state).toBe('degraded');
-    expect(health.reason).toContain('weights.bin');
+    expect(health.reason).toMatchObject({ code: 'device.robotLexicalOnly', params: { detail: expect.stringContaining('weights.bin') } });
     const result = degraded.classify('身份证丢了怎么办');
     expect(result.source).toBe('lexical');
     expect(result.intentId).toBe('svc:ps-idcard-reissue');
@@ -146,7 +146,7 @@ describe('IntentClassifier fallbacks', () => {
     corrupt(dir);
     const degraded = await IntentClassifier.load({ modelDir: dir, content });
     expect(degraded.health().state).toBe('degraded');
-    expect(degraded.health().reason).toContain(reason);
+    expect(degraded.health().reason?.params['detail']).toContain(reason);
     expect(degraded.classify('结婚登记在哪里办').intentId).toBe('svc:ca-marriage');
   });
 });

@@ -8,6 +8,7 @@ import { SparseForward, softmaxWithTemperature, type IntentModelConfig } from '.
 import { loadModel } from './model-files.js';
 import { MAX_INPUT_CHARS, normalizeText } from './text.js';
 import { poolClauses, readableClauses } from './clauses.js';
+import { deviceReason } from '../../common/device-reasons.js';
 
 export interface IntentCandidate {
   intentId: string;
@@ -140,7 +141,7 @@ export class IntentClassifier {
       options.logger?.info({ loadMs: Math.round(classifier.loadMs), labels: config.labels.length, features: config.features.vocabulary.length }, 'robot intent model loaded');
       return classifier;
     } catch (err) {
-      const reason = `意图模型不可用，已改用关键词匹配：${(err as Error).message}`;
+      const reason = deviceReason('device.robotLexicalOnly', { detail: (err as Error).message });
       options.logger?.warn({ err: (err as Error).message, modelDir: options.modelDir }, 'robot intent model unavailable; lexical fallback');
       return new IntentClassifier(lexical, undefined, { state: 'degraded', reason, endpoint: `file:${options.modelDir}` }, performance.now() - started);
     }

@@ -65,7 +65,7 @@ describe('robot module', () => {
     expect(highlighted[0]?.departmentIds).toContain('public-security');
     const status = robotStatus(context);
     expect(status?.state).toBe('ok');
-    expect(status?.reason).toMatch(/模型加载 \d+ ms/);
+    expect(status?.reason).toMatchObject({ code: 'device.robotLoaded', params: { loadMs: expect.any(Number) } });
   }, 60_000);
 
   it('answers a tapped suggestion, offers popular questions from the content, and pinyin candidates', async () => {
@@ -129,7 +129,7 @@ describe('robot module', () => {
     const { client, context } = await boot({ modelDir: join(tmpdir(), 'liuliu-no-such-model-dir') });
     const status = robotStatus(context);
     expect(status?.state).toBe('degraded');
-    expect(status?.reason).toContain('已改用关键词匹配');
+    expect(status?.reason).toMatchObject({ code: 'device.robotLexicalOnly', params: { detail: expect.any(String), loadMs: expect.any(Number) } });
     const answer = await ask(client, '身份证丢了怎么办');
     expect(answer.serviceId).toBe('ps-idcard-reissue');
     expect(answer.destination?.floor).toBe(2);

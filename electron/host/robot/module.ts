@@ -13,6 +13,7 @@ import { composeAnswer, composeOutOfScopeAnswer, floorMap, type AnswerOptions, t
 import { RobotBrain } from './brain.js';
 import { inputCandidates } from './candidates.js';
 import { buildVocabulary, type VocabularyEntry } from './pinyin-search.js';
+import { deviceReason } from '../../common/device-reasons.js';
 
 /**
  * 浏浏 in the host: loads the brain at start and again whenever the content
@@ -157,7 +158,7 @@ export function robotModule(ctx: HostContext, options: RobotModuleOptions = {}):
     } catch (err) {
       // RobotBrain.load promises not to throw; if it does, keep the robot answering with what it has.
       logger.error({ err, modelDir }, 'robot brain failed to load');
-      ctx.devices.report('robot', { state: 'error', reason: `浏浏无法加载：${(err as Error).message}`, endpoint: `file:${modelDir}` });
+      ctx.devices.report('robot', { state: 'error', reason: deviceReason('device.robotFailed', { detail: (err as Error).message }), endpoint: `file:${modelDir}` });
       return;
     }
     if (mine !== generation) {
@@ -171,8 +172,10 @@ export function robotModule(ctx: HostContext, options: RobotModuleOptions = {}):
     popular = popularQuestions(content);
     previous?.dispose();
     const health = next.health();
-    const loadText = `模型加载 ${Math.round(next.loadMs)} ms`;
-    ctx.devices.report('robot', { ...health, reason: health.reason === undefined ? loadText : `${health.reason}（${loadText}）`, endpoint: health.endpoint ?? `file:${modelDir}` });
+    const loadMs = Math.round(next.loadMs);
+    // The load time goes with the reason: the model's (lexical fallback) or that it loaded.
+    const reason = health.reason?.code === 'device.robotLexicalOnly' ? deviceReason('device.robotLexicalOnly', { detail: String(health.reason.params['detail']), loadMs }) : (health.reason ?? deviceReason('device.robotLoaded', { loadMs }));
+    ctx.devices.report('robot', { ...health, reason, endpoint: health.endpoint ?? `file:${modelDir}` });
     logger.info({ loadMs: Math.round(next.loadMs), state: health.state, contentVersion: content.hall.version }, 'robot brain in force');
   };
 
@@ -263,7 +266,7 @@ export function robotModule(ctx: HostContext, options: RobotModuleOptions = {}):
       await ctx.db.migrate('help', helpMigrations);
       const sealed = await sealHelpReasons(ctx.db, ctx.key);
       if (sealed > 0) logger.info({ sealed }, 'help request reasons stored in clear by an earlier version are now sealed');
-      ctx.devices.report('robot', { state: 'starting', reason: '浏浏正在加载' });
+      ctx.devices.report('robot', { state: 'starting', reason: deviceReason('device.robotLoading', {}) });
       await load(ctx.content());
       unsubscribe = ctx.onContentChanged((next) => {
         reloading = load(next);

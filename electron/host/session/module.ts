@@ -2,6 +2,7 @@ import type { IdCardReaderHandle } from '../../../devices/idcard/index.js';
 import { ApiError } from '../../contract/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import type { SessionManager } from './manager.js';
+import { deviceReason } from '../../common/device-reasons.js';
 
 /**
  * Citizen sessions and the ID-card reader that starts them: reader events
@@ -46,7 +47,7 @@ export function sessionModule(ctx: HostContext, sessions: SessionManager, reader
     },
     async start() {
       if (!reader) {
-        ctx.devices.report('idcard', { state: 'disconnected', reason: '未配置身份证阅读器' });
+        ctx.devices.report('idcard', { state: 'disconnected', reason: deviceReason('device.notConfigured', {}) });
         return;
       }
       const { events } = reader.reader;

@@ -1,6 +1,7 @@
 import type { BlobSource } from './blobs.js';
 import { readFileSync } from 'node:fs';
 import type { CaseStatusChange, Heartbeat, HeartbeatResponse, LogUpload, Reply } from '../../../platform-contract/contract.js';
+import { deviceReason, deviceReasonText, type DeviceReason } from '../../common/device-reasons.js';
 import { ApiError, type SyncStatusView } from '../../contract/index.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { loadContent } from '../content/loader.js';
@@ -60,10 +61,10 @@ export interface SyncHostModule extends HostModule, PlatformLink {
   reusableMaterials: MaterialLookup;
 }
 
-/** What the config says about the platform: off (no baseUrl), unusable (the secret cannot be read), or ready. */
-export type PlatformSettings = { kind: 'off' } | { kind: 'unusable'; reason: string } | { kind: 'ready'; sync: SyncConfig };
+/** What the config says about the platform: off (no baseUrl), unusable (the secret cannot be read: why, in English for logs, and as the device reason), or ready. */
+export type PlatformSettings = { kind: 'off' } | { kind: 'unusable'; reason: string; health: DeviceReason } | { kind: 'ready'; sync: SyncConfig };
 
-export const NOT_CONFIGURED_REASON = '未配置中心平台，数据保存在本机';
+const MIN_SECRET_LENGTH = 16;
 
 export function platformSettings(config: ResolvedConfig, readSecretFile: (file: string) => string = (file) => readFileSync(file, 'utf8')): PlatformSettings {
   const { platform } = config;
@@ -73,10 +74,13 @@ export function platformSettings(config: ResolvedConfig, readSecretFile: (file: 
     try {
       secret = readSecretFile(platform.secretFile).trim();
     } catch (err) {
-      return { kind: 'unusable', reason: `平台密钥文件无法读取 (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+      const detail = (err as NodeJS.ErrnoException).code ?? String(err);
+      return { kind: 'unusable', reason: `platform secret file unreadable (${detail})`, health: deviceReason('device.platformSecretUnreadable', { detail }) };
     }
   }
-  if (secret === undefined || secret.length < 16) return { kind: 'unusable', reason: '平台密钥缺失或少于 16 个字符' };
+  if (secret === undefined || secret.length < MIN_SECRET_LENGTH) {
+    return { kind: 'unusable', reason: `platform secret missing or shorter than ${MIN_SECRET_LENGTH} characters`, health: deviceReason('device.platformSecretShort', { min: MIN_SECRET_LENGTH }) };
+  }
   return {
     kind: 'ready',
     sync: {
@@ -165,7 +169,7 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
             ...(await options.heartbeatExtras?.()),
             appVersion: options.appVersion,
             devices: Object.fromEntries(
-              ctx.devices.list().map((status) => [status.device, { state: status.state, ...(status.reason === undefined ? {} : { reason: truncate(status.reason, 500) }) }]),
+              ctx.devices.list().map((status) => [status.device, { state: status.state, ...(status.reason === undefined ? {} : { reason: truncate(deviceReasonText(status.reason), 500) }) }]),
             ),
           }),
           ...(options.onHeartbeatAnswer === undefined ? {} : { onHeartbeatAnswer: options.onHeartbeatAnswer }),
@@ -212,10 +216,10 @@ export function syncModule(ctx: HostContext, sessions: SessionManager, options: 
         switchTo(staged);
       });
       if (worker === null) {
-        ctx.devices.report('platform', settings.kind === 'unusable' ? { state: 'error', reason: settings.reason } : { state: 'degraded', reason: NOT_CONFIGURED_REASON });
+        ctx.devices.report('platform', settings.kind === 'unusable' ? { state: 'error', reason: settings.health } : { state: 'degraded', reason: deviceReason('device.platformNotConfigured', {}) });
         return;
       }
-      ctx.devices.report('platform', { state: 'starting', reason: '正在连接中心平台', endpoint: settings.kind === 'ready' ? settings.sync.baseUrl : undefined });
+      ctx.devices.report('platform', { state: 'starting', reason: deviceReason('device.platformConnecting', {}), endpoint: settings.kind === 'ready' ? settings.sync.baseUrl : undefined });
       worker.onStatus((status) => {
         ctx.devices.report('platform', platformHealth(status));
         ctx.bus.publish('sync.status', { configured: true, ...status });

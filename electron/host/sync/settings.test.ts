@@ -20,7 +20,7 @@ describe('platform settings from the config', () => {
     const missing = platformSettings(config, () => {
       throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
     });
-    expect(missing).toEqual({ kind: 'unusable', reason: expect.stringContaining('ENOENT') });
+    expect(missing).toEqual({ kind: 'unusable', reason: expect.stringContaining('ENOENT'), health: { code: 'device.platformSecretUnreadable', params: { detail: 'ENOENT' } } });
     expect(platformSettings(config, () => 'short\n')).toMatchObject({ kind: 'unusable' });
   });
 });

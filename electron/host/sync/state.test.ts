@@ -153,7 +153,8 @@ describe('retrySchedule and platformHealth', () => {
 
   it('maps the sync status to device health', () => {
     expect(platformHealth({ online: true, backlog: 3, deadLetters: 0, lastSyncAt: null, lastError: null }).state).toBe('ok');
-    expect(platformHealth({ online: false, backlog: 3, deadLetters: 0, lastSyncAt: null, lastError: 'timeout' })).toEqual({ state: 'disconnected', reason: 'timeout' });
+    expect(platformHealth({ online: false, backlog: 3, deadLetters: 0, lastSyncAt: null, lastError: 'timeout' })).toEqual({ state: 'disconnected', reason: { code: 'device.platformOffline', params: { detail: 'timeout' } } });
+    expect(platformHealth({ online: true, backlog: 0, deadLetters: 2, lastSyncAt: null, lastError: null }).reason).toEqual({ code: 'device.platformRejected', params: { records: 2 } });
     expect(platformHealth({ online: true, backlog: 0, deadLetters: 2, lastSyncAt: null, lastError: null }).state).toBe('degraded');
   });
 });

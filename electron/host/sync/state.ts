@@ -1,4 +1,5 @@
 import type { DeviceHealth } from '../../../devices/device.js';
+import { deviceReason } from '../../common/device-reasons.js';
 import type { RecordAck, SyncRecord } from '../../../platform-contract/contract.js';
 import type { QueuedRow } from '../storage/outbox.js';
 import { backoffDelay, type BackoffPolicy } from '../../common/backoff.js';
@@ -179,7 +180,7 @@ export function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
 
 /** The status as the device health the host puts on its event stream as device `platform`. */
 export function platformHealth(status: SyncStatus): DeviceHealth {
-  if (!status.online) return { state: 'disconnected', reason: status.lastError ?? '未连接平台' };
-  if (status.deadLetters > 0) return { state: 'degraded', reason: `${status.deadLetters} 条记录被平台拒收` };
+  if (!status.online) return { state: 'disconnected', reason: deviceReason('device.platformOffline', { detail: status.lastError }) };
+  if (status.deadLetters > 0) return { state: 'degraded', reason: deviceReason('device.platformRejected', { records: status.deadLetters }) };
   return { state: 'ok' };
 }

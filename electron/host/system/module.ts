@@ -1,6 +1,7 @@
 import type { Device } from '../../../devices/device.js';
 import type { DeviceKind } from '../../contract/index.js';
 import type { HostContext, HostModule } from '../module.js';
+import { deviceReason } from '../../common/device-reasons.js';
 
 /** Terminal-wide facts: hall identity, versions, device health, UI readiness. */
 export function systemModule(ctx: HostContext, info: { version: string; bootMs: () => number }): HostModule {
@@ -47,7 +48,7 @@ export function deviceModule(ctx: HostContext, kind: DeviceKind, device: Device 
     handlers: {},
     async start() {
       if (!device) {
-        ctx.devices.report(kind, { state: 'disconnected', reason: 'not configured (kind: none)' });
+        ctx.devices.report(kind, { state: 'disconnected', reason: deviceReason('device.notConfigured', {}) });
         return;
       }
       unsubscribe = device.events.on('health', (health) => ctx.devices.report(kind, health));

@@ -20,6 +20,9 @@ function hallDateTime(iso: string, language: string): string {
   return `${date} ${formatHhmm(Math.floor(local.minuteOfDay))}`;
 }
 
+/** Device status reasons whose words change when an optional parameter is there. */
+const OPTIONAL_PARTS: Partial<Record<UserMessage['code'], string>> = { 'device.storageRecovered': 'movedTo', 'device.platformOffline': 'detail', 'device.robotLexicalOnly': 'loadMs' };
+
 export function sayMessage(t: TFunction, language: string, message: UserMessage): string {
   const { code, params } = message;
   const [group, name] = code.split('.') as [string, string];
@@ -28,8 +31,11 @@ export function sayMessage(t: TFunction, language: string, message: UserMessage)
     return t([`messages:queue.closed_${String(params.reason)}`, 'messages:queue.closed'], { category: params.category, next: nextOpening }).trim();
   }
   if (code === 'cases.fieldTooLong') return t(`messages:cases.fieldTooLong_${String(params.field)}`, params);
-  // A printout that did not come out: the printer's reason in plain words, or the general sentence for a reason without its own.
-  if (code === 'queue.notPrinted' || code === 'print.failed') return t([`messages:${group}.${name}_${String(params.reason)}`, `messages:${group}.${name}`]);
+  // A printout that did not come out (or a printer's fault on the staff screen): the printer's reason in plain words, or the general sentence for a reason without its own.
+  if (code === 'queue.notPrinted' || code === 'print.failed' || code === 'device.printerFault') return t([`messages:${group}.${name}_${String(params.reason)}`, `messages:${group}.${name}`]);
+  // Device reasons with an optional part: `<name>_<param>` says it when it is there.
+  const optional = OPTIONAL_PARTS[code];
+  if (optional !== undefined && params[optional] !== undefined && params[optional] !== null) return t(`messages:${group}.${name}_${optional}`, params);
   return t(`messages:${group}.${name}`, params);
 }
 

@@ -137,7 +137,7 @@ function Dashboard({ onExpired }: { onExpired: () => void }) {
             <li key={device.device} className={`staff-device is-${device.state}`} data-testid={`staff-device-${device.device}`} data-state={device.state}>
               <span className="staff-device-name">{t(`devices.names.${device.device}`)}</span>
               <span className="staff-device-state">{t(`devices.states.${device.state}`)}</span>
-              {device.reason && <span className="staff-device-reason">{device.reason}</span>}
+              {device.reason && <span className="staff-device-reason">{say(device.reason)}</span>}
             </li>
           ))}
         </ul>
