@@ -5,8 +5,7 @@ import type { AppointmentPage } from '../platform-contract/contract.js';
 import { startLoopbackPlatform } from '../platform/testing.js';
 import type { AppointmentBook } from './appointment-book.js';
 import { startAppointmentUpkeep } from './appointment-pull.js';
-import { startHallSync } from './sync.js';
-import { serviceFixture, until } from './testing.js';
+import { serviceFixture, startFixtureSync, until } from './testing.js';
 
 function page(): CallResult<AppointmentPage> {
   return { ok: true, status: 200, headers: {}, value: { appointments: [], cursor: '1', more: false } };
@@ -63,17 +62,7 @@ describe('appointment pull schedule', () => {
     const platform = await startLoopbackPlatform({ terminals: [terminal], citizenKeySecret: 'pull-citizen-key-secret' });
     cleanups.push(() => platform.close());
     const booked = await platform.admin.createAppointment({ idNumber: '430181198001011239', name: '张三丰', serviceId: 'svc-1', categoryId: 'qc-integrated', slotStart: '2026-11-25T01:00:00.000Z', slotEnd: '2026-11-25T01:30:00.000Z' });
-    const sync = await startHallSync({
-      db: f.db,
-      outbox: f.outbox,
-      logger: silentLogger(),
-      now: f.clock.now,
-      service: f.service,
-      appVersion: 'test',
-      health: () => ({}),
-      config: { baseUrl: platform.url, terminalId: terminal.id, secret: terminal.secret, batchSize: 100, intervalMs: 3_600_000, retentionDays: 7 },
-      appointmentIntervalMs: 3_600_000,
-    });
+    const sync = await startFixtureSync(f, platform, terminal, { appointmentIntervalMs: 3_600_000 });
     cleanups.push(() => sync.stop());
     await until('the first appointment pull', async () => (await f.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM hall_appointments'))!.n === 1, 10_000);
     const row = await f.db.get<{ code: string }>('SELECT code FROM hall_appointments');

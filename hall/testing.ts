@@ -13,6 +13,7 @@ import { Database } from '../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
 import { hashPin } from '../electron/host/staff/credentials.js';
 import { HallQueueService, type CounterAccount, type HallQueueServiceOptions } from './service.js';
+import { startHallSync, type HallSync, type HallSyncOptions } from './sync.js';
 import { helloProof } from './protocol/hello-proof.js';
 
 /** Shared fixtures of the queue tests (not used by production code). */
@@ -45,6 +46,21 @@ export interface Fixture {
   service: HallQueueService;
   clock: TestClock;
   cleanup(): Promise<void>;
+}
+
+/** The service's own sync from a fixture to a (loopback) platform; hour-long intervals, so a test drives every round itself. */
+export function startFixtureSync(f: Fixture, platform: { url: string }, terminal: { id: string; secret: string }, extra: Partial<HallSyncOptions> = {}): Promise<HallSync> {
+  return startHallSync({
+    db: f.db,
+    outbox: f.outbox,
+    logger: silentLogger(),
+    now: f.clock.now,
+    service: f.service,
+    appVersion: 'test',
+    health: () => ({}),
+    config: { baseUrl: platform.url, terminalId: terminal.id, secret: terminal.secret, batchSize: 100, intervalMs: 3_600_000, retentionDays: 7 },
+    ...extra,
+  });
 }
 
 export function tempDir(prefix: string): string {

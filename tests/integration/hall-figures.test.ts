@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { silentLogger } from '../../electron/host/logging/logger.js';
 import { queueFigures, startFiguresReport } from '../../hall/figures-report.js';
-import { startHallSync } from '../../hall/sync.js';
-import { PIN, requestId, serviceFixture } from '../../hall/testing.js';
+import { PIN, requestId, serviceFixture, startFixtureSync } from '../../hall/testing.js';
 import { startLoopbackPlatform, TEST_ADMIN_TOKEN } from '../../platform/testing.js';
 
 /**
@@ -39,16 +38,7 @@ describe('hall figures → platform', () => {
     cleanups.push(() => f.cleanup());
     const platform = await startLoopbackPlatform({ terminals: [{ id: 'hall-01', secret: PLATFORM_SECRET }], now: f.clock.now });
     cleanups.push(() => platform.close());
-    const sync = await startHallSync({
-      db: f.db,
-      outbox: f.outbox,
-      logger: silentLogger(),
-      now: f.clock.now,
-      service: f.service,
-      appVersion: 'test',
-      health: () => ({}),
-      config: { baseUrl: platform.url, terminalId: 'hall-01', secret: PLATFORM_SECRET, batchSize: 100, intervalMs: 3_600_000, retentionDays: 7 },
-    });
+    const sync = await startFixtureSync(f, platform, { id: 'hall-01', secret: PLATFORM_SECRET });
     cleanups.push(() => sync.stop());
     const report = await startFiguresReport({ service: f.service, db: f.db, outbox: f.outbox, now: f.clock.now, logger: silentLogger(), intervalMs: 3_600_000 });
     cleanups.push(() => report.stop());
