@@ -48,6 +48,10 @@ test('ask 浏浏 "身份证丢了怎么办" with the pinyin keyboard → floor 2
   await expect(answer.getByTestId('robot-answer-text')).toContainText('公安局');
   await expect(answer.getByTestId('robot-answer-materials')).not.toBeEmpty();
   await expect(answer.getByTestId('robot-map')).toHaveAttribute('data-floor', '2');
+  // Asking hid the on-screen keyboard so the answer has the room; one tap brings it back for the next question.
+  await expect(page.getByTestId('robot-input-keyboard')).toBeHidden();
+  await page.getByTestId('robot-input-keyboard-toggle').click();
+  await expect(page.getByTestId('robot-input-key-s')).toBeVisible();
   await expect(answer.getByTestId('robot-map-target')).toHaveCount(1);
   await expect(answer.getByTestId('robot-map-target')).toContainText('户政治安服务区');
   await expect(page.getByTestId('robot-input')).toHaveValue('');

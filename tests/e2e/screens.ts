@@ -136,7 +136,9 @@ export async function walkScreens(page: Page, visit: Visit): Promise<string[]> {
   await page.getByTestId('robot-input').fill('身份证丢了怎么办');
   await page.getByTestId('robot-input-submit').click();
   await expect(page.getByTestId('robot-answer').last()).toBeVisible({ timeout: 20_000 });
-  await at('robot-answer', ['robot-input', 'robot-input-submit', 'robot-input-space']);
+  // Asking hides the keyboard so the answer has the room; the toggle brings it back for the next question.
+  await expect(page.getByTestId('robot-input-keyboard')).toBeHidden();
+  await at('robot-answer', ['robot-input', 'robot-input-submit', 'robot-input-keyboard-toggle']);
 
   await backToMenu(page);
   await page.getByTestId('home-guide').click();

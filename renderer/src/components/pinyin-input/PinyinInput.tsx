@@ -23,6 +23,12 @@ export interface PinyinInputProps {
   maxLength?: number;
   /** Show the on-screen keyboard at first (default true); a button toggles it. */
   keyboardOpen?: boolean;
+  /**
+   * With this, the screen owns whether the keyboard shows (`keyboardOpen` is
+   * then the current state, not the first one): the robot hides it when a
+   * question is asked, so the answer gets the room.
+   */
+  onKeyboardOpenChange?: (open: boolean) => void;
   disabled?: boolean;
   /** The field's data-testid and id; the parts get `${testId}-key-a`, `${testId}-candidate-0`, `${testId}-submit`… */
   testId?: string;
@@ -49,13 +55,16 @@ export function PinyinInput({
   multiline = false,
   maxLength,
   keyboardOpen = true,
+  onKeyboardOpenChange,
   disabled = false,
   testId = 'pinyin',
   label,
 }: PinyinInputProps) {
   const { t } = useTranslation('robot');
   const api = useApi();
-  const [open, setOpen] = useState(keyboardOpen);
+  const [ownOpen, setOwnOpen] = useState(keyboardOpen);
+  const open = onKeyboardOpenChange ? keyboardOpen : ownOpen;
+  const setOpen = onKeyboardOpenChange ?? setOwnOpen;
   const [letters, setLetters] = useState('');
   // Candidates remember the letters they answer: only those for the current letters are shown.
   const [answered, setAnswered] = useState<{ letters: string; candidates: InputCandidate[] }>({ letters: '', candidates: [] });

@@ -37,6 +37,8 @@ export function RobotScreen() {
   const [text, setText] = useState('');
   const [pending, setPending] = useState(false);
   const [slow, setSlow] = useState(false);
+  // The on-screen keyboard: open to type the first question, hidden while an answer is read (the toggle opens it again).
+  const [keyboardOpen, setKeyboardOpen] = useState(true);
   const nextId = useRef(1);
   const lastQuestion = useRef('');
   const chatRef = useRef<HTMLElement>(null);
@@ -88,6 +90,8 @@ export function RobotScreen() {
 
   const answerWith = async (citizenText: string, call: () => ReturnType<typeof api.call<'robot.ask'>>): Promise<void> => {
     if (pending) return;
+    // The answer needs the room: on a 1280×1024 screen in elderly mode the open keyboard left it a few lines.
+    setKeyboardOpen(false);
     add({ from: 'citizen', text: citizenText });
     lastQuestion.current = citizenText;
     setPending(true);
@@ -193,7 +197,7 @@ export function RobotScreen() {
         )}
       </section>
 
-      <PinyinInput value={text} onChange={setText} onSubmit={ask} placeholder={t('placeholder')} submitLabel={t('ask')} maxLength={200} testId="robot-input" label={t('placeholder')} />
+      <PinyinInput value={text} onChange={setText} onSubmit={ask} keyboardOpen={keyboardOpen} onKeyboardOpenChange={setKeyboardOpen} placeholder={t('placeholder')} submitLabel={t('ask')} maxLength={200} testId="robot-input" label={t('placeholder')} />
     </main>
   );
 }
