@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -19,12 +19,7 @@ export function newNonce(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** Constant-time string comparison (both sides hashed first, so lengths do not leak). */
-export function sameSecret(a: string | undefined, b: string): boolean {
-  if (a === undefined) return false;
-  const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
+export { sameSecret } from '../electron/host/storage/crypto.js';
 
 const KioskEntry = z.object({ kioskId: z.string().min(1).max(100), key: z.string().min(16).max(200), revoked: z.boolean().default(false), addedAt: z.string() });
 const KioskFile = z.array(KioskEntry);

@@ -1,5 +1,4 @@
 import type { RequestTarget } from '../electron/host/http/request-target.js';
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { maskIdNumber } from '../electron/common/pii.js';
@@ -11,6 +10,7 @@ import { ReplyRefusal, type ReplyStore } from './replies.js';
 import { BlobHash, type CaseStatusChange } from '../platform-contract/contract.js';
 import type { PlatformStore } from './store.js';
 import { PAGE_SECURITY_HEADERS } from '../electron/host/http/server-limits.js';
+import { sameSecret } from '../electron/host/storage/crypto.js';
 
 /**
  * The reviewer's pages on the reference platform (behind the admin token):
@@ -122,8 +122,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
       .map((part) => part.trim().split('='))
       .find(([name]) => name === REVIEW_COOKIE)?.[1];
     return [bearer, decodeURIComponent(cookie ?? '')].some((given) => {
-      const bytes = Buffer.from(given);
-      return bytes.length === token.length && timingSafeEqual(bytes, token);
+      return sameSecret(given, token);
     });
   };
   const send = (res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void => {
@@ -230,8 +229,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
     if (phone?.[1] !== undefined) return servePhonePage(phonePage, req, res, phone[1]);
     if (route === 'POST /review/login') {
       const given = new URLSearchParams(body.toString('utf8')).get('token') ?? '';
-      const bytes = Buffer.from(given);
-      if (bytes.length !== token.length || !timingSafeEqual(bytes, token)) {
+      if (!sameSecret(given, token)) {
         deps.logger.warn({}, 'reviewer login refused');
         send(res, 401, page('登录', '<p>令牌不正确。</p><p><a href="/review">重试</a></p>'));
         return;

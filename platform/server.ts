@@ -1,10 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Logger } from '../electron/host/logging/logger.js';
 import type { Database } from '../electron/host/storage/database.js';
-import { DataKey } from '../electron/host/storage/crypto.js';
+import { DataKey, sameSecret } from '../electron/host/storage/crypto.js';
 import { DEFAULT_WINDOW_SECONDS, ReplayCache, sha256Hex, verifyRequest, type TerminalCredentials } from '../platform-contract/auth.js';
 import { CONTENT_FILES, ContentFile, ContentVersion, Heartbeat, LogUpload, MAX_BATCH_RECORDS, MAX_LOG_UPLOAD_BYTES, PATHS, contentEtag, contentPackageHash, type BatchResponse, type ContentBundle, type ErrorCode } from '../platform-contract/contract.js';
 import { seededRandom } from '../electron/common/random.js';
@@ -348,7 +348,7 @@ export async function startPlatformServer(options: PlatformServerOptions): Promi
 
   const handleAdmin = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget, body: Buffer): Promise<void> => {
     const given = Buffer.from(presentedAdminToken(req.headers.authorization));
-    if (given.length !== adminToken.length || !timingSafeEqual(given, adminToken)) {
+    if (!sameSecret(given, adminToken)) {
       // The fleet page is opened in a browser: Basic auth (any user name, the admin token as password) makes it ask.
       if (url.pathname === '/admin/fleet') res.setHeader('www-authenticate', 'Basic realm="Liuliu platform admin", charset="UTF-8"');
       throw new HttpError(401, 'missing_auth', 'admin token required');

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { CaseStatusChange } from '../../../platform-contract/contract.js';
 import { ImageError, normalise, ScanError, type ColourMode, type NormaliseOptions, type NormalisedPage } from '../../../devices/scanner/index.js';
@@ -16,6 +15,7 @@ import { checkForm, maskAddress, parsePreAcceptanceNumber, phoneLast4, stageOf, 
 import { QueryLimiter, type QueryLimitOptions } from './query-limit.js';
 import { reuseOffers, reuseRefusal, type ReusableMaterialsLookup } from './reuse.js';
 import { CaseStore, type ResultDocument, type StoredCase } from './store.js';
+import { sameSecret } from '../storage/crypto.js';
 
 /**
  * The cases capability: self-service pre-applications (draft in memory →
@@ -45,12 +45,6 @@ export interface CasesModuleOptions {
 /** A number as it may appear in a log: the date and terminal stay, the sequence and check part do not. */
 function maskNumber(number: string): string {
   return `${number.slice(0, 12)}******`;
-}
-
-function sameDigits(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /** A platform status change; `caseId` may be the case id or its pre-acceptance number. The platform may add a result document. */
@@ -421,7 +415,7 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
           throw new ApiError('refused', userMessage('cases.rateLimited', { minutes: Math.ceil(retryAfterSeconds / 60) }), { reason: 'rate-limited', retryAfterSeconds });
         }
         const applicant = stored && (await cases.applicant(stored.id));
-        if (!stored || !applicant || !sameDigits(phoneLast4(applicant.phone), digits)) {
+        if (!stored || !applicant || !sameSecret(digits, phoneLast4(applicant.phone))) {
           const failures = queryLimiter.fail(nowMs);
           logger.warn({ number: maskNumber(canonical), outcome: 'no-match', failuresInWindow: failures }, 'progress query');
           throw new ApiError('not_found', userMessage('cases.noMatch', {}), { field: 'number', reason: 'no-match' });

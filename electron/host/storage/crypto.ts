@@ -1,6 +1,17 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+/**
+ * Constant-time comparison of a presented secret with the expected one (tokens,
+ * PINs' digits, proofs): both sides are hashed first, so neither the content
+ * nor the length leaks through timing. The one way every server compares secrets.
+ */
+export function sameSecret(given: string | Buffer | undefined, expected: string | Buffer): boolean {
+  if (given === undefined) return false;
+  const digest = (value: string | Buffer): Buffer => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
 
 /**
  * Encryption at rest for personal data that must wait on the terminal until it
