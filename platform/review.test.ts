@@ -49,6 +49,46 @@ describe('reviewer pages', () => {
     expect(await list.text()).toContain('办件审核');
   });
 
+  const login = (headers: Record<string, string> = {}, token = TEST_ADMIN_TOKEN): Promise<Response> =>
+    fetch(new URL('/review/login', platform.url), { method: 'POST', body: `token=${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, redirect: 'manual' });
+
+  it('keeps the admin token out of the cookie: the cookie holds a random session id, and the token itself as a cookie opens nothing', async () => {
+    const cookie = (await login()).headers.get('set-cookie') ?? '';
+    const value = /liuliu_review=([^;]*)/.exec(cookie)?.[1] ?? '';
+    expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(cookie).not.toContain(TEST_ADMIN_TOKEN);
+    expect(cookie).not.toMatch(/Secure/); // plain HTTP on loopback: a Secure cookie would never come back
+    expect(cookie).toMatch(/Max-Age=\d+/);
+    // A cookie that carries the token (what the page set before sessions) is refused.
+    expect((await get('/review', { cookie: `liuliu_review=${TEST_ADMIN_TOKEN}` })).status).toBe(401);
+    // Two logins, two different sessions.
+    const second = /liuliu_review=([^;]*)/.exec((await login()).headers.get('set-cookie') ?? '')?.[1];
+    expect(second).not.toBe(value);
+  });
+
+  it('marks the cookie Secure when the request came over TLS at the proxy', async () => {
+    expect((await login({ 'x-forwarded-proto': 'https' })).headers.get('set-cookie')).toMatch(/; Secure/);
+  });
+
+  it('ends the session at logout: the same cookie opens nothing afterwards', async () => {
+    const cookie = ((await login()).headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect((await get('/review', { cookie })).status).toBe(200);
+    const out = await fetch(new URL('/review/logout', platform.url), { method: 'POST', headers: { cookie }, redirect: 'manual' });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+    expect((await get('/review', { cookie })).status).toBe(401);
+  });
+
+  it('locks an address out after 10 wrong tokens, and then refuses even the right one unevaluated', async () => {
+    for (let i = 0; i < 10; i += 1) expect((await login({}, `wrong-${i}`)).status).toBe(401);
+    const locked = await login();
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('set-cookie')).toBeNull();
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The bearer path (scripts) is not a guessing oracle through this form, and stays usable.
+    expect((await get('/review', { authorization: `Bearer ${TEST_ADMIN_TOKEN}` })).status).toBe(200);
+  });
+
   it('answers 404 for an unknown case and stores no status for it', async () => {
     const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
     expect((await get('/review/cases/nope', auth)).status).toBe(404);

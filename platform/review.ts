@@ -11,6 +11,8 @@ import { BlobHash, type CaseStatusChange } from '../platform-contract/contract.j
 import type { PlatformStore } from './store.js';
 import { PAGE_SECURITY_HEADERS } from '../electron/host/http/server-limits.js';
 import { sameSecret } from '../electron/host/storage/crypto.js';
+import { AttemptLimiter, type AttemptLimitPolicy } from '../electron/common/attempt-limit.js';
+import { DEFAULT_REVIEW_SESSION_POLICY, ReviewSessions, type ReviewSessionPolicy } from './review-sessions.js';
 
 /**
  * The reviewer's pages on the reference platform (behind the admin token):
@@ -20,7 +22,8 @@ import { sameSecret } from '../electron/host/storage/crypto.js';
  * reaches the kiosk's progress view through the terminal's next sync.
  *
  *   GET  /review                          list of cases (login form without the token)
- *   POST /review/login                    token=… → HttpOnly SameSite=Strict cookie
+ *   POST /review/login                    token=… → a session (platform/review-sessions.ts): HttpOnly SameSite=Strict cookie with its random id, never the token; Secure over TLS
+ *   POST /review/logout                   ends the session
  *   GET  /review/cases/{caseId}           one case: applicant (ID masked), materials, pages, status history, status form
  *   GET  /review/blobs/{sha256}           a page image
  *   POST /review/cases/{caseId}/status    action=pre-accepted&days=N | returned&reason=… | accepted | done
@@ -99,6 +102,34 @@ export interface ReviewDeps {
   now: () => Date;
   /** The phone page's rate limits (default platform/phone-page.ts DEFAULT_PHONE_PAGE_LIMITS). */
   phonePageLimits?: PhonePageLimits;
+  /** Reviewer sessions (default DEFAULT_REVIEW_SESSION_POLICY). */
+  sessionPolicy?: ReviewSessionPolicy;
+  /** Failed logins per client address (default REVIEW_LOGIN_LIMITS). */
+  loginLimits?: AttemptLimitPolicy;
+}
+
+/**
+ * Wrong admin tokens at the login form, per client address: 10 in 10 minutes
+ * lock that address out for 15. The token is 128 random bits, so this is not
+ * what keeps it safe; it keeps a guesser from filling the log and the CPU.
+ */
+export const REVIEW_LOGIN_LIMITS: AttemptLimitPolicy = { perKey: { max: 10, windowMs: 10 * 60_000, lockMs: 15 * 60_000 } };
+
+/** The request came over TLS (here, or at the proxy in front that says so): the session cookie is then marked Secure. */
+function overTls(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean }).encrypted === true || /^https\b/i.test(String(req.headers['x-forwarded-proto'] ?? ''));
+}
+
+function cookieValue(req: IncomingMessage, name: string): string {
+  const raw = (req.headers.cookie ?? '')
+    .split(';')
+    .map((part) => part.trim().split('='))
+    .find(([key]) => key === name)?.[1];
+  try {
+    return decodeURIComponent(raw ?? '');
+  } catch {
+    return '';
+  }
 }
 
 export function isReviewPath(pathname: string): boolean {
@@ -115,16 +146,17 @@ function levelBadge(level: DeadlineLevel): string {
 export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: ServerResponse, url: RequestTarget, body: Buffer) => Promise<void> {
   const token = Buffer.from(deps.adminToken);
   const phonePage = { replies: deps.replies, limiter: new PhonePageLimiter(deps.phonePageLimits), logger: deps.logger, now: deps.now };
+  const sessionPolicy = deps.sessionPolicy ?? DEFAULT_REVIEW_SESSION_POLICY;
+  const sessions = new ReviewSessions(sessionPolicy);
+  const logins = new AttemptLimiter(deps.loginLimits ?? REVIEW_LOGIN_LIMITS);
+  // Scripts present the token as a bearer; browsers a session cookie.
   const authorised = (req: IncomingMessage): boolean => {
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-    const cookie = (req.headers.cookie ?? '')
-      .split(';')
-      .map((part) => part.trim().split('='))
-      .find(([name]) => name === REVIEW_COOKIE)?.[1];
-    return [bearer, decodeURIComponent(cookie ?? '')].some((given) => {
-      return sameSecret(given, token);
-    });
+    if (bearer.length > 0 && sameSecret(bearer, token)) return true;
+    return sessions.touch(cookieValue(req, REVIEW_COOKIE), deps.now().getTime());
   };
+  const sessionCookie = (req: IncomingMessage, value: string, maxAgeSeconds: number): string =>
+    `${REVIEW_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/review; Max-Age=${maxAgeSeconds}${overTls(req) ? '; Secure' : ''}`;
   const send = (res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void => {
     res.writeHead(status, { ...REVIEW_PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers });
     res.end(html);
@@ -155,7 +187,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
         `<tr><td><a href="/review/cases/${encodeURIComponent(c.caseId)}">${escapeHtml(c.number)}</a></td><td>${escapeHtml(c.serviceId)}</td><td>${escapeHtml(c.submittedAt)}</td><td>${pages}</td><td class="status">${escapeHtml(latest(history))}</td></tr>`,
       );
     }
-    return page('办件审核', `<h1>办件审核</h1><table><thead><tr><th>预受理号</th><th>事项</th><th>提交时间</th><th>页数</th><th>状态</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+    return page('办件审核', `<form method="post" action="/review/logout" class="logout"><a href="/review/consultations">咨询投诉</a> · <a href="/review/report">月报</a> <button>退出登录</button></form><h1>办件审核</h1><table><thead><tr><th>预受理号</th><th>事项</th><th>提交时间</th><th>页数</th><th>状态</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
   };
 
   const casePage = async (c: CasePayload): Promise<string> => {
@@ -228,13 +260,31 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
     const phone = /^GET \/m\/consultations\/([^/]+)$/.exec(route);
     if (phone?.[1] !== undefined) return servePhonePage(phonePage, req, res, phone[1]);
     if (route === 'POST /review/login') {
+      const address = req.socket.remoteAddress ?? 'unknown';
+      const nowMs = deps.now().getTime();
+      const verdict = logins.check(address, nowMs);
+      if (!verdict.allowed) {
+        // Refused unevaluated: a locked-out guesser learns nothing, not even from a right guess.
+        deps.logger.warn({ address, retryAt: new Date(verdict.retryAt).toISOString() }, 'reviewer login refused: too many wrong tokens from this address');
+        send(res, 429, page('登录', '<p>错误次数过多，请稍后再试。</p>'), { 'retry-after': String(Math.ceil((verdict.retryAt - nowMs) / 1000)) });
+        return;
+      }
       const given = new URLSearchParams(body.toString('utf8')).get('token') ?? '';
       if (!sameSecret(given, token)) {
-        deps.logger.warn({}, 'reviewer login refused');
+        logins.fail(address, nowMs);
+        deps.logger.warn({ address }, 'reviewer login refused');
         send(res, 401, page('登录', '<p>令牌不正确。</p><p><a href="/review">重试</a></p>'));
         return;
       }
-      redirect(res, '/review', { 'set-cookie': `${REVIEW_COOKIE}=${encodeURIComponent(given)}; HttpOnly; SameSite=Strict; Path=/review` });
+      logins.forget(address);
+      const id = sessions.open(nowMs);
+      deps.logger.info({ address }, 'reviewer logged in');
+      redirect(res, '/review', { 'set-cookie': sessionCookie(req, id, Math.floor(sessionPolicy.maxAgeMs / 1000)) });
+      return;
+    }
+    if (route === 'POST /review/logout') {
+      sessions.close(cookieValue(req, REVIEW_COOKIE));
+      redirect(res, '/review', { 'set-cookie': sessionCookie(req, '', 0) });
       return;
     }
     if (!authorised(req)) {
@@ -280,7 +330,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
       if (!BlobHash.safeParse(sha256).success) throw new ReviewError(400, 'not a page address');
       const bytes = await deps.blobs.read(sha256);
       if (!bytes) throw new ReviewError(404, '没有这个页面');
-      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(bytes.length), 'cache-control': 'private, no-store' });
+      res.writeHead(200, { ...REVIEW_PAGE_HEADERS, 'content-type': 'image/jpeg', 'content-length': String(bytes.length) });
       res.end(bytes);
       return;
     }
