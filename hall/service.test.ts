@@ -149,6 +149,27 @@ describe('HallQueueService: counters', () => {
     expect(f.service.staffFailures()).toHaveLength(8);
   });
 
+  it('keeps a staff lockout and the kiosks\' wrong appointment codes across a restart of the service (kill -9 hands a guesser no fresh tries)', async () => {
+    const f = await setup();
+    for (const pin of ['0000', '1111', '2222', '3333', '4444']) await f.service.counterLogin({ windowNo: '3', staffId: 's1', pin });
+    for (let i = 0; i < 10; i++) await f.service.checkIn({ requestId: requestId(), kioskId: 'kiosk-1', code: String(20_000_000 + i) });
+    await f.service.lockoutsSaved();
+    // A new service on the same database file, as after a restart: nothing of the old one's memory.
+    const db = await openDatabase(join(f.dir, 'hall.db'));
+    try {
+      const restarted = await HallQueueService.open({ hall, db, outbox: f.outbox, logger: silentLogger(), now: f.clock.now, kioskId: 'kiosk-1', counters });
+      const login = await restarted.counterLogin({ windowNo: '3', staffId: 's1', pin: PIN });
+      expect(login.ok ? '' : login.error.message).toContain('次数过多');
+      expect(await restarted.checkIn({ requestId: requestId(), kioskId: 'kiosk-1', code: '29999999' })).toMatchObject({ ok: false, error: { code: 'appointment-rate-limited' } });
+      // Others are not held up, and the lock still ends on time.
+      expect(await restarted.counterLogin({ windowNo: '3', staffId: 's2', pin: PIN })).toMatchObject({ ok: true });
+      f.clock.advanceMinutes(16);
+      expect(await restarted.counterLogin({ windowNo: '4', staffId: 's1', pin: PIN })).toMatchObject({ ok: true });
+    } finally {
+      await db.close();
+    }
+  });
+
   it('rate-limits wrong PINs hall-wide: guesses spread over staff ids stop after 20, for everyone, until they age out', async () => {
     const f = await setup();
     for (let i = 0; i < 20; i++) expect(await f.service.counterLogin({ windowNo: '5', staffId: `s${(i % 12) + 1}`, pin: String(1000 + i) })).toMatchObject({ ok: false });

@@ -33,6 +33,7 @@ import { insertRating, ratingsMigrations, ratingsOfDays } from './ratings-store.
 import { RatingReport, type RatingOutcome } from './protocol/ratings.js';
 import { HallStatsRequest, ManagerLoginRequest, MAX_STATS_DAYS, type HallStats, type ManagerSession } from './protocol/stats.js';
 import { waitingTicket, type StoredTicket } from './store.js';
+import { LockoutStore } from '../electron/host/storage/lockouts.js';
 import {
   CheckInRequest,
   CounterLoginRequest,
@@ -177,6 +178,8 @@ export class HallQueueService implements HallQueue {
   private readonly managerConfigured: boolean;
   /** Wrong appointment codes, per kiosk and hall-wide: enumeration of codes is cut to a trickle. */
   private readonly codeGuesses: AttemptLimiter;
+  /** Where the two limiters above are kept across restarts (set by `open`). */
+  private lockouts: LockoutStore | undefined;
 
   private constructor(options: HallQueueServiceOptions, appointments: AppointmentBook) {
     this.appointments = appointments;
@@ -202,7 +205,18 @@ export class HallQueueService implements HallQueue {
     await options.db.migrate('queue', store.queueMigrations);
     await options.db.migrate('ratings', ratingsMigrations);
     const appointments = await AppointmentBook.open(options.db, options.outbox, options.logger, options.appointmentWindow ?? DEFAULT_APPOINTMENT_WINDOW);
-    return new HallQueueService(options, appointments);
+    const service = new HallQueueService(options, appointments);
+    // Lockouts outlive a restart of the service: a kill -9 must not hand a guesser fresh tries.
+    const lockouts = await LockoutStore.open(options.db, service.logger);
+    await lockouts.keep('hall-staff-pins', service.credentials.attempts, service.now);
+    await lockouts.keep('appointment-codes', service.codeGuesses, service.now);
+    service.lockouts = lockouts;
+    return service;
+  }
+
+  /** Resolves once the lockout counts changed so far are saved (tests, and a clean stop). */
+  lockoutsSaved(): Promise<void> {
+    return this.lockouts?.flushed() ?? Promise.resolve();
   }
 
   /** The current hall service day, `YYYY-MM-DD`. */

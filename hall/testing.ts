@@ -3,11 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { Hall } from '../electron/host/content/schema.js';
-import { silentLogger, type Logger } from '../electron/host/logging/logger.js';
+import { silentLogger } from '../electron/host/logging/logger.js';
 import { DataKey } from '../electron/host/storage/crypto.js';
 import { Database } from '../electron/host/storage/database.js';
 import { Outbox, outboxMigrations } from '../electron/host/storage/outbox.js';
@@ -132,10 +131,7 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
   }
 }
 
-/** A logger that keeps every line (parsed) in `lines`: for tests that a refusal was logged. */
-export function recordingLogger(lines: Array<Record<string, unknown>>): Logger {
-  return pino({ level: 'debug' }, { write: (line: string) => void lines.push(z.record(z.string(), z.unknown()).parse(JSON.parse(line))) });
-}
+export { recordingLogger } from '../electron/host/logging/logger.js';
 
 const TestReply = z.object({ type: z.literal('result'), id: z.number(), result: z.looseObject({ ok: z.boolean(), value: z.unknown().optional(), error: z.looseObject({ code: z.string(), message: z.string() }).optional() }) });
 /** A call's result as the tests read it (they check `ok`, the error code, and parse `value` themselves). */

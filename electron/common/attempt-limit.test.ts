@@ -48,4 +48,36 @@ describe('the one limiter of failed attempts (pure)', () => {
     for (let i = 0; i < 100; i++) limiter.fail(`k${i}`, 0);
     expect((limiter as unknown as { keys: Map<string, unknown> }).keys.size).toBe(3);
   });
+  it('snapshot and restore: a lock and the counted failures survive into a new limiter', () => {
+    const policy = { perKey: { max: 3, windowMs: 10 * MIN, lockMs: 15 * MIN }, overall: { max: 10, windowMs: 10 * MIN } };
+    const before = new AttemptLimiter(policy);
+    let changes = 0;
+    before.onChange(() => changes++);
+    for (let i = 0; i < 3; i++) before.fail('s1', i * MIN);
+    before.fail('s2', 3 * MIN);
+    expect(changes).toBe(4);
+    const saved = JSON.parse(JSON.stringify(before.snapshot(4 * MIN))) as unknown;
+    const after = new AttemptLimiter(policy);
+    expect(after.restore(saved, 5 * MIN)).toBe(true);
+    expect(after.check('s1', 5 * MIN)).toEqual({ allowed: false, scope: 'key', retryAt: 17 * MIN });
+    // s2's one failure still counts: two more lock it.
+    after.fail('s2', 6 * MIN);
+    expect(after.fail('s2', 7 * MIN).allowed).toBe(false);
+    expect(after.overallCount(7 * MIN)).toBe(6);
+    // A success forgets the key, and says so.
+    let forgotten = 0;
+    after.onChange(() => forgotten++);
+    after.forget('nobody');
+    after.forget('s2');
+    expect(forgotten).toBe(1);
+  });
+
+  it('restore trusts the saved times only as far as the policy allows, and refuses what is not a state', () => {
+    const policy = { perKey: { max: 3, windowMs: 10 * MIN, lockMs: 15 * MIN } };
+    const limiter = new AttemptLimiter(policy);
+    // An edited file (or a clock that jumped back) cannot lock a key out for a year.
+    expect(limiter.restore({ v: 1, all: { failures: [], lockedUntil: 0 }, keys: [['s1', { failures: [], lockedUntil: 365 * 24 * 60 * MIN }]] }, 0)).toBe(true);
+    expect(limiter.check('s1', 0)).toEqual({ allowed: false, scope: 'key', retryAt: 15 * MIN });
+    for (const bad of [null, 'x', { v: 2 }, { v: 1, all: { failures: ['a'], lockedUntil: 0 }, keys: [] }]) expect(new AttemptLimiter(policy).restore(bad, 0)).toBe(false);
+  });
 });

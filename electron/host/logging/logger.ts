@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import { z } from 'zod';
 import { Redactor } from './redact.js';
 
 export type Logger = pino.Logger;
@@ -62,4 +63,9 @@ export function createLogger(options: LoggerOptions): { logger: Logger; redactor
 /** A logger that drops everything: for unit tests of code that takes a Logger. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+/** A logger that keeps every line (parsed) in `lines`: for tests that a refusal was logged. */
+export function recordingLogger(lines: Array<Record<string, unknown>>): Logger {
+  return pino({ level: 'debug' }, { write: (line: string) => void lines.push(z.record(z.string(), z.unknown()).parse(JSON.parse(line))) });
 }

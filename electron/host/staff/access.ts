@@ -1,3 +1,4 @@
+import type { AttemptLimiter } from '../../common/attempt-limit.js';
 import { StaffCredentials, type CredentialFailure } from './credentials.js';
 
 /**
@@ -39,6 +40,11 @@ export class StaffAccess {
       pinHash === undefined
         ? null
         : new StaffCredentials([{ staffId: KIOSK_STAFF, pinHash }], now, { maxFailuresPerStaff: policy.maxFailures, staffLockMs: policy.lockoutMs }, onFailure);
+  }
+
+  /** The failed-PIN counts, for keeping them across restarts; none when staff features are off. */
+  get attempts(): AttemptLimiter | undefined {
+    return this.credentials?.attempts;
   }
 
   /** Without a configured PIN hash, staff features are off. */

@@ -80,7 +80,8 @@ export interface CredentialFailure {
 }
 
 export class StaffCredentials {
-  private readonly limiter: AttemptLimiter;
+  /** The failed-PIN counts: the owner keeps them across restarts (`LockoutStore.keep`). */
+  readonly attempts: AttemptLimiter;
   private readonly kept: CredentialFailure[] = [];
   private readonly policy: CredentialPolicy;
 
@@ -91,7 +92,7 @@ export class StaffCredentials {
     private readonly onFailure: (failure: CredentialFailure) => void = () => undefined,
   ) {
     this.policy = { ...DEFAULT_CREDENTIAL_POLICY, ...policy };
-    this.limiter = new AttemptLimiter({
+    this.attempts = new AttemptLimiter({
       perKey: { max: this.policy.maxFailuresPerStaff, windowMs: this.policy.staffLockMs, lockMs: this.policy.staffLockMs },
       overall: { max: this.policy.hallFailuresPerWindow, windowMs: this.policy.hallWindowMs },
     });
@@ -108,15 +109,15 @@ export class StaffCredentials {
    */
   verify(staffId: string, pin: string, where: string, allowed: (account: StaffAccount) => boolean = () => true): CredentialCheck {
     const nowMs = this.now().getTime();
-    const before = this.limiter.check(staffId, nowMs);
+    const before = this.attempts.check(staffId, nowMs);
     if (!before.allowed) return this.refuse(staffId, where, before.scope === 'overall' ? 'rate-limited' : 'locked', new Date(before.retryAt));
     const account = this.accounts.find((a) => a.staffId === staffId);
     const pinOk = verifyPin(pin, account?.pinHash ?? DUMMY_HASH);
     if (account !== undefined && pinOk && allowed(account)) {
-      this.limiter.forget(staffId);
+      this.attempts.forget(staffId);
       return { ok: true };
     }
-    const after = this.limiter.fail(staffId, nowMs);
+    const after = this.attempts.fail(staffId, nowMs);
     return !after.allowed && after.scope === 'key' ? this.refuse(staffId, where, 'locked', new Date(after.retryAt)) : this.refuse(staffId, where, 'wrong');
   }
 

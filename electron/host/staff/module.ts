@@ -1,6 +1,7 @@
 import { ApiError } from '../../contract/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import { StaffAccess } from './access.js';
+import { LockoutStore } from '../storage/lockouts.js';
 
 /**
  * The staff PIN session of this terminal. Staff-only methods of any module
@@ -18,6 +19,11 @@ export function staffModule(ctx: HostContext): StaffHostModule {
   const staff = new StaffAccess(ctx.config.staffPinHash, ctx.now, undefined, (failure) => logger.warn({ ...failure }, 'staff PIN refused'));
   return {
     name: 'staff',
+    // A PIN lockout outlives a restart: pulling the plug must not give a guesser five fresh tries.
+    async start() {
+      const attempts = staff.attempts;
+      if (attempts !== undefined) await (await LockoutStore.open(ctx.db, logger)).keep('kiosk-staff-pin', attempts, ctx.now);
+    },
     requireStaff() {
       if (!staff.check()) throw new ApiError('refused', 'a staff PIN session is required', { reason: 'staff' });
     },
