@@ -124,10 +124,10 @@ test('浏浏 declines what the hall does not do naming where to go, asks between
   await expect(passbook.getByTestId('robot-answer-text')).toContainText('银行');
   await expect(passbook.getByTestId('robot-answer-text')).toContainText('本大厅办理不了');
 
-  // "社保卡" and then "的事": 申领 or 补换 is left open. One question built from the two services' names, the two as buttons, each label once.
-  await page.getByTestId('robot-input').fill('社保卡');
+  // "社保卡" with "办" ("我想办社保卡"): 申领 or 补换 is left open, however sure the model is. One question built from the two services' names, the two as buttons, each label once.
+  await page.getByTestId('robot-input').fill('我想办');
   await page.getByTestId('robot-input').focus();
-  await page.keyboard.insertText('的事');
+  await page.keyboard.insertText('社保卡');
   await page.keyboard.press('Enter');
   const clarify = page.getByTestId('robot-answer').last();
   await expect(clarify).toHaveAttribute('data-kind', 'clarify', { timeout: 20_000 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadContent } from '../content/loader.js';
 import { answerFor, composeClarifyAnswer, composeOutOfScopeAnswer, composeUnsureAnswer } from './answers.js';
 import type { IntentResult } from './classifier.js';
-import { applyRules, clarifyBetween, fragmentCandidates, fragmentIndex, intentScopeTerms, scopeMatches, siblingIntents, type DecisionRules } from './scope.js';
+import { applyRules, clarifyBetween, fragmentCandidates, fragmentIndex, listedFragmentCandidates, intentScopeTerms, scopeMatches, siblingIntents, type DecisionRules } from './scope.js';
 
 const content = loadContent(join(import.meta.dirname, '../../../content/hall'));
 const scope = content.intents.scope;
@@ -172,5 +172,20 @@ describe('listed ambiguous words (the model config\'s ambiguousFragments)', () =
     const decision = applyRules('补证', { ...result([['svc:ps-idcard-reissue', 0.2]]), intentId: 'oos', confidence: 0.8 }, { scope, allowedTerms: {}, siblings, fragments: index });
     expect(decision).toMatchObject({ intentId: 'svc:ps-idcard-reissue', unsure: true });
     expect(answerFor(content, decision).suggestions?.map((s) => s.intentId)).toEqual(['svc:ps-idcard-reissue', 'svc:hr-sscard-replace']);
+  });
+  it('finds a listed word wrapped in words that do not decide it ("我想办社保卡", "社保卡怎么办") and asks however sure the model is', () => {
+    const index = fragmentIndex(content, [
+      { text: '社保卡', candidates: ['svc:hr-sscard-apply', 'svc:hr-sscard-replace'] },
+      { text: '补办', candidates: ['svc:ps-idcard-reissue', 'svc:hr-sscard-replace'] },
+    ]);
+    for (const text of ['社保卡', '我想办社保卡', '办社保卡', '社保卡办', '社保卡怎么办？', '请问社保卡在哪里办理呢']) {
+      expect(listedFragmentCandidates(index, text), text).toEqual(['svc:hr-sscard-apply', 'svc:hr-sscard-replace']);
+    }
+    expect(listedFragmentCandidates(index, '我要补办')).toEqual(['svc:ps-idcard-reissue', 'svc:hr-sscard-replace']);
+    // A word that decides it is left to the model.
+    for (const text of ['社保卡丢了', '第一次办社保卡', '社保卡坏了怎么办', '办']) expect(listedFragmentCandidates(index, text), text).toEqual([]);
+    const sure = applyRules('我想办社保卡', result([['svc:hr-sscard-apply', 0.97], ['svc:hr-sscard-replace', 0.02]]), { scope, allowedTerms: {}, siblings, fragments: index });
+    expect(sure).toMatchObject({ unsure: true, clarify: [{ intentId: 'svc:hr-sscard-apply' }, { intentId: 'svc:hr-sscard-replace' }] });
+    expect(answerFor(content, sure).kind).toBe('clarify');
   });
 });

@@ -180,6 +180,33 @@ export function fragmentCandidates(index: FragmentIndex, text: string): string[]
   return index.entries.filter((entry) => entry.terms.some((term) => term.includes(normalized))).map((entry) => entry.intentId);
 }
 
+/**
+ * Words around a topic word that do not say which service ("我想办社保卡",
+ * "社保卡怎么办", "医保在哪里办"): stripped, one at a time from either end,
+ * to find a listed ambiguous word inside such a question. Longest first.
+ */
+const FILLER_PREFIXES = ['请问一下', '请问', '你好', '您好', '帮我', '我想要', '我想', '我要', '想要', '想', '要', '我', '怎么', '如何', '去哪里', '到哪里', '在哪里', '哪里', '办理', '去办', '办'];
+const FILLER_SUFFIXES = ['在哪里办理', '在哪里办', '去哪里办', '到哪里办', '怎么办理', '要怎么办', '怎么办', '怎么弄', '怎么搞', '的事情', '的问题', '的事', '在哪里', '在哪儿', '哪里办', '在哪办', '在哪', '办理', '去办', '一下', '办', '呢', '吗', '啊', '呀', '咯', '哒', '嘛'];
+
+/**
+ * The intents a listed ambiguous word may mean, when the question is that
+ * word, bare or wrapped in words that do not decide it ("社保卡",
+ * "我想办社保卡", "社保卡怎么办"); empty otherwise. A listed word is
+ * ambiguous by definition, so the robot asks however sure the model is.
+ */
+export function listedFragmentCandidates(index: FragmentIndex, text: string): string[] {
+  let rest = normalizeText(text);
+  for (let step = 0; step < 8 && rest !== ''; step++) {
+    const listed = index.listed.get(rest);
+    if (listed) return listed;
+    const prefix = FILLER_PREFIXES.find((p) => rest.startsWith(p) && rest.length > p.length);
+    const suffix = prefix === undefined ? FILLER_SUFFIXES.find((p) => rest.endsWith(p) && rest.length > p.length) : undefined;
+    if (prefix === undefined && suffix === undefined) return [];
+    rest = prefix !== undefined ? rest.slice(prefix.length) : rest.slice(0, rest.length - suffix!.length);
+  }
+  return [];
+}
+
 /** The candidates to offer for a bare topic word: the classifier's ranking first, then content order; at most three. */
 function rankFragment(result: IntentResult, candidates: readonly string[]): IntentCandidate[] {
   const ranked = result.top3.filter((c) => candidates.includes(c.intentId));
@@ -233,6 +260,8 @@ export function applyRules(text: string, result: IntentResult, rules: DecisionRu
   const matches = scopeMatches(rules.scope, text);
   // A bare topic word naming no out-of-scope object: the services whose words contain it.
   const fragment = matches.length === 0 && rules.fragments ? fragmentCandidates(rules.fragments, text) : [];
+  const listed = matches.length === 0 && rules.fragments ? listedFragmentCandidates(rules.fragments, text) : [];
+  if (listed.length > 1) return askFragment(result, listed, rules.siblings);
   if (result.intentId === OOS) {
     if (matches[0]) return { ...result, declineTopic: matches[0].topicId };
     return fragment.length > 0 ? askFragment(result, fragment, rules.siblings) : result;
