@@ -15,7 +15,10 @@ import { asTrainingQuestion, loadTrainingContent } from './training-questions.js
  */
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const HELDOUT = join(ROOT, 'tests', 'heldout', 'robot');
-const heldout = (file: string): string[] => parseLabeledJsonl(readFileSync(join(HELDOUT, file), 'utf8')).questions.map((q) => q.text);
+/** The second writer's set (tests/heldout/robot-second): a test split, and a dev split that may be inspected. */
+const SECOND = join(ROOT, 'tests', 'heldout', 'robot-second');
+const SECOND_FILES = ['in-scope.jsonl', 'out-of-scope.jsonl', 'dev/in-scope.jsonl', 'dev/out-of-scope.jsonl'];
+const heldout = (file: string, dir = HELDOUT): string[] => parseLabeledJsonl(readFileSync(join(dir, file), 'utf8')).questions.map((q) => q.text);
 
 /** Every text the demo hall's model can train on, normalised. */
 export function trainingTexts(dir: string): Set<string> {
@@ -40,6 +43,15 @@ describe('held-out robot questions', () => {
 
   it('never appear in the training data', () => {
     const leaked = [...heldout('in-scope.jsonl'), ...heldout('out-of-scope.jsonl')].filter((text) => training.has(normalizeText(text)));
+    expect(leaked.length).toBe(0);
+  });
+
+  it('the second writer\'s set parses, covers every intent, and none of it (test or dev split) appears in the training data', () => {
+    for (const file of SECOND_FILES) expect(parseLabeledJsonl(readFileSync(join(SECOND, file), 'utf8')).errors).toEqual([]);
+    const inScope = ['in-scope.jsonl', 'dev/in-scope.jsonl'].flatMap((file) => parseLabeledJsonl(readFileSync(join(SECOND, file), 'utf8')).questions);
+    const covered = new Set(inScope.map((q) => q.expect));
+    expect(intentCatalog(loadTrainingContent(join(ROOT, 'content', 'hall'))).filter((entry) => !covered.has(entry.id))).toEqual([]);
+    const leaked = SECOND_FILES.flatMap((file) => heldout(file, SECOND)).filter((text) => training.has(normalizeText(text)));
     expect(leaked.length).toBe(0);
   });
 
