@@ -6,7 +6,9 @@ import { LANGUAGES, MODES, SIZES, screensConfig, setLook } from './screens.js';
  * Two layout promises checked at every size × mode × language, quickly (the
  * full walk is layout.spec.ts): with developer mode on (the fixture sets it)
  * the developer banner sits above the header and covers none of its buttons
- * (返回首页, 长辈模式, 中文/English); and the progress entry shows both hint
+ * (返回首页, 长辈模式, 中文/English), and its simulators button covers no
+ * control of the progress or robot screen (floating in a corner it covered
+ * 提问 at 1280×1024 in elderly mode); and the progress entry shows both hint
  * lines (what to type, and why the phone digits) with 查询 still in view.
  */
 test.use({ kioskConfig: screensConfig });
@@ -14,7 +16,7 @@ test.setTimeout(300_000);
 
 type Box = { top: number; bottom: number; left: number; right: number };
 
-async function measure(page: Page): Promise<{ banner: Box | null; header: Box[]; hints: Array<{ id: string; box: Box | null }>; query: Box | null; height: number }> {
+async function measure(page: Page): Promise<{ banner: Box | null; header: Box[]; devOpen: Box | null; controls: Array<{ id: string; box: Box }>; hints: Array<{ id: string; box: Box | null }>; query: Box | null; height: number }> {
   return page.evaluate(() => {
     const box = (el: Element | null): Box | null => {
       if (el === null) return null;
@@ -27,6 +29,11 @@ async function measure(page: Page): Promise<{ banner: Box | null; header: Box[];
       header: Array.from(document.querySelectorAll('.chrome-bar button')).flatMap((el) => {
         const b = box(el);
         return b === null ? [] : [b];
+      }),
+      devOpen: box(document.querySelector('[data-testid="dev-open"]')),
+      controls: Array.from(document.querySelectorAll('button, input, textarea, a[href]')).flatMap((el) => {
+        const b = el.closest('[data-testid^="dev-"]') === null ? box(el) : null;
+        return b === null ? [] : [{ id: el.getAttribute('data-testid') ?? el.textContent ?? el.tagName, box: b }];
       }),
       hints: ['progress-number-hint', 'progress-phone-hint'].map((id) => ({ id, box: box(document.querySelector(`[data-testid="${id}"]`)) })),
       query: box(document.querySelector('[data-testid="progress-query"]')),
@@ -62,8 +69,28 @@ test('the developer banner covers no header button, and the progress entry keeps
           else if (hint.box.bottom > seen.height + 0.5) problems.push(`${label}: ${hint.id} below the fold`);
         }
         if (seen.query === null || seen.query.bottom > seen.height + 0.5) problems.push(`${label}: 查询 not in view (${seen.query === null ? 'missing' : Math.round(seen.query.bottom)} of ${seen.height})`);
+        problems.push(...devOpenCovers(seen, `${label} progress`));
+      }
+    }
+  }
+  // The robot screen, whose input row sits at the bottom edge.
+  await page.getByTestId('back-to-start').click();
+  await page.getByTestId('home-robot').click();
+  await expect(page.getByTestId('robot-screen')).toBeVisible();
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    for (const mode of MODES) {
+      for (const language of LANGUAGES) {
+        await setLook(page, mode, language);
+        problems.push(...devOpenCovers(await measure(page), `${size.name} ${mode} ${language} robot`));
       }
     }
   }
   expect(problems, problems.join('\n')).toEqual([]);
 });
+
+function devOpenCovers(seen: Awaited<ReturnType<typeof measure>>, label: string): string[] {
+  if (seen.devOpen === null) return [`${label}: no simulators button`];
+  const devOpen = seen.devOpen;
+  return seen.controls.filter((control) => overlaps(devOpen, control.box)).map((control) => `${label}: the simulators button covers ${control.id}`);
+}

@@ -2,7 +2,7 @@ import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CardNotice } from '../screens/session/CardNotice.js';
 import { CountdownOverlay } from '../screens/session/CountdownOverlay.js';
-import { DevBanner, DevPanel } from '../screens/session/DevPanel.js';
+import { DevBanner } from '../screens/session/DevPanel.js';
 import { OutOfServiceNotice } from '../screens/maintenance/OutOfServiceNotice.js';
 import { SessionBadge } from '../screens/session/SessionBadge.js';
 import { menuTarget } from './menu.js';
@@ -67,7 +67,6 @@ export function Chrome({ children }: { children: ReactNode }) {
       <div className="chrome-body">{children}</div>
       <CountdownOverlay />
       <CardNotice />
-      <DevPanel />
       <OutOfServiceNotice />
     </div>
   );

@@ -5,16 +5,18 @@ import { useApi, useHostInfo } from '../../app/api.js';
 /**
  * Said on screen in developer mode, so a terminal left in it is noticed by
  * anyone who walks past: a strip above the header (Chrome puts it first), so
- * it covers none of the header's buttons.
+ * it covers none of the header's buttons. The simulators' button sits in the
+ * strip too: floating in a corner it covered 提问 at 1280×1024 in elderly mode.
  */
 export function DevBanner() {
   const { t } = useTranslation('dev');
   const info = useHostInfo();
   if (!info.developerMode) return null;
   return (
-    <p className="dev-banner" role="note" data-testid="dev-banner">
-      {t('banner')}
-    </p>
+    <div className="dev-banner" data-testid="dev-banner">
+      <p role="note">{t('banner')}</p>
+      <DevPanel />
+    </div>
   );
 }
 
