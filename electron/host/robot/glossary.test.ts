@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ContentError } from '../content/loader.js';
 import { buildFeatureConfig, Featurizer } from './features.js';
 import { compileGlossary, GLOSSARY_FILE, glossaryPairs, glossaryProblems, type GlossaryEntry } from './glossary.js';
-import { loadTrainingContent, readGlossary } from './training-questions.js';
+import { asTrainingQuestion, loadTrainingContent, readGlossary } from './training-questions.js';
 
 const HALL = join(import.meta.dirname, '../../../content/hall');
 const dirs: string[] = [];
@@ -23,7 +23,40 @@ const entries: GlossaryEntry[] = [
 const rewrite = compileGlossary(glossaryPairs(entries));
 const plain = (text: string): string => rewrite(text).replace(/\s+/gu, '');
 
+/**
+ * The rewrite as one regular expression of every `from` (longest first), as
+ * it was before the trie: the reference the trie must equal. It tried the
+ * whole alternation at every character (~1.4 ms a question with ~1,100
+ * phrases; the trie takes ~0.02 ms).
+ */
+function regexRewrite(pairs: ReturnType<typeof glossaryPairs>): (text: string) => string {
+  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+  const patternOf = (from: string): string => {
+    const body = from.split(' ').map(escape).join("[\\s\\-_'’]*");
+    return /[a-z]/u.test(from) ? `(?<![a-z])${body}(?![a-z])` : body;
+  };
+  const target = new Map(pairs.map(([from, to]) => [from.replace(/ /gu, ''), to]));
+  const sorted = [...pairs].sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
+  const pattern = new RegExp(sorted.map(([from]) => patternOf(from)).join('|'), 'gu');
+  return (text) => text.normalize('NFKC').toLowerCase().replace(pattern, (match) => ` ${target.get(match.replace(/[\s\-_'’]+/gu, '')) ?? match} `);
+}
+
 describe('compileGlossary', () => {
+  it('gives exactly what one longest-first regular expression gives, on every training question, the phrases themselves and random text', () => {
+    const { pairs } = readGlossary(HALL);
+    const trie = compileGlossary(pairs);
+    const regex = regexRewrite(pairs);
+    const texts = Object.values(loadTrainingContent(HALL).trainingQuestions).flatMap((list) => list.map((entry) => asTrainingQuestion(entry).text));
+    for (const [from] of pairs) texts.push(from, `x${from}`, `${from}s`, ` ${from}-${from} `, from.replace(/ /gu, '-'), from.replace(/ /gu, ''));
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    const alphabet = "abcdeilnorstuw -_'’身份证卡WC号";
+    for (let k = 0; k < 3000; k++) texts.push(Array.from({ length: 1 + (random() % 30) }, () => alphabet[random() % alphabet.length]).join(''));
+    expect(texts.length).toBeGreaterThan(10_000);
+    expect(texts.filter((text) => trie(text) !== regex(text))).toEqual([]);
+  });
+
+
   it('rewrites homophone and typing errors to the content term', () => {
     expect(plain('身份正丢了怎么办')).toBe('身份证丢了怎么办');
     expect(plain('社宝卡坏了')).toBe('社保卡坏了');

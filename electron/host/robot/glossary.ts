@@ -81,29 +81,83 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 }
 
-/** A `from` as a pattern: Latin words whole (no letter either side), the spaces between them optional. */
-function patternOf(from: string): string {
-  const body = from
-    .split(' ')
-    .map(escape)
-    .join('[\\s\\-_\'’]*');
-  return LATIN.test(from) ? `(?<![a-z])${body}(?![a-z])` : body;
+/** Characters that may separate the words of a multi-word `from` in a question (none, one or several). */
+const SEPARATOR = /[\s\-_'’]/u;
+
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  /** The node after a word of a multi-word `from`: separators are skipped here. */
+  sep?: TrieNode;
+  /** A `from` ends here: its key length and text (for the longest-first rule), its term, whether its ends need word boundaries. */
+  end?: { length: number; from: string; to: string; latin: boolean };
 }
+
+const isLatinLetter = (ch: string | undefined): boolean => ch !== undefined && ch >= 'a' && ch <= 'z';
 
 /**
  * Compiles pairs into one rewrite: a single left-to-right pass, the longest
- * `from` winning where several start at the same place. Rewritten terms are
- * padded with spaces so a Latin neighbour keeps its word boundary; the
- * featuriser drops spaces anyway. Pure; no pairs → the identity.
+ * `from` winning where several start at the same place (ties: the first in
+ * code-point order). Latin `from`s match whole words only, and the words of
+ * a multi-word `from` may be joined by any run of spaces, hyphens,
+ * underscores or apostrophes ("e-invoice", "e invoice", "einvoice").
+ * Rewritten terms are padded with spaces so a Latin neighbour keeps its word
+ * boundary; the featuriser drops spaces anyway. Pure; no pairs → the
+ * identity. A trie, not one regular expression of every `from`: with ~1,000
+ * phrases the alternation was tried at every character and cost several
+ * milliseconds a question.
  */
 export function compileGlossary(pairs: readonly GlossaryPair[]): (text: string) => string {
   if (pairs.length === 0) return (text) => text;
-  const target = new Map(pairs.map(([from, to]) => [from.replace(/ /gu, ''), to]));
-  const sorted = [...pairs].sort((a, b) => b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1));
-  const pattern = new RegExp(sorted.map(([from]) => patternOf(from)).join('|'), 'gu');
-  return (text) =>
-    text
-      .normalize('NFKC')
-      .toLowerCase()
-      .replace(pattern, (match) => ` ${target.get(match.replace(/[\s\-_'’]+/gu, '')) ?? match} `);
+  const root: TrieNode = { next: new Map() };
+  for (const [from, to] of pairs) {
+    let node = root;
+    const words = from.split(' ');
+    words.forEach((word, w) => {
+      if (w > 0) node = node.sep ??= { next: new Map() };
+      for (const ch of word) {
+        let child = node.next.get(ch);
+        if (!child) node.next.set(ch, (child = { next: new Map() }));
+        node = child;
+      }
+    });
+    const candidate = { length: from.length, from, to, latin: LATIN.test(from) };
+    const better = !node.end || candidate.length > node.end.length || (candidate.length === node.end.length && candidate.from < node.end.from);
+    if (better) node.end = candidate;
+  }
+
+  /** The best `from` matching at `start`, with the index just after it. */
+  const matchAt = (text: string, start: number): { to: string; end: number } | undefined => {
+    let best: { length: number; from: string; to: string; end: number } | undefined;
+    const walk = (node: TrieNode, i: number): void => {
+      const end = node.end;
+      if (end && (!end.latin || (!isLatinLetter(text[start - 1]) && !isLatinLetter(text[i])))) {
+        if (!best || end.length > best.length || (end.length === best.length && end.from < best.from)) best = { ...end, end: i };
+      }
+      const child = node.next.get(text[i] ?? '');
+      if (child) walk(child, i + 1);
+      if (node.sep) {
+        let j = i;
+        while (j < text.length && SEPARATOR.test(text[j] ?? '')) j++;
+        walk(node.sep, j);
+      }
+    };
+    walk(root, start);
+    return best && best.end > start ? { to: best.to, end: best.end } : undefined;
+  };
+
+  return (input) => {
+    const text = input.normalize('NFKC').toLowerCase();
+    let out = '';
+    for (let i = 0; i < text.length; ) {
+      const match = matchAt(text, i);
+      if (match) {
+        out += ` ${match.to} `;
+        i = match.end;
+      } else {
+        out += text[i];
+        i++;
+      }
+    }
+    return out;
+  };
 }

@@ -22,7 +22,9 @@ export const TRAINING_QUESTIONS_FILE = 'training-questions.json';
  * fragments, English), questions the hall does not answer (by scope topic),
  * more English, rambling, typo and mixed-language questions for the styles
  * the robot understood worst, and long rambling stories (in and out of scope),
- * kiosk fragments and English as citizens ask them (issue #16).
+ * kiosk fragments and English as citizens ask them (issue #16), and English
+ * questions for every intent (before, 61 intents had none, and English
+ * questions about them were declined).
  */
 export const TRAINING_QUESTIONS_FILES = [
   TRAINING_QUESTIONS_FILE,
@@ -30,6 +32,7 @@ export const TRAINING_QUESTIONS_FILES = [
   'training-questions-oos.json',
   'training-questions-extra.json',
   'training-questions-citizens.json',
+  'training-questions-english.json',
 ] as const;
 
 const QuestionText = z.string().trim().min(1).max(200);
