@@ -791,7 +791,13 @@ export interface DecodedStream {
 
 /** Whole-buffer decode: bytes → tokens → printed items. */
 export function decodeEscPos(bytes: Uint8Array, options: { chineseMode?: boolean } = {}): DecodedStream {
-  const tokens = tokenize(bytes, options);
+  return decodeChunks([bytes], options);
+}
+
+/** Decodes a stream that arrives in chunks (as over TCP); any split gives the same items. */
+export function decodeChunks(chunks: readonly Uint8Array[], options: { chineseMode?: boolean } = {}): DecodedStream {
+  const tokenizer = new EscPosTokenizer(options);
+  const tokens = [...chunks.flatMap((chunk) => tokenizer.push(chunk)), ...tokenizer.end()];
   let model = initialPrinterModel();
   const items: DecodedItem[] = [];
   const issues: string[] = [];
