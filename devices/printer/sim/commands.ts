@@ -199,6 +199,7 @@ const ESC_COMMANDS = new Map<number, CommandSpec>([
   [0x26, { what: 'user-defined characters', length: userCharactersLength }],
   [0x28, { what: 'extended command', length: parenLength }],
   [0x2a, { what: 'bit image', length: bitImageLength }],
+  [0x2b, fixed('line spacing (1/360 inch)', 1)],
   [0x2d, fixed('underline', 1)],
   [0x32, fixed('default line spacing', 0)],
   [0x33, fixed('line spacing', 1)],
@@ -208,6 +209,7 @@ const ESC_COMMANDS = new Map<number, CommandSpec>([
   [0x3d, fixed('select peripheral device', 1)],
   [0x3f, fixed('cancel user-defined character', 1)],
   [0x40, fixed('initialise', 0)],
+  [0x41, fixed('line spacing (1/60 inch)', 1)],
   [0x42, fixed('beeper', 2)],
   [0x44, { what: 'tab stops', length: tabStopsLength }],
   [0x45, fixed('bold', 1)],
@@ -268,6 +270,7 @@ const GS_COMMANDS = new Map<number, CommandSpec>([
   [0x76, { what: 'raster bit image', length: rasterLength }],
   [0x77, fixed('barcode module width', 1)],
   [0x7a, fixed('online recovery wait time', 3)],
+  [0x7c, fixed('print density', 1)],
 ]);
 
 const FS_COMMANDS = new Map<number, CommandSpec>([

@@ -88,6 +88,8 @@ export type EscPosToken =
   | { type: 'paper-status-query'; n: number }
   | { type: 'asb-enable'; n: number }
   | { type: 'printer-id-query'; n: number }
+  /** ESC = n: bit0 off hands the line to a customer display (python-escpos `linedisplay()`); the printer ignores everything until it is selected again. */
+  | { type: 'select-printer'; on: boolean }
   /** DLE ENQ / DLE DC4: real-time requests, acted on at once and never printed. */
   | { type: 'realtime-request'; command: string; bytes: number[] }
   | { type: 'code-table'; n: number }
@@ -146,13 +148,13 @@ function bytesPerRow(width: number): number {
   return Math.ceil(width / 8);
 }
 
-/** Row-major bitmap from raster data (x bytes a row), scaled by whole dots. */
-function rasterBitmap(data: Uint8Array, widthBytes: number, height: number, scaleX = 1, scaleY = 1): Bitmap {
-  const width = widthBytes * 8 * scaleX;
+/** Row-major bitmap from raster data (x bytes a row, its first `dots` dots used), scaled by whole dots. */
+function rasterBitmap(data: Uint8Array, widthBytes: number, height: number, scaleX = 1, scaleY = 1, dots = widthBytes * 8): Bitmap {
+  const width = dots * scaleX;
   const stride = bytesPerRow(width);
   const bits = new Uint8Array(stride * height * scaleY);
   for (let row = 0; row < height; row++) {
-    for (let col = 0; col < widthBytes * 8; col++) {
+    for (let col = 0; col < dots; col++) {
       if (((data[row * widthBytes + (col >> 3)] ?? 0) & (0x80 >> (col & 7))) === 0) continue;
       for (let dy = 0; dy < scaleY; dy++) {
         for (let dx = 0; dx < scaleX; dx++) {
@@ -226,7 +228,7 @@ function decodeGraphics(command: string, body: Uint8Array, length: number): EscP
     const height = (body[8] ?? 0) + 256 * (body[9] ?? 0);
     const data = body.subarray(10);
     if (data.length >= bytesPerRow(width) * height) {
-      const bitmap = rasterBitmap(data, bytesPerRow(width), height, scaleX, scaleY);
+      const bitmap = rasterBitmap(data, bytesPerRow(width), height, scaleX, scaleY, width);
       return { type: 'graphics-store', slot: 'graphics', bitmap };
     }
   }
@@ -319,7 +321,10 @@ function decodeCommand(bytes: Buffer, what: string): EscPosToken | undefined {
       case 0x65: return settingWhenOn(command, n > 0, `reverse feed of ${n} lines`);
       case 0x4c: return settingWhenOn(command, true, 'page mode (printed as standard mode)');
       case 0x0c: return { type: 'ff' };
-      case 0x20: case 0x32: case 0x33: case 0x3d: case 0x63: case 0x55: case 0x47: case 0x25: case 0x3f:
+      case 0x3d: return { type: 'select-printer', on: (n & 1) === 1 };
+      // Spacing, peripherals and panel, double-strike (looks like bold on a thermal head; not marked),
+      // user-defined character set, page-mode geometry, heating: no effect on the text rendering.
+      case 0x20: case 0x2b: case 0x32: case 0x33: case 0x41: case 0x63: case 0x55: case 0x47: case 0x25: case 0x3f:
       case 0x53: case 0x54: case 0x57: case 0x37: case 0x38: case 0x3c:
         return silent;
       default: return ignored;
@@ -364,7 +369,7 @@ function decodeCommand(bytes: Buffer, what: string): EscPosToken | undefined {
       }
       case 0x2f: return { type: 'graphics-print', slot: 'downloaded', scale: 1 };
       case 0x0c: return { type: 'ff' };
-      case 0x66: case 0x62: case 0x4c: case 0x57: case 0x50: case 0x54: case 0x45: case 0x24: case 0x5c: case 0x6a: case 0x7a:
+      case 0x66: case 0x62: case 0x4c: case 0x57: case 0x50: case 0x54: case 0x45: case 0x24: case 0x5c: case 0x6a: case 0x7a: case 0x7c:
         return silent;
       default: return ignored;
     }
@@ -537,6 +542,8 @@ export interface PrinterModel {
   qr: { moduleSize: number; ec: QrErrorCorrection; data: string | undefined };
   barcode: { height: number; moduleWidth: number; hri: BarcodeHri };
   graphics: Partial<Record<GraphicsSlot, Bitmap>>;
+  /** false after ESC = 2: bytes go to a customer display, not paper. */
+  selected: boolean;
   /** Commands already reported as ignored (reported once per stream; survives ESC @). */
   reported: readonly string[];
 }
@@ -561,6 +568,7 @@ export function initialPrinterModel(reported: readonly string[] = []): PrinterMo
     qr: { moduleSize: 3, ec: 'L', data: undefined },
     barcode: { height: 162, moduleWidth: 3, hri: 'none' },
     graphics: {},
+    selected: true,
     reported,
   };
 }
@@ -645,7 +653,10 @@ function reportOnce(model: PrinterModel, key: string, issue: string): Step {
  * print, barcodes, raster images) first flush a pending partial line.
  */
 export function stepPrinter(model: PrinterModel, token: EscPosToken): Step {
+  // Epson: a deselected printer ignores everything but ESC = (and real-time commands, which never reach here as print data).
+  if (!model.selected && token.type !== 'select-printer') return { model, items: [] };
   switch (token.type) {
+    case 'select-printer': return { model: { ...model, selected: token.on }, items: [] };
     case 'init': {
       const fresh = initialPrinterModel(model.reported);
       const pending = model.line?.text;
@@ -740,7 +751,7 @@ export function stepPrinter(model: PrinterModel, token: EscPosToken): Step {
     case 'setting':
       return token.notRendered === undefined ? { model, items: [] } : reportOnce(model, token.command, `${token.command}: ${token.notRendered} is not rendered`);
     case 'ignored':
-      return reportOnce(model, token.command, `ignored ${token.command} (${token.what}, ${token.length.toLocaleString('en-US')} bytes)`);
+      return reportOnce(model, `${token.command} (${token.what})`, `ignored ${token.command} (${token.what}, ${token.length.toLocaleString('en-US')} bytes)`);
     case 'overlong': return { model, items: [], issue: token.reason };
     case 'unknown': return { model, items: [], issue: `unknown bytes ${hex(token.bytes)}` };
     case 'cr':

@@ -56,6 +56,7 @@ const PY_IMAGE = [GS, 0x76, 0x30, 0x00, 2, 0, 4, 0, 0xff, 0xff, 0x80, 0x01, 0x80
 const PYTHON_ESCPOS = stream(
   [ESC, 0x40],
   'Hello\n', // text('Hello\n')
+  [ESC, 0x3d, 0x02, ESC, 0x40], 'Total 6.00', [ESC, 0x3d, 0x01], // linedisplay('Total 6.00'): the customer display, not paper
   PY_SET_CENTER_BOLD_DOUBLE_HEIGHT_UNDERLINE,
   'RECEIPT\n',
   PY_SET_DEFAULTS,
@@ -114,7 +115,7 @@ function expectSplitInvariant(bytes: Buffer): void {
 }
 
 describe('python-escpos', () => {
-  it('prints text, styles, both barcode functions, a native QR, a raster image, tabs, a drawer kick and a cut', () => {
+  it('prints text, styles, both barcode functions, a native QR, a raster image, tabs, a drawer kick and a cut; line-display text stays off paper', () => {
     const decoded = decodeEscPos(PYTHON_ESCPOS);
     expect(renderJobText(decoded.items)).toBe([
       '[L] Hello',
