@@ -114,7 +114,8 @@ export type EscPosToken =
   /** ESC *: goes into the line buffer like text; LF prints it. */
   | { type: 'bit-image-column'; bitmap: Bitmap }
   | { type: 'graphics-store'; slot: GraphicsSlot; bitmap: Bitmap }
-  | { type: 'graphics-print'; slot: GraphicsSlot; scale: number }
+  /** GS / m prints the downloaded image m-scaled (bit0 double width, bit1 double height); GS ( L fn 50 as stored. */
+  | { type: 'graphics-print'; slot: GraphicsSlot; scaleX: number; scaleY: number }
   | { type: 'event'; event: PrinterEvent }
   /** A setting with no effect on the text rendering; `notRendered` names what paper would show differently. */
   | { type: 'setting'; command: string; notRendered?: string }
@@ -219,7 +220,7 @@ function stackBitmaps(top: Bitmap, bottom: Bitmap): Bitmap {
 /** GS ( L / GS 8 L body (m fn …): fn 112 stores a raster, fn 2 / 50 prints it. */
 function decodeGraphics(command: string, body: Uint8Array, length: number): EscPosToken {
   const fn = body[1];
-  if (fn === 0x02 || fn === 0x32) return { type: 'graphics-print', slot: 'graphics', scale: 1 };
+  if (fn === 0x02 || fn === 0x32) return { type: 'graphics-print', slot: 'graphics', scaleX: 1, scaleY: 1 };
   if (fn === 0x31) return { type: 'setting', command: `${command} fn 49` };
   if (fn === 0x70 && body[2] === 0x30) {
     const scaleX = body[3] === 2 || body[3] === 0x32 ? 2 : 1;
@@ -367,7 +368,7 @@ function decodeCommand(bytes: Buffer, what: string): EscPosToken | undefined {
         const y = bytes[3] ?? 0;
         return { type: 'graphics-store', slot: 'downloaded', bitmap: columnBitmap(bytes.subarray(4), x * 8, y, 1) };
       }
-      case 0x2f: return { type: 'graphics-print', slot: 'downloaded', scale: 1 };
+      case 0x2f: return { type: 'graphics-print', slot: 'downloaded', scaleX: (n & 1) === 1 ? 2 : 1, scaleY: (n & 2) === 2 ? 2 : 1 };
       case 0x0c: return { type: 'ff' };
       case 0x66: case 0x62: case 0x4c: case 0x57: case 0x50: case 0x54: case 0x45: case 0x24: case 0x5c: case 0x6a: case 0x7a: case 0x7c:
         return silent;
@@ -745,7 +746,8 @@ export function stepPrinter(model: PrinterModel, token: EscPosToken): Step {
       const bitmap = model.graphics[token.slot];
       const source = token.slot === 'graphics' ? 'GS ( L' : 'GS *';
       if (bitmap === undefined) return { model, items: [], issue: `${source} print without a stored image` };
-      return printAfterLine(model, image(source, model.align, bitmap));
+      const scaled = token.scaleX === 1 && token.scaleY === 1 ? bitmap : rasterBitmap(bitmap.bits, bytesPerRow(bitmap.width), bitmap.height, token.scaleX, token.scaleY, bitmap.width);
+      return printAfterLine(model, image(source, model.align, scaled));
     }
     case 'event': return { model, items: [], event: token.event };
     case 'setting':

@@ -155,6 +155,13 @@ describe('python-escpos', () => {
     );
     expect(renderJobText(decodeEscPos(graphics).items)).toBe('[L] [IMAGE 16x2]\n');
     expect(decodeEscPos(graphics).issues).toEqual([]);
+
+    // GS * x=1 y=1 (8×8 dots, column format), printed by GS / 3 at double width and height.
+    const downloaded = decodeEscPos(stream([ESC, 0x40, GS, 0x2a, 1, 1, 0x80, 0, 0, 0, 0, 0, 0, 0x01, GS, 0x2f, 3]));
+    expect(renderJobText(downloaded.items)).toBe('[L] [IMAGE 16x16]\n');
+    const picture = downloaded.items[0];
+    // Column 0 top dot → rows 0–1, columns 0–1; column 7 bottom dot → rows 14–15, columns 14–15.
+    expect(picture?.kind === 'image' ? [...picture.bits] : []).toEqual([0xc0, 0, 0xc0, 0, ...Array.from({ length: 24 }, () => 0), 0, 0x03, 0, 0x03]);
   });
 });
 
