@@ -623,15 +623,22 @@ function emptyLine(model: PrinterModel): PendingLine {
   return { text: '', align: model.align, size: model.size, bold: model.bold };
 }
 
-/** Adds text to the line; its marks are those in force for its kind of characters. */
+/**
+ * Adds text to the line. Decided character by character (so a text run split
+ * across TCP chunks decodes the same): a new line takes the size of its first
+ * character's kind (ASCII or Chinese); underline is on if either kind present
+ * has it on.
+ */
 function addText(model: PrinterModel, text: string): PrinterModel {
-  const chinese = /[^\x00-\x7f]/u.test(text);
-  const size = chinese ? model.chineseSize : model.size;
+  const chineseFirst = /^[^\x00-\x7f]/u.test(text);
+  const hasChinese = chineseFirst || /[^\x00-\x7f]/u.test(text);
+  const hasAscii = /[\x00-\x7f]/u.test(text);
   const line = model.line === undefined || (model.line.text === '' && model.line.strip === undefined)
-    ? { ...emptyLine(model), size, text: '' }
+    ? { ...emptyLine(model), size: chineseFirst ? model.chineseSize : model.size, text: '' }
     : model.line;
+  const underline = (hasAscii && model.underline) || (hasChinese && model.chineseUnderline) || line.underline === true;
   const marks: TextMarks = {
-    ...((chinese ? model.chineseUnderline : model.underline) || line.underline === true ? { underline: true } : {}),
+    ...(underline ? { underline: true } : {}),
     ...(model.reverse || line.reverse === true ? { reverse: true } : {}),
     ...(model.fontB || line.fontB === true ? { fontB: true } : {}),
   };
