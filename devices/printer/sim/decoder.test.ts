@@ -103,6 +103,14 @@ describe('decodeEscPos', () => {
     expect(renderJobText(decodeEscPos(bytes).items)).toBe('[L U FB] ab\n[L I] cd\n[L] 中\n[L 2x2] 中\n[L 2x2] 中\n');
   });
 
+  it('sizes and underlines a line by its characters, not by how the text arrived', () => {
+    // FS ! doubles and underlines Chinese only; ESC - underlines ASCII only.
+    const bytes = Buffer.concat([Buffer.from('1b401c210c1c2d01', 'hex'), Buffer.from('ab'), Buffer.from([0xd6, 0xd0, 0x0a]), Buffer.from('1c2d00', 'hex'), Buffer.from([0xd6, 0xd0]), Buffer.from('cd\n')]);
+    const whole = decodeEscPos(bytes);
+    expect(renderJobText(whole.items)).toBe('[L U] ab中\n[L 2x2] 中cd\n');
+    for (let cut = 1; cut < bytes.length; cut++) expect(decodeChunks([bytes.subarray(0, cut), bytes.subarray(cut)]).items).toEqual(whole.items);
+  });
+
   it('shows CODE128 data without code-set selectors', () => {
     expect(barcodeDisplayText('CODE128', '{B12345')).toBe('12345');
     expect(barcodeDisplayText('CODE128', '{A12{C\x0c\x22')).toBe('121234');
