@@ -47,6 +47,7 @@ sim.onJob((job) => {
   const png = job.files === undefined ? '' : ` → ${job.files.png}`;
   process.stdout.write(`\n=== job ${job.id} (${job.endedBy}, ${job.bytes.length} bytes)${png}\n${job.text}`);
   if (job.issues.length > 0) process.stdout.write(`issues:\n  ${job.issues.join('\n  ')}\n`);
+  if (job.events.length > 0) process.stdout.write(`events:\n  ${job.events.map((event) => JSON.stringify(event)).join('\n  ')}\n`);
 });
 
 const commands = createInterface({ input: process.stdin });

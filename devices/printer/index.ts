@@ -17,4 +17,5 @@ export type { PrinterLink, PrinterTransport } from './transport.js';
 export { PrinterSimulator } from './sim/simulator.js';
 export type { PrintedJob, PrinterSimulatorOptions, SimulatedPrinterState, SimulatorFault } from './sim/simulator.js';
 export { decodeEscPos } from './sim/decoder.js';
+export type { BarcodeItem, DecodedItem, ImageItem, PrinterEvent } from './sim/decoder.js';
 export { renderJobPng, renderJobText } from './sim/render.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { layoutDoc } from '../doc.js';
 import type { PrintDoc } from '../doc.js';
 import { encodeEscPos } from '../escpos.js';
-import { EscPosTokenizer, decodeEscPos, tokenize } from './decoder.js';
+import { EscPosTokenizer, barcodeDisplayText, decodeChunks, decodeEscPos, tokenize } from './decoder.js';
+import { renderJobText } from './render.js';
 
 const TICKET: PrintDoc = [
   { kind: 'text', text: '某某市政务服务中心', align: 'center', bold: true },
@@ -75,5 +76,62 @@ describe('decodeEscPos', () => {
   it('reports a truncated command at end of stream', () => {
     const decoded = decodeEscPos(Buffer.from('1b401d286b1d00315030', 'hex'));
     expect(decoded.issues).toEqual(['unknown bytes 1D 28 6B 1D 00 31 50 30']);
+  });
+
+  it('reads the command-length table: tab stops end at NUL, at a non-increasing stop or after 32', () => {
+    const text = (hex: string, ascii = ''): string => renderJobText(decodeEscPos(Buffer.concat([Buffer.from(hex.replace(/ /g, ''), 'hex'), Buffer.from(ascii)])).items);
+    // ESC D 4 2: a stop not above the previous ends the list, and that byte is data again (here a stray 0x02).
+    expect(decodeEscPos(Buffer.from('1b440402', 'hex')).tokens).toEqual([{ type: 'tab-stops', stops: [4] }, { type: 'unknown', bytes: [2] }]);
+    expect(text('1b440400 09', 'x')).toBe('[L]     x\n');
+    expect(text('1b4400 09', 'x')).toBe('[L] x\n');
+    expect(text('09', 'x')).toBe('[L]         x\n');
+    // ESC $ 60 dots = column 5 (font A is 12 dots wide); ESC \ +24 dots = 2 more columns.
+    expect(text('1b243c00', 'a')).toBe('[L]      a\n');
+    expect(renderJobText(decodeEscPos(Buffer.concat([Buffer.from('a'), Buffer.from('1b5c1800', 'hex'), Buffer.from('b')])).items)).toBe('[L] a  b\n');
+    // ESC * with an m the reference does not define: the header is unknown, nothing is swallowed.
+    expect(decodeEscPos(Buffer.concat([Buffer.from('1b2a05', 'hex'), Buffer.from('ok\n')])).issues).toEqual(['unknown bytes 1B 2A 05']);
+  });
+
+  it('marks underline, reverse and font B; ESC ! sizes ASCII, FS ! sizes Chinese', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('1b401c261b2181', 'hex'), Buffer.from('ab\n'), // ESC ! font B + underline
+      Buffer.from('1b21001d4201', 'hex'), Buffer.from('cd\n'),
+      Buffer.from('1d42001b2130', 'hex'), Buffer.from([0xd6, 0xd0, 0x0a]), // ESC ! double: 中 stays 1×1
+      Buffer.from('1c210c', 'hex'), Buffer.from([0xd6, 0xd0, 0x0a]), // FS ! double: 中 2×2
+      Buffer.from('1c21001c5701', 'hex'), Buffer.from([0xd6, 0xd0, 0x0a]), // FS W
+    ]);
+    expect(renderJobText(decodeEscPos(bytes).items)).toBe('[L U FB] ab\n[L I] cd\n[L] 中\n[L 2x2] 中\n[L 2x2] 中\n');
+  });
+
+  it('sizes and underlines a line by its characters, not by how the text arrived', () => {
+    // FS ! doubles and underlines Chinese only; ESC - underlines ASCII only.
+    const bytes = Buffer.concat([Buffer.from('1b401c210c1c2d01', 'hex'), Buffer.from('ab'), Buffer.from([0xd6, 0xd0, 0x0a]), Buffer.from('1c2d00', 'hex'), Buffer.from([0xd6, 0xd0]), Buffer.from('cd\n')]);
+    const whole = decodeEscPos(bytes);
+    expect(renderJobText(whole.items)).toBe('[L U] ab中\n[L 2x2] 中cd\n');
+    for (let cut = 1; cut < bytes.length; cut++) expect(decodeChunks([bytes.subarray(0, cut), bytes.subarray(cut)]).items).toEqual(whole.items);
+  });
+
+  it('shows CODE128 data without code-set selectors', () => {
+    expect(barcodeDisplayText('CODE128', '{B12345')).toBe('12345');
+    expect(barcodeDisplayText('CODE128', '{A12{C\x0c\x22')).toBe('121234');
+    expect(barcodeDisplayText('CODE128', '{B{{x')).toBe('{x');
+    expect(barcodeDisplayText('EAN13', '{B1')).toBe('{B1');
+  });
+
+  it('decodes any random stream the same however it is split', () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed >> 8;
+    };
+    // Mostly command prefixes and command bytes, so the length rules get exercised.
+    const alphabet = [0x1b, 0x1d, 0x1c, 0x10, 0x21, 0x28, 0x2a, 0x2d, 0x2f, 0x44, 0x6b, 0x76, 0x30, 0x4c, 0x38, 0x26, 0x00, 0x01, 0x02, 0x03, 0x09, 0x0a, 0x41, 0x49, 0x57, 0x70, 0x71, 0xd6, 0xd0];
+    for (let round = 0; round < 2000; round++) {
+      const bytes = Buffer.from(Array.from({ length: 96 }, () => (random() % 3 === 0 ? random() & 0xff : alphabet[random() % alphabet.length] ?? 0)));
+      const whole = decodeEscPos(bytes);
+      const [first, second] = [1 + (random() % (bytes.length - 1)), 1 + (random() % (bytes.length - 1))].sort((a, b) => a - b);
+      const split = decodeChunks([bytes.subarray(0, first), bytes.subarray(first, second), bytes.subarray(second)]);
+      expect({ items: split.items, issues: split.issues, events: split.events }).toEqual({ items: whole.items, issues: whole.issues, events: whole.events });
+    }
   });
 });

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEscPos } from '../escpos.js';
-import { PrinterSimulator, asbBlock, paperSensorReply, realtimeStatusReply } from './simulator.js';
+import { PrinterSimulator, asbBlock, paperSensorReply, printerIdReply, realtimeStatusReply } from './simulator.js';
 import type { SimulatedPrinterState } from './simulator.js';
 
 const HEALTHY: SimulatedPrinterState = { paperOut: false, paperNearEnd: false, coverOpen: false, offline: false, cutterError: false, unresponsive: false };
@@ -16,6 +16,13 @@ describe('status replies from state (spec §6)', () => {
     expect(paperSensorReply(HEALTHY)).toBe(0x00);
     expect(paperSensorReply(paperOut)).toBe(0x0f);
     expect([...asbBlock({ ...HEALTHY, coverOpen: true })]).toEqual([0x38, 0x00, 0x00, 0x00]);
+  });
+
+  it('answers GS I like a TM-series printer: one byte for n = 1–3, `_ text NUL` for 65–69', () => {
+    expect([1, 0x31, 2, 3].map((n) => [...(printerIdReply(n) ?? [])])).toEqual([[0x20], [0x20], [0x03], [0x01]]);
+    expect(printerIdReply(67)?.toString('latin1')).toBe('_LIULIU-SIM\0');
+    expect(printerIdReply(66)?.toString('latin1')).toBe('_LIULIU\0');
+    expect(printerIdReply(9)).toBeUndefined();
   });
 });
 
@@ -78,6 +85,23 @@ describe('PrinterSimulator over TCP', () => {
     // ESC z is unknown, so its parameter byte 01 is a stray control byte too.
     expect(job.issues).toEqual(['unknown bytes 1B 7A', 'unknown bytes 01']);
     expect(job.text).toBe('[L] ok\n--- cut ---\n');
+  });
+
+  it('answers GS I without starting a job, and records a third-party job with its barcode and drawer kick', async () => {
+    const link = await open();
+    link.socket.write(Buffer.from('1d49011d4943', 'hex'));
+    await until(() => link.received().length >= 13);
+    expect(link.received().toString('latin1')).toBe('\x20_LIULIU-SIM\0');
+    expect(sim.statusQueries().map((query) => [query.command, query.n])).toEqual([['GS I', 1], ['GS I', 0x43]]);
+    link.socket.write(Buffer.concat([
+      Buffer.from('1b401d68501d4802', 'hex'), Buffer.from([0x1d, 0x6b, 0x49, 7]), Buffer.from('{B12345'),
+      Buffer.from('1b70003232', 'hex'), Buffer.from('1d5600', 'hex'),
+    ]));
+    const job = await sim.waitForJob();
+    expect(job.text).toBe('[L] [BARCODE CODE128: 12345]\n--- cut ---\n');
+    expect(job.events).toEqual([{ kind: 'drawer-kick', pin: 2, onMs: 100, offMs: 100 }]);
+    expect(job.issues).toEqual([]);
+    expect(sim.jobs()).toHaveLength(1);
   });
 
   it('stays silent when unresponsive and times out a waiter with a clear error', async () => {

@@ -8,11 +8,10 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { join } from 'node:path';
-import type { LaidOutItem } from '../doc.js';
 import { noopLogger } from '../logger.js';
 import type { PrinterLogger } from '../logger.js';
-import { EscPosTokenizer, initialPrinterModel, mergeCutFeeds, stepPrinter } from './decoder.js';
-import type { EscPosToken, PrinterModel } from './decoder.js';
+import { EscPosTokenizer, initialPrinterModel, mergeCutFeeds, pendingItems, stepPrinter } from './decoder.js';
+import type { DecodedItem, EscPosToken, PrinterEvent, PrinterModel } from './decoder.js';
 import { renderJobPng, renderJobText } from './render.js';
 
 /**
@@ -47,11 +46,13 @@ export interface PrintedJob {
   endedBy: 'cut' | 'close' | 'dropped';
   bytes: Buffer;
   tokens: EscPosToken[];
-  items: LaidOutItem[];
-  /** renderJobText(items): `[C 2x2 B] A023`, `[C] [QR: …]`, `--- cut ---`. */
+  items: DecodedItem[];
+  /** renderJobText(items): `[C 2x2 B] A023`, `[C] [QR: …]`, `[C] [BARCODE EAN13: …]`, `--- cut ---`. */
   text: string;
-  /** Unknown bytes and oddities, reported rather than fatal. */
+  /** Unknown bytes, ignored commands and oddities, reported rather than fatal. */
   issues: string[];
+  /** Drawer kicks and beeps the job asked for (not printed, not issues). */
+  events: PrinterEvent[];
   /** performance.now() at the job's first byte. */
   startedAt: number;
   /** performance.now() when the cut command (the last byte of a ticket) was decoded. */
@@ -61,7 +62,7 @@ export interface PrintedJob {
 }
 
 export interface StatusQueryRecord {
-  command: 'DLE EOT' | 'GS r';
+  command: 'DLE EOT' | 'GS r' | 'GS I';
   n: number;
   at: number;
   answered: boolean;
@@ -129,13 +130,43 @@ export function asbBlock(state: SimulatedPrinterState): Buffer {
   ]);
 }
 
+/** What GS I n reports about the simulated printer (Epson TM-series forms). */
+const PRINTER_ID = {
+  modelId: 0x20,
+  /** Bit0 multi-byte (Chinese) characters, bit1 autocutter. */
+  typeId: 0x03,
+  versionId: 0x01,
+  strings: new Map<number, string>([
+    [65, '1.00 SIM'],
+    [66, 'LIULIU'],
+    [67, 'LIULIU-SIM'],
+    [68, 'SIM0000001'],
+    [69, 'CHINA GB18030'],
+  ]),
+};
+
+/**
+ * GS I n reply: one byte for n = 1/2/3 (or '1'–'3'), `_ text NUL` for 65–69;
+ * undefined (no reply) for n the printer does not know. The kiosk itself never
+ * sends GS I, so these bytes never reach the driver's status demultiplexer.
+ */
+export function printerIdReply(n: number): Buffer | undefined {
+  const single = n >= 0x31 && n <= 0x33 ? n - 0x30 : n;
+  if (single === 1) return Buffer.from([PRINTER_ID.modelId]);
+  if (single === 2) return Buffer.from([PRINTER_ID.typeId]);
+  if (single === 3) return Buffer.from([PRINTER_ID.versionId]);
+  const text = PRINTER_ID.strings.get(n);
+  return text === undefined ? undefined : Buffer.concat([Buffer.from([0x5f]), Buffer.from(text, 'latin1'), Buffer.from([0x00])]);
+}
+
 interface OpenJob {
   startedAt: number;
   tokens: EscPosToken[];
   bytes: Buffer[];
   model: PrinterModel;
-  items: LaidOutItem[];
+  items: DecodedItem[];
   issues: string[];
+  events: PrinterEvent[];
 }
 
 interface Connection {
@@ -148,7 +179,8 @@ interface Connection {
   dropped: boolean;
 }
 
-const NON_JOB_TOKENS = new Set<EscPosToken['type']>(['realtime-status-query', 'paper-status-query', 'asb-enable']);
+/** Status and real-time traffic: answered or acted on, never the start of a print job. */
+const NON_JOB_TOKENS = new Set<EscPosToken['type']>(['realtime-status-query', 'paper-status-query', 'asb-enable', 'printer-id-query', 'realtime-request']);
 
 export class PrinterSimulator {
   private server: Server | undefined;
@@ -295,7 +327,7 @@ export class PrinterSimulator {
       return;
     }
     if (connection.job === undefined) {
-      connection.job = { startedAt: now, tokens: [], bytes: [], model: initialPrinterModel(), items: [], issues: [] };
+      connection.job = { startedAt: now, tokens: [], bytes: [], model: initialPrinterModel(), items: [], issues: [], events: [] };
       if (this.pendingFault === 'drop-mid-job') {
         this.pendingFault = undefined;
         connection.dropAfterFirstLine = true;
@@ -308,6 +340,7 @@ export class PrinterSimulator {
     job.model = step.model;
     job.items.push(...step.items);
     if (step.issue !== undefined) job.issues.push(step.issue);
+    if (step.event !== undefined) job.events.push(step.event);
     if (token.type === 'cut') {
       this.finishJob(connection, 'cut', now);
     } else if (connection.dropAfterFirstLine && job.items.length > 0) {
@@ -328,6 +361,11 @@ export class PrinterSimulator {
       this.queries.push({ command: 'GS r', n: token.n, at, answered });
       keepLast(this.queries, (this.options.keepJobs ?? DEFAULT_KEEP_JOBS) * QUERIES_PER_JOB);
       if (answered) this.reply(connection, Buffer.from([token.n === 1 || token.n === 0x31 ? paperSensorReply(this.state) : 0x00]));
+    } else if (token.type === 'printer-id-query') {
+      this.queries.push({ command: 'GS I', n: token.n, at, answered });
+      keepLast(this.queries, (this.options.keepJobs ?? DEFAULT_KEEP_JOBS) * QUERIES_PER_JOB);
+      const reply = printerIdReply(token.n);
+      if (answered && reply !== undefined) this.reply(connection, reply);
     } else if (token.type === 'asb-enable') {
       connection.asbEnabled = token.n !== 0;
       if (connection.asbEnabled && answered) this.reply(connection, asbBlock(this.state));
@@ -342,7 +380,7 @@ export class PrinterSimulator {
     const open = connection.job;
     connection.job = undefined;
     if (open === undefined) return;
-    if (open.model.line !== undefined) open.items.push({ kind: 'text', ...open.model.line });
+    open.items.push(...pendingItems(open.model));
     const items = mergeCutFeeds(open.items);
     // A trailing ESC @ after a cut (node-thermal-printer does that) is not a job.
     if (endedBy === 'close' && !items.some((item) => item.kind !== 'feed')) return;
@@ -355,6 +393,7 @@ export class PrinterSimulator {
       items,
       text: renderJobText(items),
       issues: open.issues,
+      events: open.events,
       startedAt: open.startedAt,
       endedAt: performance.now(),
       ...(cutAt === undefined ? {} : { cutAt }),
