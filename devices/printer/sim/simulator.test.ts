@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEscPos } from '../escpos.js';
-import { PrinterSimulator, asbBlock, paperSensorReply, printerIdReply, realtimeStatusReply } from './simulator.js';
+import { MAX_CONNECTIONS, MAX_JOB_BYTES, PrinterSimulator, asbBlock, paperSensorReply, printerIdReply, realtimeStatusReply } from './simulator.js';
 import type { SimulatedPrinterState } from './simulator.js';
 
 const HEALTHY: SimulatedPrinterState = { paperOut: false, paperNearEnd: false, coverOpen: false, offline: false, cutterError: false, unresponsive: false };
@@ -76,6 +76,52 @@ describe('PrinterSimulator over TCP', () => {
     const second = await sim.waitForJob((job) => job.text.includes('二号'));
     expect(second).toMatchObject({ complete: false, endedBy: 'close' });
     expect(second.cutAt).toBeUndefined();
+  });
+
+  it('closes a job that never cuts at MAX_JOB_BYTES and goes on (a runaway or hostile stream cannot grow one job without bound), still answering status', async () => {
+    const link = await open();
+    // 5 MiB of text and line feeds, 80,000 unknown-command issues among them, no cut.
+    const line = Buffer.concat([Buffer.from('x'.repeat(60)), Buffer.from('1b7a0a', 'hex')]);
+    const chunk = Buffer.concat(Array.from({ length: 16_384 }, () => line));
+    for (let sent = 0; sent < 5 * 1024 * 1024; sent += chunk.length) {
+      if (!link.socket.write(chunk)) await new Promise((resolve) => link.socket.once('drain', resolve));
+    }
+    const first = await sim.waitForJob(undefined, 20_000);
+    expect(first).toMatchObject({ complete: false, endedBy: 'too-long' });
+    expect(first.bytes.length).toBeGreaterThanOrEqual(MAX_JOB_BYTES);
+    expect(first.bytes.length).toBeLessThan(MAX_JOB_BYTES + 1024);
+    expect(first.issues.length).toBeLessThanOrEqual(202);
+    expect(first.issues.at(-2)).toMatch(/^… and \d+ more issues$/);
+    expect(first.issues.at(-1)).toContain('without a cut');
+    link.socket.write(Buffer.from('100401', 'hex'));
+    await until(() => link.received().length >= 1);
+    expect([...link.received()]).toEqual([0x12]);    // The rest of the stream is the next job, recorded when the link closes.
+    link.socket.end();
+    expect((await sim.waitForJob((job) => job.endedBy === 'close', 20_000)).bytes.length).toBeGreaterThan(0);
+  });
+
+  it(`closes connections beyond ${MAX_CONNECTIONS} at once and serves the others`, async () => {
+    const extra: Socket[] = [];
+    try {
+      for (let i = 0; i < MAX_CONNECTIONS; i++) {
+        const s = connect({ host: '127.0.0.1', port: sim.port });
+        extra.push(s);
+        await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+      }
+      await until(() => sim.openConnections === MAX_CONNECTIONS);
+      const refused = connect({ host: '127.0.0.1', port: sim.port });
+      extra.push(refused);
+      await new Promise<void>((resolve) => refused.once('close', () => resolve()));
+      const reply: Buffer[] = [];
+      extra[0]!.on('data', (chunk: Buffer) => reply.push(chunk));
+      extra[0]!.write(Buffer.from('100401', 'hex'));
+      await until(() => reply.length > 0);
+      expect([...Buffer.concat(reply)]).toEqual([0x12]);
+    } finally {
+      await Promise.all(extra.map((s) => (s.closed ? undefined : new Promise((resolve) => s.once('close', resolve).destroy()))));
+      // The simulator sees the closes a moment later; the next test needs a free slot.
+      await until(() => sim.openConnections === 0);
+    }
   });
 
   it('reports unknown bytes in the job instead of failing', async () => {

@@ -43,7 +43,8 @@ export interface PrintedJob {
   id: number;
   /** true when the job ended with a cut. */
   complete: boolean;
-  endedBy: 'cut' | 'close' | 'dropped';
+  /** `too-long`: the stream reached MAX_JOB_BYTES without a cut; the simulator closed the job there and goes on with a new one. */
+  endedBy: 'cut' | 'close' | 'dropped' | 'too-long';
   bytes: Buffer;
   tokens: EscPosToken[];
   items: DecodedItem[];
@@ -94,6 +95,18 @@ const DEFAULT_KEEP_JOBS = 200;
  */
 const MAX_JOBS_WAITING_FOR_FILES = 32;
 const QUERIES_PER_JOB = 10;
+/**
+ * A stream that never cuts (a runaway driver, a hostile client on port 9100)
+ * must not grow one job without bound: at this many bytes the job is closed
+ * (`too-long`) and the next bytes start another. A real printer prints and
+ * forgets as it goes; a ticket or receipt is a few kilobytes, a logo-heavy
+ * receipt a few hundred.
+ */
+export const MAX_JOB_BYTES = 4 * 1024 * 1024;
+/** Issues kept per job; past it one line says how many more there were. */
+const MAX_JOB_ISSUES = 200;
+/** Connections open at once; a further one is closed at once (a printer serves one host at a time, a kiosk needs two at most). */
+export const MAX_CONNECTIONS = 16;
 
 /** Drops the oldest entries beyond `limit` (in place, so readers holding the array see it bounded). */
 function keepLast<T>(list: T[], limit: number): void {
@@ -163,6 +176,10 @@ interface OpenJob {
   startedAt: number;
   tokens: EscPosToken[];
   bytes: Buffer[];
+  /** The sum of `bytes`' lengths (MAX_JOB_BYTES). */
+  byteCount: number;
+  /** Issues past MAX_JOB_ISSUES, counted only. */
+  issuesDropped: number;
   model: PrinterModel;
   items: DecodedItem[];
   issues: string[];
@@ -280,6 +297,11 @@ export class PrinterSimulator {
     });
   }
 
+  /** Connections open now (at most MAX_CONNECTIONS). */
+  get openConnections(): number {
+    return this.connections.size;
+  }
+
   /** Healthy state, no armed fault, no recorded jobs or queries. Open connections stay. */
   reset(): void {
     this.state = { ...HEALTHY };
@@ -301,6 +323,11 @@ export class PrinterSimulator {
   }
 
   private accept(socket: Socket): void {
+    if (this.connections.size >= MAX_CONNECTIONS) {
+      this.logger.warn({ open: this.connections.size }, 'printer simulator refused a connection: too many open');
+      socket.destroy();
+      return;
+    }
     const connection: Connection = { socket, tokenizer: new EscPosTokenizer(), job: undefined, asbEnabled: false, dropAfterFirstLine: false, dropped: false };
     this.connections.add(connection);
     socket.on('data', (chunk: Buffer) => this.receive(connection, chunk));
@@ -327,7 +354,7 @@ export class PrinterSimulator {
       return;
     }
     if (connection.job === undefined) {
-      connection.job = { startedAt: now, tokens: [], bytes: [], model: initialPrinterModel(), items: [], issues: [], events: [] };
+      connection.job = { startedAt: now, tokens: [], bytes: [], byteCount: 0, issuesDropped: 0, model: initialPrinterModel(), items: [], issues: [], events: [] };
       if (this.pendingFault === 'drop-mid-job') {
         this.pendingFault = undefined;
         connection.dropAfterFirstLine = true;
@@ -336,13 +363,19 @@ export class PrinterSimulator {
     const job = connection.job;
     job.tokens.push(token);
     job.bytes.push(Buffer.from(bytes));
+    job.byteCount += bytes.length;
     const step = stepPrinter(job.model, token);
     job.model = step.model;
     job.items.push(...step.items);
-    if (step.issue !== undefined) job.issues.push(step.issue);
+    if (step.issue !== undefined) {
+      if (job.issues.length < MAX_JOB_ISSUES) job.issues.push(step.issue);
+      else job.issuesDropped++;
+    }
     if (step.event !== undefined) job.events.push(step.event);
     if (token.type === 'cut') {
       this.finishJob(connection, 'cut', now);
+    } else if (job.byteCount >= MAX_JOB_BYTES) {
+      this.finishJob(connection, 'too-long');
     } else if (connection.dropAfterFirstLine && job.items.length > 0) {
       // The first line got printed, then the link dies: a half-printed ticket.
       connection.dropped = true;
@@ -381,6 +414,8 @@ export class PrinterSimulator {
     connection.job = undefined;
     if (open === undefined) return;
     open.items.push(...pendingItems(open.model));
+    if (open.issuesDropped > 0) open.issues.push(`… and ${open.issuesDropped} more issues`);
+    if (endedBy === 'too-long') open.issues.push(`job reached ${MAX_JOB_BYTES} bytes without a cut: closed here by the simulator`);
     const items = mergeCutFeeds(open.items);
     // A trailing ESC @ after a cut (node-thermal-printer does that) is not a job.
     if (endedBy === 'close' && !items.some((item) => item.kind !== 'feed')) return;
