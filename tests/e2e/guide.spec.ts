@@ -2,6 +2,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, printedJobs, test } from './kiosk.js';
 
+/** The content's English name of the service this walk opens (services.json `nameEn`). */
+const NAME_EN = 'Resident ID card: replacement (lost card)';
+
 // A free port for the embedded hall queue, so this spec never collides with another kiosk on the machine.
 test.use({ kioskConfig: { queue: { listen: { port: 0 } }, session: { idleTimeoutSeconds: 600, countdownSeconds: 15 } } });
 
@@ -36,6 +39,13 @@ test('guide: search "sfz" on the letter keypad → 居民身份证补领 → whe
   await expect(page.getByTestId('guide-time')).toContainText('15个工作日');
   await expect(page.getByTestId('guide-ticket')).toBeVisible();
   await expect(page.getByTestId('guide-apply')).toHaveCount(0); // not a self-service item
+
+  // Switching the language on this screen renames the service and its place at once (the host is asked again).
+  await page.getByTestId('language-toggle').click();
+  await expect(page.getByTestId('guide-service-name')).toHaveText(NAME_EN);
+  await expect(page.getByTestId('guide-where')).toContainText('Floor 2');
+  await page.getByTestId('language-toggle').click();
+  await expect(page.getByTestId('guide-service-name')).toHaveText('居民身份证补领');
 
   await page.getByTestId('guide-print-receipt').click();
   await expect(page.getByTestId('print-status')).toContainText('已打印', { timeout: 30_000 });

@@ -149,11 +149,12 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
 }
 
 export function ServiceDetail({ serviceId, onBack, onOpen }: { serviceId: string; onBack: () => void; onOpen: (serviceId: string) => void }) {
-  const { t } = useTranslation('guide');
+  const { t, i18n } = useTranslation('guide');
   const say = useSay();
   const api = useApi();
   const { navigate } = useNavigation();
-  const detail = useCall('guide.detail', { serviceId }, [serviceId]);
+  // Asked again when the language switches: the host gives names and places in the citizen's language.
+  const detail = useCall('guide.detail', { serviceId }, [serviceId, i18n.language]);
   const [print, setPrint] = useState<PrintState>({ state: 'idle' });
 
   const printGuide = async (form: GuidePrintForm): Promise<void> => {
