@@ -77,6 +77,12 @@ describe('RobotBrain', () => {
     expect(open.text).toMatch(/^您要办理的是社会保障卡(申领|补换)，还是社会保障卡(申领|补换)？$/);
     // A clear question is answered, not asked about.
     expect(brain.ask('社保卡坏了要换').answer).toMatchObject({ kind: 'intent', intentId: 'svc:hr-sscard-replace' });
+    // "社保卡" with "办", however sure the model is of 申领: the same question.
+    for (const text of ['我想办社保卡', '社保卡怎么办']) expect(brain.ask(text).answer.kind, text).toBe('clarify');
+    // "盖章" (the fragment): 刻章 or a member of staff — never the 12345 decline.
+    const stamp = brain.ask('盖章').answer;
+    expect(stamp.kind).toBe('unsure');
+    expect(stamp.suggestions?.map((s) => s.intentId).sort()).toEqual(['gen:human-help', 'svc:amr-company-setup']);
     brain.dispose();
   });
 
