@@ -245,7 +245,7 @@ const en: PrintWords = {
   a4Tips: 'Please note',
   a4GuideTitle: (service) => `${service}: service guide`,
   a4GuideSubtitle: (hall) => `Service guide - ${hall}`,
-  a4GuideLanguageNote: 'The basis, conditions, materials, steps and fees below are given in Chinese, as published by the department. Staff at the information desk will gladly help.',
+  a4GuideLanguageNote: 'Some texts below have no English yet and are given in Chinese, as published by the department. Staff at the information desk will gladly help.',
   a4Audience: 'For',
   a4AudienceNames: { 个人: 'Individuals', 企业: 'Businesses', both: 'Individuals and businesses' },
   a4SelfService: 'Self-service',

@@ -54,6 +54,11 @@ export const GuideSearchHit = z.object({
 });
 export type GuideSearchHit = z.infer<typeof GuideSearchHit>;
 
+/** The guide's sections with long texts, in screen order: what the "shown in Chinese" notice can name. */
+export const GUIDE_SECTIONS = ['basis', 'conditions', 'materials', 'steps', 'agency', 'fee', 'timeLimit', 'windowNotes'] as const;
+export const GuideSection = z.enum(GUIDE_SECTIONS);
+export type GuideSection = z.infer<typeof GuideSection>;
+
 export const GuideMaterial = z.object({ name: z.string(), copies: z.number().int(), original: z.boolean(), required: z.boolean(), note: z.string().optional() });
 
 /** A service's full guide: the six core elements (依据, 条件, 材料, 流程, 机构, 收费) and where, how long, online. */
@@ -78,6 +83,12 @@ export const ServiceGuide = z.object({
   windowNotes: z.array(z.object({ window: z.string(), note: z.string() })),
   onlineUrlHint: z.string().nullable(),
   related: z.array(ServiceSummary),
+  /**
+   * In English: the sections where some text has no English in the content
+   * and is shown in Chinese (the screen says so beside each). Empty in
+   * Chinese, and in English when every text has its English.
+   */
+  chineseOnly: z.array(GuideSection),
 });
 export type ServiceGuide = z.infer<typeof ServiceGuide>;
 

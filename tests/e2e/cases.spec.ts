@@ -37,6 +37,13 @@ test('a citizen applies with two scanned pages, gets the number on a slip and an
   await page.getByTestId('apply-scan-0').click();
   await expect(page.getByTestId('apply-page')).toHaveCount(2, { timeout: 30_000 });
   await expect(page.getByTestId('apply-page').first().locator('img')).toHaveAttribute('src', /^data:image\/jpeg;base64,/);
+  // In English the step lists the material by the content's English name (asked again on the switch), and one copy is "1 copy".
+  await page.getByTestId('language-toggle').click();
+  await expect(page.getByTestId('apply-material-0')).toContainText('Resident ID Card');
+  await expect(page.getByTestId('apply-material-0')).toContainText('1 copy');
+  await expect(page.getByTestId('apply-material-0')).not.toContainText('1 copies');
+  await page.getByTestId('language-toggle').click();
+  await expect(page.getByTestId('apply-material-0')).toContainText('居民身份证');
   await page.getByTestId('apply-materials-next').click();
 
   await expect(page.getByTestId('apply-review')).toContainText('2 页');

@@ -44,6 +44,13 @@ test('guide: search "sfz" on the letter keypad → 居民身份证补领 → whe
   await page.getByTestId('language-toggle').click();
   await expect(page.getByTestId('guide-service-name')).toHaveText(NAME_EN);
   await expect(page.getByTestId('guide-where')).toContainText('Floor 2');
+  // …and its long texts, from the content's English: every one has it, so no "shown in Chinese" notice anywhere.
+  await expect(page.getByTestId('guide-materials')).toContainText('Household Register');
+  await expect(page.getByTestId('guide-materials')).toContainText('not needed elsewhere');
+  await expect(page.getByTestId('guide-conditions')).toContainText('Your Resident ID Card is lost');
+  await expect(page.getByTestId('guide-steps')).toContainText('Apply in person for a replacement');
+  await expect(page.getByTestId('guide-fee')).toContainText('CNY 20');
+  await expect(page.getByTestId('guide-chinese-note')).toHaveCount(0);
   await page.getByTestId('language-toggle').click();
   await expect(page.getByTestId('guide-service-name')).toHaveText('居民身份证补领');
 

@@ -87,6 +87,12 @@ describe('self-service pre-application end to end in the host', () => {
     const services = await value(client, 'cases.services', {});
     expect(services.length).toBeGreaterThan(10);
     expect(services.find((s) => s.id === SERVICE)?.materials[0]).toMatchObject({ name: '居民身份证', required: true });
+    // In English the items' names, fee and materials are the content's English (the scan step lists these).
+    kiosk.sessions.setLocale('en');
+    const english = (await value(client, 'cases.services', {})).find((s) => s.id === SERVICE);
+    expect(english?.materials[0]).toMatchObject({ name: 'Resident ID Card (居民身份证)', required: true });
+    expect(english?.name).not.toMatch(/[\u3400-\u9fff]/);
+    kiosk.sessions.setLocale('zh-CN');
     const anonymous = await failure(client, 'cases.startDraft', { serviceId: SERVICE });
     expect(anonymous).toMatchObject({ code: 'refused', details: { reason: 'card-required' } });
     expect(anonymous.say).toEqual({ code: 'cases.cardRequired', params: {} });

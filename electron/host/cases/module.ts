@@ -5,7 +5,7 @@ import { maskIdNumber, maskName } from '../../common/pii.js';
 import { ApiError, userMessage, type CaseView, type DraftView, type ErrorCode, type PageView, type PrintOutcomeView, type ReuseOffers, type SelfServiceItem } from '../../contract/index.js';
 import { printWords } from '../../common/printed-words.js';
 import type { ContentPackage, Service } from '../content/schema.js';
-import { inLocale } from '../content/english.js';
+import { guideInLocale, inLocale } from '../content/english.js';
 import { FontPicker, printPdf, receiptPdf, resultPdf, type PrintOutcome } from '../docs/index.js';
 import type { HostContext, HostModule } from '../module.js';
 import type { CitizenIdentity, SessionManager } from '../session/manager.js';
@@ -107,21 +107,27 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
   const departmentOf = (service: Service) => content().hall.departments.find((department) => department.id === service.departmentId);
   const serviceOf = (serviceId: string): Service | undefined => content().services.services.find((service) => service.id === serviceId);
 
-  const item = (service: Service): SelfServiceItem => ({
-    id: service.id,
-    name: service.name,
-    department: departmentOf(service)?.name ?? service.guide.agency,
-    promisedDays: service.guide.timeLimit.promisedDays,
-    fee: service.guide.fee,
-    materials: service.guide.materials.map((material, index) => ({
-      index,
-      name: material.name,
-      required: material.required,
-      copies: material.copies,
-      original: material.original,
-      note: material.note ?? null,
-    })),
-  });
+  /** The item in the citizen's language: names, fee and materials from the content's English, each falling back to its Chinese. */
+  const item = (service: Service): SelfServiceItem => {
+    const locale = sessions.locale();
+    const department = departmentOf(service);
+    const texts = guideInLocale(service, department, locale);
+    return {
+      id: service.id,
+      name: inLocale(locale, service.name, service.nameEn),
+      department: department === undefined ? texts.agency : inLocale(locale, department.name, department.nameEn),
+      promisedDays: service.guide.timeLimit.promisedDays,
+      fee: texts.fee,
+      materials: texts.materials.map((material, index) => ({
+        index,
+        name: material.name,
+        required: material.required,
+        copies: material.copies,
+        original: material.original,
+        note: material.note ?? null,
+      })),
+    };
+  };
 
   const requireCitizen = (): { sessionId: string; citizen: CitizenIdentity } => {
     const session = sessions.current();
@@ -352,7 +358,9 @@ export function casesModule(ctx: HostContext, sessions: SessionManager, options:
         if (checked.form.phone === '') throw new ApiError('bad_request', userMessage('cases.phoneRequired', {}), { field: 'phone' });
         const absent = missing(draft, service);
         if (absent.length > 0) {
-          const names = absent.map((index) => service.guide.materials[index]?.name ?? String(index)).join('、');
+          const locale = sessions.locale();
+          const inLanguage = guideInLocale(service, departmentOf(service), locale).materials;
+          const names = absent.map((index) => inLanguage[index]?.name ?? String(index)).join(locale === 'en' ? ', ' : '、');
           throw new ApiError('refused', userMessage('cases.materialsMissing', { materials: names }), { field: 'materials', missing: absent });
         }
         const stage = content().services.stages[0] ?? '申请';

@@ -2,6 +2,7 @@ import { receiptDoc, type PrintDoc, type ReceiptLine } from '../../../devices/pr
 import { maskIdNumber, maskName } from '../../common/pii.js';
 import { printWords, type PrintLocale, type PrintWords } from '../../common/printed-words.js';
 import type { Service } from '../content/schema.js';
+import { guideInLocale } from '../content/english.js';
 import type { ReceiptData } from '../docs/index.js';
 import { maskAddress } from './rules.js';
 import type { Applicant, StoredCase } from './store.js';
@@ -80,7 +81,8 @@ export function a4Receipt(facts: ReceiptFacts): ReceiptData {
     serviceName: facts.serviceName ?? service.name,
     applicantName: maskName(applicant.name),
     idNumber: maskIdNumber(applicant.idNumber),
-    materials: service.guide.materials.map((material, index) => ({
+    // The materials' names and notes in the citizen's language (the content's English where it has one).
+    materials: guideInLocale(service, undefined, facts.locale ?? 'zh-CN').materials.map((material, index) => ({
       name: material.name,
       copies: material.copies,
       pages: facts.pageCounts.get(index) ?? 0,

@@ -59,6 +59,36 @@ describe('content loader', () => {
     ]);
   });
 
+  it("refuses guide English that does not pair with its Chinese, naming the service", () => {
+    const dir = copyPackage();
+    edit(dir, 'services.json', (file) => {
+      const services = file.services as Array<{ id: string; guide: { conditionsEn: string[]; materials: Array<Record<string, unknown>> } }>;
+      const birth = services.find((service) => service.id === 'ps-birth-registration');
+      birth?.guide.conditionsEn.pop();
+      const idcard = services.find((service) => service.id === 'ps-idcard-renew');
+      if (idcard?.guide.materials[0] !== undefined) {
+        delete idcard.guide.materials[0].note;
+        idcard.guide.materials[0].noteEn = 'Original';
+      }
+    });
+    edit(dir, 'hall.json', (hall) => {
+      const departments = hall.departments as Array<{ id: string; windowNotesEn?: Record<string, string> }>;
+      const police = departments.find((department) => department.id === 'public-security');
+      if (police?.windowNotesEn !== undefined) police.windowNotesEn['57'] = 'Window that does not exist';
+    });
+    const problems = (() => {
+      try {
+        loadContent(dir);
+        return [];
+      } catch (err) {
+        return (err as ContentError).problems;
+      }
+    })();
+    expect(problems).toContain('services.json: service ps-birth-registration: conditionsEn has 1 texts but conditions has 2 (they pair by position)');
+    expect(problems).toContain('services.json: service ps-idcard-renew: materials[0].noteEn has English but no Chinese text');
+    expect(problems).toContain('hall.json: department public-security: windowNotesEn has window 57 but windowNotes has no note for it');
+  });
+
   it('refuses a robot answer without its English', () => {
     const dir = copyPackage();
     edit(dir, 'intents.json', (file) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { answersWithoutEnglish, missingEnglish } from './english.js';
+import { answersWithoutEnglish, guideEnglishProblems, missingEnglish } from './english.js';
 import { checkInvariants } from './invariants.js';
 import { Hall, Intents, Services, type ContentPackage } from './schema.js';
 
@@ -52,7 +52,7 @@ export function loadContent(dir: string): ContentPackage {
   if (hall && services && intents) {
     // Every answer the robot speaks has its English (short, hand-written), so English mode never falls back to a template.
     const withoutEnglish = answersWithoutEnglish(intents).map((id) => `intents.json: intent ${id} has no answerEn`);
-    problems.push(...checkInvariants(hall, services, intents), ...missingEnglish(hall, services), ...withoutEnglish);
+    problems.push(...checkInvariants(hall, services, intents), ...missingEnglish(hall, services), ...guideEnglishProblems(hall, services), ...withoutEnglish);
   }
   if (problems.length > 0 || !hall || !services || !intents) throw new ContentError(dir, problems);
   return { hall, services, intents, hash: hash.digest('hex'), dir };

@@ -75,6 +75,8 @@ export const Hall = z.object({
       queueCategoryId: id,
       description: z.string(),
       windowNotes: z.record(windowNo, z.string()).optional(),
+      /** The same notes in English, keyed by the same windows (a window here without a Chinese note is a content error). */
+      windowNotesEn: z.record(windowNo, z.string().min(1)).optional(),
     }),
   ),
   queueCategories: z.array(
@@ -109,12 +111,23 @@ export type Department = Hall['departments'][number];
 export type QueueCategory = Hall['queueCategories'][number];
 export type Facility = Hall['facilities'][number];
 
+/**
+ * The guide's long texts may each carry their English beside them (`…En`):
+ * optional, and where one is missing the kiosk shows that text in Chinese
+ * (english.ts `guideInLocale`). An English text with no Chinese one, or a
+ * `conditionsEn` that does not pair with `conditions`, is a content error
+ * (english.ts `guideEnglishProblems`).
+ */
+const english = z.string().min(1).optional();
+
 export const Material = z.object({
   name: z.string().min(1),
+  nameEn: english,
   copies: z.number().int().nonnegative(),
   original: z.boolean(),
   required: z.boolean(),
   note: z.string().optional(),
+  noteEn: english,
 });
 
 export const Service = z.object({
@@ -131,12 +144,17 @@ export const Service = z.object({
   relatedServiceIds: z.array(id),
   guide: z.object({
     basis: z.string(),
+    basisEn: english,
     conditions: z.array(z.string()),
+    /** The conditions in English, same length and order as `conditions`. */
+    conditionsEn: z.array(z.string().min(1)).optional(),
     materials: z.array(Material).min(1),
-    steps: z.array(z.object({ stage: z.string(), description: z.string() })).min(2),
+    steps: z.array(z.object({ stage: z.string(), description: z.string(), descriptionEn: english })).min(2),
     agency: z.string(),
+    agencyEn: english,
     fee: z.string(),
-    timeLimit: z.object({ statutoryDays: z.number().int().nonnegative().nullable(), promisedDays: z.number().int().nonnegative(), note: z.string().optional() }),
+    feeEn: english,
+    timeLimit: z.object({ statutoryDays: z.number().int().nonnegative().nullable(), promisedDays: z.number().int().nonnegative(), note: z.string().optional(), noteEn: english }),
     windows: z.array(windowNo).min(1),
     onlineUrlHint: z.string().nullable(),
   }),

@@ -1,6 +1,7 @@
 import QRCode from 'qrcode';
 import { maskIdNumber, maskName } from '../../common/pii.js';
 import type { Hall, Service } from '../content/schema.js';
+import { guideInLocale, inLocale } from '../content/english.js';
 import type { Logger } from '../logging/logger.js';
 import { FontPicker } from './fonts.js';
 import { renderDocument } from './layout.js';
@@ -24,6 +25,8 @@ export interface DocumentOptions {
   locale?: PrintLocale;
   /** The content's English for its online modes (services.json `onlineModesEn`), for a guide in English. */
   onlineModesEn?: Readonly<Record<string, string>>;
+  /** The content's English for its stages (services.json `stagesEn`), for a guide's steps in English. */
+  stagesEn?: Readonly<Record<string, string>>;
 }
 
 /** English labels are longer than their Chinese ("Pre-acceptance number" for 预受理编号): a wider label column keeps each on one line. */
@@ -170,23 +173,23 @@ export async function receiptPdf(data: ReceiptData, options: DocumentOptions = {
 
 /**
  * The guide as an A4 document. In English the document's own words, the
- * names (service, department, hall, address) and the place are English; the
- * guide's long texts (basis, conditions, materials, steps, fee) stay the
- * department's Chinese, and a note says so.
+ * names (service, department, hall, address), the place and the guide's long
+ * texts (basis, conditions, materials, steps, agency, fee, notes) are
+ * English; a text the content has no English for stays the department's
+ * Chinese, and then a note says so.
  */
 export async function guidePdf(service: Service, hall: Hall, options: DocumentOptions = {}): Promise<Buffer> {
-  const { guide } = service;
   const locale = options.locale ?? 'zh-CN';
   const words = printWords(locale);
-  const name = (chinese: string, english: string | undefined): string => (locale === 'en' && english !== undefined && english !== '' ? english : chinese);
+  const name = (chinese: string, english: string | undefined): string => inLocale(locale, chinese, english);
   const department = hall.departments.find((candidate) => candidate.id === service.departmentId);
+  const inLanguage = guideInLocale(service, department, locale, options.stagesEn);
+  const guide = { ...service.guide, ...inLanguage, timeLimit: { ...service.guide.timeLimit, note: inLanguage.timeLimitNote } };
   const serviceName = name(service.name, service.nameEn);
   const windows = words.windows(guide.windows);
   const place = department === undefined ? windows : words.place(words.floorDepartment(words.floor(department.floor), name(department.name, department.nameEn)), windows);
-  const windowNotes = guide.windows.flatMap((no) => {
-    const note = department?.windowNotes?.[no];
-    return note === undefined ? [] : [words.a4WindowNote(no, note)];
-  });
+  const windowNotes = guide.windowNotes.map(({ window, note }) => words.a4WindowNote(window, note));
+  const languageNote = guide.chineseOnly.length > 0 ? words.a4GuideLanguageNote : '';
   const timeLimit = [
     words.labelled(words.a4Statutory, guide.timeLimit.statutoryDays === null ? words.a4None : words.guideWorkingDays(guide.timeLimit.statutoryDays)),
     words.labelled(words.a4Promised, guide.timeLimit.promisedDays === 0 ? words.a4Immediate : words.guideWorkingDays(guide.timeLimit.promisedDays)),
@@ -209,7 +212,7 @@ export async function guidePdf(service: Service, hall: Hall, options: DocumentOp
   const hallFullName = name(hall.fullName, hall.fullNameEn);
   const hallName = name(hall.name, hall.nameEn);
   const audience = words.a4AudienceNames[service.audience] ?? service.audience;
-  const texts = [serviceName, hallFullName, hallName, guide.basis, ...guide.conditions, ...materialRows.flat(), ...stepLines, agency, guide.fee, timeLimit, place, ...windowNotes, online, audience, words.a4GuideLanguageNote, hall.disclaimer ?? ''];
+  const texts = [serviceName, hallFullName, hallName, guide.basis, ...guide.conditions, ...materialRows.flat(), ...stepLines, agency, guide.fee, timeLimit, place, ...windowNotes, online, audience, languageNote, hall.disclaimer ?? ''];
   return renderDocument(documentInfo(words.a4GuideTitle(serviceName), hallName, locale), fontFor(options, texts), (writer: DocWriter) => {
     writer.title(serviceName, words.a4GuideSubtitle(hallFullName));
     writer.fields([
@@ -217,7 +220,7 @@ export async function guidePdf(service: Service, hall: Hall, options: DocumentOp
       [words.a4Place, place],
       [words.a4SelfService, service.selfService ? words.a4SelfServiceYes : words.a4SelfServiceNo],
     ], labelWidthFor(options.locale), words.colon);
-    if (words.a4GuideLanguageNote !== '') writer.paragraph(words.a4GuideLanguageNote, { muted: true });
+    if (languageNote !== '') writer.paragraph(languageNote, { muted: true });
     writer.heading(words.a4Basis);
     writer.paragraph(guide.basis);
     writer.heading(words.a4Conditions);

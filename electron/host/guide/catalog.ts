@@ -1,5 +1,6 @@
 import type { GuideCatalog, GuideFilter, ServiceGuide, ServiceSummary } from '../../contract/index.js';
 import type { ContentPackage, Department, Service } from '../content/schema.js';
+import { guideInLocale } from '../content/english.js';
 import type { ReceiptLine } from '../../../devices/printer/index.js';
 import { printWords, type PrintLocale } from '../../common/printed-words.js';
 
@@ -88,27 +89,34 @@ export function locationText(content: GuideContent, service: Service): string {
   return department === undefined ? windows : `${department.floor}楼 ${department.name} ${windows}`;
 }
 
-export function serviceGuide(content: GuideContent, service: Service): ServiceGuide {
+/**
+ * One service's guide. The long texts (basis, conditions, materials, steps,
+ * agency, fee, time-limit note, window notes) are in `locale`, each falling
+ * back to its Chinese where the content has no English (`chineseOnly` names
+ * those sections); names and the place are the module's to localise.
+ */
+export function serviceGuide(content: GuideContent, service: Service, locale: PrintLocale = 'zh-CN'): ServiceGuide {
   const { guide } = service;
   const department = departmentOf(content, service);
-  const notes = department?.windowNotes ?? {};
+  const texts = guideInLocale(service, department, locale, content.services.stagesEn);
   return {
     service: summarize(content, service),
     departmentFullName: department?.fullName ?? guide.agency,
-    basis: guide.basis,
-    conditions: guide.conditions,
-    materials: guide.materials,
-    steps: guide.steps,
-    agency: guide.agency,
-    fee: guide.fee,
+    basis: texts.basis,
+    conditions: texts.conditions,
+    materials: texts.materials,
+    steps: texts.steps,
+    agency: texts.agency,
+    fee: texts.fee,
     timeLimit: {
       statutoryDays: guide.timeLimit.statutoryDays,
       promisedDays: guide.timeLimit.promisedDays,
       promisedText: promisedText(guide.timeLimit.promisedDays),
-      ...(guide.timeLimit.note !== undefined ? { note: guide.timeLimit.note } : {}),
+      ...(texts.timeLimitNote !== undefined ? { note: texts.timeLimitNote } : {}),
     },
     location: locationText(content, service),
-    windowNotes: guide.windows.flatMap((window) => (notes[window] !== undefined ? [{ window, note: notes[window] }] : [])),
+    windowNotes: texts.windowNotes,
+    chineseOnly: texts.chineseOnly,
     onlineUrlHint: guide.onlineUrlHint,
     related: service.relatedServiceIds.flatMap((id) => {
       const related = findService(content, id);
@@ -117,7 +125,7 @@ export function serviceGuide(content: GuideContent, service: Service): ServiceGu
   };
 }
 
-/** 居民户口簿（原件1份，必需；在户籍地办理时提供）; in English the words around the (Chinese) name and note are English. */
+/** 居民户口簿（原件1份，必需；在户籍地办理时提供）; in English the words around the name and note are English (the material as `serviceGuide` gave it, in the citizen's language). */
 export function materialText(material: ServiceGuide['materials'][number], locale: PrintLocale = 'zh-CN'): string {
   const words = printWords(locale);
   if (locale === 'en') {
@@ -132,8 +140,8 @@ export function materialText(material: ServiceGuide['materials'][number], locale
 
 /**
  * The receipt-printer short form: name, where, materials, fee, time limit, in
- * the citizen's language (`guide` already carries the names and place in it;
- * the materials, agency and fee stay the content's Chinese).
+ * the citizen's language (`guide` already carries the names, place, materials,
+ * agency and fee in it).
  */
 export function guideReceiptLines(guide: ServiceGuide, locale: PrintLocale = 'zh-CN'): { title: string; lines: ReceiptLine[] } {
   const words = printWords(locale);

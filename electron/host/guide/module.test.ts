@@ -61,6 +61,18 @@ describe('guide module over the contract', () => {
     const detail = await client.call('guide.detail', { serviceId: 'ps-idcard-reissue' });
     expect(detail.ok && detail.value.service.name).toBe('Resident ID card: replacement (lost card)');
     expect(detail.ok && detail.value.location).toBe('Floor 2, Public Security Bureau, windows 53, 54');
+    // The long texts too, from the content's English: nothing is left in Chinese, so the screen shows no notice.
+    if (!detail.ok) throw new Error('no detail');
+    expect(detail.value.conditions[0]).toBe('Your Resident ID Card is lost');
+    expect(detail.value.materials[0]).toMatchObject({ name: 'Household Register (户口簿)', note: 'When you apply where your household is registered; not needed elsewhere' });
+    expect(detail.value.steps[0]).toMatchObject({ stage: 'Application', description: expect.stringContaining('Apply in person for a replacement') as unknown });
+    expect(detail.value.fee).toBe('CNY 20 (ID card fee)');
+    expect(detail.value.windowNotes[0]).toEqual({ window: '53', note: 'Resident ID card applications' });
+    expect(detail.value.chineseOnly).toEqual([]);
+    sessions.setLocale('zh-CN');
+    const chinese = await client.call('guide.detail', { serviceId: 'ps-idcard-reissue' });
+    expect(chinese.ok && chinese.value.materials[0]?.name).toBe('居民户口簿');
+    sessions.setLocale('en');
     const search = await client.call('guide.search', { query: 'sfz' });
     expect(search.ok && search.value.find((hit) => hit.service.id === 'ps-idcard-reissue')?.service.departmentName).toBe('Public Security Bureau');
   });
@@ -75,6 +87,8 @@ describe('guide module over the contract', () => {
     const joined = jobText.split('\n').map((line) => line.replace(/^\[[^\]]*\] /, '')).join(' ');
     expect(joined).toContain('Where: Floor 2, Public Security Bureau, windows 53, 54');
     expect(jobText).toContain('Materials:');
+    expect(joined).toContain('Household Register (户口簿) (original, 1 copy; required;');
+    expect(joined).toContain('Fee: CNY 20 (ID card fee)');
     expect(jobText).toContain('Online: At the window');
     expect(jobText).toMatch(/Printed: \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     expect(jobText).not.toContain('办事指南');
@@ -91,6 +105,10 @@ describe('guide module over the contract', () => {
       expect(text).toContain('Where:');
       expect(text).toContain('At the window');
       expect(text).not.toContain('办理材料');
+      expect(text).toContain('Your Resident ID Card is lost');
+      expect(text).toContain('Apply in person for a replacement');
+      // Everything has its English: no note that texts are given in Chinese.
+      expect(text).not.toContain('given in Chinese');
     }
   }, 60_000);
 

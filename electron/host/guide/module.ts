@@ -70,7 +70,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     if (ctx.printer === undefined) return { kind: 'failed', form, say: userMessage('print.noReceiptPrinter', {}) };
     const content = ctx.content();
     const locale = sessions.locale();
-    const { title, lines } = guideReceiptLines(guideInCitizensLanguage(serviceGuide(content, service)), locale);
+    const { title, lines } = guideReceiptLines(guideInCitizensLanguage(serviceGuide(content, service, locale)), locale);
     const result = await ctx.printer.printer.print(receiptDoc(title, lines, undefined, { issuedAt: ctx.now(), footer: inLocale(locale, content.hall.name, content.hall.nameEn), locale }));
     logger.info({ serviceId: service.id, form, printed: result.printed, reason: result.printed ? undefined : result.reason }, 'guide printed');
     if (!result.printed) return { kind: 'failed', form, say: userMessage('print.failed', { reason: result.reason }) };
@@ -81,7 +81,12 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     const form: GuidePrintForm = 'a4';
     try {
       const { hall, services } = ctx.content();
-      const pdf = await guidePdf(service, hall, { logger, locale: sessions.locale(), ...(services.onlineModesEn !== undefined ? { onlineModesEn: services.onlineModesEn } : {}) });
+      const pdf = await guidePdf(service, hall, {
+        logger,
+        locale: sessions.locale(),
+        ...(services.onlineModesEn !== undefined ? { onlineModesEn: services.onlineModesEn } : {}),
+        ...(services.stagesEn !== undefined ? { stagesEn: services.stagesEn } : {}),
+      });
       const outcome = await printPdf(pdf, {
         ...(options.a4Printer !== undefined ? { printer: options.a4Printer } : {}),
         fallbackDir: join(ctx.config.dataDir, 'documents'),
@@ -104,7 +109,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
     }
   };
 
-  /** Names in the citizen's language (content `nameEn`); the guide's long texts stay Chinese, and the screen says so in English. */
+  /** Names in the citizen's language (content `nameEn`); the guide's long texts are `serviceGuide`'s (in her language where the content has English). */
   const inCitizensLanguage = (summary: ServiceSummary): ServiceSummary => {
     if (sessions.locale() !== 'en') return summary;
     const content = ctx.content();
@@ -160,7 +165,7 @@ export function guideModule(ctx: HostContext, sessions: SessionManager, options:
       'guide.catalog': () => guideCatalog(ctx.content(), sessions.locale()),
       'guide.list': ({ filter }) => listServices(ctx.content(), filter).map(inCitizensLanguage),
       'guide.search': ({ query, limit }) => searchServices(searchIndex(ctx.content()), query, limit).map((hit) => ({ ...hit, service: inCitizensLanguage(hit.service) })),
-      'guide.detail': ({ serviceId }) => guideInCitizensLanguage(serviceGuide(ctx.content(), serviceOrThrow(serviceId))),
+      'guide.detail': ({ serviceId }) => guideInCitizensLanguage(serviceGuide(ctx.content(), serviceOrThrow(serviceId), sessions.locale())),
       'guide.print': ({ serviceId, form }) => {
         const service = serviceOrThrow(serviceId);
         return form === 'receipt' ? printOnReceipt(service) : printOnA4(service);

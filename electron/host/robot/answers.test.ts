@@ -51,6 +51,13 @@ describe('composeAnswer', () => {
     }
   });
 
+  it("lists the materials and fee in the citizen's language", () => {
+    const answer = composeAnswer(content, 'svc:ps-idcard-reissue', { locale: 'en' });
+    expect(answer.materials).toEqual(['Household Register (户口簿)']);
+    expect(answer.fee).toBe('CNY 20 (ID card fee)');
+    expect(composeAnswer(content, 'svc:ps-idcard-reissue').materials).toEqual(['居民户口簿']);
+  });
+
   it('fills every intent without leaving a placeholder, and facility intents prefer the robot floor', () => {
     for (const entry of intentCatalog(content)) {
       const answer = composeAnswer(content, entry.id, { currentFloor: 3 });

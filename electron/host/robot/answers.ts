@@ -1,4 +1,5 @@
 import type { Bilingual, Facility } from '../content/schema.js';
+import { guideInLocale } from '../content/english.js';
 import { intentCatalog, OOS, shortServiceName, type IntentEntry, type RobotContent } from './catalog.js';
 import type { IntentCandidate, IntentResult } from './classifier.js';
 import type { RobotDecision } from './scope.js';
@@ -52,7 +53,7 @@ const CLARIFY_JOIN: Bilingual = { zh: '，还是', en: ', or ' };
 /** Spoken answers stop at the first sentence and at most this many characters. */
 const MAX_SPOKEN_CHARS = 40;
 
-/** English versions: content names come from the package's `…En` fields; the guide's long texts (materials, fee) stay Chinese. */
+/** English versions: content names and the guide's texts (materials, fee) come from the package's `…En` fields. */
 export const GENERIC_SERVICE_ANSWER_EN = '{serviceName}: {department}, floor {floor}, windows {windows}. When you take a number, choose "{queueName}". Time limit: {timeLimit}.';
 const FACILITY_ANSWER_EN = '{facilityName}: floor {floor}, {location}.';
 const FACILITY_ANSWER_NO_FLOOR_EN = '{facilityName}: {location}.';
@@ -164,8 +165,10 @@ function serviceAnswer(content: RobotContent, entry: IntentEntry, serviceId: str
   const department = service && content.hall.departments.find((d) => d.id === service.departmentId);
   const queue = service && content.hall.queueCategories.find((q) => q.id === service.queueCategoryId);
   if (!service || !department || !queue) return undefined;
-  const materials = service.guide.materials.filter((m) => m.required).map((m) => m.name);
   const en = english(options);
+  // The guide's texts in the citizen's language (the content's English, each falling back to its Chinese).
+  const texts = guideInLocale(service, department, options.locale ?? 'zh-CN');
+  const materials = texts.materials.filter((m) => m.required).map((m) => m.name);
   const timeLimit = timeLimitText(service.guide.timeLimit.promisedDays, options.locale);
   const departmentName = en ? (department.nameEn ?? department.name) : department.name;
   const values = {
@@ -174,8 +177,8 @@ function serviceAnswer(content: RobotContent, entry: IntentEntry, serviceId: str
     department: departmentName,
     floor: String(department.floor),
     windows: service.guide.windows.join(en ? ', ' : '、'),
-    materials: materials.join('、'),
-    fee: service.guide.fee,
+    materials: materials.join(en ? ', ' : '、'),
+    fee: texts.fee,
     timeLimit,
     queueName: en ? (queue.nameEn ?? queue.name) : queue.name,
     queuePrefix: queue.prefix,
@@ -191,7 +194,7 @@ function serviceAnswer(content: RobotContent, entry: IntentEntry, serviceId: str
     serviceId: service.id,
     queueCategoryId: queue.id,
     materials,
-    fee: service.guide.fee,
+    fee: texts.fee,
     timeLimit,
     actions: ['ticket', 'guide'],
   };

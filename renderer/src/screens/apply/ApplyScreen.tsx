@@ -47,12 +47,13 @@ function StepBar({ step }: { step: Step }) {
 }
 
 function ChooseService({ onChosen, problem }: { onChosen: (serviceId: string) => void; problem: string | null }) {
-  const { t } = useTranslation('cases');
+  const { t, i18n } = useTranslation('cases');
   const api = useApi();
   const [services, setServices] = useState<SelfServiceItem[]>();
+  // Asked again when the language switches: the host gives the names and materials in the citizen's language.
   useEffect(() => {
     void api.call('cases.services', {}).then((result) => setServices(result.ok ? result.value : []));
-  }, [api]);
+  }, [api, i18n.language]);
   return (
     <section className="cases-card">
       <p className="cases-hint">{t('apply.chooseHint')}</p>
@@ -137,9 +138,15 @@ function FormStep({ draft, onSaved, onBack }: { draft: DraftView; onSaved: (next
 }
 
 function MaterialsStep({ draft, onChange, onBack, onNext }: { draft: DraftView; onChange: (next: DraftView) => void; onBack: () => void; onNext: () => void }) {
-  const { t } = useTranslation('cases');
+  const { t, i18n } = useTranslation('cases');
   const say = useSay();
   const api = useApi();
+  // The materials' names and notes are the host's, in the citizen's language: asked again when she switches it.
+  useEffect(() => {
+    void api.call('cases.draft', {}).then((result) => {
+      if (result.ok && result.value) onChange(result.value);
+    });
+  }, [api, i18n.language, onChange]);
   const [scanning, setScanning] = useState<{ materialIndex: number; percent: number } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const offers = useReuseOffers(draft.draftId);

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { GuidePrintForm, GuidePrintOutcome, ServiceGuide } from '../../../../electron/contract/index.js';
+import type { GuidePrintForm, GuidePrintOutcome, GuideSection, ServiceGuide } from '../../../../electron/contract/index.js';
 import { useApi, useCall } from '../../app/api.js';
 import { useNavigation } from '../../app/navigation.js';
 import { useSay } from '../../i18n/say.js';
@@ -41,17 +41,29 @@ function PrintStatus({ print }: { print: PrintState }) {
   );
 }
 
-function Section({ title, children, testId }: { title: string; children: ReactNode; testId: string }) {
+/** Beside a section some text of which has no English in the content and is shown in Chinese (the host lists those sections). */
+function ChineseOnly({ guide, section }: { guide: ServiceGuide; section: GuideSection }) {
+  const { t } = useTranslation('guide');
+  if (!guide.chineseOnly.includes(section)) return null;
+  return (
+    <p className="guide-note" data-testid="guide-chinese-note">
+      {t('detail.chineseOnly')}
+    </p>
+  );
+}
+
+function Section({ title, children, testId, guide, section }: { title: string; children: ReactNode; testId: string; guide: ServiceGuide; section?: GuideSection }) {
   return (
     <section className="guide-section" data-testid={testId}>
       <h3>{title}</h3>
+      {section !== undefined && <ChineseOnly guide={guide} section={section} />}
       {children}
     </section>
   );
 }
 
 function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId: string) => void }) {
-  const { t, i18n } = useTranslation('guide');
+  const { t } = useTranslation('guide');
   const { timeLimit } = guide;
   return (
     <>
@@ -66,6 +78,7 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
           <strong>{t('detail.promised', { text: timeLimit.promisedDays === 0 ? t('detail.promisedDays_zero') : t('detail.promisedDays', { count: timeLimit.promisedDays }) })}</strong>
           <span>{timeLimit.statutoryDays === null ? t('detail.noStatutory') : t('detail.statutory', { days: timeLimit.statutoryDays })}</span>
           {timeLimit.note !== undefined && <span className="guide-note">{timeLimit.note}</span>}
+          <ChineseOnly guide={guide} section="timeLimit" />
         </div>
         <div className="guide-fact" data-testid="guide-online">
           <span className="guide-fact-label">{t('detail.online')}</span>
@@ -73,27 +86,23 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
           {guide.service.selfService && <span className="guide-badge">{t('selfService')}</span>}
         </div>
       </div>
-      {i18n.language === 'en' && (
-        <p className="guide-note" data-testid="guide-chinese-note">
-          {t('detail.chineseOnly')}
-        </p>
-      )}
       {guide.windowNotes.length > 0 && (
         <p className="guide-window-notes">
           {t('common:labelled', { label: t('detail.windowNotes'), value: guide.windowNotes.map((n) => `${n.window} ${n.note}`).join(t('common:clauseSeparator')) })}
         </p>
       )}
-      <Section title={t('detail.basis')} testId="guide-basis">
+      <ChineseOnly guide={guide} section="windowNotes" />
+      <Section title={t('detail.basis')} testId="guide-basis" guide={guide} section="basis">
         <p>{guide.basis}</p>
       </Section>
-      <Section title={t('detail.conditions')} testId="guide-conditions">
+      <Section title={t('detail.conditions')} testId="guide-conditions" guide={guide} section="conditions">
         <ul>
           {guide.conditions.map((condition) => (
             <li key={condition}>{condition}</li>
           ))}
         </ul>
       </Section>
-      <Section title={t('detail.materials')} testId="guide-materials">
+      <Section title={t('detail.materials')} testId="guide-materials" guide={guide} section="materials">
         <table className="guide-materials">
           <thead>
             <tr>
@@ -117,7 +126,7 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
           </tbody>
         </table>
       </Section>
-      <Section title={t('detail.steps')} testId="guide-steps">
+      <Section title={t('detail.steps')} testId="guide-steps" guide={guide} section="steps">
         <ol className="guide-steps">
           {guide.steps.map((step) => (
             <li key={step.stage}>
@@ -127,14 +136,14 @@ function GuideBody({ guide, onOpen }: { guide: ServiceGuide; onOpen: (serviceId:
           ))}
         </ol>
       </Section>
-      <Section title={t('detail.agency')} testId="guide-agency">
+      <Section title={t('detail.agency')} testId="guide-agency" guide={guide} section="agency">
         <p>{guide.agency}</p>
       </Section>
-      <Section title={t('detail.fee')} testId="guide-fee">
+      <Section title={t('detail.fee')} testId="guide-fee" guide={guide} section="fee">
         <p>{guide.fee}</p>
       </Section>
       {guide.related.length > 0 && (
-        <Section title={t('detail.related')} testId="guide-related">
+        <Section title={t('detail.related')} testId="guide-related" guide={guide}>
           <div className="guide-chips">
             {guide.related.map((related) => (
               <button type="button" key={related.id} className="touch chip" onClick={() => onOpen(related.id)}>
