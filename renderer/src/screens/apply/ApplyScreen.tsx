@@ -198,7 +198,7 @@ function MaterialsStep({ draft, onChange, onBack, onNext }: { draft: DraftView; 
     if (draft.reuseConsentAt === null) setAsking(offer);
     else void reuse(offer);
   };
-  if (asking !== null) return <ReuseConsent offer={asking} draft={draft} busy={reusing} onAgree={() => void reuse(asking)} onDecline={() => setAsking(null)} />;
+  if (asking !== null) return <ReuseConsent offer={{ ...asking, name: draft.service.materials[asking.materialIndex]?.name ?? asking.name }} draft={draft} busy={reusing} onAgree={() => void reuse(asking)} onDecline={() => setAsking(null)} />;
   const missingNames = draft.missing.map((index) => draft.service.materials[index]?.name ?? '').join(t('common:listSeparator'));
 
   return (
@@ -228,7 +228,8 @@ function MaterialsStep({ draft, onChange, onBack, onNext }: { draft: DraftView; 
             </div>
             {material.note !== null && <span className="cases-hint">{material.note}</span>}
             {offer !== undefined && (pages.length === 0 || reused) && (
-              <ReuseChoice offer={offer} reused={reused} busy={scanning !== null || reusing} onUse={() => use(offer)} onScanInstead={() => void scanInstead(material.index)} />
+              // The platform keeps the name it was submitted under (Chinese); she reads this material's name in her language.
+              <ReuseChoice offer={{ ...offer, name: material.name }} reused={reused} busy={scanning !== null || reusing} onUse={() => use(offer)} onScanInstead={() => void scanInstead(material.index)} />
             )}
             {busyHere && (
               <div data-testid="apply-scanning">
