@@ -12,7 +12,7 @@ import type { PlatformStore } from './store.js';
 import { PAGE_SECURITY_HEADERS } from '../electron/host/http/server-limits.js';
 import { sameSecret } from '../electron/host/storage/crypto.js';
 import { AttemptLimiter, type AttemptLimitPolicy } from '../electron/common/attempt-limit.js';
-import { DEFAULT_REVIEW_SESSION_POLICY, ReviewSessions, type ReviewSessionPolicy } from './review-sessions.js';
+import { TokenSessions, type SessionPolicy } from '../electron/host/staff/sessions.js';
 
 /**
  * The reviewer's pages on the reference platform (behind the admin token):
@@ -22,7 +22,7 @@ import { DEFAULT_REVIEW_SESSION_POLICY, ReviewSessions, type ReviewSessionPolicy
  * reaches the kiosk's progress view through the terminal's next sync.
  *
  *   GET  /review                          list of cases (login form without the token)
- *   POST /review/login                    token=… → a session (platform/review-sessions.ts): HttpOnly SameSite=Strict cookie with its random id, never the token; Secure over TLS
+ *   POST /review/login                    token=… → a session (`TokenSessions`, electron/host/staff/sessions.ts): HttpOnly SameSite=Strict cookie with its random id, never the token; Secure over TLS
  *   POST /review/logout                   ends the session
  *   GET  /review/cases/{caseId}           one case: applicant (ID masked), materials, pages, status history, status form
  *   GET  /review/blobs/{sha256}           a page image
@@ -103,10 +103,13 @@ export interface ReviewDeps {
   /** The phone page's rate limits (default platform/phone-page.ts DEFAULT_PHONE_PAGE_LIMITS). */
   phonePageLimits?: PhonePageLimits;
   /** Reviewer sessions (default DEFAULT_REVIEW_SESSION_POLICY). */
-  sessionPolicy?: ReviewSessionPolicy;
+  sessionPolicy?: SessionPolicy;
   /** Failed logins per client address (default REVIEW_LOGIN_LIMITS). */
   loginLimits?: AttemptLimitPolicy;
 }
+
+/** A reviewer's session: 30 idle minutes, 12 hours at most, 64 at once. */
+export const DEFAULT_REVIEW_SESSION_POLICY: SessionPolicy = { idleMs: 30 * 60_000, maxAgeMs: 12 * 60 * 60_000, maxSessions: 64 };
 
 /**
  * Wrong admin tokens at the login form, per client address: 10 in 10 minutes
@@ -147,7 +150,7 @@ export function reviewHandler(deps: ReviewDeps): (req: IncomingMessage, res: Ser
   const token = Buffer.from(deps.adminToken);
   const phonePage = { replies: deps.replies, limiter: new PhonePageLimiter(deps.phonePageLimits), logger: deps.logger, now: deps.now };
   const sessionPolicy = deps.sessionPolicy ?? DEFAULT_REVIEW_SESSION_POLICY;
-  const sessions = new ReviewSessions(sessionPolicy);
+  const sessions = new TokenSessions(sessionPolicy);
   const logins = new AttemptLimiter(deps.loginLimits ?? REVIEW_LOGIN_LIMITS);
   // Scripts present the token as a bearer; browsers a session cookie.
   const authorised = (req: IncomingMessage): boolean => {

@@ -37,8 +37,9 @@ export function verifyPin(pin: string, stored: string): boolean {
   return timingSafeEqual(scryptSync(pin, Buffer.from(saltB64, 'base64'), KEY_BYTES), expected);
 }
 
+/** A session token: 256 random bits, base64url (43 characters). */
 export function newSessionToken(): string {
-  return randomBytes(24).toString('base64url');
+  return randomBytes(32).toString('base64url');
 }
 
 export function hashToken(token: string): string {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ReviewSessions } from './review-sessions.js';
+import { TokenSessions } from './sessions.js';
 
 const policy = { idleMs: 30 * 60_000, maxAgeMs: 12 * 60 * 60_000, maxSessions: 3 };
 
-describe('reviewer sessions', () => {
+describe('login sessions (reviewer, hall manager)', () => {
   it('opens a random 256-bit id and knows it while it is used', () => {
-    const sessions = new ReviewSessions(policy);
+    const sessions = new TokenSessions(policy);
     const id = sessions.open(0);
     expect(Buffer.from(id, 'base64url')).toHaveLength(32);
     expect(sessions.touch(id, 1000)).toBe(true);
@@ -14,7 +14,7 @@ describe('reviewer sessions', () => {
   });
 
   it('ends a session after 30 idle minutes, and each request restarts the idle clock', () => {
-    const sessions = new ReviewSessions(policy);
+    const sessions = new TokenSessions(policy);
     const id = sessions.open(0);
     expect(sessions.touch(id, 29 * 60_000)).toBe(true);
     expect(sessions.touch(id, 58 * 60_000)).toBe(true);
@@ -23,14 +23,14 @@ describe('reviewer sessions', () => {
   });
 
   it('ends a session 12 hours after login however busy it was', () => {
-    const sessions = new ReviewSessions(policy);
+    const sessions = new TokenSessions(policy);
     const id = sessions.open(0);
     for (let at = 0; at < 12 * 60; at += 20) expect(sessions.touch(id, at * 60_000)).toBe(true);
     expect(sessions.touch(id, 12 * 60 * 60_000)).toBe(false);
   });
 
   it('keeps at most maxSessions: a new login drops the oldest', () => {
-    const sessions = new ReviewSessions(policy);
+    const sessions = new TokenSessions(policy);
     const ids = [0, 1, 2, 3].map((i) => sessions.open(i));
     expect(sessions.size).toBe(3);
     expect(sessions.touch(ids[0]!, 10)).toBe(false);
@@ -38,7 +38,7 @@ describe('reviewer sessions', () => {
   });
 
   it('closes a session at logout', () => {
-    const sessions = new ReviewSessions(policy);
+    const sessions = new TokenSessions(policy);
     const id = sessions.open(0);
     sessions.close(id);
     expect(sessions.touch(id, 1)).toBe(false);
