@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serviceDay } from '../../electron/common/hall-time.js';
 import { hashPin } from '../../hall/index.js';
 import type { Appointment } from '../../platform-contract/contract.js';
 import { freePort } from '../support/ports.js';
@@ -29,9 +30,12 @@ const setup: PlatformKiosk = {
 };
 
 const test = withLoopbackPlatform(setup).extend<{ appointment: Appointment }>({
-  // Booked on the platform before the kiosk starts: its first pull brings it in. The slot starts in 10 minutes (check-in opens 30 before).
+  // Booked on the platform before the kiosk starts: its first pull brings it in. The slot starts in 10 minutes (check-in opens 30 before),
+  // or, where that would be tomorrow in the hall (a run just before midnight, Beijing time), started 5 minutes ago (check-in closes 15 after).
   appointment: async ({ platform }, use) => {
-    const start = Date.now() + 10 * 60_000;
+    const now = Date.now();
+    const soon = now + 10 * 60_000;
+    const start = serviceDay(new Date(soon)) === serviceDay(new Date(now)) ? soon : now - 5 * 60_000;
     await use(
       await platform.admin.createAppointment({
         idNumber: ZHANG,
